@@ -1,0 +1,2 @@
+//! The `gover` command-line interface.
+fn main() {}

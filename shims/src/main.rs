@@ -1,0 +1,2 @@
+//! The gover shim.
+fn main() {}
