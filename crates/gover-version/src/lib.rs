@@ -16,3 +16,8 @@ pub mod version;
 pub use home::GoverHome;
 pub use request::{RequestError, VersionRequest};
 pub use version::GoVersion;
+pub mod config;
+pub mod pinfile;
+pub mod resolve;
+
+pub use resolve::{resolve, PinSource, Resolution, ResolveContext, ResolveError};

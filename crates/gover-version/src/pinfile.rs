@@ -1,0 +1,397 @@
+//! Readers for the files that pin a Go version: `.go-version`,
+//! `.tool-versions`, `go.mod` and `go.work`.
+//!
+//! `go.mod`/`go.work` are read the way the `go` command reads them for
+//! toolchain selection (`gover.GoModLookup`): the first line that starts with
+//! the keyword followed by a space or tab, the value cut at `//` and trimmed.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::version::GoVersion;
+
+/// The largest pin file gover reads; anything bigger is not a pin file.
+pub const MAX_PIN_FILE_BYTES: u64 = 64 * 1024;
+/// The largest go.mod/go.work gover reads.
+pub const MAX_PROJECT_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a small UTF-8 text file. Directories, files larger than `max`
+/// bytes and invalid UTF-8 are errors (`InvalidData`/`InvalidInput`) whose
+/// message says what is wrong; a missing file is `NotFound`.
+pub fn read_small_text(path: &Path, max: u64) -> io::Result<String> {
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is a directory, not a file",
+        ));
+    }
+    if meta.len() > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "is {} bytes; a file of at most {max} bytes was expected",
+                meta.len()
+            ),
+        ));
+    }
+    let mut buf = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("is larger than {max} bytes"),
+        ));
+    }
+    String::from_utf8(buf)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "is not UTF-8 text"))
+}
+
+/// Like [`read_small_text`] but `Ok(None)` when the file does not exist.
+pub fn read_optional(path: &Path, max: u64) -> io::Result<Option<String>> {
+    match read_small_text(path, max) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if is_missing(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn is_missing(e: &io::Error) -> bool {
+    // ENOTDIR: a path component is a file, so the pin file cannot exist.
+    e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(20)
+}
+
+/// Strips a UTF-8 byte-order mark.
+fn strip_bom(s: &str) -> &str {
+    s.strip_prefix('\u{feff}').unwrap_or(s)
+}
+
+/// The lines of a pin file without `#` comments, trimmed, blank ones dropped.
+fn meaningful_lines(text: &str) -> impl Iterator<Item = &str> {
+    strip_bom(text)
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+}
+
+/// The version token of a `.go-version` (or global `version`) file: the
+/// first word of the first line that is not blank or a `#` comment.
+/// `None` when the file holds no version at all.
+pub fn parse_go_version_file(text: &str) -> Option<&str> {
+    meaningful_lines(text).next()?.split_whitespace().next()
+}
+
+/// The result of looking for Go in a `.tool-versions` file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ToolVersionsEntry<'a> {
+    /// No `golang` or `go` line: this file does not pin Go.
+    Absent,
+    /// The first version of the `golang`/`go` line.
+    Version(&'a str),
+    /// A `golang`/`go` line without a version (1-based line number).
+    Empty(usize),
+}
+
+/// Finds the `golang` (asdf's plugin name) or `go` (mise's) entry of an
+/// asdf `.tool-versions` file and returns its first version.
+pub fn parse_tool_versions(text: &str) -> ToolVersionsEntry<'_> {
+    for (n, line) in strip_bom(text).lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("");
+        let mut words = line.split_whitespace();
+        if matches!(words.next(), Some("golang" | "go")) {
+            return match words.next() {
+                Some(v) => ToolVersionsEntry::Version(v),
+                None => ToolVersionsEntry::Empty(n + 1),
+            };
+        }
+    }
+    ToolVersionsEntry::Absent
+}
+
+/// The value of the first `key` directive in a go.mod/go.work, exactly like
+/// Go's `gover.GoModLookup`, plus its 1-based line number.
+pub fn gomod_lookup<'a>(text: &'a str, key: &str) -> Option<(&'a str, usize)> {
+    for (n, line) in text.split('\n').enumerate() {
+        let line = line.trim_matches(|c: char| c.is_ascii_whitespace());
+        let Some(rest) = line.strip_prefix(key) else {
+            continue;
+        };
+        if !rest.starts_with([' ', '\t']) {
+            continue;
+        }
+        let value = rest.split("//").next().unwrap_or("");
+        return Some((value.trim_matches(|c: char| c.is_ascii_whitespace()), n + 1));
+    }
+    None
+}
+
+/// Which of Go's project files a [`ProjectFile`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProjectKind {
+    /// A module's `go.mod`.
+    GoMod,
+    /// A workspace's `go.work`.
+    GoWork,
+}
+
+impl ProjectKind {
+    /// `go.mod` or `go.work`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::GoMod => "go.mod",
+            Self::GoWork => "go.work",
+        }
+    }
+}
+
+/// The `toolchain` line of a project file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ToolchainLine {
+    /// `toolchain default`: use the default toolchain.
+    Default,
+    /// `toolchain go1.22.10` (or `go1.22.10-bigcorp`): the name and its version.
+    Name(String, GoVersion),
+}
+
+/// The toolchain constraints of a go.mod or go.work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectFile {
+    /// The file.
+    pub path: PathBuf,
+    /// go.mod or go.work.
+    pub kind: ProjectKind,
+    /// The `go` line (`None` when the file has none).
+    pub go: Option<GoVersion>,
+    /// The `toolchain` line (`None` when the file has none).
+    pub toolchain: Option<ToolchainLine>,
+}
+
+impl ProjectFile {
+    /// The oldest toolchain that satisfies the `go` line: `go 1.22` needs
+    /// `go1.22.0`, `go 1.20` needs `go1.20`.
+    pub fn minimum(&self) -> Option<GoVersion> {
+        self.go.as_ref().map(GoVersion::first_release)
+    }
+}
+
+/// A go.mod/go.work line that Go would reject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectFileError {
+    /// The file.
+    pub path: PathBuf,
+    /// The 1-based line.
+    pub line: usize,
+    /// What is wrong, in Go's words where Go has them.
+    pub message: String,
+}
+
+impl fmt::Display for ProjectFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+    }
+}
+
+impl std::error::Error for ProjectFileError {}
+
+fn unquote(s: &str) -> &str {
+    s.strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(s)
+}
+
+/// True when `s` matches x/mod's `GoVersionRE`
+/// (`1.21`, `1.21.0`, `1.21rc1`, `1.21.0rc1`; not `1`, `1.21rc`, `v1.21`).
+pub fn is_valid_go_line(s: &str) -> bool {
+    match GoVersion::parse(s) {
+        Some(v) => !v.minor_is_implicit() && (v.kind().is_empty() || !v.pre().is_empty()),
+        None => false,
+    }
+}
+
+/// Parses the `go` and `toolchain` lines of a go.mod or go.work.
+pub fn parse_project_file(
+    path: &Path,
+    kind: ProjectKind,
+    text: &str,
+) -> Result<ProjectFile, ProjectFileError> {
+    let err = |line, message: String| ProjectFileError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let go = match gomod_lookup(text, "go") {
+        None => None,
+        Some((raw, line)) => {
+            let v = unquote(raw);
+            if v.is_empty() || v.contains(char::is_whitespace) {
+                return Err(err(
+                    line,
+                    format!("go directive expects exactly one argument, found `go {raw}`"),
+                ));
+            }
+            if !is_valid_go_line(v) {
+                return Err(err(
+                    line,
+                    format!("invalid go version `{v}`: must match format 1.23.0"),
+                ));
+            }
+            GoVersion::parse(v)
+        }
+    };
+    let toolchain = match gomod_lookup(text, "toolchain") {
+        None => None,
+        Some((raw, line)) => {
+            let t = unquote(raw);
+            if t.is_empty() || t.contains(char::is_whitespace) {
+                return Err(err(
+                    line,
+                    format!(
+                        "toolchain directive expects exactly one argument, found `toolchain {raw}`"
+                    ),
+                ));
+            }
+            if t == "default" {
+                Some(ToolchainLine::Default)
+            } else {
+                match GoVersion::from_toolchain(t) {
+                    Some(v) if t.starts_with("go1") => Some(ToolchainLine::Name(t.to_string(), v)),
+                    _ => {
+                        return Err(err(
+                            line,
+                            format!("invalid toolchain version `{t}`: must match format go1.23.0 or default"),
+                        ))
+                    }
+                }
+            }
+        }
+    };
+    Ok(ProjectFile {
+        path: path.to_path_buf(),
+        kind,
+        go,
+        toolchain,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_version_file_shapes() {
+        let cases = [
+            ("1.22.10\n", Some("1.22.10")),
+            ("1.22.10", Some("1.22.10")),
+            ("\u{feff}1.22\r\n", Some("1.22")),
+            (
+                "\n\n# pinned for CI\n\n  go1.21.5  # why\n1.20\n",
+                Some("go1.21.5"),
+            ),
+            ("1.22 1.21\n", Some("1.22")),
+            ("# only a comment\n\n", None),
+            ("", None),
+            ("\r\n\r\n1.23rc1\r\n", Some("1.23rc1")),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_go_version_file(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn tool_versions_shapes() {
+        use ToolVersionsEntry::*;
+        assert_eq!(
+            parse_tool_versions("nodejs 20.1.0\ngolang 1.22.5 1.21.0\n"),
+            Version("1.22.5")
+        );
+        assert_eq!(
+            parse_tool_versions("go 1.21.13 # mise\n"),
+            Version("1.21.13")
+        );
+        assert_eq!(parse_tool_versions("# golang 1.20\npython 3.12\n"), Absent);
+        assert_eq!(parse_tool_versions("golangci-lint 1.55.0\n"), Absent);
+        assert_eq!(parse_tool_versions("python 3\ngolang\n"), Empty(2));
+        assert_eq!(
+            parse_tool_versions("\u{feff}golang system\r\n"),
+            Version("system")
+        );
+    }
+
+    #[test]
+    fn gomod_lookup_like_go() {
+        let m = "module example.com/m\n\n  go\t1.22.0 // pinned\ngodebug default=go1.21\ntoolchain go1.22.10\ngo 1.99\n";
+        assert_eq!(gomod_lookup(m, "go"), Some(("1.22.0", 3)));
+        assert_eq!(gomod_lookup(m, "toolchain"), Some(("go1.22.10", 5)));
+        assert_eq!(gomod_lookup("gopher 1\n", "go"), None);
+        assert_eq!(gomod_lookup("// go 1.21\nmodule m\n", "go"), None);
+        assert_eq!(gomod_lookup("go 1.21\r\n", "go"), Some(("1.21", 1)));
+    }
+
+    #[test]
+    fn go_line_grammar() {
+        for (s, ok) in [
+            ("1.21", true),
+            ("1.21.0", true),
+            ("1.21rc1", true),
+            ("1.21.0rc1", true),
+            ("1.20", true),
+            ("1", false),
+            ("1.21rc", false),
+            ("v1.21", false),
+            ("1.021", false),
+            ("1.21.x", false),
+        ] {
+            assert_eq!(is_valid_go_line(s), ok, "{s}");
+        }
+    }
+
+    #[test]
+    fn project_files() {
+        let p = Path::new("/w/go.mod");
+        let f = parse_project_file(
+            p,
+            ProjectKind::GoMod,
+            "module m\ngo 1.22 // lang\ntoolchain go1.22.10\n",
+        )
+        .unwrap();
+        assert_eq!(f.go.as_ref().unwrap().as_str(), "1.22");
+        assert_eq!(f.minimum().unwrap().toolchain_name(), "go1.22.0");
+        match f.toolchain.unwrap() {
+            ToolchainLine::Name(n, v) => {
+                assert_eq!(n, "go1.22.10");
+                assert_eq!(v.as_str(), "1.22.10");
+            }
+            other => panic!("{other:?}"),
+        }
+        let f =
+            parse_project_file(p, ProjectKind::GoMod, "go \"1.20\"\ntoolchain default\n").unwrap();
+        assert_eq!(f.minimum().unwrap().toolchain_name(), "go1.20");
+        assert_eq!(f.toolchain, Some(ToolchainLine::Default));
+        let f = parse_project_file(p, ProjectKind::GoMod, "toolchain go1.21.1-bigcorp\n").unwrap();
+        assert!(f.go.is_none());
+        assert!(
+            matches!(f.toolchain, Some(ToolchainLine::Name(ref n, _)) if n == "go1.21.1-bigcorp")
+        );
+
+        for (text, line, needle) in [
+            ("module m\ngo 1.22.x\n", 2, "invalid go version `1.22.x`"),
+            ("go 1\n", 1, "invalid go version"),
+            ("go 1.21 1.22\n", 1, "exactly one argument"),
+            (
+                "go 1.21\ntoolchain banana\n",
+                2,
+                "invalid toolchain version `banana`",
+            ),
+            ("toolchain local\n", 1, "invalid toolchain"),
+            ("toolchain 1.22.0\n", 1, "invalid toolchain"),
+        ] {
+            let e = parse_project_file(p, ProjectKind::GoMod, text).unwrap_err();
+            assert_eq!(e.line, line, "{text:?}");
+            assert!(e.message.contains(needle), "{text:?}: {e}");
+            assert!(e.to_string().starts_with("/w/go.mod:"), "{e}");
+        }
+    }
+}

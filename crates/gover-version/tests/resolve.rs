@@ -1,0 +1,397 @@
+//! Pin resolution on real directory trees.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::PathBuf;
+
+use gover_version::{resolve, GoverHome, PinSource, ResolveContext, ResolveError};
+
+struct Tree {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    home: GoverHome,
+}
+
+impl Tree {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let home = GoverHome::new(root.join("gover-home"));
+        Self {
+            _tmp: tmp,
+            root,
+            home,
+        }
+    }
+    fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, text).unwrap();
+        p
+    }
+    fn dir(&self, rel: &str) -> PathBuf {
+        let p = self.root.join(rel);
+        fs::create_dir_all(&p).unwrap();
+        p
+    }
+    fn install(&self, names: &[&str]) {
+        for n in names {
+            let bin = self.home.toolchains_dir().join(n).join("bin");
+            fs::create_dir_all(&bin).unwrap();
+            fs::write(bin.join("go"), "").unwrap();
+        }
+    }
+    fn global(&self, v: &str) {
+        fs::create_dir_all(self.home.root()).unwrap();
+        fs::write(self.home.version_file(), v).unwrap();
+    }
+    fn ctx(&self, rel: &str) -> ResolveContext {
+        ResolveContext {
+            dir: self.dir(rel),
+            home: self.home.clone(),
+            go_version_env: None,
+            gowork: None,
+            temp_dir: Some(PathBuf::from("/nonexistent-tmp")),
+            want_project: true,
+            trace: true,
+        }
+    }
+    fn current(&self, rel: &str) -> (String, PinSource, bool) {
+        self.current_ctx(self.ctx(rel))
+    }
+    fn current_ctx(&self, ctx: ResolveContext) -> (String, PinSource, bool) {
+        let r = resolve(&ctx).unwrap_or_else(|e| panic!("resolve {}: {e}", ctx.dir.display()));
+        (r.display_name(), r.source, r.installed)
+    }
+    fn err(&self, rel: &str) -> ResolveError {
+        resolve(&self.ctx(rel)).expect_err("should fail")
+    }
+}
+
+#[test]
+fn env_beats_everything() {
+    let t = Tree::new();
+    t.write("p/.go-version", "1.21.13\n");
+    t.install(&["go1.22.10"]);
+    let mut ctx = t.ctx("p");
+    ctx.go_version_env = Some(OsString::from("go1.22"));
+    assert_eq!(
+        t.current_ctx(ctx.clone()),
+        ("go1.22.10".into(), PinSource::Env, true)
+    );
+    ctx.go_version_env = Some(OsString::from("banana"));
+    let e = resolve(&ctx).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("GOVER_GO_VERSION: invalid Go version `banana`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nearest_pin_file_wins_and_go_version_beats_tool_versions() {
+    let t = Tree::new();
+    let outer = t.write("mono/.go-version", "1.21.13\n");
+    let inner = t.write("mono/svc/.tool-versions", "nodejs 20\ngolang 1.22.10\n");
+    t.write("mono/svc/a/b/c/d/e/.keep", "");
+    assert_eq!(
+        t.current("mono/svc/a/b/c/d/e"),
+        (
+            "go1.22.10".into(),
+            PinSource::ToolVersions(inner.clone()),
+            false
+        )
+    );
+    assert_eq!(
+        t.current("mono"),
+        (
+            "go1.21.13".into(),
+            PinSource::GoVersionFile(outer.clone()),
+            false
+        )
+    );
+    // Same directory: .go-version first.
+    let gv = t.write("mono/svc/.go-version", "1.20\n");
+    t.install(&["go1.20", "go1.20.14"]);
+    assert_eq!(
+        t.current("mono/svc/a"),
+        ("go1.20.14".into(), PinSource::GoVersionFile(gv), true)
+    );
+    // .tool-versions without a Go entry does not stop the walk.
+    fs::remove_file(t.root.join("mono/svc/.go-version")).unwrap();
+    fs::write(&inner, "python 3.12\n").unwrap();
+    assert_eq!(
+        t.current("mono/svc/a"),
+        ("go1.21.13".into(), PinSource::GoVersionFile(outer), false)
+    );
+}
+
+#[test]
+fn monorepo_root_pin_beats_submodule_go_mod() {
+    let t = Tree::new();
+    let pin = t.write("repo/.go-version", "1.22.10\n");
+    let gomod = t.write(
+        "repo/services/api/go.mod",
+        "module api\n\ngo 1.23.0\ntoolchain go1.23.4\n",
+    );
+    t.install(&["go1.22.10"]);
+    let r = resolve(&t.ctx("repo/services/api/internal")).unwrap();
+    assert_eq!(r.display_name(), "go1.22.10");
+    assert_eq!(r.source, PinSource::GoVersionFile(pin));
+    let (pf, min) = r.older_than_project().expect("pin is older than go line");
+    assert_eq!(pf.path, gomod);
+    assert_eq!(min.toolchain_name(), "go1.23.0");
+}
+
+#[test]
+fn toolchain_line_pins_exactly() {
+    let t = Tree::new();
+    let m = t.write(
+        "m/go.mod",
+        "module m // x\n\ngo 1.22.0\n\ntoolchain   go1.22.10 // pinned\n",
+    );
+    assert_eq!(
+        t.current("m/pkg"),
+        (
+            "go1.22.10".into(),
+            PinSource::ProjectToolchain(m.clone(), gover_version::pinfile::ProjectKind::GoMod),
+            false
+        )
+    );
+    // A toolchain line older than the go line is ignored, as Go ignores it.
+    fs::write(&m, "module m\ngo 1.23.0\ntoolchain go1.22.10\n").unwrap();
+    let (name, src, _) = t.current("m");
+    assert_eq!(name, "go1.23.0");
+    assert_eq!(src.kind(), "go-line");
+}
+
+#[test]
+fn go_line_is_a_minimum() {
+    let t = Tree::new();
+    let m = t.write("m/go.mod", "module m\ngo 1.22\n");
+    // Nothing installed, no default: the first release that satisfies it.
+    assert_eq!(t.current("m").0, "go1.22.0");
+    // Newest installed release of that minor line.
+    t.install(&["go1.22.3", "go1.22.10", "go1.23rc1", "go1.21.13"]);
+    assert_eq!(
+        t.current("m"),
+        (
+            "go1.22.10".into(),
+            PinSource::ProjectGoLine {
+                path: m.clone(),
+                kind: gover_version::pinfile::ProjectKind::GoMod,
+                via_global: None
+            },
+            true
+        )
+    );
+    // The global default wins when it satisfies the go line.
+    t.install(&["go1.23.4"]);
+    t.global("1.23\n");
+    let (name, src, inst) = t.current("m");
+    assert_eq!((name.as_str(), inst), ("go1.23.4", true));
+    assert_eq!(
+        src.to_string(),
+        format!(
+            "global default {} satisfies the go.mod go line in {}",
+            t.home.version_file().display(),
+            m.display()
+        )
+    );
+    // ... and not when it is too old.
+    t.global("1.21.13\n");
+    assert_eq!(t.current("m").0, "go1.22.10");
+    // `toolchain default` falls back to the go line.
+    fs::write(&m, "go 1.20\ntoolchain default\n").unwrap();
+    assert_eq!(
+        t.current("m").0,
+        "go1.21.13",
+        "the global default satisfies go 1.20"
+    );
+    fs::remove_file(t.home.version_file()).unwrap();
+    assert_eq!(
+        t.current("m").0,
+        "go1.20",
+        "go 1.20 means the release go1.20"
+    );
+}
+
+#[test]
+fn go_work_beats_nearer_go_mod_and_gowork_env() {
+    let t = Tree::new();
+    let w = t.write("ws/go.work", "go 1.22.0\ntoolchain go1.22.10\n");
+    let m = t.write(
+        "ws/mod/go.mod",
+        "module m\ngo 1.21.0\ntoolchain go1.21.13\n",
+    );
+    assert_eq!(t.current("ws/mod").0, "go1.22.10");
+    let mut ctx = t.ctx("ws/mod");
+    ctx.gowork = Some("off".into());
+    let r = resolve(&ctx).unwrap();
+    assert_eq!(
+        (r.display_name().as_str(), r.source.path()),
+        ("go1.21.13", Some(m.as_path()))
+    );
+    let other = t.write("elsewhere/x.work", "go 1.23.0\n");
+    ctx.gowork = Some(other.clone().into_os_string());
+    assert_eq!(resolve(&ctx).unwrap().display_name(), "go1.23.0");
+    ctx.gowork = Some(t.root.join("missing.work").into_os_string());
+    assert_eq!(
+        resolve(&ctx).unwrap().display_name(),
+        "go1.21.13",
+        "a missing GOWORK file falls back to go.mod"
+    );
+    ctx.gowork = Some("rel/go.work".into());
+    assert!(matches!(resolve(&ctx), Err(ResolveError::GoWork(_))));
+    let _ = w;
+}
+
+#[test]
+fn go_mod_in_temp_dir_is_ignored() {
+    let t = Tree::new();
+    t.write("tmp/go.mod", "module bad\ngo 1.99.0\n");
+    t.global("1.22.10");
+    let mut ctx = t.ctx("tmp/work");
+    ctx.temp_dir = Some(t.root.join("tmp"));
+    let (name, src, _) = t.current_ctx(ctx);
+    assert_eq!(name, "go1.22.10");
+    assert_eq!(src, PinSource::Global(t.home.version_file()));
+}
+
+#[test]
+fn spaces_unicode_and_symlinks() {
+    let t = Tree::new();
+    let pin = t.write("My Projects/ünï cødé/.go-version", "go1.22.10 # team\n");
+    t.write("My Projects/ünï cødé/a b/c/.keep", "");
+    assert_eq!(
+        t.current("My Projects/ünï cødé/a b/c").1,
+        PinSource::GoVersionFile(pin)
+    );
+    // A symlinked directory resolves along the path it was entered by.
+    let link_parent = t.write("linked/.go-version", "1.21.13\n");
+    std::os::unix::fs::symlink(
+        t.root.join("My Projects/ünï cødé/a b"),
+        t.root.join("linked/ab"),
+    )
+    .unwrap();
+    let mut ctx = t.ctx("linked");
+    ctx.dir = t.root.join("linked/ab/c");
+    // Walking up the logical path (as typed, like Go's os.Getwd) reaches
+    // linked/.go-version, not the pin beside the symlink's target.
+    assert_eq!(
+        t.current_ctx(ctx),
+        (
+            "go1.21.13".into(),
+            PinSource::GoVersionFile(link_parent),
+            false
+        )
+    );
+}
+
+#[test]
+fn no_pin_says_what_was_searched() {
+    let t = Tree::new();
+    let e = t.err("empty/dir");
+    let msg = e.to_string();
+    assert!(msg.contains("no Go version is pinned for"), "{msg}");
+    assert!(msg.contains("GOVER_GO_VERSION"), "{msg}");
+    assert!(
+        msg.contains(&t.home.version_file().display().to_string()),
+        "{msg}"
+    );
+    assert!(e.hint().unwrap().contains("gover use --global 1.22"));
+}
+
+#[test]
+fn bad_pin_files_name_the_file_and_text() {
+    let t = Tree::new();
+    let gv = t.write("garbage/.go-version", "banana\n");
+    let e = t.err("garbage");
+    assert!(matches!(&e, ResolveError::PinFile { path, .. } if path == &gv));
+    assert!(e.to_string().contains("`banana`"), "{e}");
+
+    t.write("huge/.go-version", &"1.22.10\n".repeat(20_000));
+    assert!(t.err("huge").to_string().contains("bytes"));
+
+    t.dir("dir/.go-version");
+    assert!(t.err("dir").to_string().contains("is a directory"));
+
+    fs::write(t.root.join("bin.go-version"), [0xffu8, 0xfe, 0x00]).unwrap();
+    t.dir("binary");
+    fs::rename(
+        t.root.join("bin.go-version"),
+        t.root.join("binary/.go-version"),
+    )
+    .unwrap();
+    assert!(t.err("binary").to_string().contains("not UTF-8"));
+
+    t.write("empty/.go-version", "# nothing\n\n");
+    assert!(t.err("empty").to_string().contains("holds no version"));
+
+    t.write("tv/.tool-versions", "golang\n");
+    assert!(t.err("tv").to_string().contains("names no version"));
+
+    t.write("mod/go.mod", "module m\ngo 1.22.x\n");
+    let e = t.err("mod");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}:2: invalid go version `1.22.x`: must match format 1.23.0",
+            t.root.join("mod/go.mod").display()
+        )
+    );
+
+    t.global("not-a-version");
+    let e = t.err("nothing-here");
+    assert!(e.to_string().contains("version: invalid Go version"), "{e}");
+}
+
+#[test]
+fn unreadable_pin_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Tree::new();
+    let p = t.write("locked/.go-version", "1.22.10\n");
+    fs::set_permissions(&p, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&p).is_ok() {
+        // Running as root: permissions do not apply, nothing to test.
+        eprintln!("skipped: running as root");
+        return;
+    }
+    assert!(t.err("locked").to_string().contains("permission denied"));
+}
+
+#[test]
+fn system_and_unresolved_lines() {
+    let t = Tree::new();
+    t.write("s/.go-version", "system\n");
+    assert_eq!(
+        t.current("s"),
+        (
+            "system".into(),
+            PinSource::GoVersionFile(t.root.join("s/.go-version")),
+            false
+        )
+    );
+    t.write("l/.go-version", "1.23\n");
+    t.install(&["go1.22.10"]);
+    let r = resolve(&t.ctx("l")).unwrap();
+    assert_eq!(
+        (r.display_name().as_str(), r.version.is_none(), r.installed),
+        ("go1.23", true, false)
+    );
+}
+
+#[test]
+fn trace_lists_every_rule() {
+    let t = Tree::new();
+    t.write("a/go.mod", "module a\ngo 1.22.0\n");
+    t.write("a/b/c/.keep", "");
+    let r = resolve(&t.ctx("a/b/c")).unwrap();
+    let joined = r.trace.join("\n");
+    assert!(joined.contains("GOVER_GO_VERSION: not set"), "{joined}");
+    assert!(joined.contains("a/b/c/.go-version: not found"), "{joined}");
+    assert!(
+        joined.contains("a/go.mod: go 1.22.0, toolchain (none)"),
+        "{joined}"
+    );
+}
