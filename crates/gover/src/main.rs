@@ -1,2 +1,52 @@
-//! The `gover` command-line interface.
-fn main() {}
+//! `gover`, the command-line interface: parses arguments, builds the [`App`]
+//! context (home, settings, verbosity) and runs one command. The version
+//! model lives in `gover-version`, downloads and installs in `gover-dist`.
+
+mod app;
+mod cli;
+mod commands;
+mod error;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::app::App;
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) => ExitCode::from(error::report(&e)),
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let app = App::from_env(&cli.global)?;
+    match &cli.command {
+        Command::Current(args) => commands::current::run(&app, args),
+        other => Err(error::UserError::new(format!(
+            "`{}` is not available in this build",
+            command_name(other)
+        ))
+        .into()),
+    }
+}
+
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Current(_) => "current",
+        Command::Install(_) => "install",
+        Command::Uninstall(_) => "uninstall",
+        Command::List(_) => "list",
+        Command::Use(_) => "use",
+        Command::Which(_) => "which",
+        Command::Exec(_) => "exec",
+        Command::Env(_) => "env",
+        Command::Setup(_) => "setup",
+        Command::Doctor(_) => "doctor",
+        Command::Mirror(_) => "mirror",
+        Command::Completions(_) => "completions",
+    }
+}

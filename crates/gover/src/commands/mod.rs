@@ -1,0 +1,3 @@
+//! One module per command; each exposes `run(&App, &Args)`.
+
+pub(crate) mod current;

@@ -1,0 +1,163 @@
+//! `gover current`: the resolved version, its source, and errors.
+
+mod support;
+
+use std::fs;
+
+use support::TestEnv;
+
+#[test]
+fn reports_version_and_source() {
+    let t = TestEnv::new();
+    t.install_fake("1.22.10");
+    let pin = t.write("project/.go-version", "go1.22 # team pin\n");
+    t.mkdir("project/a/b/c/d/e");
+    let mut c = t.gover(["current"]);
+    c.current_dir(t.project.join("a/b/c/d/e"));
+    let r = support::run(&mut c).success();
+    assert_eq!(
+        r.stdout,
+        format!("go1.22.10 (set by {}), installed\n", pin.display())
+    );
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn env_var_and_not_installed() {
+    let mut t = TestEnv::new();
+    t.set("GOVER_GO_VERSION", "1.21.13");
+    let r = t.run_gover(["current"]).success();
+    assert_eq!(
+        r.stdout,
+        "go1.21.13 (set by GOVER_GO_VERSION), not installed\n"
+    );
+    assert!(r.stderr.contains("gover install"), "{r}");
+}
+
+#[test]
+fn json_output() {
+    let t = TestEnv::new();
+    t.install_fake("1.22.10");
+    let gomod = t.write(
+        "project/go.mod",
+        "module example.com/m\n\ngo 1.22.0\ntoolchain go1.22.10\n",
+    );
+    let r = t.run_gover(["current", "--json"]).success();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["version"], "go1.22.10");
+    assert_eq!(v["request"], "1.22.10");
+    assert_eq!(v["source"], gomod.display().to_string());
+    assert_eq!(v["installed"], true);
+    assert_eq!(
+        v["path"],
+        t.gover_home
+            .join("toolchains/go1.22.10")
+            .display()
+            .to_string()
+    );
+    let r = t.run_gover(["current"]).success();
+    assert_eq!(
+        r.stdout,
+        format!(
+            "go1.22.10 (go.mod toolchain line in {}), installed\n",
+            gomod.display()
+        )
+    );
+}
+
+#[test]
+fn global_default() {
+    let t = TestEnv::new();
+    t.set_global("1.21.13\n");
+    let r = t.run_gover(["current"]).success();
+    assert_eq!(
+        r.stdout,
+        format!(
+            "go1.21.13 (global default {}), not installed\n",
+            t.gover_home.join("version").display()
+        )
+    );
+}
+
+#[test]
+fn verbose_lists_rules() {
+    let t = TestEnv::new();
+    t.set_global("1.21.13\n");
+    let r = t.run_gover(["current", "-v"]).success();
+    assert!(
+        r.stderr.contains("checked GOVER_GO_VERSION: not set"),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "checked {}/.go-version: not found",
+            t.project.display()
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains("version: 1.21.13"), "{r}");
+}
+
+#[test]
+fn warns_when_pin_is_older_than_go_line() {
+    let t = TestEnv::new();
+    let pin = t.write("project/.go-version", "1.21.13\n");
+    let gomod = t.write("project/svc/go.mod", "module svc\ngo 1.22.0\n");
+    let mut c = t.gover(["current"]);
+    c.current_dir(t.project.join("svc"));
+    let r = support::run(&mut c).success();
+    assert!(r.stdout.starts_with("go1.21.13 (set by "), "{r}");
+    assert!(r.stderr.contains("warning:"), "{r}");
+    assert!(r.stderr.contains(&pin.display().to_string()), "{r}");
+    assert!(r.stderr.contains(&gomod.display().to_string()), "{r}");
+}
+
+#[test]
+fn nothing_pinned_is_an_error_with_a_hint() {
+    let t = TestEnv::new();
+    let r = t.run_gover(["current"]).failure();
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.starts_with("error: no Go version is pinned for "),
+        "{r}"
+    );
+    assert!(r.stderr.contains("hint: run `gover use 1.22`"), "{r}");
+}
+
+#[test]
+fn bad_pin_files_fail_clearly() {
+    let t = TestEnv::new();
+    let cases: [(&str, &str); 3] = [
+        ("bad1/.go-version", "`banana`"),
+        ("bad2/go.mod", "invalid go version `1.22.x`"),
+        ("bad3/.tool-versions", "`ref:abc`"),
+    ];
+    t.write("bad1/.go-version", "banana\n");
+    t.write("bad2/go.mod", "module m\ngo 1.22.x\n");
+    t.write("bad3/.tool-versions", "golang ref:abc\n");
+    for (rel, needle) in cases {
+        let dir = t.root.join(rel).parent().unwrap().to_path_buf();
+        let mut c = t.gover(["current"]);
+        c.current_dir(&dir);
+        let r = support::run(&mut c).failure();
+        assert!(
+            r.stderr.contains(&t.root.join(rel).display().to_string()),
+            "{rel}: {r}"
+        );
+        assert!(r.stderr.contains(needle), "{rel}: {r}");
+        assert!(!r.stderr.contains("panicked"), "{r}");
+    }
+    t.mkdir("dir/.go-version");
+    let mut c = t.gover(["current"]);
+    c.current_dir(t.root.join("dir"));
+    let r = support::run(&mut c).failure();
+    assert!(r.stderr.contains("is a directory"), "{r}");
+    fs::write(t.root.join("huge"), vec![b'1'; 200_000]).unwrap();
+    t.mkdir("hugedir");
+    fs::rename(t.root.join("huge"), t.root.join("hugedir/.go-version")).unwrap();
+    let mut c = t.gover(["current"]);
+    c.current_dir(t.root.join("hugedir"));
+    let r = support::run(&mut c).failure();
+    assert!(r.stderr.contains("bytes"), "{r}");
+}

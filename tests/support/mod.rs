@@ -1,0 +1,278 @@
+//! Shared helpers for gover's end-to-end tests: a throwaway environment
+//! (HOME, GOVER_HOME, a project directory, a scrubbed process environment)
+//! and tiny fake Go toolchains whose `go` reports what it was run with.
+
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The `gover` binary under test.
+pub fn gover_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_gover"))
+}
+
+/// The `gover-shim` binary under test (built beside `gover` by `cargo test --workspace`).
+pub fn shim_bin() -> PathBuf {
+    let p = gover_bin().with_file_name("gover-shim");
+    assert!(
+        p.exists(),
+        "{} is missing: run the tests with `cargo test --workspace` so the shim is built",
+        p.display()
+    );
+    p
+}
+
+/// A file of a fake toolchain: path inside the archive (`go/...`), contents, mode.
+pub struct FakeFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+    pub mode: u32,
+}
+
+/// The files of a tiny fake toolchain for `version` (`1.22.10`), laid out
+/// like an official archive (single top-level `go/`).
+///
+/// Its `bin/go` prints `go version go<version> linux/amd64` for `version`;
+/// for anything else it prints a report: `fake-go go<version>`, then
+/// `GOROOT=`, `GOTOOLCHAIN=`, `PATH=`, `PWD=` and one `ARG=` line per
+/// argument. `fake-exit N` exits N, `fake-cat` copies stdin to stdout,
+/// `fake-stderr MSG` writes MSG to stderr.
+pub fn fake_toolchain_files(version: &str) -> Vec<FakeFile> {
+    let script = |tool: &str| {
+        format!(
+            r#"#!/bin/sh
+# A fake {tool} for gover's tests.
+if [ "$1" = version ]; then echo "go version go{version} linux/amd64"; exit 0; fi
+if [ "$1" = fake-exit ]; then exit "$2"; fi
+if [ "$1" = fake-cat ]; then cat; exit 0; fi
+if [ "$1" = fake-stderr ]; then echo "$2" >&2; exit 0; fi
+echo "fake-{tool} go{version}"
+echo "GOROOT=${{GOROOT-<unset>}}"
+echo "GOTOOLCHAIN=${{GOTOOLCHAIN-<unset>}}"
+echo "PATH=$PATH"
+echo "PWD=$(pwd)"
+for a in "$@"; do echo "ARG=$a"; done
+"#
+        )
+        .into_bytes()
+    };
+    vec![
+        FakeFile {
+            path: "go/VERSION".into(),
+            contents: format!("go{version}\ntime 2024-01-01T00:00:00Z\n").into_bytes(),
+            mode: 0o644,
+        },
+        FakeFile {
+            path: "go/bin/go".into(),
+            contents: script("go"),
+            mode: 0o755,
+        },
+        FakeFile {
+            path: "go/bin/gofmt".into(),
+            contents: script("gofmt"),
+            mode: 0o755,
+        },
+        FakeFile {
+            path: "go/pkg/tool/linux_amd64/compile".into(),
+            contents: b"#!/bin/sh\necho fake compile\n".to_vec(),
+            mode: 0o755,
+        },
+        FakeFile {
+            path: "go/src/fmt/print.go".into(),
+            contents: b"package fmt\n".to_vec(),
+            mode: 0o644,
+        },
+    ]
+}
+
+/// Writes a fake toolchain tree (the contents of `go/`) into `dest`.
+pub fn write_fake_toolchain(dest: &Path, version: &str) {
+    for f in fake_toolchain_files(version) {
+        let rel = f.path.strip_prefix("go/").unwrap();
+        let p = dest.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, &f.contents).unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(f.mode)).unwrap();
+    }
+}
+
+/// The result of running a command, with text output.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from_output(o: Output) -> Self {
+        Self {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts exit 0 and returns self.
+    #[track_caller]
+    pub fn success(self) -> Self {
+        assert_eq!(self.code, 0, "expected success\n{self}");
+        self
+    }
+
+    /// Asserts a non-zero exit and returns self.
+    #[track_caller]
+    pub fn failure(self) -> Self {
+        assert_ne!(self.code, 0, "expected failure\n{self}");
+        self
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit: {}\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs a command to completion with no stdin.
+pub fn run(cmd: &mut Command) -> Run {
+    Run::from_output(
+        cmd.stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}")),
+    )
+}
+
+/// A throwaway environment: `root/home` (HOME), `root/gover` (GOVER_HOME),
+/// `root/project` (the working directory), `root/tmp` (TMPDIR).
+pub struct TestEnv {
+    _tmp: tempfile::TempDir,
+    pub root: PathBuf,
+    pub home: PathBuf,
+    pub gover_home: PathBuf,
+    pub project: PathBuf,
+    /// Extra environment for every command (applied after the defaults).
+    pub vars: Vec<(String, String)>,
+    /// PATH for every command.
+    pub path: String,
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        let tmp = tempfile::Builder::new()
+            .prefix("gover-test")
+            .tempdir()
+            .unwrap();
+        let root = tmp.path().canonicalize().unwrap();
+        let home = root.join("home");
+        let gover_home = root.join("gover");
+        let project = root.join("project");
+        for d in [&home, &project, &root.join("tmp")] {
+            fs::create_dir_all(d).unwrap();
+        }
+        Self {
+            _tmp: tmp,
+            root,
+            home,
+            gover_home,
+            project,
+            vars: Vec::new(),
+            path: "/usr/local/bin:/usr/bin:/bin".into(),
+        }
+    }
+
+    /// Sets an extra variable for every command.
+    pub fn set(&mut self, k: &str, v: impl AsRef<OsStr>) -> &mut Self {
+        self.vars
+            .push((k.to_string(), v.as_ref().to_string_lossy().into_owned()));
+        self
+    }
+
+    /// A command with the scrubbed test environment, run in `project`.
+    pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+        let mut c = Command::new(program);
+        c.env_clear()
+            .env("HOME", &self.home)
+            .env("GOVER_HOME", &self.gover_home)
+            .env("TMPDIR", self.root.join("tmp"))
+            .env("PATH", &self.path)
+            .env("LANG", "C.UTF-8")
+            .env("GOVER_NO_PROGRESS", "1")
+            .current_dir(&self.project);
+        for (k, v) in &self.vars {
+            c.env(k, v);
+        }
+        c
+    }
+
+    /// `gover ARGS...` in the test environment.
+    pub fn gover<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = self.command(gover_bin());
+        c.args(args);
+        c
+    }
+
+    /// Runs `gover ARGS...` in `project`.
+    pub fn run_gover<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        run(&mut self.gover(args))
+    }
+
+    /// Writes `text` to `root/rel`, creating parents.
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.root.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// Creates `root/rel` and returns it.
+    pub fn mkdir(&self, rel: &str) -> PathBuf {
+        let p = self.root.join(rel);
+        fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    /// Installs a fake toolchain as `GOVER_HOME/toolchains/go<version>`.
+    pub fn install_fake(&self, version: &str) -> PathBuf {
+        let dir = self
+            .gover_home
+            .join("toolchains")
+            .join(format!("go{version}"));
+        write_fake_toolchain(&dir, version);
+        dir
+    }
+
+    /// Writes the global default.
+    pub fn set_global(&self, text: &str) {
+        fs::create_dir_all(&self.gover_home).unwrap();
+        fs::write(self.gover_home.join("version"), text).unwrap();
+    }
+
+    /// Names of the entries of `GOVER_HOME/toolchains`, sorted.
+    pub fn toolchain_dirs(&self) -> Vec<String> {
+        let mut v: Vec<String> = match fs::read_dir(self.gover_home.join("toolchains")) {
+            Ok(rd) => rd
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        v.sort();
+        v
+    }
+}
