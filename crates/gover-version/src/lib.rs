@@ -19,5 +19,6 @@ pub use version::GoVersion;
 pub mod config;
 pub mod pinfile;
 pub mod resolve;
+pub mod toolenv;
 
 pub use resolve::{resolve, PinSource, Resolution, ResolveContext, ResolveError};
