@@ -316,24 +316,29 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
         });
     }
 
-    // 2 and 3: one walk up the tree finds pin files and project files.
+    // 2. Pin files, nearest first, all the way up.
     let gowork = GoWorkMode::from_env(ctx.gowork.as_deref())?;
+    let mut path = ctx.dir.clone();
+    while pin.is_none() {
+        pin = read_pin_files(&mut path, ctx, &mut trace)?;
+        if !path.pop() {
+            break;
+        }
+    }
+
+    // 3. Go's project file: needed when nothing else pinned, or for warnings.
+    let need_project = |pin: &Option<_>| pin.is_none() || ctx.want_project;
     let mut gowork_found: Option<PathBuf> = None;
     let mut gomod_found: Option<PathBuf> = None;
-    let need_project = |pin: &Option<_>| pin.is_none() || ctx.want_project;
-    if pin.is_none() || ctx.want_project {
+    if need_project(&pin) {
+        let auto = matches!(gowork, GoWorkMode::Auto);
         let mut path = ctx.dir.clone();
         loop {
-            if pin.is_none() {
-                pin = read_pin_files(&mut path, ctx, &mut trace)?;
-            }
-            if !need_project(&pin) {
-                break;
-            }
-            if matches!(gowork, GoWorkMode::Auto) && gowork_found.is_none() {
+            if auto {
                 path.push("go.work");
                 if path.is_file() {
                     gowork_found = Some(path.clone());
+                    break;
                 }
                 path.pop();
             }
@@ -341,14 +346,12 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
                 path.push("go.mod");
                 if path.is_file() {
                     gomod_found = Some(path.clone());
+                    // A go.work anywhere above still beats the nearest go.mod.
+                    if !auto {
+                        break;
+                    }
                 }
                 path.pop();
-            }
-            // With a pin found, the walk only goes on to find the project
-            // file: a go.work anywhere above beats the nearest go.mod.
-            let auto = matches!(gowork, GoWorkMode::Auto);
-            if pin.is_some() && (gowork_found.is_some() || (!auto && gomod_found.is_some())) {
-                break;
             }
             if !path.pop() {
                 break;
