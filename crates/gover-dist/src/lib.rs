@@ -1,3 +1,51 @@
 //! `gover-dist` owns every network and archive dependency of gover: the
 //! go.dev/dl release index, mirrors, streamed and verified downloads,
 //! hardened extraction and atomic, locked installs into `$GOVER_HOME`.
+//!
+//! The pieces:
+//! - [`index`]: the release index format and version resolution against it;
+//! - [`source`]: where the index and archives come from (HTTP(S) or
+//!   `file://`), with the index cached under `$GOVER_HOME/cache/`;
+//! - [`http`]: timeouts, retries, resumable downloads, proxies, TLS roots;
+//! - [`extract`]: one streaming pass that hashes, gunzips and unpacks with a
+//!   strict entry policy;
+//! - [`lock`]: per-version install locks;
+//! - [`install`]: the whole install/uninstall transaction.
+
+pub mod error;
+pub mod extract;
+pub mod http;
+pub mod index;
+pub mod install;
+pub mod lock;
+pub mod platform;
+pub mod source;
+
+pub use error::{Error, ErrorKind, Result};
+pub use index::{Index, IndexFile, Release};
+pub use platform::Platform;
+
+/// Receives progress and status from long operations. Every method has an
+/// empty default; implementations must be cheap (called per chunk).
+pub trait Progress: Send + Sync {
+    /// A transfer of `total` bytes (if known) named `what` begins.
+    fn start(&self, what: &str, total: Option<u64>) {
+        let _ = (what, total);
+    }
+    /// `bytes` more were received.
+    fn advance(&self, bytes: u64) {
+        let _ = bytes;
+    }
+    /// A status line worth showing (a retry, waiting for a lock).
+    fn message(&self, msg: &str) {
+        let _ = msg;
+    }
+    /// The transfer is over (successfully or not).
+    fn finish(&self) {}
+}
+
+/// A [`Progress`] that shows nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {}

@@ -1,0 +1,843 @@
+//! One streaming pass over an archive: hash, gunzip, check and unpack.
+//!
+//! Three stages overlap, joined by bounded queues so memory stays small:
+//!
+//! 1. the *reader* pulls the raw bytes (network or file) and feeds them to
+//!    sha256, so the digest covers exactly the whole byte stream;
+//! 2. the *parser* gunzips, reads tar headers, applies the entry policy,
+//!    creates directories, and hands small files to the writers (large ones
+//!    it streams to disk itself);
+//! 3. a few *writers* create files in parallel — on a real toolchain the
+//!    ~10,000 file creations, not the network or gunzip, dominate.
+//!
+//! The policy, checked entry by entry by gover itself (the `tar` crate's
+//! `unpack` is not a policy: it skips `..`, re-roots absolute paths and
+//! creates any link): every path lies under `go/`; no absolute paths, no
+//! `..`, no backslashes; only regular files and directories (no symlinks,
+//! hardlinks, devices or FIFOs; official archives have none); no path
+//! twice; files are written 0644, or 0755 when the archive marks them
+//! executable (never setuid, setgid, sticky or world-writable; the umask
+//! still applies); the total unpacked size and the entry count are capped so
+//! a gzip bomb fails fast.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Condvar, Mutex};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{io_hint, Error, ErrorKind, Result};
+use crate::index::hex;
+use crate::Progress;
+
+/// Caps that make a hostile archive fail fast.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes the archive may unpack to (sum of file sizes).
+    pub max_unpacked_bytes: u64,
+    /// Most entries (files and directories) it may hold.
+    pub max_entries: u64,
+}
+
+impl Default for Limits {
+    /// 2 GiB and 100,000 entries: a Go toolchain is about 250 MiB in about
+    /// 12,000 entries.
+    fn default() -> Self {
+        Self {
+            max_unpacked_bytes: 2 << 30,
+            max_entries: 100_000,
+        }
+    }
+}
+
+/// The digest an archive must have, and who said so.
+#[derive(Clone, Debug)]
+pub struct Expected {
+    /// The sha256.
+    pub sha256: [u8; 32],
+    /// Where it came from, for messages: `the release index https://...`,
+    /// `--sha256`.
+    pub source: String,
+}
+
+/// What a successful pass produced.
+#[derive(Clone, Debug)]
+pub struct Unpacked {
+    /// sha256 of the whole byte stream.
+    pub sha256: [u8; 32],
+    /// Bytes of the (compressed) archive.
+    pub archive_bytes: u64,
+    /// Bytes of file content written.
+    pub unpacked_bytes: u64,
+    /// Entries (files and directories).
+    pub entries: u64,
+}
+
+/// Tuning of the pipeline.
+#[derive(Clone, Copy, Debug)]
+pub struct Pipeline {
+    /// Threads creating files.
+    pub writers: usize,
+    /// Most file content queued for the writers at once.
+    pub bytes_in_flight: u64,
+    /// Files larger than this are written by the parser directly.
+    pub inline_above: u64,
+}
+
+impl Default for Pipeline {
+    fn default() -> Self {
+        Self {
+            writers: 3,
+            bytes_in_flight: 16 << 20,
+            inline_above: 2 << 20,
+        }
+    }
+}
+
+const CHUNK: usize = 128 << 10;
+const CHUNKS_IN_FLIGHT: usize = 16;
+
+/// Where the bytes come from and what to call them.
+pub struct Input {
+    /// The byte stream.
+    pub reader: Box<dyn Read + Send>,
+    /// The archive's name for messages (`go1.22.10.linux-amd64.tar.gz`).
+    pub name: String,
+    /// Its URL or path, for messages.
+    pub location: String,
+    /// The size the index promises (0 when unknown).
+    pub expected_size: u64,
+}
+
+struct Shared {
+    abort: AtomicBool,
+    /// The parser no longer wants bytes; the reader keeps hashing to the end.
+    discard: AtomicBool,
+    in_flight: Mutex<u64>,
+    drained: Condvar,
+    write_error: Mutex<Option<Error>>,
+}
+
+impl Shared {
+    fn fail_write(&self, e: Error) {
+        let mut slot = self.write_error.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = Some(e);
+        }
+        self.abort.store(true, Ordering::SeqCst);
+    }
+}
+
+enum NetOutcome {
+    Done { digest: [u8; 32], bytes: u64 },
+    Failed(Error),
+    Aborted,
+}
+
+enum ParseError {
+    /// The entry policy or a limit was broken, or a write failed: stop now.
+    Fatal(Error),
+    /// The bytes are not a valid .tar.gz; the hash decides what to report.
+    Format(Error),
+    /// Another stage failed first.
+    Aborted,
+}
+
+/// Streams `input` into `dest` (an empty directory), verifying it against
+/// `expected` when given. On any error the caller removes `dest`.
+///
+/// When several things go wrong the most telling one is reported: a
+/// network failure or a short body first, then a write failure or policy
+/// violation, then a checksum mismatch, then a corrupt archive.
+pub fn unpack(
+    input: Input,
+    dest: &Path,
+    expected: Option<&Expected>,
+    limits: Limits,
+    pipeline: Pipeline,
+    progress: &dyn Progress,
+) -> Result<Unpacked> {
+    let shared = Shared {
+        abort: AtomicBool::new(false),
+        discard: AtomicBool::new(false),
+        in_flight: Mutex::new(0),
+        drained: Condvar::new(),
+        write_error: Mutex::new(None),
+    };
+    let Input {
+        reader,
+        name,
+        location,
+        expected_size,
+    } = input;
+    let (chunk_tx, chunk_rx) = sync_channel::<Vec<u8>>(CHUNKS_IN_FLIGHT);
+    let (job_tx, job_rx) = sync_channel::<Job>(1024);
+    let job_rx = Mutex::new(job_rx);
+    let ctx = ParseCtx {
+        name: &name,
+        dest,
+        limits,
+        pipeline,
+        shared: &shared,
+    };
+    let (net, parsed) = std::thread::scope(|s| {
+        let net = s.spawn(|| read_and_hash(reader, chunk_tx, &location, &shared, progress));
+        for _ in 0..pipeline.writers.max(1) {
+            s.spawn(|| writer_loop(&job_rx, &shared, &name));
+        }
+        let parsed = parse(ChunkReader::new(chunk_rx), job_tx, &ctx);
+        let net = net.join().unwrap_or_else(|_| {
+            NetOutcome::Failed(Error::new(ErrorKind::Io, "the download thread panicked"))
+        });
+        (net, parsed)
+    });
+    progress.finish();
+    let write_error = shared
+        .write_error
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    let (digest, bytes) = match net {
+        NetOutcome::Failed(e) => return Err(e),
+        NetOutcome::Aborted => {
+            return Err(write_error.unwrap_or_else(|| match parsed {
+                Err(ParseError::Fatal(e) | ParseError::Format(e)) => e,
+                _ => Error::new(ErrorKind::Io, format!("unpacking {name} was interrupted")),
+            }))
+        }
+        NetOutcome::Done { digest, bytes } => (digest, bytes),
+    };
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    if let Err(ParseError::Fatal(e)) = parsed {
+        return Err(e);
+    }
+    if expected_size > 0 && bytes < expected_size {
+        return Err(Error::new(
+            ErrorKind::Truncated,
+            format!(
+                "{location} is truncated: it has {bytes} bytes, the release index lists {expected_size}"
+            ),
+        )
+        .with_hint("the mirror holds an incomplete file; try again later or use another mirror (GOVER_MIRROR)"));
+    }
+    if let Some(exp) = expected {
+        if digest != exp.sha256 {
+            return Err(Error::new(
+                ErrorKind::ChecksumMismatch,
+                format!(
+                    "checksum mismatch for {name} from {location}\n  expected sha256 {} (from {})\n  computed sha256 {}",
+                    hex(&exp.sha256),
+                    exp.source,
+                    hex(&digest)
+                ),
+            )
+            .with_hint("the file is corrupt or was replaced; nothing was installed. Try again, or use another mirror (GOVER_MIRROR)"));
+        }
+    }
+    match parsed {
+        Ok(stats) => Ok(Unpacked {
+            sha256: digest,
+            archive_bytes: bytes,
+            unpacked_bytes: stats.bytes,
+            entries: stats.entries,
+        }),
+        Err(ParseError::Format(e) | ParseError::Fatal(e)) => Err(e),
+        Err(ParseError::Aborted) => Err(Error::new(
+            ErrorKind::Io,
+            format!("unpacking {name} was interrupted"),
+        )),
+    }
+}
+
+fn read_and_hash(
+    mut reader: Box<dyn Read + Send>,
+    tx: SyncSender<Vec<u8>>,
+    location: &str,
+    shared: &Shared,
+    progress: &dyn Progress,
+) -> NetOutcome {
+    let mut hasher = Sha256::new();
+    let mut total = 0u64;
+    let mut sending = true;
+    loop {
+        if shared.abort.load(Ordering::Relaxed) {
+            return NetOutcome::Aborted;
+        }
+        let mut buf = vec![0u8; CHUNK];
+        let mut n = 0;
+        while n < CHUNK {
+            match reader.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    shared.abort.store(true, Ordering::SeqCst);
+                    return NetOutcome::Failed(read_error(e, location));
+                }
+            }
+        }
+        if n == 0 {
+            break;
+        }
+        buf.truncate(n);
+        hasher.update(&buf);
+        total += n as u64;
+        progress.advance(n as u64);
+        if sending && tx.send(buf).is_err() {
+            if shared.discard.load(Ordering::SeqCst) {
+                sending = false;
+            } else {
+                return NetOutcome::Aborted;
+            }
+        }
+    }
+    NetOutcome::Done {
+        digest: hasher.finalize().into(),
+        bytes: total,
+    }
+}
+
+fn read_error(e: io::Error, location: &str) -> Error {
+    if e.get_ref().is_some_and(|i| i.is::<Error>()) {
+        if let Some(inner) = e.into_inner() {
+            if let Ok(err) = inner.downcast::<Error>() {
+                return *err;
+            }
+        }
+        return Error::new(ErrorKind::Network, format!("reading {location} failed"));
+    }
+    Error::io("reading failed:", Path::new(location), e)
+}
+
+/// The parser's view of the byte queue.
+struct ChunkReader {
+    rx: Option<Receiver<Vec<u8>>>,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl ChunkReader {
+    fn new(rx: Receiver<Vec<u8>>) -> Self {
+        Self {
+            rx: Some(rx),
+            buf: Vec::new(),
+            pos: 0,
+        }
+    }
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for ChunkReader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.pos >= self.buf.len() {
+            let Some(rx) = &self.rx else {
+                return Ok(&[]);
+            };
+            match rx.recv() {
+                Ok(chunk) => {
+                    self.buf = chunk;
+                    self.pos = 0;
+                }
+                Err(_) => {
+                    self.rx = None;
+                    self.buf.clear();
+                    self.pos = 0;
+                    return Ok(&[]);
+                }
+            }
+        }
+        Ok(&self.buf[self.pos..])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.pos = (self.pos + amt).min(self.buf.len());
+    }
+}
+
+/// Counts decompressed bytes and stops a gzip bomb at the limit.
+struct Capped<R> {
+    inner: R,
+    read: u64,
+    cap: u64,
+    over: bool,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.read += n as u64;
+        if self.read > self.cap {
+            self.over = true;
+            return Err(io::Error::other("unpacked size limit reached"));
+        }
+        Ok(n)
+    }
+}
+
+struct ParseCtx<'a> {
+    name: &'a str,
+    dest: &'a Path,
+    limits: Limits,
+    pipeline: Pipeline,
+    shared: &'a Shared,
+}
+
+struct Job {
+    path: PathBuf,
+    entry: String,
+    mode: u32,
+    data: Vec<u8>,
+}
+
+struct Stats {
+    entries: u64,
+    bytes: u64,
+}
+
+/// Why an entry is refused.
+fn unsafe_entry(archive: &str, entry: &str, why: &str) -> ParseError {
+    ParseError::Fatal(
+        Error::new(
+            ErrorKind::BadArchive,
+            format!("refusing to unpack {archive}: entry `{}` {why}", entry.escape_debug()),
+        )
+        .with_hint("official Go archives never contain this; the archive is damaged or malicious, and nothing was installed"),
+    )
+}
+
+/// Checks a raw tar path and returns it relative to the unpack root
+/// (still starting with `go/`).
+pub fn checked_path(raw: &[u8]) -> std::result::Result<PathBuf, &'static str> {
+    if raw.is_empty() {
+        return Err("has an empty path");
+    }
+    if raw[0] == b'/' {
+        return Err("has an absolute path");
+    }
+    if raw.contains(&b'\\') {
+        return Err("has a backslash in its path");
+    }
+    if raw.contains(&0) {
+        return Err("has a NUL byte in its path");
+    }
+    let mut out = PathBuf::new();
+    for comp in raw.split(|&b| b == b'/') {
+        match comp {
+            b"" | b"." => continue,
+            b".." => return Err("has a `..` component"),
+            c => {
+                if out.as_os_str().is_empty() && c != b"go" {
+                    return Err("lies outside the top-level go/ directory");
+                }
+                #[cfg(unix)]
+                {
+                    use std::os::unix::ffi::OsStrExt;
+                    out.push(std::ffi::OsStr::from_bytes(c));
+                }
+                #[cfg(not(unix))]
+                out.push(std::str::from_utf8(c).map_err(|_| "has a path that is not UTF-8")?);
+            }
+        }
+    }
+    if out.as_os_str().is_empty() {
+        return Err("has an empty path");
+    }
+    Ok(out)
+}
+
+fn parse(
+    reader: ChunkReader,
+    jobs: SyncSender<Job>,
+    ctx: &ParseCtx<'_>,
+) -> std::result::Result<Stats, ParseError> {
+    let res = parse_entries(reader, &jobs, ctx);
+    drop(jobs);
+    // Whatever happened, the reader must finish (to hash everything) or stop.
+    match &res {
+        Ok(_) | Err(ParseError::Format(_)) => ctx.shared.discard.store(true, Ordering::SeqCst),
+        Err(_) => ctx.shared.abort.store(true, Ordering::SeqCst),
+    }
+    res
+}
+
+fn parse_entries(
+    reader: ChunkReader,
+    jobs: &SyncSender<Job>,
+    ctx: &ParseCtx<'_>,
+) -> std::result::Result<Stats, ParseError> {
+    let name = ctx.name;
+    let shared = ctx.shared;
+    let limits = ctx.limits;
+    // Headers and padding add at most ~1.5 KiB per entry on top of content.
+    let cap = limits
+        .max_unpacked_bytes
+        .saturating_add(limits.max_entries.saturating_mul(1536))
+        .saturating_add(1 << 20);
+    let gz = flate2::bufread::GzDecoder::new(reader);
+    let mut archive = tar::Archive::new(Capped {
+        inner: gz,
+        read: 0,
+        cap,
+        over: false,
+    });
+    let limit_error = || {
+        ParseError::Fatal(
+            Error::new(
+                ErrorKind::BadArchive,
+                format!(
+                    "refusing to unpack {name}: it unpacks to more than {} bytes (limit)",
+                    limits.max_unpacked_bytes
+                ),
+            )
+            .with_hint("a Go toolchain is a few hundred megabytes; this archive is damaged or a decompression bomb"),
+        )
+    };
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut dirs: HashSet<PathBuf> = HashSet::new();
+    let mut stats = Stats {
+        entries: 0,
+        bytes: 0,
+    };
+    let entries = archive
+        .entries()
+        .map_err(|e| ParseError::Format(format_error(name, "", &e)))?;
+    let mut over = false;
+    for entry in entries {
+        if shared.abort.load(Ordering::Relaxed) {
+            return Err(ParseError::Aborted);
+        }
+        let mut entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                over = e.to_string().contains("unpacked size limit reached");
+                if over {
+                    break;
+                }
+                return Err(ParseError::Format(format_error(name, "", &e)));
+            }
+        };
+        let etype = entry.header().entry_type();
+        if etype.is_pax_global_extensions() {
+            continue;
+        }
+        let raw = entry.path_bytes().into_owned();
+        let shown = String::from_utf8_lossy(&raw).into_owned();
+        stats.entries += 1;
+        if stats.entries > limits.max_entries {
+            return Err(ParseError::Fatal(
+                Error::new(
+                    ErrorKind::BadArchive,
+                    format!(
+                        "refusing to unpack {name}: it has more than {} entries (limit); the last was `{}`",
+                        limits.max_entries,
+                        shown.escape_debug()
+                    ),
+                )
+                .with_hint("a Go toolchain has about 12,000 entries; this archive is damaged or malicious"),
+            ));
+        }
+        let kind = if etype.is_file() {
+            "file"
+        } else if etype.is_dir() {
+            "dir"
+        } else if etype.is_symlink() {
+            let target = entry
+                .link_name_bytes()
+                .map(|t| String::from_utf8_lossy(&t).into_owned())
+                .unwrap_or_default();
+            return Err(unsafe_entry(
+                name,
+                &shown,
+                &format!(
+                    "is a symbolic link (to `{}`); links are not allowed",
+                    target.escape_debug()
+                ),
+            ));
+        } else if etype.is_hard_link() {
+            return Err(unsafe_entry(
+                name,
+                &shown,
+                "is a hard link; links are not allowed",
+            ));
+        } else if etype.is_character_special() || etype.is_block_special() {
+            return Err(unsafe_entry(name, &shown, "is a device node"));
+        } else if etype.is_fifo() {
+            return Err(unsafe_entry(name, &shown, "is a FIFO"));
+        } else {
+            return Err(unsafe_entry(
+                name,
+                &shown,
+                &format!("has an unsupported type ({:?})", etype),
+            ));
+        };
+        let rel = checked_path(&raw).map_err(|why| unsafe_entry(name, &shown, why))?;
+        if !seen.insert(rel.clone()) {
+            return Err(unsafe_entry(name, &shown, "appears twice in the archive"));
+        }
+        let full = ctx.dest.join(&rel);
+        if kind == "dir" {
+            if !dirs.contains(&rel) {
+                ensure_dirs(ctx, &rel, &mut dirs, &shown)?;
+            }
+            continue;
+        }
+        if dirs.contains(&rel) {
+            return Err(unsafe_entry(
+                name,
+                &shown,
+                "is a file where a directory was already created",
+            ));
+        }
+        if rel.parent().is_none_or(|p| p.as_os_str().is_empty()) {
+            return Err(unsafe_entry(
+                name,
+                &shown,
+                "is a file in place of the go/ directory",
+            ));
+        }
+        if let Some(parent) = rel.parent() {
+            if !dirs.contains(parent) {
+                ensure_dirs(ctx, parent, &mut dirs, &shown)?;
+            }
+        }
+        let size = entry.size();
+        stats.bytes = stats.bytes.saturating_add(size);
+        if stats.bytes > limits.max_unpacked_bytes {
+            return Err(limit_error());
+        }
+        let mode = match entry.header().mode() {
+            Ok(m) if m & 0o111 != 0 => 0o755,
+            _ => 0o644,
+        };
+        if size > ctx.pipeline.inline_above {
+            write_inline(&mut entry, &full, mode, name, &shown).map_err(|e| match e {
+                InlineError::Read(e) => {
+                    if e.to_string().contains("unpacked size limit reached") {
+                        limit_error()
+                    } else {
+                        ParseError::Format(format_error(name, &shown, &e))
+                    }
+                }
+                InlineError::Write(e) => ParseError::Fatal(e),
+            })?;
+            continue;
+        }
+        let mut data = Vec::with_capacity(size as usize);
+        if let Err(e) = (&mut entry).take(size).read_to_end(&mut data) {
+            if e.to_string().contains("unpacked size limit reached") {
+                return Err(limit_error());
+            }
+            return Err(ParseError::Format(format_error(name, &shown, &e)));
+        }
+        // Wait for room in the writers' queue (always admit one file).
+        {
+            let mut in_flight = shared.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            while *in_flight > 0 && *in_flight + size > ctx.pipeline.bytes_in_flight {
+                if shared.abort.load(Ordering::Relaxed) {
+                    return Err(ParseError::Aborted);
+                }
+                in_flight = shared
+                    .drained
+                    .wait(in_flight)
+                    .unwrap_or_else(|p| p.into_inner());
+            }
+            *in_flight += size;
+        }
+        let job = Job {
+            path: full,
+            entry: shown,
+            mode,
+            data,
+        };
+        if jobs.send(job).is_err() {
+            return Err(ParseError::Aborted);
+        }
+    }
+    if !over {
+        // Read to the end of the gzip stream so its CRC and length are checked.
+        let mut rest = archive.into_inner();
+        match io::copy(&mut rest, &mut io::sink()) {
+            Ok(_) => return Ok(stats),
+            Err(_) if rest.over => {}
+            Err(e) => return Err(ParseError::Format(format_error(name, "", &e))),
+        }
+    }
+    Err(limit_error())
+}
+
+fn format_error(archive: &str, entry: &str, e: &io::Error) -> Error {
+    let at = if entry.is_empty() {
+        String::new()
+    } else {
+        format!(" (at entry `{}`)", entry.escape_debug())
+    };
+    Error::new(
+        ErrorKind::BadArchive,
+        format!("{archive} is not a valid .tar.gz archive{at}: {e}"),
+    )
+    .with_hint("the file is damaged; download it again, or check the mirror (GOVER_MIRROR)")
+}
+
+fn ensure_dirs(
+    ctx: &ParseCtx<'_>,
+    rel: &Path,
+    dirs: &mut HashSet<PathBuf>,
+    shown: &str,
+) -> std::result::Result<(), ParseError> {
+    let mut missing: Vec<&Path> = Vec::new();
+    let mut cur = Some(rel);
+    while let Some(p) = cur {
+        if p.as_os_str().is_empty() || dirs.contains(p) {
+            break;
+        }
+        missing.push(p);
+        cur = p.parent();
+    }
+    for p in missing.into_iter().rev() {
+        let full = ctx.dest.join(p);
+        let mut b = fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o755);
+        }
+        if let Err(e) = b.create(&full) {
+            if e.kind() == io::ErrorKind::AlreadyExists {
+                return Err(unsafe_entry(
+                    ctx.name,
+                    shown,
+                    "needs a directory where the archive already put a file",
+                ));
+            }
+            return Err(ParseError::Fatal(write_error(e, &full, ctx.name, shown)));
+        }
+        dirs.insert(p.to_path_buf());
+    }
+    Ok(())
+}
+
+fn write_error(e: io::Error, path: &Path, archive: &str, entry: &str) -> Error {
+    let err = Error::new(
+        ErrorKind::Io,
+        format!(
+            "cannot write {} (entry `{entry}` of {archive}): {e}",
+            path.display()
+        ),
+    );
+    match io_hint(&e, path) {
+        Some(h) => err.with_hint(h),
+        None => err,
+    }
+}
+
+fn create_file(path: &Path, mode: u32) -> io::Result<fs::File> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    o.open(path)
+}
+
+enum InlineError {
+    Read(io::Error),
+    Write(Error),
+}
+
+fn write_inline(
+    entry: &mut impl Read,
+    path: &Path,
+    mode: u32,
+    archive: &str,
+    shown: &str,
+) -> std::result::Result<(), InlineError> {
+    let mut f = create_file(path, mode)
+        .map_err(|e| InlineError::Write(write_error(e, path, archive, shown)))?;
+    let mut buf = vec![0u8; 256 << 10];
+    loop {
+        let n = match entry.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(InlineError::Read(e)),
+        };
+        f.write_all(&buf[..n])
+            .map_err(|e| InlineError::Write(write_error(e, path, archive, shown)))?;
+    }
+    Ok(())
+}
+
+fn writer_loop(jobs: &Mutex<Receiver<Job>>, shared: &Shared, archive: &str) {
+    loop {
+        let job = {
+            let rx = jobs.lock().unwrap_or_else(|p| p.into_inner());
+            rx.recv()
+        };
+        let Ok(job) = job else {
+            return;
+        };
+        let size = job.data.len() as u64;
+        if !shared.abort.load(Ordering::Relaxed) {
+            let res = create_file(&job.path, job.mode).and_then(|mut f| f.write_all(&job.data));
+            if let Err(e) = res {
+                shared.fail_write(write_error(e, &job.path, archive, &job.entry));
+            }
+        }
+        drop(job);
+        let mut in_flight = shared.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        *in_flight = in_flight.saturating_sub(size);
+        shared.drained.notify_all();
+    }
+}
+
+/// Reads the first line of `go/VERSION` under `root` (at most 4 KiB).
+pub fn read_version_file(root: &Path) -> Result<String> {
+    let path = root.join("VERSION");
+    let mut text = String::new();
+    fs::File::open(&path)
+        .and_then(|f| f.take(4096).read_to_string(&mut text))
+        .map_err(|e| Error::io("cannot read", &path, e))?;
+    Ok(text.lines().next().unwrap_or("").trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(checked_path(b"go/bin/go").unwrap(), Path::new("go/bin/go"));
+        assert_eq!(checked_path(b"./go//src/").unwrap(), Path::new("go/src"));
+        assert_eq!(checked_path(b"go").unwrap(), Path::new("go"));
+        for (p, why) in [
+            (&b"/etc/passwd"[..], "absolute"),
+            (b"go/../x", "`..`"),
+            (b"go/a/../../x", "`..`"),
+            (b"x/go", "outside"),
+            (b"gox/a", "outside"),
+            (b"", "empty"),
+            (b"./", "empty"),
+            (b"go\\..\\x", "backslash"),
+        ] {
+            assert!(checked_path(p).unwrap_err().contains(why), "{p:?}");
+        }
+    }
+}

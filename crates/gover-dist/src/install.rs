@@ -1,0 +1,464 @@
+//! The install and uninstall transactions.
+//!
+//! An install unpacks into `$GOVER_HOME/tmp/go<version>@install-<pid>-<n>/`
+//! (same file system as `toolchains/`), checks the sha256 and that
+//! `go/VERSION` names the expected version, then renames `go/` to
+//! `toolchains/go<version>`. That rename is the commit point: before it,
+//! nothing under `toolchains/` changed; an interrupted install leaves only
+//! a directory in `tmp/`, removed by the next run. Installs and uninstalls
+//! of one version are serialised by its lock (see [`crate::lock`]).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use gover_version::{GoVersion, GoverHome};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::extract::{self, Expected, Input, Limits, Pipeline, Unpacked};
+use crate::index::{hex, Index, IndexFile};
+use crate::lock::{self, InstallLock};
+use crate::platform::Platform;
+use crate::source::{open_local, Dist};
+use crate::Progress;
+
+/// What an install did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The version was unpacked and committed.
+    Installed {
+        /// The version.
+        version: GoVersion,
+        /// Its GOROOT.
+        path: PathBuf,
+        /// Sizes and digest.
+        unpacked: Unpacked,
+    },
+    /// The version was already there (and `force` was off).
+    AlreadyInstalled {
+        /// The version.
+        version: GoVersion,
+        /// Its GOROOT.
+        path: PathBuf,
+    },
+}
+
+/// Installs and uninstalls toolchains under a home.
+pub struct Installer<'a> {
+    dist: &'a Dist,
+    /// Extraction caps.
+    pub limits: Limits,
+    /// Extraction tuning.
+    pub pipeline: Pipeline,
+    /// How long to wait for another process's lock (`None`: forever).
+    pub lock_timeout: Option<Duration>,
+}
+
+static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
+
+fn tmp_name(toolchain: &str, what: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "{toolchain}@{what}-{}-{nanos}-{}",
+        std::process::id(),
+        TMP_SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Removes a directory tree, tolerating its absence.
+fn remove_tree(p: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(p) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// A scratch directory removed on drop unless kept.
+struct TmpDir {
+    path: PathBuf,
+}
+
+impl Drop for TmpDir {
+    fn drop(&mut self) {
+        let _ = remove_tree(&self.path);
+    }
+}
+
+impl<'a> Installer<'a> {
+    /// An installer using `dist` for the index and archives.
+    pub fn new(dist: &'a Dist) -> Self {
+        Self {
+            dist,
+            limits: Limits::default(),
+            pipeline: Pipeline::default(),
+            lock_timeout: None,
+        }
+    }
+
+    fn home(&self) -> &GoverHome {
+        self.dist.home()
+    }
+
+    fn ensure_dirs(&self) -> Result<()> {
+        for d in [self.home().toolchains_dir(), self.home().tmp_dir()] {
+            fs::create_dir_all(&d).map_err(|e| Error::io("cannot create", &d, e))?;
+        }
+        Ok(())
+    }
+
+    fn lock(&self, name: &str, progress: &dyn Progress) -> Result<InstallLock> {
+        lock::acquire(self.home(), name, self.lock_timeout, &|p| {
+            progress.message(&format!(
+                "waiting for another gover process working on {name} (lock file {})",
+                p.display()
+            ))
+        })
+    }
+
+    /// Removes what interrupted installs and uninstalls left in `tmp/`:
+    /// entries of `held` (whose lock the caller holds) and of any version
+    /// whose lock is free. Entries of versions being worked on are kept.
+    pub fn clean_tmp(&self, held: Option<&str>) {
+        let Ok(rd) = fs::read_dir(self.home().tmp_dir()) else {
+            return;
+        };
+        for entry in rd.flatten() {
+            let name = entry.file_name();
+            let Some((toolchain, _)) = name.to_str().and_then(|n| n.split_once('@')) else {
+                continue;
+            };
+            if Some(toolchain) == held {
+                let _ = remove_tree(&entry.path());
+            } else if let Ok(Some(_l)) = lock::try_acquire(self.home(), toolchain) {
+                let _ = remove_tree(&entry.path());
+            }
+        }
+    }
+
+    fn new_tmp(&self, toolchain: &str) -> Result<TmpDir> {
+        let path = self.home().tmp_dir().join(tmp_name(toolchain, "install"));
+        fs::create_dir(&path).map_err(|e| Error::io("cannot create", &path, e))?;
+        Ok(TmpDir { path })
+    }
+
+    /// Downloads `file` of release `version` from the mirror, verifies it
+    /// against the index's sha256 and installs it.
+    pub fn install_release(
+        &self,
+        version: &GoVersion,
+        file: &IndexFile,
+        index_url: &str,
+        force: bool,
+        progress: Arc<dyn Progress>,
+    ) -> Result<Outcome> {
+        let name = version.toolchain_name();
+        self.ensure_dirs()?;
+        let _lock = self.lock(&name, &*progress)?;
+        self.clean_tmp(Some(&name));
+        if !force {
+            if let Some(v) = self.home().find_installed(version) {
+                return Ok(Outcome::AlreadyInstalled {
+                    path: self.home().toolchain_dir(&v),
+                    version: v,
+                });
+            }
+        }
+        let sha = file.sha256_bytes().ok_or_else(|| {
+            Error::new(
+                ErrorKind::ChecksumMismatch,
+                format!(
+                    "the release index {index_url} has no sha256 for {} (releases before go1.6 only published SHA1), and gover installs only verified archives",
+                    file.filename
+                ),
+            )
+            .with_hint(format!(
+                "download it yourself, check it, and run `gover install --from {} --sha256 HEX`",
+                file.filename
+            ))
+        })?;
+        let url = self.dist.archive_url(&file.filename);
+        let tmp = self.new_tmp(&name)?;
+        let (reader, total) = self.dist.open_archive(&url, file.size, progress.clone())?;
+        progress.start(
+            &file.filename,
+            total.or((file.size > 0).then_some(file.size)),
+        );
+        let expected = Expected {
+            sha256: sha,
+            source: format!("the release index {index_url}"),
+        };
+        let unpacked = extract::unpack(
+            Input {
+                reader,
+                name: file.filename.clone(),
+                location: url,
+                expected_size: file.size,
+            },
+            &tmp.path,
+            Some(&expected),
+            self.limits,
+            self.pipeline,
+            &*progress,
+        )?;
+        let root = tmp.path.join("go");
+        let found = check_tree(&root, &file.filename)?;
+        if found != *version {
+            return Err(Error::new(
+                ErrorKind::BadArchive,
+                format!(
+                    "{} holds {} (go/VERSION), not {name}",
+                    file.filename,
+                    found.toolchain_name()
+                ),
+            )
+            .with_hint("the mirror serves the wrong file under this name; nothing was installed"));
+        }
+        let path = self.commit(&root, version)?;
+        Ok(Outcome::Installed {
+            version: version.clone(),
+            path,
+            unpacked,
+        })
+    }
+
+    /// Installs a local archive. Its version comes from `go/VERSION`; it is
+    /// verified against `sha256` when given, else against the release
+    /// index `index()` returns (which must list an archive of that version
+    /// with the same digest for `platform`).
+    pub fn install_archive(
+        &self,
+        archive: &Path,
+        sha256: Option<[u8; 32]>,
+        index: &dyn Fn() -> Result<Index>,
+        platform: &Platform,
+        force: bool,
+        progress: Arc<dyn Progress>,
+    ) -> Result<Outcome> {
+        self.ensure_dirs()?;
+        let shown = archive.file_name().map_or_else(
+            || archive.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let (reader, total) = open_local(archive)?;
+        // The version is known only after unpacking: use a neutral name.
+        let tmp = self.new_tmp("local")?;
+        progress.start(&shown, total);
+        let expected = sha256.map(|s| Expected {
+            sha256: s,
+            source: "--sha256".to_string(),
+        });
+        let unpacked = extract::unpack(
+            Input {
+                reader,
+                name: shown.clone(),
+                location: archive.display().to_string(),
+                expected_size: 0,
+            },
+            &tmp.path,
+            expected.as_ref(),
+            self.limits,
+            self.pipeline,
+            &*progress,
+        )?;
+        let root = tmp.path.join("go");
+        let version = check_tree(&root, &shown)?;
+        let name = version.toolchain_name();
+        if sha256.is_none() {
+            verify_with_index(&index()?, &version, &unpacked.sha256, &shown, platform)?;
+        }
+        let _lock = self.lock(&name, &*progress)?;
+        if !force {
+            if let Some(v) = self.home().find_installed(&version) {
+                return Ok(Outcome::AlreadyInstalled {
+                    path: self.home().toolchain_dir(&v),
+                    version: v,
+                });
+            }
+        }
+        let path = self.commit(&root, &version)?;
+        Ok(Outcome::Installed {
+            version,
+            path,
+            unpacked,
+        })
+    }
+
+    /// Moves the verified tree at `root` to `toolchains/go<version>`,
+    /// replacing an existing one (which is first moved aside into `tmp/`).
+    fn commit(&self, root: &Path, version: &GoVersion) -> Result<PathBuf> {
+        let existing = self
+            .home()
+            .find_installed(version)
+            .map(|v| self.home().toolchain_dir(&v));
+        let target = self.home().toolchain_dir(version);
+        let mut aside = None;
+        for old in existing.iter().chain(std::iter::once(&target)) {
+            if fs::symlink_metadata(old).is_ok() {
+                let to = self
+                    .home()
+                    .tmp_dir()
+                    .join(tmp_name(&version.toolchain_name(), "replaced"));
+                fs::rename(old, &to).map_err(|e| Error::io("cannot move aside", old, e))?;
+                aside = Some(to);
+            }
+        }
+        fs::rename(root, &target)
+            .map_err(|e| Error::io("cannot move the new toolchain to", &target, e))?;
+        if let Some(a) = aside {
+            let _ = remove_tree(&a);
+        }
+        Ok(target)
+    }
+
+    /// Removes an installed toolchain: under its lock, the directory is
+    /// renamed into `tmp/` (so no half-deleted tree is ever seen as
+    /// installed) and then deleted. Returns the removed GOROOT.
+    pub fn uninstall(&self, version: &GoVersion, progress: &dyn Progress) -> Result<PathBuf> {
+        let Some(installed) = self.home().find_installed(version) else {
+            return Err(not_installed(self.home(), version));
+        };
+        let name = installed.toolchain_name();
+        self.ensure_dirs()?;
+        let _lock = self.lock(&name, progress)?;
+        // Look again: another process may have removed it meanwhile.
+        let Some(installed) = self.home().find_installed(version) else {
+            return Err(not_installed(self.home(), version));
+        };
+        let dir = self.home().toolchain_dir(&installed);
+        let aside = self.home().tmp_dir().join(tmp_name(&name, "remove"));
+        fs::rename(&dir, &aside).map_err(|e| Error::io("cannot remove", &dir, e))?;
+        if let Err(e) = remove_tree(&aside) {
+            progress.message(&format!(
+                "could not delete {} ({e}); it will be removed by the next install",
+                aside.display()
+            ));
+        }
+        Ok(dir)
+    }
+}
+
+fn not_installed(home: &GoverHome, v: &GoVersion) -> Error {
+    let installed = home.installed().unwrap_or_default();
+    let list = if installed.is_empty() {
+        "no toolchains are installed".to_string()
+    } else {
+        format!(
+            "installed: {}",
+            installed
+                .iter()
+                .map(GoVersion::toolchain_name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Error::new(
+        ErrorKind::NotInstalled,
+        format!(
+            "{} is not installed in {} ({list})",
+            v.toolchain_name(),
+            home.toolchains_dir().display()
+        ),
+    )
+    .with_hint("`gover list` shows installed versions")
+}
+
+/// Checks that an unpacked tree is a Go toolchain and returns the version
+/// its `VERSION` file names.
+fn check_tree(root: &Path, archive: &str) -> Result<GoVersion> {
+    if !root.is_dir() {
+        return Err(Error::new(
+            ErrorKind::BadArchive,
+            format!("{archive} has no go/ directory; it is not a Go toolchain archive"),
+        ));
+    }
+    let line = extract::read_version_file(root).map_err(|_| {
+        Error::new(
+            ErrorKind::BadArchive,
+            format!("{archive} has no go/VERSION file; it is not a Go toolchain archive"),
+        )
+    })?;
+    let version = GoVersion::from_toolchain(&line).ok_or_else(|| {
+        Error::new(
+            ErrorKind::BadArchive,
+            format!(
+                "{archive}: go/VERSION starts with `{}`, which is not a Go release name",
+                line.escape_debug()
+            ),
+        )
+    })?;
+    if !GoverHome::is_installed_dir(root) {
+        return Err(Error::new(
+            ErrorKind::BadArchive,
+            format!("{archive} has no go/bin/go; it is not a binary Go toolchain archive"),
+        ));
+    }
+    Ok(version)
+}
+
+fn verify_with_index(
+    index: &Index,
+    version: &GoVersion,
+    digest: &[u8; 32],
+    archive: &str,
+    platform: &Platform,
+) -> Result<()> {
+    let name = version.toolchain_name();
+    let Some(release) = index.find(version) else {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "cannot verify {archive}: the release index {} does not list {name}",
+                index.url
+            ),
+        )
+        .with_hint(format!(
+            "pass the archive's sha256: `gover install --from {archive} --sha256 HEX`"
+        )));
+    };
+    let matching = release
+        .files
+        .iter()
+        .find(|f| f.sha256_bytes().as_ref() == Some(digest));
+    match matching {
+        Some(f) if f.kind == "archive" && platform.matches(&f.os, &f.arch) => Ok(()),
+        Some(f) => Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{archive} is the {}-{} {} of {name}, not the archive for {platform}",
+                f.os, f.arch, f.kind
+            ),
+        )
+        .with_hint(format!(
+            "use the {platform} archive, or pass `--platform {}-{}` to install it anyway",
+            f.os, f.arch
+        ))),
+        None => {
+            let want = release.archive_for(platform, &index.url).ok();
+            let expected = match want.and_then(IndexFile::sha256_bytes) {
+                Some(s) => format!(
+                    "\n  expected sha256 {} (from the release index {}, {})",
+                    hex(&s),
+                    index.url,
+                    want.map_or("", |f| f.filename.as_str())
+                ),
+                None => format!(
+                    "\n  the release index {} lists no archive of {name} for {platform}",
+                    index.url
+                ),
+            };
+            Err(Error::new(
+                ErrorKind::ChecksumMismatch,
+                format!(
+                    "checksum mismatch for {archive}{expected}\n  computed sha256 {}",
+                    hex(digest)
+                ),
+            )
+            .with_hint("the file is corrupt or not an official release; nothing was installed"))
+        }
+    }
+}

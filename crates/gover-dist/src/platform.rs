@@ -1,0 +1,132 @@
+//! Platforms as Go names them (`linux-amd64`, `darwin-arm64`, `linux-armv6l`).
+
+use std::fmt;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// An operating system and architecture as the release index spells them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Platform {
+    /// `GOOS`: `linux`, `darwin`, `freebsd`, `windows`, ...
+    pub os: String,
+    /// The archive architecture: `amd64`, `arm64`, `386`, `armv6l` (32-bit
+    /// ARM on Linux), `ppc64le`, `loong64`, ...
+    pub arch: String,
+}
+
+impl Platform {
+    /// The platform gover itself was built for (see the reference table:
+    /// every 32-bit ARM Linux uses the `armv6l` archive).
+    pub fn host() -> Self {
+        let os = match std::env::consts::OS {
+            "macos" => "darwin",
+            other => other,
+        };
+        let big = cfg!(target_endian = "big");
+        let arch = match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "x86" => "386",
+            "aarch64" => "arm64",
+            "arm" if os == "linux" => "armv6l",
+            "arm" => "arm",
+            "powerpc64" if big => "ppc64",
+            "powerpc64" => "ppc64le",
+            "loongarch64" => "loong64",
+            "mips" if big => "mips",
+            "mips" => "mipsle",
+            "mips64" if big => "mips64",
+            "mips64" => "mips64le",
+            other => other,
+        };
+        Self {
+            os: os.to_string(),
+            arch: arch.to_string(),
+        }
+    }
+
+    /// Parses `os-arch` as given to `--platform` (`linux-arm64`).
+    /// `linux-arm` is accepted for `linux-armv6l`.
+    pub fn parse(s: &str) -> Result<Self> {
+        let bad = || {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("invalid platform `{}`: expected OS-ARCH as Go names it, such as `linux-amd64`, `linux-arm64` or `darwin-arm64`", s.escape_debug()),
+            )
+        };
+        let (os, arch) = s.trim().split_once('-').ok_or_else(bad)?;
+        let ok = |p: &str| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        };
+        if !ok(os) || !ok(arch) {
+            return Err(bad());
+        }
+        let arch = if os == "linux" && arch == "arm" {
+            "armv6l"
+        } else {
+            arch
+        };
+        Ok(Self {
+            os: os.to_string(),
+            arch: arch.to_string(),
+        })
+    }
+
+    /// True when an index file with `os`/`arch` is for this platform.
+    /// `arm` and `armv6l` both mean 32-bit ARM (the index used `armv6l` for
+    /// non-Linux ARM in Go 1.21 and 1.22, `arm` from 1.23 on).
+    pub fn matches(&self, os: &str, arch: &str) -> bool {
+        if self.os != os {
+            return false;
+        }
+        let is_arm32 = |a: &str| a == "arm" || a == "armv6l";
+        self.arch == arch || (is_arm32(&self.arch) && is_arm32(arch))
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.os, self.arch)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_is_named_like_go() {
+        let h = Platform::host();
+        #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+        assert_eq!(h.to_string(), "linux-amd64");
+        assert!(!h.os.is_empty() && !h.arch.is_empty());
+        assert_eq!(Platform::parse(&h.to_string()).unwrap(), h);
+    }
+
+    #[test]
+    fn parse_and_match() {
+        let p = Platform::parse("linux-arm").unwrap();
+        assert_eq!(p.to_string(), "linux-armv6l");
+        assert!(p.matches("linux", "armv6l"));
+        assert!(p.matches("linux", "arm"));
+        let f = Platform::parse("freebsd-arm").unwrap();
+        assert!(f.matches("freebsd", "armv6l"));
+        assert!(f.matches("freebsd", "arm"));
+        assert!(!f.matches("linux", "arm"));
+        assert!(!Platform::parse("linux-amd64")
+            .unwrap()
+            .matches("linux", "arm64"));
+        for bad in [
+            "linux",
+            "-amd64",
+            "linux-",
+            "Linux-amd64",
+            "linux amd64",
+            "",
+        ] {
+            let e = Platform::parse(bad).unwrap_err();
+            assert!(e.to_string().contains("invalid platform"), "{bad}: {e}");
+        }
+    }
+}
