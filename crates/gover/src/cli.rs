@@ -124,6 +124,7 @@ pub(crate) struct ListArgs {
 #[derive(Debug, Args)]
 pub(crate) struct UseArgs {
     /// The version to pin: 1.22.10, 1.22, 1.23rc1, latest, system
+    #[arg(id = "request", value_name = "VERSION")]
     pub(crate) version: String,
     /// Set the global default ($GOVER_HOME/version) instead of .go-version here
     #[arg(long)]
@@ -143,9 +144,9 @@ pub(crate) struct WhichArgs {
 
 /// `gover exec`
 #[derive(Debug, Args)]
-#[command(trailing_var_arg = true)]
 pub(crate) struct ExecArgs {
     /// The version to run with (default: the pin for this directory)
+    #[arg(id = "request", value_name = "VERSION")]
     pub(crate) version: Option<String>,
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
@@ -171,6 +172,7 @@ pub(crate) enum EnvShell {
 #[derive(Debug, Args)]
 pub(crate) struct EnvArgs {
     /// The version (default: the pin for this directory)
+    #[arg(id = "request", value_name = "VERSION")]
     pub(crate) version: Option<String>,
     /// Output syntax
     #[arg(long, value_enum, default_value = "sh")]

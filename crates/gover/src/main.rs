@@ -6,6 +6,7 @@ mod app;
 mod cli;
 mod commands;
 mod error;
+mod shimlinks;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let app = App::from_env(&cli.global)?;
     match &cli.command {
         Command::Current(args) => commands::current::run(&app, args),
+        Command::Use(args) => commands::use_::run(&app, args),
+        Command::Which(args) => commands::which::run(&app, args),
+        Command::Exec(args) => commands::exec::run(&app, args),
+        Command::Env(args) => commands::env::run(&app, args),
+        Command::Setup(args) => commands::setup::run(&app, args),
         other => Err(error::UserError::new(format!(
             "`{}` is not available in this build",
             command_name(other)

@@ -1,3 +1,8 @@
 //! One module per command; each exposes `run(&App, &Args)`.
 
 pub(crate) mod current;
+pub(crate) mod env;
+pub(crate) mod exec;
+pub(crate) mod setup;
+pub(crate) mod use_;
+pub(crate) mod which;
