@@ -1,0 +1,400 @@
+//! `gover setup` on throwaway HOMEs: the shims get linked, and fresh bash
+//! (login, interactive, ssh-style), zsh and fish sessions find the `go`
+//! shim first on PATH and run the pinned Go through it. Running setup again
+//! changes nothing.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use support::{run, Run, TestEnv};
+
+/// An environment with Debian's default `~/.bashrc` and `~/.profile`, a
+/// fake go1.22.10 installed and pinned as the global default.
+fn debian_home() -> TestEnv {
+    let env = TestEnv::new();
+    env.write("home/.bashrc", &skel(".bashrc"));
+    env.write("home/.profile", &skel(".profile"));
+    env.install_fake("1.22.10");
+    env.set_global("1.22.10\n");
+    env
+}
+
+/// A file of /etc/skel, or a faithful copy of Debian's guard when absent.
+fn skel(name: &str) -> String {
+    fs::read_to_string(Path::new("/etc/skel").join(name)).unwrap_or_else(|_| match name {
+        ".bashrc" => "# ~/.bashrc\n\n# If not running interactively, don't do anything\ncase $- in\n    *i*) ;;\n      *) return;;\nesac\n\nHISTSIZE=1000\n".into(),
+        _ => "if [ -n \"$BASH_VERSION\" ]; then\n    if [ -f \"$HOME/.bashrc\" ]; then\n\t. \"$HOME/.bashrc\"\n    fi\nfi\nif [ -d \"$HOME/.local/bin\" ] ; then\n    PATH=\"$HOME/.local/bin:$PATH\"\nfi\n".into(),
+    })
+}
+
+/// A shell started the way a terminal, a login or ssh starts one: empty
+/// environment but HOME, a system PATH and (for ssh) SSH_CLIENT; notably
+/// without GOVER_HOME, which the startup files must provide.
+fn fresh(env: &TestEnv, program: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(program);
+    c.env_clear()
+        .env("HOME", &env.home)
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .env("TERM", "dumb")
+        .env("LANG", "C.UTF-8")
+        .current_dir(&env.project)
+        .args(args);
+    c
+}
+
+fn have(program: &str) -> bool {
+    let ok = Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("note: {program} is not installed; skipping its part of this test");
+    }
+    ok
+}
+
+/// Every regular file under `dir`, with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let m = fs::symlink_metadata(&p).unwrap();
+            if m.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.clone(), fs::read(&p).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+fn setup(env: &TestEnv, args: &[&str]) -> Run {
+    let mut all = vec!["setup"];
+    all.extend_from_slice(args);
+    env.run_gover(all).success()
+}
+
+/// Asserts that `command -v go` and `go version` in the shell find the shim
+/// and the pinned Go.
+#[track_caller]
+fn assert_finds_shim(env: &TestEnv, what: &str, mut c: Command) {
+    let shim = env.gover_home.join("shims/go");
+    let r = run(&mut c);
+    let first = r.stdout.lines().next().unwrap_or("");
+    assert_eq!(first, shim.to_str().unwrap(), "{what}: command -v go\n{r}");
+    assert_eq!(
+        r.stdout.lines().nth(1),
+        Some("go version go1.22.10 linux/amd64"),
+        "{what}: go version\n{r}"
+    );
+}
+
+const PROBE: &str = "command -v go; go version";
+
+#[test]
+fn bash_login_interactive_and_ssh_sessions_find_the_shim() {
+    let env = debian_home();
+    let bashrc_before = fs::read_to_string(env.home.join(".bashrc")).unwrap();
+    let profile_before = fs::read_to_string(env.home.join(".profile")).unwrap();
+    let r = setup(&env, &["--shell", "bash"]);
+    let out = &r.stdout;
+    assert!(
+        out.contains(&format!(
+            "Linked shims into {}: go, gofmt, go1.22.10",
+            env.gover_home.join("shims").display()
+        )),
+        "{r}"
+    );
+    assert!(
+        out.contains(&format!(
+            "Updated {}: added gover's block above the non-interactive `return` guard",
+            env.home.join(".bashrc").display()
+        )),
+        "{r}"
+    );
+    assert!(
+        out.contains(&format!(
+            "Updated {}: added gover's block at the end",
+            env.home.join(".profile").display()
+        )),
+        "{r}"
+    );
+    assert!(
+        out.contains("To use the shims in this shell now, run:"),
+        "{r}"
+    );
+    // Backups hold the originals.
+    assert_eq!(
+        fs::read_to_string(env.home.join(".bashrc.gover-backup")).unwrap(),
+        bashrc_before
+    );
+    assert_eq!(
+        fs::read_to_string(env.home.join(".profile.gover-backup")).unwrap(),
+        profile_before
+    );
+    // The block sits above the guard, the rest of the file is intact.
+    let bashrc = fs::read_to_string(env.home.join(".bashrc")).unwrap();
+    let block = bashrc.find("# >>> gover >>>").unwrap();
+    let guard = bashrc.find("case $- in").unwrap();
+    assert!(block < guard, "{bashrc}");
+    assert_eq!(bashrc.matches("# >>> gover >>>").count(), 1);
+    let end = bashrc.find("# <<< gover <<<\n").unwrap() + "# <<< gover <<<\n\n".len();
+    assert_eq!(
+        format!("{}{}", &bashrc[..block], &bashrc[end..]),
+        bashrc_before,
+        "only the block (and one blank line) was added"
+    );
+
+    assert_finds_shim(&env, "bash -lc", fresh(&env, "bash", &["-lc", PROBE]));
+    assert_finds_shim(&env, "bash -ic", fresh(&env, "bash", &["-ic", PROBE]));
+    // `ssh host go version`: a non-interactive bash whose stdin is a socket
+    // and with SSH_CLIENT set reads ~/.bashrc (and nothing else).
+    let (sock, _peer) = UnixStream::pair().unwrap();
+    let mut ssh = fresh(&env, "bash", &["-c", PROBE]);
+    ssh.env("SSH_CLIENT", "192.0.2.1 50000 22")
+        .stdin(Stdio::from(std::os::fd::OwnedFd::from(sock)));
+    let r = ssh.output().unwrap();
+    let r = Run {
+        code: r.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&r.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&r.stderr).into_owned(),
+    };
+    assert_eq!(
+        r.stdout.lines().next(),
+        Some(env.gover_home.join("shims/go").to_str().unwrap()),
+        "ssh-style bash\n{r}"
+    );
+
+    // Twice: byte-identical.
+    let before = snapshot(&env.root);
+    let r = setup(&env, &["--shell", "bash"]);
+    assert_eq!(snapshot(&env.root), before, "a second setup changed files");
+    assert!(
+        r.stdout.contains(&format!(
+            "{} already has gover's block",
+            env.home.join(".bashrc").display()
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stdout.contains("are up to date: go, gofmt, go1.22.10"),
+        "{r}"
+    );
+}
+
+#[test]
+fn bash_login_file_is_the_one_bash_reads() {
+    // With ~/.bash_profile, a login bash never reads ~/.profile.
+    let env = debian_home();
+    fs::remove_file(env.home.join(".profile")).unwrap();
+    env.write("home/.bash_profile", "export FROM_BASH_PROFILE=1\n");
+    setup(&env, &["--shell", "bash"]);
+    assert!(!env.home.join(".profile").exists());
+    let bp = fs::read_to_string(env.home.join(".bash_profile")).unwrap();
+    assert!(
+        bp.starts_with("export FROM_BASH_PROFILE=1\n\n# >>> gover >>>\n"),
+        "{bp}"
+    );
+    assert_finds_shim(&env, "bash -lc", fresh(&env, "bash", &["-lc", PROBE]));
+
+    // An empty HOME: both files are created.
+    let env = TestEnv::new();
+    env.install_fake("1.22.10");
+    env.set_global("1.22.10");
+    let r = setup(&env, &["--shell", "bash"]);
+    for f in [".bashrc", ".profile"] {
+        assert!(
+            r.stdout.contains(&format!(
+                "Created {} with gover's block",
+                env.home.join(f).display()
+            )),
+            "{r}"
+        );
+        assert!(!env.home.join(format!("{f}.gover-backup")).exists());
+    }
+    assert_finds_shim(&env, "bash -lc", fresh(&env, "bash", &["-lc", PROBE]));
+    assert_finds_shim(&env, "bash -ic", fresh(&env, "bash", &["-ic", PROBE]));
+}
+
+#[test]
+fn zsh_sessions_find_the_shim() {
+    let env = debian_home();
+    let r = setup(&env, &["--shell", "zsh"]);
+    assert!(
+        r.stdout.contains(&format!(
+            "Created {} with gover's block",
+            env.home.join(".zshenv").display()
+        )),
+        "{r}"
+    );
+    assert_eq!(
+        fs::read_to_string(env.home.join(".bashrc")).unwrap(),
+        skel(".bashrc"),
+        "zsh setup leaves bash alone"
+    );
+    let before = snapshot(&env.root);
+    setup(&env, &["--shell", "zsh"]);
+    assert_eq!(snapshot(&env.root), before);
+    if have("zsh") {
+        assert_finds_shim(&env, "zsh -c", fresh(&env, "zsh", &["-c", PROBE]));
+        assert_finds_shim(&env, "zsh -lc", fresh(&env, "zsh", &["-lc", PROBE]));
+        assert_finds_shim(&env, "zsh -ic", fresh(&env, "zsh", &["-ic", PROBE]));
+    }
+}
+
+#[test]
+fn fish_sessions_find_the_shim() {
+    let env = debian_home();
+    let mut c = env.gover(["setup"]);
+    c.env("SHELL", "/usr/bin/fish");
+    let r = run(&mut c).success();
+    let conf = env.home.join(".config/fish/conf.d/gover.fish");
+    assert!(
+        r.stdout
+            .contains(&format!("Created {} with gover's block", conf.display())),
+        "{r}"
+    );
+    assert!(r.stdout.contains("set -gx PATH "), "{r}");
+    let before = snapshot(&env.root);
+    let mut c = env.gover(["setup", "--shell", "fish"]);
+    run(&mut c).success();
+    assert_eq!(snapshot(&env.root), before);
+    if have("fish") {
+        let probe = "command -v go; go version";
+        assert_finds_shim(&env, "fish -c", fresh(&env, "fish", &["-c", probe]));
+        assert_finds_shim(&env, "fish -lc", fresh(&env, "fish", &["-l", "-c", probe]));
+    }
+}
+
+#[test]
+fn default_shell_comes_from_shell_and_falls_back_to_bash() {
+    let env = debian_home();
+    let mut c = env.gover(["setup"]);
+    c.env("SHELL", "/bin/zsh");
+    run(&mut c).success();
+    assert!(env.home.join(".zshenv").is_file());
+    assert!(!env.home.join(".bashrc.gover-backup").exists());
+
+    let env = debian_home();
+    let r = run(&mut env.gover(["setup"])).success();
+    assert!(
+        r.stderr
+            .contains("warning: cannot tell your shell from SHELL=; setting up bash"),
+        "{r}"
+    );
+    assert!(env.home.join(".bashrc.gover-backup").exists());
+}
+
+#[test]
+fn no_modify_rc_only_links_the_shims() {
+    let env = TestEnv::new();
+    let r = setup(&env, &["--no-modify-rc", "--shell", "bash"]);
+    assert!(env.gover_home.join("shims/go").is_file());
+    assert!(env.gover_home.join("shims/gofmt").is_file());
+    assert_eq!(
+        fs::read_dir(&env.home).unwrap().count(),
+        0,
+        "HOME untouched"
+    );
+    assert!(r.stdout.contains("# >>> gover >>>"), "{r}");
+}
+
+#[test]
+fn version_shims_follow_the_installed_toolchains() {
+    let env = TestEnv::new();
+    env.install_fake("1.22.10");
+    env.install_fake("1.21.13");
+    setup(&env, &["--no-modify-rc"]);
+    let shims = env.gover_home.join("shims");
+    let mut names: Vec<String> = fs::read_dir(&shims)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["go", "go1.21.13", "go1.22.10", "gofmt"]);
+    // The shims are the shim binary itself (hard links or copies).
+    let shim = fs::read(support::shim_bin()).unwrap();
+    for n in &names {
+        assert!(fs::read(shims.join(n)).unwrap() == shim, "{n}");
+    }
+    fs::remove_dir_all(env.gover_home.join("toolchains/go1.21.13")).unwrap();
+    let r = setup(&env, &["--no-modify-rc"]);
+    assert!(
+        r.stdout
+            .contains("Removed shims of toolchains that are no longer installed: go1.21.13"),
+        "{r}"
+    );
+    assert!(!shims.join("go1.21.13").exists());
+}
+
+#[test]
+fn warns_about_another_go_and_a_stale_goroot() {
+    let mut env = debian_home();
+    let other = env.mkdir("usr-local-go/bin");
+    support::write_fake_toolchain(&env.root.join("usr-local-go"), "1.20.1");
+    env.path = format!("{}:{}", other.display(), env.path);
+    let mut c = env.gover(["setup", "--shell", "bash"]);
+    c.env("GOROOT", "/usr/local/go");
+    let r = run(&mut c).success();
+    assert!(
+        r.stderr.contains(&format!(
+            "warning: in this shell `go` is still {}/go",
+            other.display()
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains("warning: GOROOT=/usr/local/go is set"),
+        "{r}"
+    );
+
+    // Already first on PATH: no advice, no warning.
+    env.path = format!("{}:{}", env.gover_home.join("shims").display(), env.path);
+    let r = setup(&env, &["--shell", "bash"]);
+    assert!(r.stdout.contains("already come first on PATH"), "{r}");
+    assert!(!r.stderr.contains("warning"), "{r}");
+}
+
+#[test]
+fn a_symlinked_startup_file_stays_a_symlink() {
+    let env = debian_home();
+    let dotfiles = env.write("dotfiles/bashrc", &skel(".bashrc"));
+    fs::remove_file(env.home.join(".bashrc")).unwrap();
+    std::os::unix::fs::symlink(&dotfiles, env.home.join(".bashrc")).unwrap();
+    setup(&env, &["--shell", "bash"]);
+    assert!(fs::symlink_metadata(env.home.join(".bashrc"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(fs::read_to_string(&dotfiles)
+        .unwrap()
+        .contains("# >>> gover >>>"));
+    assert_finds_shim(&env, "bash -ic", fresh(&env, "bash", &["-ic", PROBE]));
+}
+
+#[test]
+fn an_existing_block_is_rewritten_in_place() {
+    let env = debian_home();
+    let old = "# mine\n# >>> gover >>>\nexport PATH=/old/shims:$PATH\n# <<< gover <<<\n\n# after\n";
+    env.write("home/.zshenv", old);
+    let r = setup(&env, &["--shell", "zsh"]);
+    assert!(r.stdout.contains("replaced gover's block"), "{r}");
+    let now = fs::read_to_string(env.home.join(".zshenv")).unwrap();
+    assert!(now.starts_with("# mine\n# >>> gover >>>\n"), "{now}");
+    assert!(now.ends_with("# <<< gover <<<\n\n# after\n"), "{now}");
+    assert!(!now.contains("/old/shims"));
+    assert_eq!(now.matches(">>> gover >>>").count(), 1);
+    assert_eq!(
+        fs::read_to_string(env.home.join(".zshenv.gover-backup")).unwrap(),
+        old
+    );
+}
