@@ -83,13 +83,17 @@ fn add_bundle(
 ) -> Result<reqwest::blocking::ClientBuilder> {
     let pem =
         std::fs::read(path).map_err(|e| Error::io("cannot read certificates from", path, e))?;
-    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+    let bad = |why: String| {
         Error::new(
             ErrorKind::InvalidInput,
-            format!("{} holds no usable PEM certificates: {e}", path.display()),
+            format!("{} holds no usable PEM certificates{why}", path.display()),
         )
         .with_hint("point SSL_CERT_FILE at a PEM file of CA certificates, or unset it")
-    })?;
+    };
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(format!(": {e}")))?;
+    if certs.is_empty() {
+        return Err(bad(String::new()));
+    }
     Ok(certs
         .into_iter()
         .fold(builder, |b, c| b.add_root_certificate(c)))

@@ -98,9 +98,7 @@ impl Index {
                 ErrorKind::MalformedIndex,
                 format!("the release index at {url} is not in go.dev/dl JSON format: {what}"),
             )
-            .with_hint(format!(
-                "check GOVER_INDEX_URL (or `index_url` in config.toml); it must serve a JSON array like https://go.dev/dl/?mode=json&include=all"
-            ))
+            .with_hint("check GOVER_INDEX_URL (or `index_url` in config.toml); it must serve a JSON array like https://go.dev/dl/?mode=json&include=all")
         };
         let raw: Vec<RawRelease> =
             serde_json::from_slice(bytes).map_err(|e| malformed(e.to_string()))?;
@@ -285,9 +283,7 @@ impl Release {
                 "{name} has no archive for {platform} in the release index {index_url} ({listed})"
             ),
         )
-        .with_hint(format!(
-            "new releases are listed before every archive is uploaded, so try again later; or pick another version (`gover list --remote`) or platform (`--platform`)"
-        )))
+        .with_hint("new releases are listed before every archive is uploaded, so try again later; or pick another version (`gover list --remote`) or platform (`--platform`)"))
     }
 }
 

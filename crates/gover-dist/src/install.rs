@@ -269,7 +269,17 @@ impl<'a> Installer<'a> {
         let version = check_tree(&root, &shown)?;
         let name = version.toolchain_name();
         if sha256.is_none() {
-            verify_with_index(&index()?, &version, &unpacked.sha256, &shown, platform)?;
+            let index = index().map_err(|e| {
+                Error::new(
+                    e.kind(),
+                    format!("cannot verify {shown} against the release index: {e}"),
+                )
+                .with_hint(format!(
+                    "pass the archive's sha256: `gover install --from {} --sha256 HEX`",
+                    archive.display()
+                ))
+            })?;
+            verify_with_index(&index, &version, &unpacked.sha256, &shown, platform)?;
         }
         let _lock = self.lock(&name, &*progress)?;
         if !force {
@@ -342,7 +352,8 @@ impl<'a> Installer<'a> {
     }
 }
 
-fn not_installed(home: &GoverHome, v: &GoVersion) -> Error {
+/// The error for removing a version that is not installed, listing those that are.
+pub fn not_installed(home: &GoverHome, v: &GoVersion) -> Error {
     let installed = home.installed().unwrap_or_default();
     let list = if installed.is_empty() {
         "no toolchains are installed".to_string()

@@ -27,6 +27,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let app = App::from_env(&cli.global)?;
     match &cli.command {
         Command::Current(args) => commands::current::run(&app, args),
+        Command::Install(args) => commands::install::run(&app, args),
+        Command::Uninstall(args) => commands::uninstall::run(&app, args),
+        Command::List(args) => commands::list::run(&app, args),
         Command::Use(args) => commands::use_::run(&app, args),
         Command::Which(args) => commands::which::run(&app, args),
         Command::Exec(args) => commands::exec::run(&app, args),

@@ -3,6 +3,9 @@
 pub(crate) mod current;
 pub(crate) mod env;
 pub(crate) mod exec;
+pub(crate) mod install;
+pub(crate) mod list;
 pub(crate) mod setup;
+pub(crate) mod uninstall;
 pub(crate) mod use_;
 pub(crate) mod which;

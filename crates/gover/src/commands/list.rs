@@ -1,0 +1,98 @@
+//! `gover list`: installed toolchains, or the versions of the release index.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use gover_dist::NoProgress;
+use serde_json::json;
+
+use crate::app::App;
+use crate::cli::ListArgs;
+use crate::commands::install::{dist, user_error};
+use crate::error::UserError;
+
+pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
+    if args.remote {
+        return remote(app, args);
+    }
+    let installed = app.home.installed().map_err(|e| {
+        UserError::new(format!(
+            "cannot list {}: {e}",
+            app.home.toolchains_dir().display()
+        ))
+    })?;
+    // The toolchain `gover current` picks here; a directory without a pin
+    // simply marks nothing.
+    let current = crate::commands::current::resolve_here(app, false)
+        .ok()
+        .filter(|r| r.installed);
+    let is_current =
+        |v: &gover_version::GoVersion| current.as_ref().and_then(|r| r.version.as_ref()) == Some(v);
+    if args.json {
+        let items: Vec<_> = installed
+            .iter()
+            .map(|v| {
+                json!({
+                    "version": v.toolchain_name(),
+                    "path": app.home.toolchain_dir(v).display().to_string(),
+                    "current": is_current(v),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&items)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if installed.is_empty() {
+        app.info("no Go toolchains are installed; install one with `gover install latest`");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for v in &installed {
+        if is_current(v) {
+            let why = current
+                .as_ref()
+                .map(|r| r.source.to_string())
+                .unwrap_or_default();
+            println!("* {}  ({why})", v.toolchain_name());
+        } else {
+            println!("  {}", v.toolchain_name());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn remote(app: &App, args: &ListArgs) -> Result<ExitCode> {
+    let dist = dist(app)?;
+    let loaded = dist.index(&NoProgress).map_err(user_error)?;
+    if let Some(w) = &loaded.warning {
+        app.warn(w);
+    }
+    let installed = app.home.installed().unwrap_or_default();
+    let releases: Vec<_> = loaded
+        .index
+        .releases
+        .iter()
+        .filter(|r| args.all || r.stable)
+        .collect();
+    if args.json {
+        let items: Vec<_> = releases
+            .iter()
+            .map(|r| {
+                json!({
+                    "version": r.version.toolchain_name(),
+                    "stable": r.stable,
+                    "installed": installed.contains(&r.version),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&items)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for r in releases {
+        if installed.contains(&r.version) {
+            println!("{}  (installed)", r.version.toolchain_name());
+        } else {
+            println!("{}", r.version.toolchain_name());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,72 @@
+//! `gover uninstall`: remove installed toolchains.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use gover_version::{GoVersion, VersionRequest};
+
+use crate::app::App;
+use crate::cli::UninstallArgs;
+use crate::commands::install::{dist, installer, user_error, Reporter};
+use crate::error::UserError;
+
+/// The installed version `text` names: an exact version, or a minor line
+/// with exactly one installed release.
+fn pick(app: &App, text: &str) -> Result<GoVersion> {
+    let req = VersionRequest::parse(text).map_err(|e| UserError::new(e.to_string()))?;
+    let find = |v: &GoVersion| {
+        app.home
+            .find_installed(v)
+            .ok_or_else(|| user_error(gover_dist::install::not_installed(&app.home, v)))
+    };
+    match &req {
+        VersionRequest::Exact(v) => find(v),
+        VersionRequest::Line(l) => {
+            let installed = app.home.installed().unwrap_or_default();
+            let matching: Vec<&GoVersion> = installed
+                .iter()
+                .filter(|v| req.matches(v) || (l.same_line(v) && v.is_prerelease()))
+                .collect();
+            match matching.as_slice() {
+                [one] => Ok((*one).clone()),
+                // `1.20` also names the release go1.20 itself.
+                [] => find(l),
+                many => Err(UserError::new(format!(
+                    "`{text}` matches several installed toolchains: {}",
+                    many.iter()
+                        .map(|v| v.toolchain_name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .hint("name the one to remove exactly, e.g. `gover uninstall 1.22.10`")
+                .into()),
+            }
+        }
+        _ => Err(UserError::new(format!(
+            "`{text}` does not name an installed toolchain"
+        ))
+        .hint("name a version, e.g. `gover uninstall 1.22.10`; `gover list` shows installed ones")
+        .into()),
+    }
+}
+
+pub(crate) fn run(app: &App, args: &UninstallArgs) -> Result<ExitCode> {
+    // Resolve every name first, so a typo removes nothing.
+    let versions = args
+        .versions
+        .iter()
+        .map(|t| pick(app, t))
+        .collect::<Result<Vec<_>>>()?;
+    let dist = dist(app)?;
+    let installer = installer(app, &dist)?;
+    let reporter = Reporter::new(app);
+    for v in &versions {
+        let removed = installer.uninstall(v, &reporter).map_err(user_error)?;
+        app.info(format!(
+            "Uninstalled {} (removed {})",
+            v.toolchain_name(),
+            removed.display()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,1049 @@
+//! End-to-end tests of `gover install`, `gover uninstall` and `gover list`
+//! against a mirror on 127.0.0.1 that serves tiny fake toolchains and
+//! injects faults.
+
+#[path = "support/archive.rs"]
+mod archive;
+#[path = "support/mirror.rs"]
+mod mirror;
+mod support;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use archive::{Entry, Kind};
+use mirror::{host_filename, sha256_hex, Fault, Mirror};
+use support::{Run, TestEnv};
+
+/// A test environment pointed at `m`, with short timeouts and retries.
+fn env_for(m: &Mirror) -> TestEnv {
+    let mut env = TestEnv::new();
+    env.set("GOVER_MIRROR", m.url())
+        .set("GOVER_INDEX_URL", m.index_url())
+        .set("GOVER_HTTP_TIMEOUT", "2")
+        .set("GOVER_HTTP_RETRIES", "2")
+        .set("GOVER_HTTP_BACKOFF_MS", "20")
+        // Tests change the index between runs: always revalidate it.
+        .set("GOVER_INDEX_TTL", "0");
+    env
+}
+
+fn toolchain(env: &TestEnv, v: &str) -> PathBuf {
+    env.gover_home.join("toolchains").join(format!("go{v}"))
+}
+
+/// Entries left in `GOVER_HOME/tmp` (interrupted or failed installs).
+fn tmp_entries(env: &TestEnv) -> Vec<String> {
+    match fs::read_dir(env.gover_home.join("tmp")) {
+        Ok(rd) => rd
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn mode(p: &Path) -> u32 {
+    fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+/// Asserts a failed install left `toolchains/` exactly as `before` and
+/// nothing behind in `tmp/`.
+#[track_caller]
+fn assert_nothing_new(env: &TestEnv, before: &[String]) {
+    assert_eq!(env.toolchain_dirs(), before, "toolchains/ changed");
+    assert!(
+        tmp_entries(env).is_empty(),
+        "tmp/ not cleaned: {:?}",
+        tmp_entries(env)
+    );
+}
+
+/// A mirror with go1.21.13 installed from it, so each fault test can check
+/// that an earlier install is untouched.
+fn with_earlier_install() -> (Mirror, TestEnv) {
+    let m = Mirror::start();
+    m.publish("1.21.13", archive::toolchain("1.21.13"));
+    let env = env_for(&m);
+    env.run_gover(["install", "1.21.13"]).success();
+    (m, env)
+}
+
+#[track_caller]
+fn assert_earlier_intact(env: &TestEnv) {
+    let go = toolchain(env, "1.21.13").join("bin/go");
+    let text = fs::read_to_string(&go).unwrap();
+    assert!(text.contains("go1.21.13"), "{text}");
+    assert_eq!(
+        fs::read_to_string(toolchain(env, "1.21.13").join("VERSION")).unwrap(),
+        "go1.21.13\ntime 2024-01-01T00:00:00Z\n"
+    );
+}
+
+#[test]
+fn installs_verifies_and_lays_out_the_toolchain() {
+    let m = Mirror::start();
+    let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let env = env_for(&m);
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    let dir = toolchain(&env, "1.22.10");
+    assert!(
+        r.stderr
+            .contains(&format!("Installed go1.22.10 to {} in ", dir.display())),
+        "{r}"
+    );
+    assert!(r.stdout.is_empty(), "{r}");
+    assert_eq!(mode(&dir.join("bin/go")), 0o755);
+    assert_eq!(mode(&dir.join("pkg/tool/linux_amd64/compile")), 0o755);
+    assert_eq!(mode(&dir.join("VERSION")), 0o644);
+    assert_eq!(mode(&dir.join("src/fmt/print.go")), 0o644);
+    assert_eq!(mode(&dir.join("src/fmt")), 0o755);
+    let out = std::process::Command::new(dir.join("bin/go"))
+        .arg("version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "go version go1.22.10 linux/amd64\n"
+    );
+    assert!(tmp_entries(&env).is_empty());
+    assert_eq!(m.requests_for(&file).len(), 1);
+
+    // Again: already installed, nothing downloaded, exit 0.
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    assert!(
+        r.stderr.contains("go1.22.10 is already installed at"),
+        "{r}"
+    );
+    assert_eq!(m.requests_for(&file).len(), 1);
+
+    // --force reinstalls over it.
+    fs::write(dir.join("marker"), "old").unwrap();
+    let r = env.run_gover(["install", "--force", "1.22.10"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    assert!(!dir.join("marker").exists());
+    assert!(dir.join("bin/go").is_file());
+    assert!(tmp_entries(&env).is_empty());
+
+    // -q prints nothing on success.
+    let r = env
+        .run_gover(["-q", "install", "--force", "1.22.10"])
+        .success();
+    assert_eq!(r.stderr, "", "{r}");
+}
+
+#[test]
+fn resolves_requests_against_the_index_and_lists() {
+    let m = Mirror::start();
+    for v in ["1.21.13", "1.22.9", "1.22.10"] {
+        m.publish(v, archive::toolchain(v));
+    }
+    m.publish_as(
+        "1.23rc1",
+        archive::toolchain("1.23rc1"),
+        &sha256_hex(&archive::toolchain("1.23rc1")),
+        false,
+    );
+    let env = env_for(&m);
+
+    let r = env.run_gover(["install", "1.22"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    let r = env.run_gover(["install", "latest"]).success();
+    assert!(r.stderr.contains("go1.22.10 is already installed"), "{r}");
+    let r = env.run_gover(["install", "go1.23rc1", "1.21.13"]).success();
+    assert!(r.stderr.contains("Installed go1.23rc1"), "{r}");
+    assert!(r.stderr.contains("Installed go1.21.13"), "{r}");
+
+    // The pin marks the current one.
+    env.write("project/.go-version", "1.22.10\n");
+    let r = env.run_gover(["list"]).success();
+    let pin = env.project.join(".go-version");
+    assert_eq!(
+        r.stdout,
+        format!(
+            "  go1.23rc1\n* go1.22.10  (set by {})\n  go1.21.13\n",
+            pin.display()
+        )
+    );
+    let r = env.run_gover(["list", "--json"]).success();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v[1]["version"], "go1.22.10");
+    assert_eq!(v[1]["current"], true);
+    assert_eq!(v[0]["current"], false);
+    assert_eq!(
+        v[1]["path"],
+        toolchain(&env, "1.22.10").display().to_string()
+    );
+
+    let r = env.run_gover(["list", "--remote"]).success();
+    assert_eq!(
+        r.stdout,
+        "go1.22.10  (installed)\ngo1.22.9\ngo1.21.13  (installed)\n"
+    );
+    let r = env
+        .run_gover(["list", "--remote", "--all", "--json"])
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v[0]["version"], "go1.23rc1");
+    assert_eq!(v[0]["stable"], false);
+    assert_eq!(v[0]["installed"], true);
+    assert_eq!(v.as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn installs_what_the_directory_pins_when_no_version_is_given() {
+    let m = Mirror::start();
+    for v in ["1.22.9", "1.22.10"] {
+        m.publish(v, archive::toolchain(v));
+    }
+    let env = env_for(&m);
+    env.write("project/.go-version", "1.22\n");
+    let r = env.run_gover(["install"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    let r = env.run_gover(["install"]).success();
+    assert!(r.stderr.contains("go1.22.10 is already installed"), "{r}");
+    fs::remove_file(env.project.join(".go-version")).unwrap();
+    let r = env.run_gover(["install"]).failure();
+    assert!(r.stderr.contains("error: no Go version is pinned"), "{r}");
+}
+
+#[test]
+fn unknown_versions_and_platforms_are_named() {
+    let (m, env) = with_earlier_install();
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
+    m.add_release(
+        "1.22.10",
+        true,
+        vec![mirror::IndexFile {
+            filename: "go1.22.10.windows-amd64.zip".into(),
+            os: "windows".into(),
+            arch: "amd64".into(),
+            sha256: "00".repeat(32),
+            size: 10,
+            kind: "archive".into(),
+        }],
+    );
+    let before = env.toolchain_dirs();
+
+    let r = env.run_gover(["install", "1.22.99"]).failure();
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(&format!(
+            "error: go1.22.99 is not in the release index {}; nearest available: go1.22.10",
+            m.index_url()
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains("hint: run `gover list --remote --all`"),
+        "{r}"
+    );
+
+    let r = env
+        .run_gover(["install", "1.22.10", "--platform", "plan9-arm"])
+        .failure();
+    assert!(
+        r.stderr
+            .contains("go1.22.10 has no archive for plan9-arm in the release index"),
+        "{r}"
+    );
+    assert!(r.stderr.contains("try again later"), "{r}");
+
+    let r = env
+        .run_gover(["install", "1.22.10", "--platform", "windows-amd64"])
+        .failure();
+    assert!(r.stderr.contains("only published as a .zip archive"), "{r}");
+
+    let r = env
+        .run_gover(["install", "1.22.10", "--platform", "linux"])
+        .failure();
+    assert!(r.stderr.contains("invalid platform `linux`"), "{r}");
+
+    let r = env.run_gover(["install", "1.22.x"]).failure();
+    assert!(r.stderr.contains("invalid Go version `1.22.x`"), "{r}");
+    assert_nothing_new(&env, &before);
+    assert_earlier_intact(&env);
+}
+
+#[test]
+fn checksum_mismatch_names_both_digests_and_their_source() {
+    let (m, env) = with_earlier_install();
+    let archive = archive::toolchain("1.22.10");
+    let real = sha256_hex(&archive);
+    let claimed = "ab".repeat(32);
+    m.publish_as("1.22.10", archive, &claimed, true);
+    let before = env.toolchain_dirs();
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(&format!(
+            "error: checksum mismatch for {} from {}{}",
+            host_filename("1.22.10"),
+            m.url(),
+            host_filename("1.22.10")
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "expected sha256 {claimed} (from the release index {})",
+            m.index_url()
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains(&format!("computed sha256 {real}")), "{r}");
+    assert_nothing_new(&env, &before);
+    assert_earlier_intact(&env);
+}
+
+#[test]
+fn archive_naming_another_version_is_refused() {
+    let (m, env) = with_earlier_install();
+    m.publish("1.22.10", archive::toolchain("1.22.9"));
+    let before = env.toolchain_dirs();
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr
+            .contains("holds go1.22.9 (go/VERSION), not go1.22.10"),
+        "{r}"
+    );
+    assert_nothing_new(&env, &before);
+    assert_earlier_intact(&env);
+}
+
+#[test]
+fn truncated_and_short_bodies_fail_cleanly() {
+    let (m, env) = with_earlier_install();
+    let archive = archive::toolchain("1.22.10");
+    let len = archive.len();
+    let file = m.publish("1.22.10", archive);
+    let before = env.toolchain_dirs();
+
+    m.fault(&file, Fault::TruncateAt(len / 2), None);
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "error: the download of {}{file} was cut short after {} of {len} bytes",
+            m.url(),
+            len / 2
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains("hint: check your network"), "{r}");
+    // It retried with a Range request from where it stopped.
+    assert!(m
+        .requests_for(&file)
+        .iter()
+        .any(|q| q.header("range") == Some(&format!("bytes={}-", len / 2))));
+    assert_nothing_new(&env, &before);
+
+    m.fault(&file, Fault::ShortFile(len - 100), None);
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "is truncated: it has {} bytes, the release index lists {len}",
+            len - 100
+        )),
+        "{r}"
+    );
+    assert_nothing_new(&env, &before);
+    assert_earlier_intact(&env);
+}
+
+#[test]
+fn connection_resets_resume_with_range_or_fail_after_retries() {
+    let (m, env) = with_earlier_install();
+    let archive = archive::toolchain("1.22.10");
+    let len = archive.len();
+    let file = m.publish("1.22.10", archive);
+    let before = env.toolchain_dirs();
+
+    m.fault(&file, Fault::ResetAt(len / 3), None);
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr
+            .contains(&format!("error: the download of {}{file}", m.url())),
+        "{r}"
+    );
+    assert!(r.stderr.contains("(tried 3 times)"), "{r}");
+    assert_nothing_new(&env, &before);
+
+    // One reset: the second request resumes where the first stopped.
+    m.fault(&file, Fault::ResetAt(len / 3), Some(1));
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    assert!(r.stderr.contains("resuming at byte"), "{r}");
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    let last = m.requests_for(&file).pop().unwrap();
+    assert_eq!(last.status, 206, "{last:?}");
+    assert!(
+        last.header("range").unwrap().starts_with("bytes="),
+        "{last:?}"
+    );
+    assert_earlier_intact(&env);
+}
+
+#[test]
+fn a_stalled_download_times_out() {
+    let (m, mut env) = with_earlier_install();
+    let archive = archive::toolchain("1.22.10");
+    let len = archive.len();
+    let file = m.publish("1.22.10", archive);
+    m.fault(&file, Fault::StallAt(len / 2), None);
+    env.set("GOVER_HTTP_TIMEOUT", "1")
+        .set("GOVER_HTTP_RETRIES", "1");
+    let before = env.toolchain_dirs();
+    let t = Instant::now();
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        t.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        t.elapsed()
+    );
+    assert!(
+        r.stderr
+            .contains(&format!("was cut short after {} of {len} bytes", len / 2)),
+        "{r}"
+    );
+    assert!(r.stderr.contains("timed out"), "{r}");
+    assert!(r.stderr.contains("GOVER_HTTP_TIMEOUT"), "{r}");
+    assert_nothing_new(&env, &before);
+    assert_earlier_intact(&env);
+}
+
+#[test]
+fn http_errors_name_the_url_and_status() {
+    let (m, env) = with_earlier_install();
+    let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let before = env.toolchain_dirs();
+
+    m.fault(&file, Fault::Status(404), None);
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "error: GET {}{file} returned HTTP 404 Not Found",
+            m.url()
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains("GOVER_MIRROR"), "{r}");
+    assert_nothing_new(&env, &before);
+
+    m.fault(&file, Fault::Status(500), None);
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "error: GET {}{file} failed: HTTP 500 Internal Server Error (tried 3 times)",
+            m.url()
+        )),
+        "{r}"
+    );
+    assert_nothing_new(&env, &before);
+
+    // A passing 503 is retried.
+    m.fault(&file, Fault::Status(503), Some(1));
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    assert!(r.stderr.contains("retrying"), "{r}");
+    assert_earlier_intact(&env);
+}
+
+#[test]
+fn malicious_archives_are_refused_entry_by_entry() {
+    let (m, env) = with_earlier_install();
+    let before = env.toolchain_dirs();
+    let file = host_filename("1.22.10");
+    let cases: Vec<(Vec<Entry>, &str)> = vec![
+        (
+            vec![Entry::file("go/../../evil", 0o644, "x")],
+            "entry `go/../../evil` has a `..` component",
+        ),
+        (
+            vec![Entry::file("/tmp/gover-evil", 0o644, "x")],
+            "entry `/tmp/gover-evil` has an absolute path",
+        ),
+        (
+            vec![Entry::file("evil/x", 0o644, "x")],
+            "entry `evil/x` lies outside the top-level go/ directory",
+        ),
+        (
+            vec![Entry::special("go/bin/sh", Kind::Symlink, "/bin/sh")],
+            "entry `go/bin/sh` is a symbolic link (to `/bin/sh`)",
+        ),
+        (
+            vec![Entry::special("go/bin/up", Kind::Symlink, "../../..")],
+            "entry `go/bin/up` is a symbolic link",
+        ),
+        (
+            vec![Entry::special(
+                "go/bin/gofmt2",
+                Kind::HardLink,
+                "go/bin/gofmt",
+            )],
+            "entry `go/bin/gofmt2` is a hard link",
+        ),
+        (
+            vec![Entry::special("go/dev/null", Kind::CharDevice, "")],
+            "entry `go/dev/null` is a device node",
+        ),
+        (
+            vec![Entry::special("go/dev/sda", Kind::BlockDevice, "")],
+            "entry `go/dev/sda` is a device node",
+        ),
+        (
+            vec![Entry::special("go/fifo", Kind::Fifo, "")],
+            "entry `go/fifo` is a FIFO",
+        ),
+        (
+            vec![Entry::file("go/VERSION", 0o644, "go1.22.10\n")],
+            "entry `go/VERSION` appears twice",
+        ),
+        (
+            vec![Entry {
+                claimed_size: Some(3 << 30),
+                ..Entry::file("go/huge", 0o644, "x")
+            }],
+            "it unpacks to more than 2147483648 bytes (limit)",
+        ),
+    ];
+    for (extra, want) in cases {
+        m.publish("1.22.10", archive::toolchain_with("1.22.10", extra));
+        let r = env.run_gover(["install", "1.22.10"]).failure();
+        assert_eq!(r.code, 1, "{want}\n{r}");
+        assert!(
+            r.stderr
+                .contains(&format!("error: refusing to unpack {file}: "))
+                && r.stderr.contains(want),
+            "want {want:?}\n{r}"
+        );
+        assert_nothing_new(&env, &before);
+        assert!(!env.root.join("evil").exists());
+        assert!(!Path::new("/tmp/gover-evil").exists());
+    }
+    assert_earlier_intact(&env);
+}
+
+#[test]
+fn decompression_bombs_and_entry_floods_hit_the_caps() {
+    let (m, mut env) = with_earlier_install();
+    let before = env.toolchain_dirs();
+    env.set("GOVER_MAX_UNPACKED_BYTES", "100000");
+    m.publish(
+        "1.22.10",
+        archive::toolchain_with(
+            "1.22.10",
+            vec![Entry::file("go/zeros", 0o644, vec![0u8; 4 << 20])],
+        ),
+    );
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr
+            .contains("it unpacks to more than 100000 bytes (limit)"),
+        "{r}"
+    );
+    assert_nothing_new(&env, &before);
+
+    env.set("GOVER_MAX_UNPACKED_BYTES", "")
+        .set("GOVER_MAX_ENTRIES", "20");
+    let flood = (0..50)
+        .map(|i| Entry::file(&format!("go/flood/{i}"), 0o644, "x"))
+        .collect();
+    m.publish("1.22.10", archive::toolchain_with("1.22.10", flood));
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains("it has more than 20 entries (limit)"),
+        "{r}"
+    );
+    assert_nothing_new(&env, &before);
+    assert_earlier_intact(&env);
+}
+
+#[test]
+fn modes_are_normalised() {
+    let m = Mirror::start();
+    m.publish(
+        "1.22.10",
+        archive::toolchain_with(
+            "1.22.10",
+            vec![
+                Entry::file("go/bin/suid", 0o6777, "#!/bin/sh\n"),
+                Entry::file("go/lib/shared", 0o666, "data"),
+                Entry::file("go/lib/sticky", 0o1644, "data"),
+            ],
+        ),
+    );
+    let env = env_for(&m);
+    env.run_gover(["install", "1.22.10"]).success();
+    let dir = toolchain(&env, "1.22.10");
+    assert_eq!(mode(&dir.join("bin/suid")), 0o755);
+    assert_eq!(mode(&dir.join("lib/shared")), 0o644);
+    assert_eq!(mode(&dir.join("lib/sticky")), 0o644);
+}
+
+#[test]
+fn corrupt_gzip_with_the_right_checksum_is_a_bad_archive() {
+    let (m, env) = with_earlier_install();
+    let mut bytes = archive::toolchain("1.22.10");
+    let n = bytes.len();
+    for b in &mut bytes[n / 2..n / 2 + 16] {
+        *b ^= 0x5a;
+    }
+    m.publish("1.22.10", bytes);
+    let before = env.toolchain_dirs();
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "error: {} is not a valid .tar.gz archive",
+            host_filename("1.22.10")
+        )),
+        "{r}"
+    );
+    assert_nothing_new(&env, &before);
+}
+
+fn spawn_install(env: &TestEnv, args: &[&str]) -> Child {
+    env.gover(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn wait_run(c: Child) -> Run {
+    let o = c.wait_with_output().unwrap();
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+#[track_caller]
+fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let t = Instant::now();
+    while !cond() {
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn concurrent_installs_of_one_version_download_once() {
+    let m = Mirror::start();
+    let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
+    m.fault(&file, Fault::Delay(Duration::from_millis(600)), None);
+    let env = env_for(&m);
+    let children: Vec<Child> = (0..4)
+        .map(|_| spawn_install(&env, &["install", "1.22.10"]))
+        .collect();
+    let runs: Vec<Run> = children.into_iter().map(wait_run).collect();
+    for r in &runs {
+        assert_eq!(r.code, 0, "{r}");
+    }
+    let installed = runs
+        .iter()
+        .filter(|r| r.stderr.contains("Installed go1.22.10"))
+        .count();
+    let already = runs
+        .iter()
+        .filter(|r| r.stderr.contains("go1.22.10 is already installed"))
+        .count();
+    assert_eq!((installed, already), (1, 3), "{runs:#?}");
+    assert!(
+        runs.iter().any(|r| r.stderr.contains(&format!(
+            "waiting for another gover process working on go1.22.10 (lock file {})",
+            env.gover_home.join("locks/go1.22.10.lock").display()
+        ))),
+        "{runs:#?}"
+    );
+    assert_eq!(m.requests_for(&file).len(), 1);
+    assert_eq!(env.toolchain_dirs(), ["go1.22.10"]);
+    assert!(tmp_entries(&env).is_empty());
+}
+
+#[test]
+fn concurrent_installs_of_different_versions_run_in_parallel() {
+    let m = Mirror::start();
+    let versions = ["1.19.13", "1.20.14", "1.21.13", "1.22.10"];
+    for v in versions {
+        let f = m.publish(v, archive::toolchain(v));
+        m.fault(&f, Fault::Delay(Duration::from_millis(800)), None);
+    }
+    let env = env_for(&m);
+    // Fetch the index once so the four processes only download archives.
+    env.run_gover(["list", "--remote"]).success();
+    let children: Vec<Child> = versions
+        .iter()
+        .map(|v| spawn_install(&env, &["install", v]))
+        .collect();
+    for c in children {
+        let r = wait_run(c);
+        assert_eq!(r.code, 0, "{r}");
+        assert!(!r.stderr.contains("waiting"), "{r}");
+    }
+    assert_eq!(
+        env.toolchain_dirs(),
+        ["go1.19.13", "go1.20.14", "go1.21.13", "go1.22.10"]
+    );
+    assert!(m.max_concurrent() >= 2, "downloads did not overlap");
+}
+
+#[test]
+fn lock_timeout_names_the_lock_file() {
+    let m = Mirror::start();
+    let archive = archive::toolchain("1.22.10");
+    let len = archive.len();
+    let file = m.publish("1.22.10", archive);
+    m.fault(&file, Fault::StallAt(len / 2), None);
+    let mut env = env_for(&m);
+    env.set("GOVER_HTTP_TIMEOUT", "30");
+    let mut holder = spawn_install(&env, &["install", "1.22.10"]);
+    wait_for("the first download", || !m.requests_for(&file).is_empty());
+    env.set("GOVER_LOCK_TIMEOUT", "1");
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    let lock = env.gover_home.join("locks/go1.22.10.lock");
+    assert!(r.stderr.contains(&format!(
+        "error: timed out after 1s waiting for another gover process working on go1.22.10 (lock file {})",
+        lock.display()
+    )), "{r}");
+    assert!(r.stderr.contains("GOVER_LOCK_TIMEOUT"), "{r}");
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+}
+
+#[test]
+fn sigkill_mid_download_leaves_nothing_installed_and_a_rerun_succeeds() {
+    let (m, mut env) = with_earlier_install();
+    let archive = archive::toolchain("1.22.10");
+    let len = archive.len();
+    let file = m.publish("1.22.10", archive);
+    m.fault(&file, Fault::StallAt(len / 2), None);
+    env.set("GOVER_HTTP_TIMEOUT", "30");
+    let before = env.toolchain_dirs();
+    let mut child = spawn_install(&env, &["install", "1.22.10"]);
+    wait_for("the download to start", || {
+        !m.requests_for(&file).is_empty()
+    });
+    wait_for("the unpack directory", || !tmp_entries(&env).is_empty());
+    std::thread::sleep(Duration::from_millis(200));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(env.toolchain_dirs(), before);
+    let left = tmp_entries(&env);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].starts_with("go1.22.10@install-"), "{left:?}");
+    assert!(!env
+        .run_gover(["list"])
+        .success()
+        .stdout
+        .contains("go1.22.10"));
+
+    m.clear_fault(&file);
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    assert!(
+        !r.stderr.contains("waiting"),
+        "the dead holder's lock was not free\n{r}"
+    );
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    assert!(tmp_entries(&env).is_empty(), "{:?}", tmp_entries(&env));
+    assert_earlier_intact(&env);
+}
+
+#[test]
+fn file_mirror_is_verified_against_the_index() {
+    let m = Mirror::start();
+    let good = archive::toolchain("1.22.10");
+    m.publish("1.22.10", good.clone());
+    let mut env = env_for(&m);
+    let dir = env.mkdir("mirror");
+    let file = host_filename("1.22.10");
+    // The local mirror holds a different file under the same name.
+    fs::write(dir.join(&file), archive::toolchain("1.22.9")).unwrap();
+    env.set("GOVER_MIRROR", format!("file://{}", dir.display()));
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(r.stderr.contains("checksum mismatch"), "{r}");
+    assert!(
+        r.stderr
+            .contains(&format!("from file://{}/{file}", dir.display())),
+        "{r}"
+    );
+    assert!(env.toolchain_dirs().is_empty());
+
+    fs::write(dir.join(&file), &good).unwrap();
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    assert!(
+        m.requests_for(&file).is_empty(),
+        "the archive came from the HTTP mirror"
+    );
+
+    // Missing file in a file:// mirror.
+    let r = env.run_gover(["install", "--force", "1.21.13"]).failure();
+    assert!(
+        r.stderr.contains("go1.21.13 is not in the release index"),
+        "{r}"
+    );
+}
+
+#[test]
+fn install_from_a_local_archive() {
+    let m = Mirror::start();
+    let bytes = archive::toolchain("1.22.10");
+    let sha = sha256_hex(&bytes);
+    let mut env = env_for(&m);
+    let path = env.root.join("go1.22.10.linux-amd64.tar.gz");
+    fs::write(&path, &bytes).unwrap();
+    let p = path.to_str().unwrap();
+
+    // Offline, no index: needs --sha256.
+    env.set("GOVER_OFFLINE", "1");
+    let r = env.run_gover(["install", "--from", p]).failure();
+    assert!(
+        r.stderr.contains(
+            "error: cannot verify go1.22.10.linux-amd64.tar.gz against the release index"
+        ),
+        "{r}"
+    );
+    assert!(r.stderr.contains("--sha256 HEX"), "{r}");
+    assert!(env.toolchain_dirs().is_empty());
+    assert!(tmp_entries(&env).is_empty());
+
+    let wrong = "cd".repeat(32);
+    let r = env
+        .run_gover(["install", "--from", p, "--sha256", &wrong])
+        .failure();
+    assert!(
+        r.stderr
+            .contains(&format!("expected sha256 {wrong} (from --sha256)")),
+        "{r}"
+    );
+    assert!(r.stderr.contains(&format!("computed sha256 {sha}")), "{r}");
+    assert!(env.toolchain_dirs().is_empty());
+
+    let r = env
+        .run_gover(["install", "--from", p, "--sha256", "xyz"])
+        .failure();
+    assert!(r.stderr.contains("--sha256 `xyz` is not a sha256"), "{r}");
+
+    let r = env
+        .run_gover(["install", "--from", p, "--sha256", &sha])
+        .success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+
+    // Online: verified against the index, which knows the version.
+    m.publish("1.22.10", bytes.clone());
+    env.set("GOVER_OFFLINE", "0");
+    let r = env.run_gover(["install", "--force", "--from", p]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    let other = env.root.join("other.tar.gz");
+    fs::write(
+        &other,
+        archive::toolchain_with("1.22.10", vec![Entry::file("go/extra", 0o644, "x")]),
+    )
+    .unwrap();
+    let r = env
+        .run_gover(["install", "--force", "--from", other.to_str().unwrap()])
+        .failure();
+    assert!(
+        r.stderr.contains("checksum mismatch for other.tar.gz"),
+        "{r}"
+    );
+    assert!(
+        r.stderr
+            .contains(&format!("expected sha256 {sha} (from the release index")),
+        "{r}"
+    );
+    assert!(
+        toolchain(&env, "1.22.10").join("bin/go").is_file(),
+        "the earlier install was damaged"
+    );
+    assert!(!toolchain(&env, "1.22.10").join("extra").exists());
+}
+
+#[test]
+fn offline_uses_only_the_cache() {
+    let m = Mirror::start();
+    let bytes = archive::toolchain("1.22.10");
+    m.publish("1.22.10", bytes.clone());
+    let mut env = env_for(&m);
+    env.set("GOVER_OFFLINE", "1");
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(r.stderr.contains(&format!(
+        "error: offline mode (--offline or GOVER_OFFLINE=1): no cached copy of the release index {}",
+        m.index_url()
+    )), "{r}");
+    assert!(m.requests().is_empty(), "offline touched the network");
+
+    // Cache the index online, then work offline with a file:// mirror.
+    env.set("GOVER_OFFLINE", "0");
+    env.run_gover(["list", "--remote"]).success();
+    let n = m.requests().len();
+    env.set("GOVER_OFFLINE", "1");
+    let r = env.run_gover(["list", "--remote"]).success();
+    assert_eq!(r.stdout, "go1.22.10\n");
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr
+            .contains("offline mode (--offline or GOVER_OFFLINE=1): cannot download"),
+        "{r}"
+    );
+    let dir = env.mkdir("mirror");
+    fs::write(dir.join(host_filename("1.22.10")), &bytes).unwrap();
+    env.set("GOVER_MIRROR", format!("file://{}/", dir.display()));
+    env.run_gover(["install", "1.22.10"]).success();
+    assert_eq!(m.requests().len(), n, "offline touched the network");
+    // --offline works like GOVER_OFFLINE.
+    env.set("GOVER_OFFLINE", "");
+    env.run_gover(["--offline", "list", "--remote"]).success();
+    assert_eq!(m.requests().len(), n);
+}
+
+#[test]
+fn the_index_is_cached_and_revalidated() {
+    let m = Mirror::start();
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let mut env = env_for(&m);
+    env.set("GOVER_INDEX_TTL", "");
+    env.run_gover(["list", "--remote"]).success();
+    env.run_gover(["list", "--remote"]).success();
+    // Fresh for a while: one request only.
+    assert_eq!(m.requests_for("index.json").len(), 1);
+    let cache: Vec<_> = fs::read_dir(env.gover_home.join("cache"))
+        .unwrap()
+        .collect();
+    assert_eq!(cache.len(), 2, "index body and validators");
+
+    env.set("GOVER_INDEX_TTL", "0");
+    env.run_gover(["list", "--remote"]).success();
+    let reqs = m.requests_for("index.json");
+    assert_eq!(reqs.len(), 2);
+    assert!(reqs[1].header("if-none-match").is_some(), "{:?}", reqs[1]);
+    assert_eq!(reqs[1].status, 304);
+
+    // A changed index is fetched again.
+    m.publish("1.23.0", archive::toolchain("1.23.0"));
+    let r = env.run_gover(["list", "--remote"]).success();
+    assert_eq!(r.stdout, "go1.23.0\ngo1.22.10\n");
+    assert_eq!(m.requests_for("index.json").last().unwrap().status, 200);
+
+    // The server failing falls back to the cache with a warning.
+    m.fault("index.json", Fault::Status(500), None);
+    let r = env.run_gover(["list", "--remote"]).success();
+    assert_eq!(r.stdout, "go1.23.0\ngo1.22.10\n");
+    assert!(r.stderr.contains("warning: GET"), "{r}");
+    assert!(r.stderr.contains("using the release index cached"), "{r}");
+}
+
+#[test]
+fn malformed_index_names_its_url() {
+    let m = Mirror::start();
+    m.put("index.json", b"<html>not json</html>".to_vec());
+    let env = env_for(&m);
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "error: the release index at {} is not in go.dev/dl JSON format",
+            m.index_url()
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains("GOVER_INDEX_URL"), "{r}");
+    assert!(env.toolchain_dirs().is_empty());
+}
+
+#[test]
+fn http_proxy_with_credentials_is_used() {
+    // The mirror doubles as a forward proxy: requests reach it in absolute
+    // form, for a host that does not exist.
+    let m = Mirror::start();
+    let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let mut env = env_for(&m);
+    env.set("GOVER_MIRROR", "http://go-mirror.invalid/")
+        .set("GOVER_INDEX_URL", "http://go-mirror.invalid/index.json")
+        .set("HTTP_PROXY", format!("http://user:secret@{}", m.addr()));
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    let reqs = m.requests_for(&file);
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].target, format!("http://go-mirror.invalid/{file}"));
+    // base64("user:secret")
+    assert_eq!(
+        reqs[0].header("proxy-authorization"),
+        Some("Basic dXNlcjpzZWNyZXQ=")
+    );
+
+    // NO_PROXY bypasses a (dead) proxy for the listed host.
+    let mut env = env_for(&m);
+    env.set("HTTP_PROXY", "http://127.0.0.1:9")
+        .set("NO_PROXY", "127.0.0.1");
+    env.run_gover(["install", "1.22.10"]).success();
+}
+
+#[test]
+fn ssl_cert_file_must_hold_certificates() {
+    let m = Mirror::start();
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let mut env = env_for(&m);
+    let bad = env.write("certs.pem", "not a certificate\n");
+    env.set("SSL_CERT_FILE", &bad);
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "{} holds no usable PEM certificates",
+            bad.display()
+        )),
+        "{r}"
+    );
+}
+
+#[test]
+fn uninstall_removes_only_what_it_names() {
+    let m = Mirror::start();
+    for v in ["1.22.9", "1.22.10", "1.21.13"] {
+        m.publish(v, archive::toolchain(v));
+    }
+    let env = env_for(&m);
+    env.run_gover(["install", "1.22.9", "1.22.10", "1.21.13"])
+        .success();
+
+    let r = env.run_gover(["uninstall", "1.22"]).failure();
+    assert!(
+        r.stderr
+            .contains("`1.22` matches several installed toolchains: go1.22.10, go1.22.9"),
+        "{r}"
+    );
+    assert_eq!(env.toolchain_dirs().len(), 3);
+
+    let r = env.run_gover(["uninstall", "go1.22.10"]).success();
+    assert_eq!(
+        r.stderr,
+        format!(
+            "Uninstalled go1.22.10 (removed {})\n",
+            toolchain(&env, "1.22.10").display()
+        )
+    );
+    assert_eq!(env.toolchain_dirs(), ["go1.21.13", "go1.22.9"]);
+    assert!(tmp_entries(&env).is_empty());
+
+    let r = env.run_gover(["uninstall", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains("error: go1.22.10 is not installed in"),
+        "{r}"
+    );
+    assert!(r.stderr.contains("installed: go1.22.9, go1.21.13"), "{r}");
+
+    // A typo in a list removes nothing.
+    let r = env.run_gover(["uninstall", "1.21.13", "1.99.1"]).failure();
+    assert!(r.stderr.contains("go1.99.1 is not installed"), "{r}");
+    assert_eq!(env.toolchain_dirs(), ["go1.21.13", "go1.22.9"]);
+
+    env.run_gover(["uninstall", "1.21", "1.22.9"]).success();
+    assert!(env.toolchain_dirs().is_empty());
+    let r = env.run_gover(["list"]).success();
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("no Go toolchains are installed"), "{r}");
+}

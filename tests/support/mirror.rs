@@ -1,0 +1,532 @@
+//! A download mirror on 127.0.0.1 for tests: a tiny HTTP/1.1 server (one
+//! thread per connection, `Connection: close`) serving a release index in
+//! go.dev/dl format and archives built at test time. It understands
+//! `Range`/`If-Range`, `ETag`/`If-None-Match` (answering 304), accepts
+//! absolute-form request targets (so it can stand in as an HTTP proxy), logs
+//! every request, and injects faults: error statuses, delays, bodies cut
+//! short, connections reset or stalled mid-stream, files shorter than the
+//! index says.
+//!
+//! (Used as `#[path = "support/mirror.rs"] mod mirror;` beside `mod support;`.)
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+/// What goes wrong when a path is requested.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer with this status and a short body.
+    Status(u16),
+    /// Wait this long before answering.
+    Delay(Duration),
+    /// Claim the full length but close after this absolute byte offset.
+    TruncateAt(usize),
+    /// Send up to this absolute offset, then reset the connection (RST).
+    ResetAt(usize),
+    /// Send up to this absolute offset, then go silent (until the client
+    /// gives up or the mirror stops; at most 60 s).
+    StallAt(usize),
+    /// Serve only the first N bytes, as a complete (but short) file.
+    ShortFile(usize),
+}
+
+/// A logged request.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub method: String,
+    /// The request target as sent (absolute-form when sent to a proxy).
+    pub target: String,
+    /// The path looked up.
+    pub path: String,
+    /// Header names lowercased.
+    pub headers: Vec<(String, String)>,
+    pub status: u16,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+struct Served {
+    body: Vec<u8>,
+    fault: Option<Fault>,
+    /// How many more requests the fault applies to (`None`: all).
+    fault_left: Option<usize>,
+}
+
+#[derive(Clone)]
+pub struct IndexFile {
+    pub filename: String,
+    pub os: String,
+    pub arch: String,
+    pub sha256: String,
+    pub size: u64,
+    pub kind: String,
+}
+
+#[derive(Clone)]
+struct Release {
+    version: String,
+    stable: bool,
+    files: Vec<IndexFile>,
+}
+
+#[derive(Default)]
+struct State {
+    files: HashMap<String, Served>,
+    releases: Vec<Release>,
+    log: Vec<Request>,
+}
+
+/// The running mirror; stops when dropped.
+pub struct Mirror {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+    active: Arc<AtomicUsize>,
+    max_active: Arc<AtomicUsize>,
+}
+
+/// The platform gover detects on this machine, as Go names it.
+pub fn host_platform() -> (&'static str, &'static str) {
+    let os = match std::env::consts::OS {
+        "macos" => "darwin",
+        o => o,
+    };
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "arm" => "armv6l",
+        a => a,
+    };
+    (os, arch)
+}
+
+/// The archive file name of `version` for this machine.
+pub fn host_filename(version: &str) -> String {
+    let (os, arch) = host_platform();
+    format!("go{version}.{os}-{arch}.tar.gz")
+}
+
+/// Lowercase hex sha256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn etag_of(body: &[u8]) -> String {
+    format!("\"{}\"", &sha256_hex(body)[..16])
+}
+
+impl Mirror {
+    /// Starts a mirror on 127.0.0.1 (a free port) with an empty index.
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let m = Self {
+            addr,
+            state: Arc::new(Mutex::new(State::default())),
+            stop: Arc::new(AtomicBool::new(false)),
+            active: Arc::new(AtomicUsize::new(0)),
+            max_active: Arc::new(AtomicUsize::new(0)),
+        };
+        m.write_index();
+        let (state, stop, active, max_active) = (
+            m.state.clone(),
+            m.stop.clone(),
+            m.active.clone(),
+            m.max_active.clone(),
+        );
+        thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (state, stop, active, max_active) = (
+                    state.clone(),
+                    stop.clone(),
+                    active.clone(),
+                    max_active.clone(),
+                );
+                thread::spawn(move || {
+                    let now = active.fetch_add(1, Ordering::SeqCst) + 1;
+                    max_active.fetch_max(now, Ordering::SeqCst);
+                    handle(conn, &state, &stop);
+                    active.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        m
+    }
+
+    /// `http://127.0.0.1:PORT/`
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// `127.0.0.1:PORT`
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The index URL (`/index.json`).
+    pub fn index_url(&self) -> String {
+        format!("{}index.json", self.url())
+    }
+
+    /// Serves `body` at `/path`.
+    pub fn put(&self, path: &str, body: Vec<u8>) {
+        let mut s = self.state.lock().unwrap();
+        s.files.insert(
+            path.trim_start_matches('/').to_string(),
+            Served {
+                body,
+                fault: None,
+                fault_left: None,
+            },
+        );
+    }
+
+    /// Makes requests for `/path` fail with `fault`, `times` times (`None`: always).
+    pub fn fault(&self, path: &str, fault: Fault, times: Option<usize>) {
+        let mut s = self.state.lock().unwrap();
+        let f = s
+            .files
+            .entry(path.trim_start_matches('/').to_string())
+            .or_insert_with(|| Served {
+                body: Vec::new(),
+                fault: None,
+                fault_left: None,
+            });
+        f.fault = Some(fault);
+        f.fault_left = times;
+    }
+
+    /// Removes the fault of `/path`.
+    pub fn clear_fault(&self, path: &str) {
+        let mut s = self.state.lock().unwrap();
+        if let Some(f) = s.files.get_mut(path.trim_start_matches('/')) {
+            f.fault = None;
+        }
+    }
+
+    fn write_index(&self) {
+        let json = {
+            let s = self.state.lock().unwrap();
+            index_json(&s.releases)
+        };
+        self.put("index.json", json.into_bytes());
+    }
+
+    /// Publishes `archive` as `version`'s archive for this machine, listed
+    /// in the index with its real sha256 and size. Returns the file name.
+    pub fn publish(&self, version: &str, archive: Vec<u8>) -> String {
+        let sha = sha256_hex(&archive);
+        self.publish_as(version, archive, &sha, true)
+    }
+
+    /// Like [`Mirror::publish`] with the sha256 the index claims and the
+    /// `stable` flag given.
+    pub fn publish_as(
+        &self,
+        version: &str,
+        archive: Vec<u8>,
+        sha256: &str,
+        stable: bool,
+    ) -> String {
+        let (os, arch) = host_platform();
+        let filename = host_filename(version);
+        let file = IndexFile {
+            filename: filename.clone(),
+            os: os.into(),
+            arch: arch.into(),
+            sha256: sha256.into(),
+            size: archive.len() as u64,
+            kind: "archive".into(),
+        };
+        self.put(&filename, archive);
+        self.add_release(version, stable, vec![file]);
+        filename
+    }
+
+    /// Lists a release in the index (files need not be served).
+    pub fn add_release(&self, version: &str, stable: bool, files: Vec<IndexFile>) {
+        {
+            let mut s = self.state.lock().unwrap();
+            let name = format!("go{version}");
+            if let Some(r) = s.releases.iter_mut().find(|r| r.version == name) {
+                r.files.extend(files);
+            } else {
+                s.releases.insert(
+                    0,
+                    Release {
+                        version: name,
+                        stable,
+                        files,
+                    },
+                );
+            }
+        }
+        self.write_index();
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<Request> {
+        self.state.lock().unwrap().log.clone()
+    }
+
+    /// Requests for `/path`.
+    pub fn requests_for(&self, path: &str) -> Vec<Request> {
+        let p = path.trim_start_matches('/');
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path == p)
+            .collect()
+    }
+
+    /// The most connections served at the same time.
+    pub fn max_concurrent(&self) -> usize {
+        self.max_active.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Mirror {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+    }
+}
+
+/// The index JSON in go.dev's shape (one-space indent not needed).
+fn index_json(releases: &[Release]) -> String {
+    let v: Vec<serde_json::Value> = releases
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "version": r.version,
+                "stable": r.stable,
+                "files": r.files.iter().map(|f| serde_json::json!({
+                    "filename": f.filename, "os": f.os, "arch": f.arch,
+                    "version": r.version, "sha256": f.sha256, "size": f.size, "kind": f.kind,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&v).unwrap()
+}
+
+fn reset(conn: &TcpStream) {
+    // SO_LINGER with a zero timeout makes close() send RST.
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        let l = libc::linger {
+            l_onoff: 1,
+            l_linger: 0,
+        };
+        unsafe {
+            libc::setsockopt(
+                conn.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                &l as *const libc::linger as *const libc::c_void,
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            );
+        }
+    }
+}
+
+fn handle(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let target = parts.next().unwrap_or("").to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 {
+            break;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    // Absolute-form (proxy) targets: drop scheme and authority.
+    let path = match target.split_once("://") {
+        Some((_, rest)) => rest.split_once('/').map_or("", |(_, p)| p).to_string(),
+        None => target.trim_start_matches('/').to_string(),
+    };
+    let path = path.split('?').next().unwrap_or("").to_string();
+    let get = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+
+    // Pick the body and the fault under the lock.
+    let (body, fault) = {
+        let mut s = state.lock().unwrap();
+        match s.files.get_mut(&path) {
+            Some(f) => {
+                let fault = match f.fault_left {
+                    Some(0) => None,
+                    Some(ref mut n) => {
+                        *n -= 1;
+                        f.fault.clone()
+                    }
+                    None => f.fault.clone(),
+                };
+                (Some(f.body.clone()), fault)
+            }
+            None => (None, None),
+        }
+    };
+    let log = |status: u16| {
+        state.lock().unwrap().log.push(Request {
+            method: method.clone(),
+            target: target.clone(),
+            path: path.clone(),
+            headers: headers.clone(),
+            status,
+        });
+    };
+    let mut conn = conn;
+    let send_head = |conn: &mut TcpStream, status: u16, reason: &str, extra: &str| {
+        let _ = write!(
+            conn,
+            "HTTP/1.1 {status} {reason}\r\nConnection: close\r\n{extra}\r\n"
+        );
+    };
+    if let Some(Fault::Delay(d)) = &fault {
+        thread::sleep(*d);
+    }
+    if let Some(Fault::Status(code)) = fault {
+        log(code);
+        let msg = format!("injected {code}\n");
+        send_head(
+            &mut conn,
+            code,
+            "Injected",
+            &format!("Content-Length: {}\r\n", msg.len()),
+        );
+        let _ = conn.write_all(msg.as_bytes());
+        return;
+    }
+    let Some(mut body) = body else {
+        log(404);
+        send_head(&mut conn, 404, "Not Found", "Content-Length: 10\r\n");
+        let _ = conn.write_all(b"not found\n");
+        return;
+    };
+    if let Some(Fault::ShortFile(n)) = fault {
+        body.truncate(n);
+    }
+    let etag = etag_of(&body);
+    if get("if-none-match").as_deref() == Some(etag.as_str()) {
+        log(304);
+        send_head(&mut conn, 304, "Not Modified", &format!("ETag: {etag}\r\n"));
+        return;
+    }
+    let len = body.len();
+    let mut start = 0usize;
+    let mut status = 200u16;
+    if let Some(range) = get("range") {
+        let if_range_ok = get("if-range").is_none_or(|v| v == etag);
+        if let Some(from) = range
+            .strip_prefix("bytes=")
+            .and_then(|r| r.strip_suffix('-'))
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            if if_range_ok {
+                if from >= len {
+                    log(416);
+                    send_head(
+                        &mut conn,
+                        416,
+                        "Range Not Satisfiable",
+                        &format!("Content-Range: bytes */{len}\r\nContent-Length: 0\r\n"),
+                    );
+                    return;
+                }
+                start = from;
+                status = 206;
+            }
+        }
+    }
+    log(status);
+    let mut extra = format!(
+        "Content-Length: {}\r\nETag: {etag}\r\nAccept-Ranges: bytes\r\nLast-Modified: Mon, 01 Jan 2024 00:00:00 GMT\r\n",
+        len - start
+    );
+    if status == 206 {
+        extra.push_str(&format!(
+            "Content-Range: bytes {start}-{}/{len}\r\n",
+            len - 1
+        ));
+        send_head(&mut conn, 206, "Partial Content", &extra);
+    } else {
+        send_head(&mut conn, 200, "OK", &extra);
+    }
+    if method == "HEAD" {
+        return;
+    }
+    let stop_at = match fault {
+        Some(Fault::TruncateAt(n) | Fault::ResetAt(n) | Fault::StallAt(n)) => n.clamp(start, len),
+        _ => len,
+    };
+    let _ = conn.write_all(&body[start..stop_at]);
+    let _ = conn.flush();
+    match fault {
+        Some(Fault::TruncateAt(_)) if stop_at < len => {
+            let _ = conn.shutdown(Shutdown::Both);
+        }
+        Some(Fault::ResetAt(_)) if stop_at < len => {
+            reset(&conn);
+        }
+        Some(Fault::StallAt(_)) if stop_at < len => {
+            let until = Instant::now() + Duration::from_secs(60);
+            let mut probe = [0u8; 1];
+            let _ = conn.set_read_timeout(Some(Duration::from_millis(100)));
+            // Stay silent until the client hangs up or the mirror stops.
+            while Instant::now() < until && !stop.load(Ordering::SeqCst) {
+                match reader.get_mut().read(&mut probe) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e)
+                        if e.kind() == std::io::ErrorKind::WouldBlock
+                            || e.kind() == std::io::ErrorKind::TimedOut => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        _ => {}
+    }
+}
