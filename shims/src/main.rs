@@ -18,11 +18,15 @@
 //! `gover-version`: no index, no network, no config parsing unless a config
 //! file exists, no directory scans beyond `toolchains/`.
 
+#![cfg_attr(all(target_os = "linux", not(test)), no_main)]
+
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+#[cfg(any(not(target_os = "linux"), test))]
+use std::process::ExitCode;
+use std::process::{Command, Stdio};
 
 use gover_version::config::Config;
 use gover_version::home::exe_name;
@@ -65,7 +69,25 @@ impl fmt::Display for ShimError {
 
 type Result<T> = std::result::Result<T, ShimError>;
 
+// On Linux the shim skips std's runtime set-up (`no_main`): nothing it does
+// needs the main-thread stack guard (which costs a read of
+// /proc/self/maps), the SIGPIPE override or the stdio checks, and this is
+// on every `go` command. glibc still hands std the arguments.
+#[cfg(all(target_os = "linux", not(test)))]
+#[no_mangle]
+extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    shim_main()
+}
+
+#[cfg(any(not(target_os = "linux"), test))]
 fn main() -> ExitCode {
+    ExitCode::from(shim_main() as u8)
+}
+
+fn shim_main() -> i32 {
     let mut args = std::env::args_os();
     let argv0 = args.next().unwrap_or_default();
     let args: Vec<OsString> = args.collect();
@@ -73,7 +95,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(io::stderr().lock(), "{e}");
-            ExitCode::FAILURE
+            1
         }
     }
 }
@@ -124,7 +146,7 @@ fn strip_exe(name: &str) -> &str {
     }
 }
 
-fn run(argv0: &OsStr, args: &[OsString]) -> Result<ExitCode> {
+fn run(argv0: &OsStr, args: &[OsString]) -> Result<i32> {
     let depth = std::env::var(env::GOVER_SHIM_DEPTH)
         .ok()
         .and_then(|d| d.trim().parse::<u32>().ok())
@@ -471,13 +493,7 @@ fn find_gover() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn exec(
-    exe: &Path,
-    tool: &str,
-    args: &[OsString],
-    tool_env: &ToolEnv,
-    depth: u32,
-) -> Result<ExitCode> {
+fn exec(exe: &Path, tool: &str, args: &[OsString], tool_env: &ToolEnv, depth: u32) -> Result<i32> {
     let mut cmd = Command::new(exe);
     cmd.args(args);
     tool_env.apply(&mut cmd);
@@ -501,10 +517,7 @@ fn exec(
     {
         let _ = tool;
         let status = cmd.status().map_err(cannot_run)?;
-        Ok(match status.code() {
-            Some(c) => ExitCode::from(c as u8),
-            None => ExitCode::FAILURE,
-        })
+        Ok(status.code().unwrap_or(1))
     }
 }
 
