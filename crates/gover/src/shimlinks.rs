@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 use gover_version::home::exe_name;
 use gover_version::{GoVersion, GoverHome};
 
+use crate::app::App;
 use crate::error::UserError;
 
 /// The shims every setup has, whatever is installed.
@@ -183,6 +184,32 @@ pub(crate) fn remove_version_shim(home: &GoverHome, v: &GoVersion) -> Result<Opt
         Ok(()) => Ok(Some(dest)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot remove {}", dest.display())),
+    }
+}
+
+/// Keeps the `go<version>` shim in step after `gover install`: links it
+/// when the shims are set up. A failure is a warning; the install stands.
+pub(crate) fn after_install(app: &App, v: &GoVersion) {
+    match add_version_shim(&app.home, v) {
+        Ok(Some(p)) => app.debug(format!("linked the version shim {}", p.display())),
+        Ok(None) => {}
+        Err(e) => app.warn(format!(
+            "{} is installed, but its version shim could not be linked: {e:#}\n\nhint: run `gover setup`",
+            v.toolchain_name()
+        )),
+    }
+}
+
+/// Removes the `go<version>` shim after `gover uninstall`. A failure is a
+/// warning; the toolchain is already gone.
+pub(crate) fn after_uninstall(app: &App, v: &GoVersion) {
+    match remove_version_shim(&app.home, v) {
+        Ok(Some(p)) => app.debug(format!("removed the version shim {}", p.display())),
+        Ok(None) => {}
+        Err(e) => app.warn(format!(
+            "{} is uninstalled, but its version shim could not be removed: {e:#}\n\nhint: run `gover setup`",
+            v.toolchain_name()
+        )),
     }
 }
 

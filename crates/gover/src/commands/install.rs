@@ -171,6 +171,8 @@ pub(crate) fn platform(arg: Option<&str>) -> Result<Platform> {
 }
 
 fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
+    let (Outcome::AlreadyInstalled { version, .. } | Outcome::Installed { version, .. }) = outcome;
+    crate::shimlinks::after_install(app, version);
     match outcome {
         Outcome::AlreadyInstalled { version, path } => app.info(format!(
             "{} is already installed at {} (use --force to reinstall)",

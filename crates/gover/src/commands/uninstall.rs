@@ -62,6 +62,7 @@ pub(crate) fn run(app: &App, args: &UninstallArgs) -> Result<ExitCode> {
     let reporter = Reporter::new(app);
     for v in &versions {
         let removed = installer.uninstall(v, &reporter).map_err(user_error)?;
+        crate::shimlinks::after_uninstall(app, v);
         app.info(format!(
             "Uninstalled {} (removed {})",
             v.toolchain_name(),

@@ -1,0 +1,143 @@
+//! The shim and the switching commands installing what a pin asks for,
+//! for real: `gover install` against a mirror on 127.0.0.1 serving tiny
+//! fake toolchains. Also checks that install/uninstall keep the
+//! `go<version>` shims in step.
+
+#[path = "support/archive.rs"]
+mod archive;
+#[path = "support/mirror.rs"]
+mod mirror;
+mod support;
+
+use std::fs;
+
+use mirror::Mirror;
+use support::{gover_bin, run, Run, TestEnv};
+
+/// A test environment using `m`, with gover itself on PATH (where the shim
+/// looks for it when it is not beside the shim) and the shims linked.
+fn env_for(m: &Mirror) -> TestEnv {
+    let mut env = TestEnv::new();
+    env.set("GOVER_MIRROR", m.url())
+        .set("GOVER_INDEX_URL", m.index_url())
+        .set("GOVER_HTTP_TIMEOUT", "5")
+        .set("GOVER_INDEX_TTL", "0");
+    env.path = format!("{}:{}", gover_bin().parent().unwrap().display(), env.path);
+    env.run_gover(["setup", "--no-modify-rc"]).success();
+    env
+}
+
+fn go(env: &TestEnv, args: &[&str]) -> Run {
+    let mut c = env.command(env.gover_home.join("shims/go"));
+    c.args(args);
+    run(&mut c)
+}
+
+#[test]
+fn the_shim_installs_a_pinned_version_then_runs_it() {
+    let m = Mirror::start();
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let env = env_for(&m);
+    let pin = env.write("project/.go-version", "1.22.10\n");
+    assert!(env.toolchain_dirs().is_empty());
+
+    let r = go(&env, &["version"]).success();
+    assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n", "{r}");
+    assert!(
+        r.stderr.starts_with(&format!(
+            "gover: go1.22.10 is not installed (set by {}); installing it",
+            pin.display()
+        )),
+        "{r}"
+    );
+    let installed = env.gover_home.join("toolchains/go1.22.10");
+    assert!(
+        r.stderr.contains(&format!(
+            "gover: Installed go1.22.10 to {}",
+            installed.display()
+        )),
+        "{r}"
+    );
+    // Every line gover printed is prefixed.
+    assert!(
+        r.stderr
+            .lines()
+            .all(|l| l.is_empty() || l.starts_with("gover: ")),
+        "{r}"
+    );
+    assert_eq!(env.toolchain_dirs(), ["go1.22.10"]);
+    // The install linked the version shim.
+    assert!(env.gover_home.join("shims/go1.22.10").is_file());
+
+    // Installed now: quiet.
+    let r = go(&env, &["version"]).success();
+    assert_eq!(r.stderr, "");
+
+    // Uninstall removes the version shim with the toolchain.
+    env.run_gover(["uninstall", "1.22.10"]).success();
+    assert!(!env.gover_home.join("shims/go1.22.10").exists());
+    assert!(env.gover_home.join("shims/go").is_file());
+}
+
+#[test]
+fn a_line_request_installs_the_newest_of_the_line() {
+    let m = Mirror::start();
+    m.publish("1.23.2", archive::toolchain("1.23.2"));
+    m.publish("1.23.4", archive::toolchain("1.23.4"));
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let env = env_for(&m);
+    env.write("project/.go-version", "1.23\n");
+    let r = go(&env, &["version"]).success();
+    assert_eq!(r.stdout, "go version go1.23.4 linux/amd64\n", "{r}");
+    assert_eq!(env.toolchain_dirs(), ["go1.23.4"]);
+}
+
+#[test]
+fn a_failed_install_leaves_nothing_and_says_so() {
+    let m = Mirror::start();
+    let env = env_for(&m);
+    env.write("project/.go-version", "1.99.1\n");
+    let r = go(&env, &["version"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("gover: error: "), "{r}");
+    assert!(
+        r.stderr
+            .contains("gover: error: `gover install 1.99.1` failed (exit status: 1); go1.99.1 is not installed"),
+        "{r}"
+    );
+    assert!(env.toolchain_dirs().is_empty());
+}
+
+#[test]
+fn use_and_exec_install_missing_versions() {
+    let m = Mirror::start();
+    m.publish("1.21.13", archive::toolchain("1.21.13"));
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let env = env_for(&m);
+
+    let r = env.run_gover(["use", "1.22"]).success();
+    let file = env.project.join(".go-version");
+    assert_eq!(fs::read_to_string(&file).unwrap(), "1.22\n");
+    assert!(
+        r.stdout.ends_with(&format!(
+            "Go here is now go1.22.10 (set by {}), installed\n",
+            file.display()
+        )),
+        "{r}"
+    );
+    assert!(env.gover_home.join("shims/go1.22.10").is_file());
+
+    // A version that does not exist: nothing is pinned.
+    let r = env.run_gover(["use", "1.98.0"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), "1.22\n");
+
+    // exec: install output on stderr, the command's output alone on stdout.
+    let r = env
+        .run_gover(["exec", "1.21.13", "--", "go", "version"])
+        .success();
+    assert_eq!(r.stdout, "go version go1.21.13 linux/amd64\n", "{r}");
+    assert!(r.stderr.contains("Installed go1.21.13"), "{r}");
+    assert_eq!(env.toolchain_dirs(), ["go1.21.13", "go1.22.10"]);
+}
