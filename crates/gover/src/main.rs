@@ -24,6 +24,12 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    // Neither needs (nor may be stopped by) a valid config: doctor reports it.
+    match &cli.command {
+        Command::Doctor(args) => return commands::doctor::run(&cli.global, args),
+        Command::Completions(args) => return commands::completions::run(args),
+        _ => {}
+    }
     let app = App::from_env(&cli.global)?;
     match &cli.command {
         Command::Current(args) => commands::current::run(&app, args),

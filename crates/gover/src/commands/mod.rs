@@ -1,6 +1,8 @@
 //! One module per command; each exposes `run(&App, &Args)`.
 
+pub(crate) mod completions;
 pub(crate) mod current;
+pub(crate) mod doctor;
 pub(crate) mod env;
 pub(crate) mod exec;
 pub(crate) mod install;

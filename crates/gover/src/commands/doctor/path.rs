@@ -1,0 +1,507 @@
+//! `PATH`: whether `go` is gover's shim, and what shadows it when not.
+
+use std::path::{Component, Path, PathBuf};
+
+use gover_version::home::exe_name;
+use gover_version::toolenv::{goroot_of, FileId};
+
+use super::model::{read_text, sh_quote, DoctorEnv, Finding};
+use super::shell;
+
+/// What another `go` on `PATH` is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum OtherGo {
+    /// apt's `golang-go`: `/usr/bin/go` -> `/usr/lib/go-1.N/bin/go`.
+    Apt(String),
+    /// Another distribution package in `/usr/bin` (dnf, pacman, ...).
+    DistroPackage,
+    /// A hand-made install in `/usr/local/go`.
+    UsrLocal,
+    /// The snap.
+    Snap,
+    /// A `go` in `$GOPATH/bin` (`~/go/bin/go`).
+    GopathBin,
+    /// gvm.
+    Gvm,
+    /// goenv's shims.
+    Goenv,
+    /// asdf's shims.
+    Asdf,
+    /// mise's shims or installs.
+    Mise,
+    /// voidint/g (`~/.g/go/bin`).
+    G,
+    /// Homebrew.
+    Homebrew,
+    /// Anything else.
+    Unknown,
+}
+
+/// A `go` executable on `PATH`.
+#[derive(Clone, Debug)]
+pub(crate) struct FoundGo {
+    /// Its `PATH` entry.
+    pub(crate) dir: PathBuf,
+    /// The executable.
+    pub(crate) exe: PathBuf,
+    /// What it is.
+    pub(crate) kind: OtherGo,
+    /// Its version, from `<GOROOT>/VERSION`, when known.
+    pub(crate) version: Option<String>,
+}
+
+fn ends_with(p: &Path, tail: &str) -> bool {
+    let tail: Vec<&str> = tail.split('/').collect();
+    let comps: Vec<String> = p
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    comps.len() >= tail.len() && comps[comps.len() - tail.len()..] == tail[..]
+}
+
+fn has_component(p: &Path, pred: impl Fn(&str) -> bool) -> bool {
+    p.components().any(|c| match c {
+        Component::Normal(s) => s.to_str().is_some_and(&pred),
+        _ => false,
+    })
+}
+
+/// The `go-1.N` directory name of an apt GOROOT (`/usr/lib/go-1.22/bin/go`).
+fn apt_minor(resolved: &Path) -> Option<String> {
+    let goroot = resolved.parent()?.parent()?;
+    let name = goroot.file_name()?.to_str()?;
+    let minor = name.strip_prefix("go-")?;
+    let lib = goroot.parent()?.file_name()?.to_str()?;
+    (lib == "lib" && minor.starts_with("1.")).then(|| minor.to_string())
+}
+
+/// Classifies the `go` found as `exe` in the `PATH` entry `dir`.
+pub(crate) fn classify(env: &DoctorEnv, dir: &Path, exe: &Path) -> OtherGo {
+    let resolved = std::fs::canonicalize(exe).unwrap_or_else(|_| exe.to_path_buf());
+    if let Some(m) = apt_minor(&resolved) {
+        return OtherGo::Apt(m);
+    }
+    if ends_with(dir, "usr/local/go/bin") || ends_with(&resolved, "usr/local/go/bin/go") {
+        return OtherGo::UsrLocal;
+    }
+    if ends_with(dir, "snap/bin") || has_component(&resolved, |c| c == "snap") {
+        return OtherGo::Snap;
+    }
+    let home = env.user_home();
+    let gopath_bins: Vec<PathBuf> = gopath_entries(env).iter().map(|g| g.join("bin")).collect();
+    if gopath_bins.iter().any(|b| b == dir) {
+        return OtherGo::GopathBin;
+    }
+    let is =
+        |name: &str| has_component(dir, |c| c == name) || has_component(&resolved, |c| c == name);
+    if is(".gvm") {
+        return OtherGo::Gvm;
+    }
+    if is(".goenv") {
+        return OtherGo::Goenv;
+    }
+    if is(".asdf") {
+        return OtherGo::Asdf;
+    }
+    if is("mise") || is(".mise") {
+        return OtherGo::Mise;
+    }
+    if home.as_ref().is_some_and(|h| dir.starts_with(h.join(".g"))) {
+        return OtherGo::G;
+    }
+    if is("Cellar") || is("linuxbrew") || is("homebrew") {
+        return OtherGo::Homebrew;
+    }
+    if ends_with(dir, "usr/bin") {
+        return OtherGo::DistroPackage;
+    }
+    OtherGo::Unknown
+}
+
+/// The `GOPATH` entries the `go` command uses: `$GOPATH`, else the
+/// `go env -w` file's, else `~/go`.
+pub(crate) fn gopath_entries(env: &DoctorEnv) -> Vec<PathBuf> {
+    match env.go_setting("GOPATH") {
+        Some((v, _)) => std::env::split_paths(&v)
+            .filter(|p| p.is_absolute())
+            .collect(),
+        None => env.user_home().map(|h| h.join("go")).into_iter().collect(),
+    }
+}
+
+/// The version of a Go root, from its `VERSION` file.
+pub(crate) fn goroot_version(root: &Path) -> Option<String> {
+    let text = read_text(&root.join("VERSION"))?;
+    let first = text.lines().next()?.trim();
+    first.starts_with("go").then(|| first.to_string())
+}
+
+fn is_executable_file(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// True when `exe` is gover's shim: the file in the shims directory or a
+/// link or copy of the `gover-shim` beside `gover`.
+fn is_gover_shim(env: &DoctorEnv, exe: &Path) -> bool {
+    let id = FileId::of(exe);
+    let shim_go = env.home.shims_dir().join(exe_name("go"));
+    if id.is_some()
+        && (id == FileId::of(&shim_go) || id == env.shim_source.as_deref().and_then(FileId::of))
+    {
+        return true;
+    }
+    false
+}
+
+/// Every `go` on `PATH` that is not gover's, in `PATH` order, with the
+/// index of its entry.
+pub(crate) fn other_gos(env: &DoctorEnv) -> Vec<(usize, FoundGo)> {
+    let mut out = Vec::new();
+    let shims = env.home.shims_dir();
+    for (i, dir) in env.path_entries().iter().enumerate() {
+        if super::model::same_dir(dir, &shims) || !dir.is_absolute() {
+            continue;
+        }
+        let exe = dir.join(exe_name("go"));
+        if !is_executable_file(&exe) || is_gover_shim(env, &exe) {
+            continue;
+        }
+        if out.iter().any(|(_, f): &(usize, FoundGo)| f.exe == exe) {
+            continue;
+        }
+        let kind = classify(env, dir, &exe);
+        let version = goroot_of(&exe).and_then(|r| goroot_version(&r));
+        out.push((
+            i,
+            FoundGo {
+                dir: dir.clone(),
+                exe,
+                kind,
+                version,
+            },
+        ));
+    }
+    out
+}
+
+fn describe(env: &DoctorEnv, g: &FoundGo) -> String {
+    let what = match &g.kind {
+        OtherGo::Apt(m) => format!("apt's golang-go package in /usr/lib/go-{m}"),
+        OtherGo::DistroPackage => "a distribution package".into(),
+        OtherGo::UsrLocal => "a hand-made install in /usr/local/go".into(),
+        OtherGo::Snap => "the go snap".into(),
+        OtherGo::GopathBin => "a go in your GOPATH's bin".into(),
+        OtherGo::Gvm => "gvm".into(),
+        OtherGo::Goenv => "goenv".into(),
+        OtherGo::Asdf => "asdf".into(),
+        OtherGo::Mise => "mise".into(),
+        OtherGo::G => "g (voidint/g)".into(),
+        OtherGo::Homebrew => "Homebrew".into(),
+        OtherGo::Unknown => "another Go".into(),
+    };
+    match &g.version {
+        Some(v) => format!("{} ({what}, {v})", env.show(&g.exe)),
+        None => format!("{} ({what})", env.show(&g.exe)),
+    }
+}
+
+/// How to get rid of (or get past) another `go`.
+fn removal(env: &DoctorEnv, g: &FoundGo) -> String {
+    let line_hint = |needle: &str| {
+        let locs = shell::mentions(env, needle);
+        match locs.first() {
+            Some(l) => format!(" (it is added at {})", shell::at(env, l)),
+            None => String::new(),
+        }
+    };
+    match &g.kind {
+        OtherGo::Apt(_) => "`sudo apt remove golang-go golang-src` (gover replaces it; apt keeps no GOPATH or tools of yours)".into(),
+        OtherGo::DistroPackage => format!("remove the package that owns {} (`dpkg -S {0}` or `rpm -qf {0}` names it)", g.exe.display()),
+        OtherGo::UsrLocal => format!(
+            "`sudo rm -rf /usr/local/go` and delete the line that adds /usr/local/go/bin to PATH{}",
+            line_hint("/usr/local/go/bin")
+        ),
+        OtherGo::Snap => "`sudo snap remove go`".into(),
+        OtherGo::GopathBin => format!(
+            "`rm {}` (a `go` does not belong in GOPATH's bin; tools you installed there stay)",
+            sh_quote(&g.exe.display().to_string())
+        ),
+        OtherGo::Gvm => format!("delete the line that sources ~/.gvm/scripts/gvm{} and run `rm -rf ~/.gvm`", line_hint(".gvm/scripts/gvm")),
+        OtherGo::Goenv => format!("delete the goenv lines (`goenv init`, GOENV_ROOT){} and run `rm -rf ~/.goenv`", line_hint("goenv")),
+        OtherGo::Asdf => "`asdf plugin remove golang` (gover reads the golang line of .tool-versions itself)".into(),
+        OtherGo::Mise => "`mise unuse --global go` and `mise uninstall go --all` (gover reads .tool-versions and .go-version itself)".into(),
+        OtherGo::G => format!("delete the line that sources ~/.g/env{} and run `rm -rf ~/.g`", line_hint(".g/env")),
+        OtherGo::Homebrew => "`brew uninstall go`".into(),
+        OtherGo::Unknown => format!("remove {} or the PATH entry {}", g.exe.display(), g.dir.display()),
+    }
+}
+
+fn path_fix(env: &DoctorEnv) -> String {
+    format!(
+        "for this shell: `export PATH={}:\"$PATH\"`",
+        sh_quote(&env.home.shims_dir().display().to_string())
+    )
+}
+
+/// Checks that `go` on `PATH` is gover's shim.
+pub(crate) fn check(env: &DoctorEnv, out: &mut Vec<Finding>) {
+    let shims = env.home.shims_dir();
+    let shim_go = shims.join(exe_name("go"));
+    let shims_pos = env
+        .path_entries()
+        .iter()
+        .position(|e| super::model::same_dir(e, &shims));
+    let others = other_gos(env);
+    let shown = env.show(&shims);
+    match shims_pos {
+        None => {
+            let runs = match others.first() {
+                Some((_, g)) => format!("`go` runs {} instead", describe(env, g)),
+                None => "`go` is not found at all (`command not found: go`)".into(),
+            };
+            out.push(
+                Finding::problem(
+                    "path.shims",
+                    format!("gover's shims directory {shown} is not on PATH"),
+                )
+                .why(format!("{runs}, whatever version is pinned here"))
+                .fix(format!(
+                    "run `gover setup`, then open a new terminal; {}",
+                    path_fix(env)
+                )),
+            );
+        }
+        Some(pos) => {
+            let ahead: Vec<&FoundGo> = others
+                .iter()
+                .filter(|(i, _)| *i < pos)
+                .map(|(_, g)| g)
+                .collect();
+            if let Some(first) = ahead.first() {
+                let mut fix = removal(env, first);
+                fix.push_str(&format!(
+                    "; or put {shown} before {} on PATH (gover's setup block prepends it: make sure nothing later in your startup files prepends {} again); {}",
+                    first.dir.display(),
+                    first.dir.display(),
+                    path_fix(env)
+                ));
+                out.push(
+                    Finding::problem(
+                        "path.shadowed",
+                        format!(
+                            "{} comes before gover's shims on PATH",
+                            describe(env, first)
+                        ),
+                    )
+                    .why(format!(
+                        "every `go` command runs {} instead of the version pinned here",
+                        first.version.as_deref().unwrap_or("that Go")
+                    ))
+                    .fix(fix),
+                );
+            } else if !shim_go.is_file() {
+                // Reported by the shims check; nothing to add here.
+            } else {
+                let later: Vec<String> = others.iter().map(|(_, g)| describe(env, g)).collect();
+                let note = if later.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; later on PATH, used only for the `system` pin: {}",
+                        later.join(", ")
+                    )
+                };
+                out.push(Finding::ok(
+                    "path.shims",
+                    format!(
+                        "`go` on PATH is gover's shim ({}){note}",
+                        env.show(&shim_go)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::testenv::{one, with_id, Machine};
+    use super::super::model::Severity;
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn run(m: &Machine) -> Vec<Finding> {
+        let mut out = Vec::new();
+        check(&m.env, &mut out);
+        out
+    }
+
+    /// `dir/sys/usr/bin/go` -> `../lib/go-1.21/bin/go`, like apt.
+    fn apt_go(m: &Machine) -> PathBuf {
+        m.fake_goroot("sys/usr/lib/go-1.21", "1.21.5", "1.21.5");
+        std::fs::create_dir_all(m.path("sys/usr/bin")).unwrap();
+        symlink("../lib/go-1.21/bin/go", m.path("sys/usr/bin/go")).unwrap();
+        m.path("sys/usr/bin")
+    }
+
+    fn shims(m: &Machine) -> PathBuf {
+        let shims = m.env.home.shims_dir();
+        m.script("gover/shims/go", "echo shim");
+        shims
+    }
+
+    #[test]
+    fn shims_first_is_ok_and_names_later_gos() {
+        let mut m = Machine::new();
+        let apt = apt_go(&m);
+        m.path_prepend(&apt);
+        let s = shims(&m);
+        m.path_prepend(&s);
+        let f = run(&m);
+        let ok = one(&f, "path.shims");
+        assert_eq!(ok.severity, Severity::Ok, "{f:#?}");
+        assert!(
+            ok.message
+                .contains("apt's golang-go package in /usr/lib/go-1.21, go1.21.5)"),
+            "{}",
+            ok.message
+        );
+    }
+
+    #[test]
+    fn apt_go_before_shims() {
+        let mut m = Machine::new();
+        let s = shims(&m);
+        m.path_prepend(&s);
+        let apt = apt_go(&m);
+        m.path_prepend(&apt);
+        let f = run(&m);
+        let p = one(&f, "path.shadowed");
+        assert_eq!(p.severity, Severity::Problem);
+        assert!(
+            p.message.contains(&format!(
+                "{}/go (apt's golang-go package in /usr/lib/go-1.21, go1.21.5)",
+                apt.display()
+            )),
+            "{}",
+            p.message
+        );
+        let fix = p.fix.as_deref().unwrap();
+        assert!(
+            fix.starts_with("`sudo apt remove golang-go golang-src`"),
+            "{fix}"
+        );
+        assert!(fix.contains(&format!("before {}", apt.display())), "{fix}");
+        assert!(p.why.as_deref().unwrap().contains("go1.21.5"));
+    }
+
+    #[test]
+    fn shims_missing_from_path() {
+        let mut m = Machine::new();
+        shims(&m);
+        let f = run(&m);
+        let p = one(&f, "path.shims");
+        assert_eq!(p.severity, Severity::Problem);
+        assert!(
+            p.why.as_deref().unwrap().contains("command not found: go"),
+            "{p:?}"
+        );
+        assert!(p.fix.as_deref().unwrap().contains("`gover setup`"));
+        let apt = apt_go(&m);
+        m.path_prepend(&apt);
+        let p = one(&run(&m), "path.shims").clone();
+        assert!(p.why.unwrap().contains("apt's golang-go"));
+    }
+
+    #[test]
+    fn classifies_other_installs() {
+        let mut m = Machine::new();
+        m.fake_goroot("sys/usr/local/go", "1.20.1", "1.20.1");
+        let snap = m.script("sys/snap/bin/go", "exit 0");
+        let gopath = m.script("home/go/bin/go", "exit 0");
+        let gvm = m.script("home/.gvm/gos/go1.19/bin/go", "exit 0");
+        let goenv = m.script("home/.goenv/shims/go", "exit 0");
+        let asdf = m.script("home/.asdf/shims/go", "exit 0");
+        let mise = m.script("home/.local/share/mise/shims/go", "exit 0");
+        let other = m.script("opt/weird/go", "exit 0");
+        let cases = [
+            (
+                m.path("sys/usr/local/go/bin"),
+                OtherGo::UsrLocal,
+                "sudo rm -rf /usr/local/go",
+            ),
+            (
+                snap.parent().unwrap().to_path_buf(),
+                OtherGo::Snap,
+                "sudo snap remove go",
+            ),
+            (
+                gopath.parent().unwrap().to_path_buf(),
+                OtherGo::GopathBin,
+                "rm ",
+            ),
+            (
+                gvm.parent().unwrap().to_path_buf(),
+                OtherGo::Gvm,
+                "rm -rf ~/.gvm",
+            ),
+            (
+                goenv.parent().unwrap().to_path_buf(),
+                OtherGo::Goenv,
+                "rm -rf ~/.goenv",
+            ),
+            (
+                asdf.parent().unwrap().to_path_buf(),
+                OtherGo::Asdf,
+                "asdf plugin remove golang",
+            ),
+            (
+                mise.parent().unwrap().to_path_buf(),
+                OtherGo::Mise,
+                "mise uninstall go",
+            ),
+            (
+                other.parent().unwrap().to_path_buf(),
+                OtherGo::Unknown,
+                "remove ",
+            ),
+        ];
+        let s = shims(&m);
+        m.write("home/.profile", "export PATH=$PATH:/usr/local/go/bin\n");
+        for (dir, kind, fix) in cases {
+            let exe = dir.join("go");
+            assert_eq!(classify(&m.env, &dir, &exe), kind, "{}", dir.display());
+            m.set(
+                "PATH",
+                std::env::join_paths([dir.clone(), s.clone()]).unwrap(),
+            );
+            let f = run(&m);
+            let p = one(&f, "path.shadowed");
+            assert!(p.fix.as_deref().unwrap().contains(fix), "{kind:?}: {p:?}");
+            if kind == OtherGo::UsrLocal {
+                assert!(
+                    p.fix.as_deref().unwrap().contains("added at ~/.profile:1"),
+                    "{p:?}"
+                );
+                assert!(p.message.contains("go1.20.1"), "{p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_link_to_the_shim_elsewhere_is_gover() {
+        let mut m = Machine::new();
+        let s = shims(&m);
+        std::fs::create_dir_all(m.path("home/bin")).unwrap();
+        std::fs::hard_link(s.join("go"), m.path("home/bin/go")).unwrap();
+        m.path_prepend(&s);
+        m.path_prepend(&m.path("home/bin"));
+        let f = run(&m);
+        assert!(with_id(&f, "path.shadowed").is_empty(), "{f:#?}");
+        assert_eq!(one(&f, "path.shims").severity, Severity::Ok);
+    }
+}
