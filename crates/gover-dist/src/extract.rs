@@ -460,22 +460,24 @@ pub fn checked_path(raw: &[u8]) -> std::result::Result<PathBuf, &'static str> {
 }
 
 fn parse(
-    reader: ChunkReader,
+    mut reader: ChunkReader,
     jobs: SyncSender<Job>,
     ctx: &ParseCtx<'_>,
 ) -> std::result::Result<Stats, ParseError> {
-    let res = parse_entries(reader, &jobs, ctx);
+    let res = parse_entries(&mut reader, &jobs, ctx);
     drop(jobs);
     // Whatever happened, the reader must finish (to hash everything) or stop.
     match &res {
         Ok(_) | Err(ParseError::Format(_)) => ctx.shared.discard.store(true, Ordering::SeqCst),
         Err(_) => ctx.shared.abort.store(true, Ordering::SeqCst),
     }
+    // Only now stop receiving: the reader sees the flags before the queue closes.
+    drop(reader);
     res
 }
 
 fn parse_entries(
-    reader: ChunkReader,
+    reader: &mut ChunkReader,
     jobs: &SyncSender<Job>,
     ctx: &ParseCtx<'_>,
 ) -> std::result::Result<Stats, ParseError> {

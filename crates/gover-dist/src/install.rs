@@ -78,7 +78,20 @@ fn remove_tree(p: &Path) -> io::Result<()> {
     }
 }
 
-/// A scratch directory removed on drop unless kept.
+/// Names of the scratch space of `install --from` (the version is known
+/// only after unpacking).
+const LOCAL_PREFIX: &str = "local-";
+
+/// The lock of a one-off scratch name, whose file goes away with it.
+struct ScratchLock(InstallLock);
+
+impl Drop for ScratchLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(self.0.path());
+    }
+}
+
+/// A scratch directory removed on drop.
 struct TmpDir {
     path: PathBuf,
 }
@@ -134,8 +147,11 @@ impl<'a> Installer<'a> {
             };
             if Some(toolchain) == held {
                 let _ = remove_tree(&entry.path());
-            } else if let Ok(Some(_l)) = lock::try_acquire(self.home(), toolchain) {
+            } else if let Ok(Some(l)) = lock::try_acquire(self.home(), toolchain) {
                 let _ = remove_tree(&entry.path());
+                if toolchain.starts_with(LOCAL_PREFIX) {
+                    drop(ScratchLock(l));
+                }
             }
         }
     }
@@ -245,8 +261,15 @@ impl<'a> Installer<'a> {
             |n| n.to_string_lossy().into_owned(),
         );
         let (reader, total) = open_local(archive)?;
-        // The version is known only after unpacking: use a neutral name.
-        let tmp = self.new_tmp("local")?;
+        // The version is known only after unpacking: unpack under a name of
+        // this process's own, locked so that other runs leave it alone.
+        let scratch = format!(
+            "{LOCAL_PREFIX}{}-{}",
+            std::process::id(),
+            TMP_SEQ.fetch_add(1, Ordering::Relaxed)
+        );
+        let scratch_lock = ScratchLock(lock::acquire(self.home(), &scratch, None, &|_| {})?);
+        let tmp = self.new_tmp(&scratch)?;
         progress.start(&shown, total);
         let expected = sha256.map(|s| Expected {
             sha256: s,
@@ -291,6 +314,8 @@ impl<'a> Installer<'a> {
             }
         }
         let path = self.commit(&root, &version)?;
+        drop(tmp);
+        drop(scratch_lock);
         Ok(Outcome::Installed {
             version,
             path,
