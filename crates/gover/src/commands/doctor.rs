@@ -98,9 +98,10 @@ fn check_config(env: &DoctorEnv, out: &mut Vec<Finding>) {
                     "config",
                     format!("{file}: {} setting(s), all valid", c.keys().count()),
                 )),
-                Ok(_) if c.path.is_none() => {
-                    out.push(Finding::ok("config", format!("no {file}: defaults")))
-                }
+                Ok(_) if c.path.is_none() => out.push(Finding::ok(
+                    "config",
+                    format!("no {file}: default settings"),
+                )),
                 Ok(_) => {}
             }
         }

@@ -37,7 +37,6 @@ fn remove_from_startup(env: &DoctorEnv, var: &str) -> String {
 pub(crate) fn check_goroot(env: &DoctorEnv, pin: Option<&Resolution>, out: &mut Vec<Finding>) {
     let expected = pin.and_then(|r| r.goroot(&env.home));
     let expected_name = pin
-        .filter(|r| r.installed)
         .and_then(|r| r.version.as_ref())
         .map(|v| v.toolchain_name());
     let mut seen = false;
@@ -55,7 +54,7 @@ pub(crate) fn check_goroot(env: &DoctorEnv, pin: Option<&Resolution>, out: &mut 
             Judgement::Missing => out.push(
                 Finding::problem("goroot.env", format!("GOROOT={value} does not exist{}", shell::set_at(env, &shell::assignments(env, "GOROOT"))))
                     .why(format!("any go started outside gover's shim (by an IDE, a script calling $GOROOT/bin/go, `$(gover which go)` in a Makefile) fails with `go: cannot find GOROOT directory: {value}`"))
-                    .fix(format!("{}; {unset}", remove_from_startup(env, "GOROOT"))),
+                    .fix(format!("{}\n{unset}", remove_from_startup(env, "GOROOT"))),
             ),
             Judgement::Other(found) => out.push(
                 Finding::problem(
@@ -68,10 +67,11 @@ pub(crate) fn check_goroot(env: &DoctorEnv, pin: Option<&Resolution>, out: &mut 
                     ),
                 )
                 .why(format!(
-                    "gover's shim overrides it, but tools that read $GOROOT themselves (IDEs, gopls started outside the shim, scripts calling $GOROOT/bin/go or `$(gover which go)`) mix two versions: `compile: version \"{}\" does not match go tool version \"...\"`",
-                    found.as_deref().unwrap_or("goX")
+                    "gover's shim overrides it, but tools that read $GOROOT themselves (IDEs, gopls started outside the shim, scripts calling $GOROOT/bin/go or `$(gover which go)`) mix two versions: `compile: version \"{}\" does not match go tool version \"{}\"`",
+                    found.as_deref().unwrap_or("goX"),
+                    expected_name.as_deref().unwrap_or("goY")
                 ))
-                .fix(format!("{}; {unset}", remove_from_startup(env, "GOROOT"))),
+                .fix(format!("{}\n{unset}", remove_from_startup(env, "GOROOT"))),
             ),
         }
     }
@@ -195,7 +195,7 @@ pub(crate) fn check_go111module(env: &DoctorEnv, out: &mut Vec<Finding>) {
     match env.go_setting("GO111MODULE") {
         Some((v, src)) if v == "off" => {
             let fix = match &src {
-                SettingSource::Env => format!("{}; for this shell: `unset GO111MODULE`", remove_from_startup(env, "GO111MODULE")),
+                SettingSource::Env => format!("{}\nfor this shell: `unset GO111MODULE`", remove_from_startup(env, "GO111MODULE")),
                 SettingSource::GoEnvFile(..) => "`go env -u GO111MODULE`".into(),
             };
             out.push(

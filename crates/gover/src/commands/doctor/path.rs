@@ -219,7 +219,7 @@ fn removal(env: &DoctorEnv, g: &FoundGo) -> String {
         }
     };
     match &g.kind {
-        OtherGo::Apt(_) => "`sudo apt remove golang-go golang-src` (gover replaces it; apt keeps no GOPATH or tools of yours)".into(),
+        OtherGo::Apt(_) => "`sudo apt remove golang-go golang-src` (gover replaces it; your GOPATH and `go install`ed tools stay)".into(),
         OtherGo::DistroPackage => format!("remove the package that owns {} (`dpkg -S {0}` or `rpm -qf {0}` names it)", g.exe.display()),
         OtherGo::UsrLocal => format!(
             "`sudo rm -rf /usr/local/go` and delete the line that adds /usr/local/go/bin to PATH{}",
@@ -284,7 +284,7 @@ pub(crate) fn check(env: &DoctorEnv, out: &mut Vec<Finding>) {
             if let Some(first) = ahead.first() {
                 let mut fix = removal(env, first);
                 fix.push_str(&format!(
-                    "; or put {shown} before {} on PATH (gover's setup block prepends it: make sure nothing later in your startup files prepends {} again); {}",
+                    "\nor keep it and put {shown} before {} on PATH (gover's block in your startup files prepends the shims; make sure nothing after it prepends {} again)\n{}",
                     first.dir.display(),
                     first.dir.display(),
                     path_fix(env)
