@@ -178,25 +178,39 @@ pub(crate) fn check_toolchains(env: &DoctorEnv, out: &mut Vec<Finding>) {
     }
 }
 
-/// Entries of `$GOVER_HOME/tmp` older than [`LEFTOVER_AGE`].
+/// Entries of `$GOVER_HOME/tmp` no install is working on: an install
+/// names its scratch directory `go<version>@...` and holds that version's
+/// lock while it runs, so an entry whose lock is free is a leftover; other
+/// entries count as leftovers once older than [`LEFTOVER_AGE`].
 pub(crate) fn check_leftovers(env: &DoctorEnv, out: &mut Vec<Finding>) {
     let tmp = env.home.tmp_dir();
     let Ok(rd) = std::fs::read_dir(&tmp) else {
         return;
     };
     let mut old = Vec::new();
-    let mut fresh = 0;
+    let mut busy = 0;
     for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
         let age = e
             .metadata()
             .and_then(|m| m.modified())
             .ok()
             .and_then(|t| env.now.duration_since(t).ok())
             .unwrap_or_default();
-        if age >= LEFTOVER_AGE {
-            old.push(e.path());
+        let in_use = match name.split_once('@') {
+            Some((toolchain, _)) if toolchain.starts_with("go") => {
+                match gover_dist::lock::try_acquire(&env.home, toolchain) {
+                    Ok(Some(_free)) => false,
+                    Ok(None) => true,
+                    Err(_) => age < LEFTOVER_AGE,
+                }
+            }
+            _ => age < LEFTOVER_AGE,
+        };
+        if in_use {
+            busy += 1;
         } else {
-            fresh += 1;
+            old.push(e.path());
         }
     }
     old.sort();
@@ -205,20 +219,29 @@ pub(crate) fn check_leftovers(env: &DoctorEnv, out: &mut Vec<Finding>) {
         out.push(
             Finding::warning(
                 "toolchain.leftovers",
-                format!("{} leftover(s) of interrupted installs in {}: {}", old.len(), env.show(&tmp), names.join(", ")),
+                format!(
+                    "{} leftover(s) of interrupted installs or uninstalls in {}: {}",
+                    old.len(),
+                    env.show(&tmp),
+                    names.join(", ")
+                ),
             )
             .why("gover never uses them (an install is committed by renaming into toolchains/); they only take disk space")
             .fix(format!(
-                "when no `gover install` is running: `rm -rf {}`",
-                old.iter().map(|p| sh_quote(&p.display().to_string())).collect::<Vec<_>>().join(" ")
+                "the next `gover install` removes them; to free the space now: `rm -rf {}`",
+                old.iter()
+                    .map(|p| sh_quote(&p.display().to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             )),
         );
     }
-    if fresh > 0 {
+    if busy > 0 {
         out.push(Finding::ok(
             "toolchain.leftovers",
             format!(
-                "{fresh} recent entr(y/ies) in {}: an install may be running",
+                "{busy} entr{} in {} belong to an install that is running",
+                if busy == 1 { "y" } else { "ies" },
                 env.show(&tmp)
             ),
         ));
@@ -453,17 +476,35 @@ mod tests {
     }
 
     #[test]
-    fn leftovers_by_age() {
+    fn leftovers_by_lock_and_age() {
         let mut m = Machine::new();
-        std::fs::create_dir_all(m.path("gover/tmp/install-go1.22.10-1234")).unwrap();
+        // A running install holds its version's lock.
+        std::fs::create_dir_all(m.path("gover/tmp/go1.23.0@install-99-1-0")).unwrap();
+        let held = gover_dist::lock::try_acquire(&m.env.home, "go1.23.0")
+            .unwrap()
+            .unwrap();
+        // An interrupted one does not.
+        std::fs::create_dir_all(m.path("gover/tmp/go1.22.10@install-1234-5-0")).unwrap();
+        // Something else: judged by age.
+        std::fs::create_dir_all(m.path("gover/tmp/stray")).unwrap();
         let f = run(&m);
-        assert_eq!(one(&f, "toolchain.leftovers").severity, Severity::Ok);
+        let l = with_id(&f, "toolchain.leftovers");
+        assert_eq!(l.len(), 2, "{f:#?}");
+        let warn = l.iter().find(|x| x.severity == Severity::Warning).unwrap();
+        assert!(
+            warn.message.starts_with("1 leftover(s)"),
+            "{}",
+            warn.message
+        );
+        assert!(warn.message.contains("go1.22.10@install-1234-5-0"));
+        assert!(warn.fix.as_deref().unwrap().contains("rm -rf "), "{warn:?}");
+        let ok = l.iter().find(|x| x.severity == Severity::Ok).unwrap();
+        assert!(ok.message.starts_with("2 entries"), "{}", ok.message);
+        drop(held);
         m.env.now += LEFTOVER_AGE * 2;
         let f = run(&m);
         let l = one(&f, "toolchain.leftovers");
-        assert_eq!(l.severity, Severity::Warning);
-        assert!(l.fix.as_deref().unwrap().contains("rm -rf "), "{l:?}");
-        assert!(l.message.contains("install-go1.22.10-1234"));
+        assert!(l.message.starts_with("3 leftover(s)"), "{}", l.message);
     }
 
     #[test]
