@@ -139,6 +139,19 @@ fn mode_from_name(argv0: &OsStr) -> Result<Mode> {
     .hint("run `gover setup` to recreate the shims in $GOVER_HOME/shims"))
 }
 
+/// When Go's own toolchain switching (`GOTOOLCHAIN=auto`/`path`) runs a
+/// `go1.X.Y` it found on PATH, it keeps `argv[0]` as `go` and sets
+/// `GOTOOLCHAIN_INTERNAL_SWITCH_VERSION` (go-versions.md §4.7): then the
+/// version is in the name of the file that was executed, not in `argv[0]`.
+fn switched_to_version() -> Option<Mode> {
+    std::env::var_os("GOTOOLCHAIN_INTERNAL_SWITCH_VERSION")?;
+    let exe = std::env::current_exe().ok()?;
+    match mode_from_name(exe.as_os_str()) {
+        Ok(m @ Mode::Version(_)) => Some(m),
+        _ => None,
+    }
+}
+
 fn strip_exe(name: &str) -> &str {
     match name.len().checked_sub(4) {
         Some(i) if name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".exe") => &name[..i],
@@ -158,7 +171,7 @@ fn run(argv0: &OsStr, args: &[OsString]) -> Result<i32> {
         ))
         .hint("a `go` on PATH (used for the `system` pin) or in a toolchain directory is itself a gover shim or a script that calls one; `gover which go` shows what the shim runs"));
     }
-    let mode = mode_from_name(argv0)?;
+    let mode = switched_to_version().map_or_else(|| mode_from_name(argv0), Ok)?;
     let home = GoverHome::from_env().map_err(|e| ShimError::new(e.to_string()))?;
     let mut settings = Settings::new(&home);
 
