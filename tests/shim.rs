@@ -403,6 +403,19 @@ fn version_shims_run_exactly_their_version() {
     let r = shim(&env, "go1.22.10", &env.project, &["version"]).success();
     assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n");
 
+    // Go's own switching execs the go1.22.10 it found on PATH with argv[0]
+    // still `go`, and GOTOOLCHAIN_INTERNAL_SWITCH_VERSION set.
+    use std::os::unix::process::CommandExt;
+    let mut c = env.command(shims.join("go1.22.10"));
+    c.arg0("go")
+        .env("GOTOOLCHAIN_INTERNAL_SWITCH_VERSION", "go1.22.10")
+        .arg("env");
+    assert_eq!(ran(&run(&mut c).success()), "fake-go go1.22.10");
+    // Without the switch variable, argv[0] decides (a `go` symlink setup).
+    let mut c = env.command(shims.join("go1.22.10"));
+    c.arg0("go").arg("env");
+    assert_eq!(ran(&run(&mut c).success()), "fake-go go1.21.13");
+
     // A version shim for a version that is not installed (any name works).
     fs::hard_link(shims.join("go"), shims.join("go1.20.3")).unwrap();
     let mut c = env.command(shims.join("go1.20.3"));
