@@ -286,3 +286,17 @@ fn env_github_appends_to_the_job_files() {
     assert_eq!(r.code, 1, "{r}");
     assert!(r.stderr.contains("$GITHUB_PATH and $GITHUB_ENV"), "{r}");
 }
+
+#[test]
+fn env_output_is_safe_to_eval_in_any_directory() {
+    let env = two_versions();
+    let dir = env.mkdir("project/x\ntouch INJECTED #");
+    fs::write(dir.join(".go-version"), "1.22.10\n").unwrap();
+    let script = format!(
+        "eval \"$({} env)\" && go version",
+        support::gover_bin().display()
+    );
+    let r = run(env.command("sh").current_dir(&dir).args(["-c", &script])).success();
+    assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n");
+    assert!(!dir.join("INJECTED").exists(), "code in a path name ran");
+}

@@ -26,7 +26,13 @@ pub(crate) fn run(app: &App, args: &EnvArgs) -> Result<ExitCode> {
         shell => {
             let text = render(&env, shell)?;
             let mut out = std::io::stdout().lock();
-            writeln!(out, "# {name} ({}), printed by `gover env`", sel.reason)?;
+            // The reason names a path; escape it so nothing in it can end
+            // the comment and run as code under `eval`.
+            writeln!(
+                out,
+                "# {name} ({}), printed by `gover env`",
+                sel.reason.escape_debug()
+            )?;
             out.write_all(text.as_bytes())?;
             out.flush()?;
         }
