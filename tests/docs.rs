@@ -364,6 +364,30 @@ fn every_config_key_is_documented_and_every_documented_one_exists() {
     );
 }
 
+/// GitHub's anchors for the headings of a Markdown text: lowercase,
+/// punctuation dropped (but `-` and `_`), spaces as `-`; code blocks skipped.
+fn slugs(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        }
+        if in_code || !line.starts_with('#') {
+            continue;
+        }
+        let title = line.trim_start_matches('#').trim();
+        let slug: String = title
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        out.insert(slug);
+    }
+    out
+}
+
 #[test]
 fn docs_index_links_every_page_and_every_link_resolves() {
     let index = read("docs/README.md");
@@ -391,21 +415,64 @@ fn docs_index_links_every_page_and_every_link_resolves() {
         let text = fs::read_to_string(&p).unwrap();
         for (i, _) in text.match_indices("](") {
             let target: String = text[i + 2..].chars().take_while(|c| *c != ')').collect();
-            if target.starts_with("http") || target.starts_with('#') {
+            if target.starts_with("http") {
                 continue;
             }
             let file = target.split('#').next().unwrap();
-            if file == "benchmarks.md" && !p.parent().unwrap().join(file).exists() {
-                // Written with the shim's benchmark; not there yet.
-                eprintln!("note: docs/benchmarks.md does not exist yet");
-                continue;
-            }
+            let dest = if file.is_empty() {
+                p.clone()
+            } else {
+                p.parent().unwrap().join(file)
+            };
             assert!(
-                p.parent().unwrap().join(file).exists(),
+                dest.exists(),
                 "{} links to {target}, which does not exist",
                 p.display()
             );
+            if let (Some((_, anchor)), true) = (
+                target.split_once('#'),
+                file.ends_with(".md") || file.is_empty(),
+            ) {
+                let text = fs::read_to_string(&dest).unwrap();
+                assert!(
+                    slugs(&text).contains(anchor),
+                    "{} links to {target}, but {} has no such heading",
+                    p.display(),
+                    dest.display()
+                );
+            }
         }
+    }
+}
+
+#[test]
+fn ci_doc_shows_the_tested_examples_verbatim() {
+    let ci = read("docs/ci.md");
+    let blocks: Vec<&str> = ci
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .map(|b| b.split_once('\n').map_or("", |(_, body)| body))
+        .collect();
+    for name in ["github-actions.yml", "gitlab-ci.yml", "Makefile"] {
+        let file = read(&format!("docs/examples/{name}"));
+        // The file without its leading comment header.
+        let body: String = file
+            .lines()
+            .skip_while(|l| l.starts_with('#') || l.is_empty())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let body = if name == "Makefile" {
+            // The Makefile's header is followed by commented code worth showing.
+            file.split_once("\n\n")
+                .map_or(file.clone(), |(_, rest)| rest.to_string())
+        } else {
+            body
+        };
+        assert!(
+            blocks.contains(&body.as_str()),
+            "docs/ci.md must show docs/examples/{name} (without its header) verbatim:\n{body}"
+        );
     }
 }
 
