@@ -41,6 +41,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Exec(args) => commands::exec::run(&app, args),
         Command::Env(args) => commands::env::run(&app, args),
         Command::Setup(args) => commands::setup::run(&app, args),
+        Command::Mirror(args) => commands::mirror::run(&app, args),
         other => Err(error::UserError::new(format!(
             "`{}` is not available in this build",
             command_name(other)

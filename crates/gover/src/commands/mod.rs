@@ -7,6 +7,7 @@ pub(crate) mod env;
 pub(crate) mod exec;
 pub(crate) mod install;
 pub(crate) mod list;
+pub(crate) mod mirror;
 pub(crate) mod setup;
 pub(crate) mod uninstall;
 pub(crate) mod use_;

@@ -1,0 +1,342 @@
+//! `gover mirror`: fills a directory with verified archives, `.sha256`
+//! files and a go.dev-format `index.json` from an upstream mirror on
+//! 127.0.0.1, and that directory then serves a second GOVER_HOME through
+//! `file://` and through a plain static HTTP server. Re-running verifies
+//! what is there and adds what is missing; corrupt copies are replaced and
+//! bad upstream archives are never kept.
+
+#[path = "support/archive.rs"]
+mod archive;
+#[path = "support/mirror.rs"]
+mod mirror;
+mod support;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use mirror::{host_filename, host_platform, sha256_hex, IndexFile, Mirror};
+use support::{run, Run, TestEnv};
+
+/// A test environment whose downloads come from `upstream`.
+fn env_for(upstream: &Mirror) -> TestEnv {
+    let mut env = TestEnv::new();
+    env.set("GOVER_MIRROR", upstream.url())
+        .set("GOVER_INDEX_URL", upstream.index_url())
+        .set("GOVER_HTTP_TIMEOUT", "5")
+        .set("GOVER_INDEX_TTL", "0");
+    env
+}
+
+/// An upstream serving fake go1.22.9, go1.22.10 and go1.23.4 for this
+/// machine, and go1.23.4 for another platform too.
+fn upstream() -> (Mirror, &'static str) {
+    let m = Mirror::start();
+    m.publish("1.22.9", archive::toolchain("1.22.9"));
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
+    m.publish("1.23.4", archive::toolchain("1.23.4"));
+    let other = if host_platform().1 == "arm64" {
+        "amd64"
+    } else {
+        "arm64"
+    };
+    let body = archive::toolchain("1.23.4");
+    let filename = format!("go1.23.4.linux-{other}.tar.gz");
+    m.add_release(
+        "1.23.4",
+        true,
+        vec![IndexFile {
+            filename: filename.clone(),
+            os: "linux".into(),
+            arch: other.into(),
+            sha256: sha256_hex(&body),
+            size: body.len() as u64,
+            kind: "archive".into(),
+        }],
+    );
+    m.put(&filename, body);
+    (m, other)
+}
+
+fn mirror_into(env: &TestEnv, dir: &Path, args: &[&str]) -> Run {
+    let mut c = env.gover(["mirror"]);
+    c.arg(dir).args(args);
+    run(&mut c)
+}
+
+fn index(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(dir.join("index.json")).unwrap()).unwrap()
+}
+
+fn files_of(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Serves the files of `dir` over HTTP on 127.0.0.1, like any static web
+/// server (GET only, 404 for anything missing).
+fn static_server(dir: PathBuf) -> String {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in l.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    return;
+                }
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                        break;
+                    }
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or("/");
+                let name = path.trim_start_matches('/').split('?').next().unwrap_or("");
+                let file = dir.join(name);
+                let ok = !name.is_empty() && !name.contains("..") && file.is_file();
+                if ok {
+                    let body = fs::read(&file).unwrap();
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = conn.write_all(&body);
+                } else {
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
+                }
+            });
+        }
+    });
+    format!("http://{addr}/")
+}
+
+#[test]
+fn mirror_serves_a_second_home_through_file_and_http() {
+    let (up, other) = upstream();
+    let env = env_for(&up);
+    let dir = env.root.join("srv/go");
+    let r = mirror_into(&env, &dir, &["1.22"]);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(
+        r.stderr.contains(&format!(
+            "Downloaded and verified {}",
+            host_filename("1.22.10")
+        )),
+        "{r}"
+    );
+    let (os, arch) = host_platform();
+    let r = mirror_into(
+        &env,
+        &dir,
+        &[
+            "latest",
+            "--platform",
+            &format!("linux-{other}"),
+            "--platform",
+            &format!("{os}-{arch}"),
+        ],
+    );
+    assert_eq!(r.code, 0, "{r}");
+    assert!(
+        r.stdout.starts_with(&format!(
+            "{} holds 3 verified archive(s) of 2 release(s): go1.23.4, go1.22.10\n",
+            dir.display()
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stdout
+            .contains(&format!("GOVER_MIRROR=file://{}/", dir.display())),
+        "{r}"
+    );
+
+    let host_1_22 = host_filename("1.22.10");
+    let host_1_23 = host_filename("1.23.4");
+    let other_1_23 = format!("go1.23.4.linux-{other}.tar.gz");
+    let mut want = vec![
+        host_1_22.clone(),
+        format!("{host_1_22}.sha256"),
+        host_1_23.clone(),
+        format!("{host_1_23}.sha256"),
+        other_1_23.clone(),
+        format!("{other_1_23}.sha256"),
+        "index.json".to_string(),
+    ];
+    want.sort();
+    assert_eq!(files_of(&dir), want, "nothing else is left in the mirror");
+    for f in [&host_1_22, &host_1_23, &other_1_23] {
+        let bytes = fs::read(dir.join(f)).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.join(format!("{f}.sha256"))).unwrap(),
+            sha256_hex(&bytes)
+        );
+    }
+    let idx = index(&dir);
+    let releases = idx.as_array().unwrap();
+    assert_eq!(releases.len(), 2);
+    assert_eq!(releases[0]["version"], "go1.23.4");
+    assert_eq!(releases[0]["stable"], true);
+    assert_eq!(releases[0]["files"].as_array().unwrap().len(), 2);
+    let f = &releases[1]["files"][0];
+    assert_eq!(f["filename"], host_1_22.as_str());
+    assert_eq!(f["version"], "go1.22.10");
+    assert_eq!(f["kind"], "archive");
+    assert_eq!(
+        f["sha256"],
+        sha256_hex(&fs::read(dir.join(&host_1_22)).unwrap()).as_str()
+    );
+
+    // A second GOVER_HOME installs from the directory through file://,
+    // without asking upstream anything.
+    let before = up.requests().len();
+    let mut second = TestEnv::new();
+    second
+        .set("GOVER_MIRROR", format!("file://{}/", dir.display()))
+        .set(
+            "GOVER_INDEX_URL",
+            format!("file://{}/index.json", dir.display()),
+        );
+    let r = second.run_gover(["install", "1.22"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    let mut go = second.command(second.gover_home.join("toolchains/go1.22.10/bin/go"));
+    go.arg("version");
+    assert_eq!(run(&mut go).stdout, "go version go1.22.10 linux/amd64\n");
+    second.run_gover(["list", "--remote"]).success();
+
+    // ... and through a static HTTP server serving the same directory.
+    let url = static_server(dir.clone());
+    let mut third = TestEnv::new();
+    third
+        .set("GOVER_MIRROR", &url)
+        .set("GOVER_INDEX_URL", format!("{url}index.json"))
+        .set("GOVER_HTTP_TIMEOUT", "5");
+    let r = third.run_gover(["install", "latest"]).success();
+    assert!(r.stderr.contains("Installed go1.23.4"), "{r}");
+    assert_eq!(third.toolchain_dirs(), ["go1.23.4"]);
+    assert_eq!(
+        up.requests().len(),
+        before,
+        "the mirrored homes asked upstream"
+    );
+}
+
+#[test]
+fn rerun_verifies_repairs_and_adds() {
+    let (up, _) = upstream();
+    let env = env_for(&up);
+    let dir = env.root.join("mirror");
+    mirror_into(&env, &dir, &["1.22.10"]).success();
+    let name = host_filename("1.22.10");
+    assert_eq!(up.requests_for(&name).len(), 1);
+
+    // Again: verified in place, nothing downloaded.
+    let r = mirror_into(&env, &dir, &["1.22.10"]).success();
+    assert!(
+        r.stderr.contains(&format!("Verified {name} (already in ")),
+        "{r}"
+    );
+    assert_eq!(up.requests_for(&name).len(), 1);
+
+    // Adding a version keeps the first one listed (and verifies it).
+    let r = mirror_into(&env, &dir, &["1.22.9"]).success();
+    assert!(
+        r.stdout
+            .contains("holds 2 verified archive(s) of 2 release(s): go1.22.10, go1.22.9"),
+        "{r}"
+    );
+    assert!(r.stderr.contains(&format!("Verified {name}")), "{r}");
+
+    // A corrupt copy is detected and downloaded again.
+    let good = fs::read(dir.join(&name)).unwrap();
+    let mut bad = good.clone();
+    let n = bad.len();
+    bad[n / 2] ^= 0xff;
+    fs::write(dir.join(&name), &bad).unwrap();
+    let r = mirror_into(&env, &dir, &[]).success();
+    assert!(r.stderr.contains("failed verification"), "{r}");
+    assert!(
+        r.stderr
+            .contains(&format!("Downloaded and verified {name}")),
+        "{r}"
+    );
+    assert_eq!(fs::read(dir.join(&name)).unwrap(), good);
+    assert_eq!(up.requests_for(&name).len(), 2);
+    // No arguments: latest was added too.
+    assert!(
+        r.stdout
+            .contains("of 3 release(s): go1.23.4, go1.22.10, go1.22.9"),
+        "{r}"
+    );
+}
+
+#[test]
+fn bad_upstream_archives_are_never_kept() {
+    let (up, _) = upstream();
+    // The index claims one digest, the server sends other bytes.
+    up.publish_as(
+        "1.21.13",
+        archive::toolchain("1.21.13"),
+        &"ab".repeat(32),
+        true,
+    );
+    // An archive holding another version under this name.
+    up.publish("1.20.14", archive::toolchain("1.20.13"));
+    let env = env_for(&up);
+    let dir = env.root.join("mirror");
+    let r = mirror_into(&env, &dir, &["1.21.13", "1.20.14", "1.22.10"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains(&format!(
+            "checksum mismatch for {}",
+            host_filename("1.21.13")
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr
+            .contains("holds go1.20.13 (go/VERSION), not go1.20.14"),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains("2 archive(s) could not be mirrored"),
+        "{r}"
+    );
+    let mut want = vec![
+        host_filename("1.22.10"),
+        format!("{}.sha256", host_filename("1.22.10")),
+        "index.json".to_string(),
+    ];
+    want.sort();
+    assert_eq!(files_of(&dir), want, "no partial or unverified file stays");
+    let idx = index(&dir);
+    assert_eq!(idx.as_array().unwrap().len(), 1, "{idx}");
+
+    // Unknown versions and platforms are named.
+    let r = mirror_into(&env, &dir, &["1.99.0"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("1.99.0"), "{r}");
+    let r = mirror_into(&env, &dir, &["1.22.10", "--platform", "plan9-amd64"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("plan9"), "{r}");
+    let r = mirror_into(&env, &dir, &["system"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("cannot be mirrored"), "{r}");
+    // A file where the directory should be.
+    let file = env.write("not-a-dir", "x");
+    let r = mirror_into(&env, &file, &["1.22.10"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("is not a directory"), "{r}");
+}
