@@ -80,7 +80,7 @@ pub struct Unpacked {
 /// Tuning of the pipeline.
 #[derive(Clone, Copy, Debug)]
 pub struct Pipeline {
-    /// Threads creating files.
+    /// Threads creating files; 0 makes the parser write every file itself.
     pub writers: usize,
     /// Most file content queued for the writers at once.
     pub bytes_in_flight: u64,
@@ -89,9 +89,13 @@ pub struct Pipeline {
 }
 
 impl Default for Pipeline {
+    /// One writer per core up to three: file creation is kernel work that
+    /// spreads over cores; more threads than cores only contend on
+    /// directory and inode-table locks.
     fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
-            writers: 3,
+            writers: cores.clamp(1, 3),
             bytes_in_flight: 16 << 20,
             inline_above: 2 << 20,
         }
@@ -186,7 +190,7 @@ pub fn unpack(
     };
     let (net, parsed) = std::thread::scope(|s| {
         let net = s.spawn(|| read_and_hash(reader, chunk_tx, &location, &shared, progress));
-        for _ in 0..pipeline.writers.max(1) {
+        for _ in 0..pipeline.writers {
             s.spawn(|| writer_loop(&job_rx, &shared, &name));
         }
         let parsed = parse(ChunkReader::new(chunk_rx), job_tx, &ctx);
@@ -625,7 +629,7 @@ fn parse_entries(
             Ok(m) if m & 0o111 != 0 => 0o755,
             _ => 0o644,
         };
-        if size > ctx.pipeline.inline_above {
+        if size > ctx.pipeline.inline_above || ctx.pipeline.writers == 0 {
             write_inline(&mut entry, &full, mode, name, &shown).map_err(|e| match e {
                 InlineError::Read(e) => {
                     if e.to_string().contains("unpacked size limit reached") {

@@ -34,6 +34,8 @@ mod knobs {
     pub(super) const MAX_UNPACKED_BYTES: &str = "GOVER_MAX_UNPACKED_BYTES";
     /// Cap on the entries of an archive (default 100,000).
     pub(super) const MAX_ENTRIES: &str = "GOVER_MAX_ENTRIES";
+    /// Threads creating files while unpacking (default: cores, at most 3; 0: none).
+    pub(super) const UNPACK_WRITERS: &str = "GOVER_UNPACK_WRITERS";
 }
 
 fn knob(name: &str) -> Result<Option<u64>> {
@@ -87,6 +89,9 @@ pub(crate) fn installer<'a>(app: &App, dist: &'a Dist) -> Result<Installer<'a>> 
         max_unpacked_bytes: knob(knobs::MAX_UNPACKED_BYTES)?.unwrap_or(d.max_unpacked_bytes),
         max_entries: knob(knobs::MAX_ENTRIES)?.unwrap_or(d.max_entries),
     };
+    if let Some(w) = knob(knobs::UNPACK_WRITERS)? {
+        i.pipeline.writers = w as usize;
+    }
     Ok(i)
 }
 
