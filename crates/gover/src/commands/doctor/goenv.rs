@@ -60,9 +60,12 @@ pub(crate) fn check_goroot(env: &DoctorEnv, pin: Option<&Resolution>, out: &mut 
                 Finding::problem(
                     "goroot.env",
                     format!(
-                        "GOROOT={value} is {} but {} runs here{}",
+                        "GOROOT={value} is {} but {}{}",
                         found.as_deref().unwrap_or("an unknown Go version"),
-                        expected_name.as_deref().unwrap_or("another version"),
+                        match &expected_name {
+                            Some(n) => format!("{n} runs here"),
+                            None => "gover picks the Go root per directory".into(),
+                        },
                         shell::set_at(env, &shell::assignments(env, "GOROOT"))
                     ),
                 )
@@ -411,6 +414,21 @@ mod tests {
         assert!(
             fix.contains("at ~/.profile:1") && fix.contains("`unset GOROOT`"),
             "{fix}"
+        );
+    }
+
+    #[test]
+    fn goroot_without_a_pin() {
+        let mut m = Machine::new();
+        let old = m.fake_goroot("usr/local/go", "1.21.5", "1.21.5");
+        m.set("GOROOT", &old);
+        let g = one(&goroot(&m), "goroot.env").clone();
+        assert_eq!(g.severity, Severity::Problem);
+        assert!(
+            g.message
+                .ends_with("is go1.21.5 but gover picks the Go root per directory"),
+            "{}",
+            g.message
         );
     }
 
