@@ -432,7 +432,7 @@ fn version_shims_run_exactly_their_version() {
 #[test]
 fn the_shim_refuses_other_names() {
     let env = TestEnv::new();
-    let r = run(&mut env.command(shim_bin()).arg("version"));
+    let r = run(env.command(shim_bin()).arg("version"));
     assert_eq!(r.code, 1, "{r}");
     assert!(
         r.stderr
