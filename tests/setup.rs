@@ -327,6 +327,13 @@ fn version_shims_follow_the_installed_toolchains() {
         assert!(fs::read(shims.join(n)).unwrap() == shim, "{n}");
     }
     fs::remove_dir_all(env.gover_home.join("toolchains/go1.21.13")).unwrap();
+    // A link interrupted half-way leaves a temporary file; setup clears it.
+    let partial = fs::File::create(shims.join(".go.tmp-12345")).unwrap();
+    partial
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    // One being written right now is left alone.
+    fs::write(shims.join(".gofmt.tmp-777"), "in progress").unwrap();
     let r = setup(&env, &["--no-modify-rc"]);
     assert!(
         r.stdout
@@ -334,6 +341,8 @@ fn version_shims_follow_the_installed_toolchains() {
         "{r}"
     );
     assert!(!shims.join("go1.21.13").exists());
+    assert!(!shims.join(".go.tmp-12345").exists());
+    assert!(shims.join(".gofmt.tmp-777").exists());
 }
 
 #[test]

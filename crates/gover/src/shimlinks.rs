@@ -142,12 +142,24 @@ pub(crate) fn sync_shims(home: &GoverHome) -> Result<SyncReport> {
     for entry in fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if wanted.contains(&name) || !is_version_shim_name(&name) {
+        // Leftovers of an interrupted link (see `link_shim`) go too, once
+        // they are old enough not to belong to a link in progress.
+        let leftover = name.starts_with('.')
+            && name.contains(".tmp-")
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() >= 60);
+        if wanted.contains(&name) || !(is_version_shim_name(&name) || leftover) {
             continue;
         }
         fs::remove_file(entry.path())
             .with_context(|| format!("cannot remove {}", entry.path().display()))?;
-        report.removed.push(name);
+        if !leftover {
+            report.removed.push(name);
+        }
     }
     Ok(report)
 }
