@@ -123,19 +123,19 @@ impl Progress for Reporter {
     fn start(&self, what: &str, total: Option<u64>) {
         match &self.bar {
             Some(pb) => {
-                let style = match total {
-                    Some(t) => {
-                        pb.set_length(t);
-                        ProgressStyle::with_template(
-                            "{msg} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
-                        )
-                    }
-                    None => ProgressStyle::with_template("{msg} {bytes} {binary_bytes_per_sec}"),
+                // Style first: setting the length draws a frame.
+                let template = if total.is_some() {
+                    "{msg} {wide_bar} {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}"
+                } else {
+                    "{msg} {bytes} {binary_bytes_per_sec}"
                 };
-                if let Ok(s) = style {
+                if let Ok(s) = ProgressStyle::with_template(template) {
                     pb.set_style(s.progress_chars("=> "));
                 }
-                pb.set_message(format!("Downloading {what}"));
+                pb.set_message(what.to_string());
+                if let Some(t) = total {
+                    pb.set_length(t);
+                }
                 pb.enable_steady_tick(Duration::from_millis(200));
             }
             None if !self.quiet => match total {
