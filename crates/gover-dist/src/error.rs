@@ -115,3 +115,38 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_name_the_file_and_say_what_to_do() {
+        let p = Path::new("/g/tmp/x");
+        let full = Error::io(
+            "cannot write",
+            p,
+            io::Error::from(io::ErrorKind::StorageFull),
+        );
+        assert!(
+            full.to_string().starts_with("cannot write /g/tmp/x: "),
+            "{full}"
+        );
+        assert!(full.hint().unwrap().contains("is full"), "{full:?}");
+        let denied = Error::io(
+            "cannot create",
+            p,
+            io::Error::from(io::ErrorKind::PermissionDenied),
+        );
+        assert!(
+            denied.hint().unwrap().contains("set GOVER_HOME"),
+            "{denied:?}"
+        );
+        let other = Error::io(
+            "cannot read",
+            p,
+            io::Error::from(io::ErrorKind::InvalidData),
+        );
+        assert!(other.hint().is_none());
+    }
+}

@@ -78,6 +78,61 @@ fn remove_tree(p: &Path) -> io::Result<()> {
     }
 }
 
+/// Marks `dir` as the top of directory hierarchies (ext2/3/4's `TOPDIR`
+/// attribute, `chattr +T`), so the file system spreads each install's
+/// directory to a block group with free inodes instead of placing it next to
+/// its siblings. That matters right after a toolchain was removed: ext4
+/// without a journal skips inodes freed in the last minute one by one, which
+/// makes creating 10,000 files where 10,000 were just deleted take seconds.
+/// Best effort: other file systems and failures are ignored.
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "x86",
+        target_arch = "aarch64",
+        target_arch = "arm",
+        target_arch = "riscv64",
+        target_arch = "loongarch64",
+        target_arch = "s390x"
+    )
+))]
+fn spread_subdirs(dir: &Path) {
+    use std::os::unix::io::AsRawFd;
+    // _IOR('f', 1, long) and _IOW('f', 2, long); the kernel reads an int.
+    let size = (std::mem::size_of::<libc::c_long>() as libc::c_ulong) << 16;
+    let get = (2 << 30) | size | ((b'f' as libc::c_ulong) << 8) | 1;
+    let set = (1 << 30) | size | ((b'f' as libc::c_ulong) << 8) | 2;
+    const FS_TOPDIR_FL: libc::c_int = 0x0002_0000;
+    let Ok(f) = fs::File::open(dir) else {
+        return;
+    };
+    let mut flags: libc::c_int = 0;
+    // SAFETY: FS_IOC_GETFLAGS/SETFLAGS read or write one int at the pointer,
+    // which is valid for the duration of the call; `f` is an open fd.
+    unsafe {
+        if libc::ioctl(f.as_raw_fd(), get as _, &mut flags) != 0 || flags & FS_TOPDIR_FL != 0 {
+            return;
+        }
+        flags |= FS_TOPDIR_FL;
+        libc::ioctl(f.as_raw_fd(), set as _, &flags);
+    }
+}
+
+#[cfg(not(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "x86",
+        target_arch = "aarch64",
+        target_arch = "arm",
+        target_arch = "riscv64",
+        target_arch = "loongarch64",
+        target_arch = "s390x"
+    )
+)))]
+fn spread_subdirs(_dir: &Path) {}
+
 /// Names of the scratch space of `install --from` (the version is known
 /// only after unpacking).
 const LOCAL_PREFIX: &str = "local-";
@@ -121,6 +176,7 @@ impl<'a> Installer<'a> {
         for d in [self.home().toolchains_dir(), self.home().tmp_dir()] {
             fs::create_dir_all(&d).map_err(|e| Error::io("cannot create", &d, e))?;
         }
+        spread_subdirs(&self.home().tmp_dir());
         Ok(())
     }
 
@@ -260,6 +316,7 @@ impl<'a> Installer<'a> {
             || archive.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
+        self.clean_tmp(None);
         let (reader, total) = open_local(archive)?;
         // The version is known only after unpacking: unpack under a name of
         // this process's own, locked so that other runs leave it alone.
@@ -360,6 +417,7 @@ impl<'a> Installer<'a> {
         let name = installed.toolchain_name();
         self.ensure_dirs()?;
         let _lock = self.lock(&name, progress)?;
+        self.clean_tmp(Some(&name));
         // Look again: another process may have removed it meanwhile.
         let Some(installed) = self.home().find_installed(version) else {
             return Err(not_installed(self.home(), version));
