@@ -1047,3 +1047,34 @@ fn uninstall_removes_only_what_it_names() {
     assert_eq!(r.stdout, "");
     assert!(r.stderr.contains("no Go toolchains are installed"), "{r}");
 }
+
+#[test]
+fn config_names_the_mirror_and_the_environment_wins() {
+    let m = Mirror::start();
+    let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let mut env = TestEnv::new();
+    env.set("GOVER_INDEX_TTL", "0");
+    env.write(
+        "gover/config.toml",
+        &format!(
+            "mirror = \"{}\"\nindex_url = \"{}\"\n",
+            m.url(),
+            m.index_url()
+        ),
+    );
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    assert_eq!(m.requests_for(&file).len(), 1);
+
+    // GOVER_MIRROR beats `mirror`: a file:// mirror without the file.
+    let dir = env.mkdir("empty-mirror");
+    env.set("GOVER_MIRROR", format!("file://{}/", dir.display()));
+    let r = env.run_gover(["install", "--force", "1.22.10"]).failure();
+    assert!(
+        r.stderr
+            .contains(&format!("cannot open the archive {}/{file}", dir.display())),
+        "{r}"
+    );
+    assert_eq!(m.requests_for(&file).len(), 1);
+    assert!(toolchain(&env, "1.22.10").join("bin/go").is_file());
+}
