@@ -1078,3 +1078,141 @@ fn config_names_the_mirror_and_the_environment_wins() {
     assert_eq!(m.requests_for(&file).len(), 1);
     assert!(toolchain(&env, "1.22.10").join("bin/go").is_file());
 }
+
+/// Kills a helper process when the test ends.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn https_mirror_signed_by_a_private_ca_is_trusted_through_ssl_cert_file() {
+    let have_openssl = std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_openssl {
+        eprintln!("note: openssl is not installed; skipping the HTTPS test");
+        return;
+    }
+    let env = TestEnv::new();
+    let dir = env.mkdir("tls");
+    let ossl = |args: &[&str]| {
+        let o = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    // A private CA (a TLS-inspecting proxy's) and a server certificate it signs.
+    ossl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=gover test CA",
+    ]);
+    ossl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "leaf.key",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    ossl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "leaf.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+
+    let bytes = archive::toolchain("1.22.10");
+    let file = host_filename("1.22.10");
+    let (os, arch) = mirror::host_platform();
+    fs::write(dir.join(&file), &bytes).unwrap();
+    let index = serde_json::json!([{
+        "version": "go1.22.10", "stable": true,
+        "files": [{"filename": file, "os": os, "arch": arch, "version": "go1.22.10",
+                   "sha256": sha256_hex(&bytes), "size": bytes.len(), "kind": "archive"}],
+    }]);
+    fs::write(dir.join("index.json"), index.to_string()).unwrap();
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _server = KillOnDrop(
+        std::process::Command::new("openssl")
+            .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
+            .args(["-cert", "leaf.pem", "-key", "leaf.key", "-WWW", "-quiet"])
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for("openssl s_server", || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+
+    let base = format!("https://127.0.0.1:{port}/");
+    let mut env = env;
+    env.set("GOVER_MIRROR", &base)
+        .set("GOVER_INDEX_URL", format!("{base}index.json"));
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr
+            .contains(&format!("error: GET {base}index.json failed: ")),
+        "{r}"
+    );
+    assert!(r.stderr.contains("certificate"), "{r}");
+    assert!(
+        !r.stderr.contains("tried"),
+        "an untrusted certificate is not worth retrying\n{r}"
+    );
+    assert!(r.stderr.contains("set SSL_CERT_FILE"), "{r}");
+
+    env.set("SSL_CERT_FILE", dir.join("ca.pem"));
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+}

@@ -294,7 +294,13 @@ pub(crate) fn status_error(url: &str, s: StatusCode) -> Error {
 }
 
 fn retryable(e: &reqwest::Error) -> bool {
-    e.is_connect() || e.is_timeout() || e.is_request() || e.is_body()
+    (e.is_connect() || e.is_timeout() || e.is_request() || e.is_body()) && !is_tls_trust(e)
+}
+
+/// True when the server's certificate is not trusted (retrying cannot help).
+fn is_tls_trust(e: &reqwest::Error) -> bool {
+    let d = describe(e);
+    d.contains("certificate") || d.contains("UnknownIssuer")
 }
 
 /// Every cause of a reqwest error on one line, without repeating the URL.
@@ -333,11 +339,14 @@ impl WithoutUrl for reqwest::Error {
 }
 
 fn network_error(url: &str, e: &reqwest::Error) -> Error {
-    Error::new(
+    let err = Error::new(
         ErrorKind::Network,
         format!("GET {url} failed: {}", describe(e)),
-    )
-    .with_hint(retry_hint())
+    );
+    if is_tls_trust(e) {
+        return err.with_hint("the server's TLS certificate is not trusted; behind a TLS-inspecting proxy, put its CA certificate in a PEM file and set SSL_CERT_FILE to it");
+    }
+    err.with_hint(retry_hint())
 }
 
 fn body_error(url: &str, e: &io::Error) -> Error {
