@@ -219,7 +219,7 @@ fn env_prints_shell_code_that_puts_the_toolchain_first() {
         "GOROOT=/usr/local/go; eval \"$({} env)\" && go version && echo \"$GOROOT $GOTOOLCHAIN\"",
         support::gover_bin().display()
     );
-    let r = run(&mut env.command("sh").args(["-c", &script])).success();
+    let r = run(env.command("sh").args(["-c", &script])).success();
     assert_eq!(
         r.stdout,
         format!(
@@ -232,7 +232,7 @@ fn env_prints_shell_code_that_puts_the_toolchain_first() {
         "export GOTOOLCHAIN=auto; eval \"$({} env 1.21.13 --shell bash)\" && go version && echo $GOTOOLCHAIN",
         support::gover_bin().display()
     );
-    let r = run(&mut env.command("bash").args(["-c", &script])).success();
+    let r = run(env.command("bash").args(["-c", &script])).success();
     assert_eq!(r.stdout, "go version go1.21.13 linux/amd64\nauto\n");
 
     if std::process::Command::new("fish")
@@ -244,7 +244,7 @@ fn env_prints_shell_code_that_puts_the_toolchain_first() {
             "{} env --shell fish | source; and go version; and echo $GOROOT",
             support::gover_bin().display()
         );
-        let r = run(&mut env.command("fish").args(["-c", &script])).success();
+        let r = run(env.command("fish").args(["-c", &script])).success();
         assert_eq!(
             r.stdout,
             format!("go version go1.22.10 linux/amd64\n{}\n", goroot.display())

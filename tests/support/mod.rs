@@ -2,7 +2,7 @@
 //! (HOME, GOVER_HOME, a project directory, a scrubbed process environment)
 //! and tiny fake Go toolchains whose `go` reports what it was run with.
 
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::ffi::OsStr;
 use std::fs;

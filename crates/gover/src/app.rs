@@ -54,8 +54,6 @@ pub(crate) struct Settings {
 pub(crate) struct App {
     /// gover's home.
     pub(crate) home: GoverHome,
-    /// The parsed `config.toml` (empty when absent).
-    pub(crate) config: Config,
     /// Effective settings.
     pub(crate) settings: Settings,
     /// How much to print.
@@ -184,7 +182,6 @@ impl App {
         };
         Ok(Self {
             home,
-            config,
             settings,
             verbosity,
         })

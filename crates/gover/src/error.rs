@@ -46,14 +46,6 @@ impl From<gover_version::ResolveError> for UserError {
     }
 }
 
-/// Shorthand for `Err(UserError::new(..).into())`.
-macro_rules! bail_user {
-    ($($arg:tt)*) => {
-        return Err($crate::error::UserError::new(format!($($arg)*)).into())
-    };
-}
-pub(crate) use bail_user;
-
 /// Prints an error chain to stderr and returns the exit code to use.
 pub(crate) fn report(err: &anyhow::Error) -> u8 {
     let mut out = format!("error: {err}");
