@@ -3,8 +3,9 @@
 //!
 //! Needs the archives and index from `scripts/real-go-archives` (go1.21.13
 //! and go1.22.10 for this machine) in `$GOVER_REAL_GO_DIR` (default
-//! `~/.cache/gover-real-go`); `scripts/test` builds them. Without them the
-//! test says so and passes.
+//! `~/.cache/gover-real-go`); `scripts/test` builds them and sets
+//! `GOVER_REQUIRE_REAL_GO`, which turns their absence into a failure.
+//! Without them (and without that variable) the test says so and passes.
 
 #[path = "support/mirror.rs"]
 mod mirror;
@@ -31,6 +32,11 @@ fn archives_dir() -> Option<PathBuf> {
     if cfg!(all(target_os = "linux", target_arch = "x86_64")) && all_there {
         Some(dir)
     } else {
+        assert!(
+            std::env::var_os("GOVER_REQUIRE_REAL_GO").is_none(),
+            "GOVER_REQUIRE_REAL_GO is set (scripts/test sets it) but the real Go archives are missing from {}",
+            dir.display()
+        );
         eprintln!(
             "note: real Go archives for go{} and go{} are not in {}; run scripts/real-go-archives (skipping)",
             VERSIONS[0],
