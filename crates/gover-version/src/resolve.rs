@@ -174,13 +174,15 @@ pub struct Resolution {
 }
 
 impl Resolution {
-    /// The toolchain name to show: `go1.22.10`, or the request (`1.22`,
-    /// `latest`, `system`) when no concrete version is known.
+    /// The toolchain name to show: `go1.22.10`, or the request when no
+    /// concrete version is known (`go1.22`, `latest`, `stable`, `system`).
     pub fn display_name(&self) -> String {
         match &self.version {
             Some(v) => v.toolchain_name(),
             None => match self.request {
-                VersionRequest::System => "system".to_string(),
+                VersionRequest::System | VersionRequest::Latest | VersionRequest::Stable => {
+                    self.request.to_string()
+                }
                 _ => format!("go{}", self.request),
             },
         }

@@ -382,6 +382,24 @@ fn system_and_unresolved_lines() {
 }
 
 #[test]
+fn latest_with_nothing_installed_reads_as_the_word() {
+    let t = Tree::new();
+    t.write("n/.go-version", "latest\n");
+    let r = resolve(&t.ctx("n")).unwrap();
+    assert_eq!(
+        (r.display_name().as_str(), r.version.is_none(), r.installed),
+        ("latest", true, false)
+    );
+    // Once something is installed, `latest` is the newest installed release.
+    t.install(&["go1.21.13", "go1.22.10"]);
+    let r = resolve(&t.ctx("n")).unwrap();
+    assert_eq!(
+        (r.display_name().as_str(), r.installed),
+        ("go1.22.10", true)
+    );
+}
+
+#[test]
 fn trace_lists_every_rule() {
     let t = Tree::new();
     t.write("a/go.mod", "module a\ngo 1.22.0\n");
