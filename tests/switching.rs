@@ -53,6 +53,22 @@ fn use_pins_the_directory_normalised() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, [".go-version"]);
+
+    // Pinning below the project's go line works but says Go would refuse.
+    fs::write(env.project.join("go.mod"), "module m\n\ngo 1.22\n").unwrap();
+    let r = env.run_gover(["use", "1.21"]).success();
+    assert!(
+        r.stderr.contains(&format!(
+            "warning: go1.21.13 from {} is older than the go line of {} (go 1.22)",
+            file.display(),
+            env.project.join("go.mod").display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("`gover use 1.22`"), "{}", r.stderr);
+    let r = env.run_gover(["use", "1.22"]).success();
+    assert!(!r.stderr.contains("older than"), "{}", r.stderr);
 }
 
 #[test]

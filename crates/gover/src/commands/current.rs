@@ -62,6 +62,19 @@ pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
             eprintln!("  checked {line}");
         }
     }
+    warn_if_older_than_project(app, &r);
+    if !r.installed && !matches!(r.request, VersionRequest::System) && !args.json {
+        app.info(format!(
+            "hint: run `gover install` to install {}",
+            r.display_name()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Warns on stderr when the pin is older than the `go` line of the
+/// governing go.mod/go.work: Go would refuse to build (or download).
+pub(crate) fn warn_if_older_than_project(app: &App, r: &gover_version::Resolution) {
     if let Some((project, min)) = r.older_than_project() {
         app.warn(format!(
             "{} from {} is older than the go line of {} (go {}); Go would refuse to build or download {}\n\nhint: pin {} or newer, e.g. `gover use {}`",
@@ -74,11 +87,4 @@ pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
             min.lang(),
         ));
     }
-    if !r.installed && !matches!(r.request, VersionRequest::System) && !args.json {
-        app.info(format!(
-            "hint: run `gover install` to install {}",
-            r.display_name()
-        ));
-    }
-    Ok(ExitCode::SUCCESS)
 }

@@ -65,6 +65,7 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
                     file.display()
                 ));
             }
+            crate::commands::current::warn_if_older_than_project(app, &r);
             if !r.installed && r.request != VersionRequest::System {
                 app.info(format!(
                     "hint: run `gover install {}` to install it",
