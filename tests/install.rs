@@ -132,6 +132,36 @@ fn installs_verifies_and_lays_out_the_toolchain() {
         .run_gover(["-q", "install", "--force", "1.22.10"])
         .success();
     assert_eq!(r.stderr, "", "{r}");
+
+    // While --force replaces it, the toolchain never goes missing: the new
+    // tree is swapped in with one atomic rename.
+    if cfg!(any(target_os = "linux", target_os = "macos")) {
+        let go = dir.join("bin/go");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let watcher = {
+            let (go, stop) = (go.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let (mut looks, mut missing) = (0u64, 0u64);
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    looks += 1;
+                    if fs::symlink_metadata(&go).is_err() {
+                        missing += 1;
+                    }
+                }
+                (looks, missing)
+            })
+        };
+        for _ in 0..3 {
+            env.run_gover(["-q", "install", "--force", "1.22.10"])
+                .success();
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (looks, missing) = watcher.join().unwrap();
+        assert!(looks > 100, "the watcher ran only {looks} times");
+        assert_eq!(missing, 0, "bin/go was missing {missing} of {looks} times");
+        assert!(go.is_file());
+        assert!(tmp_entries(&env).is_empty());
+    }
 }
 
 #[test]

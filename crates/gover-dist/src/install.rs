@@ -70,6 +70,61 @@ fn tmp_name(toolchain: &str, what: &str) -> String {
     )
 }
 
+/// Swaps the directory entries `a` and `b` atomically. `Ok(false)` when this
+/// platform or file system cannot, so the caller falls back to two renames.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::ENOSYS | libc::EINVAL | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+/// Swaps the directory entries `a` and `b` atomically. `Ok(false)` when this
+/// platform or file system cannot, so the caller falls back to two renames.
+#[cfg(target_vendor = "apple")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are NUL-terminated strings that outlive the call.
+    if unsafe { libc::renamex_np(a.as_ptr(), b.as_ptr(), libc::RENAME_SWAP) } == 0 {
+        return Ok(true);
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::ENOTSUP | libc::EINVAL) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+/// Swaps the directory entries `a` and `b` atomically. `Ok(false)` when this
+/// platform or file system cannot, so the caller falls back to two renames.
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
 /// Removes a directory tree, tolerating its absence.
 fn remove_tree(p: &Path) -> io::Result<()> {
     match fs::remove_dir_all(p) {
@@ -380,31 +435,52 @@ impl<'a> Installer<'a> {
         })
     }
 
-    /// Moves the verified tree at `root` to `toolchains/go<version>`,
-    /// replacing an existing one (which is first moved aside into `tmp/`).
+    /// Moves the verified tree at `root` to `toolchains/go<version>`.
+    ///
+    /// A toolchain already there (`--force`) is swapped with the new tree in
+    /// one atomic step where the platform can (Linux `renameat2` with
+    /// `RENAME_EXCHANGE`, macOS `renamex_np` with `RENAME_SWAP`), so the path
+    /// never stops being an installed toolchain; the old tree, now at `root`,
+    /// is deleted afterwards. Elsewhere the old tree is first moved aside into
+    /// `tmp/`, leaving a moment in which the version is not installed.
     fn commit(&self, root: &Path, version: &GoVersion) -> Result<PathBuf> {
-        let existing = self
+        let target = self.home().toolchain_dir(version);
+        let mut aside = Vec::new();
+        // The same release under its other name (`go1.20` for `go1.20.0`).
+        if let Some(other) = self
             .home()
             .find_installed(version)
-            .map(|v| self.home().toolchain_dir(&v));
-        let target = self.home().toolchain_dir(version);
-        let mut aside = None;
-        for old in existing.iter().chain(std::iter::once(&target)) {
-            if fs::symlink_metadata(old).is_ok() {
-                let to = self
-                    .home()
-                    .tmp_dir()
-                    .join(tmp_name(&version.toolchain_name(), "replaced"));
-                fs::rename(old, &to).map_err(|e| Error::io("cannot move aside", old, e))?;
-                aside = Some(to);
+            .map(|v| self.home().toolchain_dir(&v))
+            .filter(|d| *d != target)
+        {
+            aside.push(self.move_aside(&other, version)?);
+        }
+        if fs::symlink_metadata(&target).is_ok() {
+            match exchange(root, &target) {
+                Ok(true) => {
+                    let _ = remove_tree(root);
+                    return Ok(target);
+                }
+                Ok(false) => aside.push(self.move_aside(&target, version)?),
+                Err(e) => return Err(Error::io("cannot replace", &target, e)),
             }
         }
         fs::rename(root, &target)
             .map_err(|e| Error::io("cannot move the new toolchain to", &target, e))?;
-        if let Some(a) = aside {
+        for a in aside {
             let _ = remove_tree(&a);
         }
         Ok(target)
+    }
+
+    /// Renames `dir` into `tmp/` and returns where it went.
+    fn move_aside(&self, dir: &Path, version: &GoVersion) -> Result<PathBuf> {
+        let to = self
+            .home()
+            .tmp_dir()
+            .join(tmp_name(&version.toolchain_name(), "replaced"));
+        fs::rename(dir, &to).map_err(|e| Error::io("cannot move aside", dir, e))?;
+        Ok(to)
     }
 
     /// Removes an installed toolchain: under its lock, the directory is
@@ -554,5 +630,41 @@ fn verify_with_index(
             )
             .with_hint("the file is corrupt or not an official release; nothing was installed"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+    fn exchange_swaps_two_trees_in_place() {
+        let t = tempfile::tempdir().unwrap();
+        let (a, b) = (t.path().join("a"), t.path().join("b"));
+        fs::create_dir_all(a.join("bin")).unwrap();
+        fs::create_dir_all(b.join("bin")).unwrap();
+        fs::write(a.join("bin/go"), "new").unwrap();
+        fs::write(b.join("bin/go"), "old").unwrap();
+        assert!(exchange(&a, &b).unwrap());
+        assert_eq!(fs::read_to_string(b.join("bin/go")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(a.join("bin/go")).unwrap(), "old");
+    }
+
+    #[test]
+    fn exchange_with_a_missing_side_is_an_error_not_a_half_move() {
+        let t = tempfile::tempdir().unwrap();
+        let (a, b) = (t.path().join("a"), t.path().join("missing"));
+        fs::create_dir(&a).unwrap();
+        if cfg!(any(
+            target_os = "linux",
+            target_os = "android",
+            target_vendor = "apple"
+        )) {
+            assert!(exchange(&a, &b).is_err());
+        } else {
+            assert!(!exchange(&a, &b).unwrap());
+        }
+        assert!(a.is_dir() && !b.exists());
     }
 }
