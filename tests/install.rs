@@ -207,11 +207,51 @@ fn resolves_requests_against_the_index_and_lists() {
         toolchain(&env, "1.22.10").display().to_string()
     );
 
+    // A release published only for another platform is not offered here.
+    m.add_release(
+        "1.22.11",
+        true,
+        vec![mirror::IndexFile {
+            filename: "go1.22.11.freebsd-riscv64.tar.gz".into(),
+            os: "freebsd".into(),
+            arch: "riscv64".into(),
+            sha256: "ab".repeat(32),
+            size: 1234,
+            kind: "archive".into(),
+        }],
+    );
     let r = env.run_gover(["list", "--remote"]).success();
     assert_eq!(
         r.stdout,
         "go1.22.10  (installed)\ngo1.22.9\ngo1.21.13  (installed)\n"
     );
+    let (os, arch) = mirror::host_platform();
+    assert!(
+        r.stderr.contains(&format!(
+            "note: 1 release in {} has no {os}-{arch} archive and is not listed",
+            m.index_url()
+        )),
+        "{r}"
+    );
+    let r = env
+        .run_gover([
+            "list",
+            "--remote",
+            "--platform",
+            "freebsd-riscv64",
+            "--json",
+        ])
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(v[0]["version"], "go1.22.11");
+    assert_eq!(v[0]["filename"], "go1.22.11.freebsd-riscv64.tar.gz");
+    assert_eq!(v[0]["size"], 1234);
+    assert_eq!(v[0]["installed"], false);
+    let r = env
+        .run_gover(["list", "--remote", "--platform", "plan9"])
+        .failure();
+    assert!(r.stderr.contains("invalid platform `plan9`"), "{r}");
     let r = env
         .run_gover(["list", "--remote", "--all", "--json"])
         .success();
@@ -219,6 +259,7 @@ fn resolves_requests_against_the_index_and_lists() {
     assert_eq!(v[0]["version"], "go1.23rc1");
     assert_eq!(v[0]["stable"], false);
     assert_eq!(v[0]["installed"], true);
+    assert_eq!(v[0]["filename"], host_filename("1.23rc1"));
     assert_eq!(v.as_array().unwrap().len(), 4);
 }
 

@@ -115,6 +115,10 @@ pub(crate) struct ListArgs {
     /// With --remote: include betas and release candidates
     #[arg(long, requires = "remote")]
     pub(crate) all: bool,
+    /// With --remote: list the versions published for this platform, as Go
+    /// names it (default: this host)
+    #[arg(long, value_name = "OS-ARCH", requires = "remote")]
+    pub(crate) platform: Option<String>,
     /// Print JSON
     #[arg(long)]
     pub(crate) json: bool,

@@ -61,33 +61,67 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
 }
 
 fn remote(app: &App, args: &ListArgs) -> Result<ExitCode> {
+    let platform = crate::commands::install::platform(args.platform.as_deref())?;
     let dist = dist(app)?;
     let loaded = dist.index(&NoProgress).map_err(user_error)?;
     if let Some(w) = &loaded.warning {
         app.warn(w);
     }
     let installed = app.home.installed().unwrap_or_default();
+    let url = &loaded.index.url;
+    // Only what `gover install` could install here: releases with a .tar.gz
+    // for the platform.
+    let mut elsewhere = 0usize;
     let releases: Vec<_> = loaded
         .index
         .releases
         .iter()
         .filter(|r| args.all || r.stable)
+        .filter_map(|r| match r.archive_for(&platform, url) {
+            Ok(file) => Some((r, file)),
+            Err(_) => {
+                elsewhere += 1;
+                None
+            }
+        })
         .collect();
+    if elsewhere > 0 {
+        app.info(format!(
+            "note: {elsewhere} {} in {url} {} no {platform} archive and {} not listed",
+            if elsewhere == 1 {
+                "release"
+            } else {
+                "releases"
+            },
+            if elsewhere == 1 { "has" } else { "have" },
+            if elsewhere == 1 { "is" } else { "are" },
+        ));
+    }
     if args.json {
         let items: Vec<_> = releases
             .iter()
-            .map(|r| {
+            .map(|(r, file)| {
                 json!({
                     "version": r.version.toolchain_name(),
                     "stable": r.stable,
                     "installed": installed.contains(&r.version),
+                    "platform": platform.to_string(),
+                    "filename": file.filename,
+                    "size": file.size,
+                    "sha256": file.sha256,
                 })
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&items)?);
         return Ok(ExitCode::SUCCESS);
     }
-    for r in releases {
+    if releases.is_empty() {
+        app.info(format!(
+            "{url} lists no {}release with a {platform} archive",
+            if args.all { "" } else { "stable " }
+        ));
+    }
+    for (r, _) in releases {
         if installed.contains(&r.version) {
             println!("{}  (installed)", r.version.toolchain_name());
         } else {
