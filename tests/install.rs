@@ -1287,3 +1287,251 @@ fn https_mirror_signed_by_a_private_ca_is_trusted_through_ssl_cert_file() {
     let r = env.run_gover(["install", "1.22.10"]).success();
     assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
 }
+
+/// A tmpfs mounted over a test's directory (for a tiny or read-only
+/// GOVER_HOME); unmounted when dropped.
+struct Tmpfs {
+    dir: PathBuf,
+}
+
+impl Tmpfs {
+    /// Mounts a tmpfs with `options` (`size=8m`) at `dir`, creating it.
+    /// `None`, after a note, when this system refuses to mount (not root,
+    /// or a sandbox without CAP_SYS_ADMIN): the caller skips what needs it.
+    fn mount(dir: &Path, options: &str) -> Option<Self> {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        fs::create_dir_all(dir).unwrap();
+        let target = CString::new(dir.as_os_str().as_bytes()).unwrap();
+        let data = CString::new(options).unwrap();
+        // SAFETY: NUL-terminated strings that outlive the call.
+        let rc = unsafe {
+            libc::mount(
+                c"tmpfs".as_ptr(),
+                target.as_ptr(),
+                c"tmpfs".as_ptr(),
+                0,
+                data.as_ptr().cast(),
+            )
+        };
+        if rc != 0 {
+            let e = std::io::Error::last_os_error();
+            if matches!(e.raw_os_error(), Some(libc::EPERM | libc::EACCES)) {
+                eprintln!(
+                    "note: this system does not allow mounting a tmpfs ({e}); skipping the part of the test that needs one"
+                );
+                return None;
+            }
+            panic!("mount -t tmpfs -o {options} tmpfs {}: {e}", dir.display());
+        }
+        Some(Self {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// `mount -o remount,ro`.
+    fn make_read_only(&self) {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let target = CString::new(self.dir.as_os_str().as_bytes()).unwrap();
+        // SAFETY: NUL-terminated strings that outlive the call.
+        let rc = unsafe {
+            libc::mount(
+                std::ptr::null(),
+                target.as_ptr(),
+                std::ptr::null(),
+                libc::MS_REMOUNT | libc::MS_RDONLY,
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(
+            rc,
+            0,
+            "remount,ro {}: {}",
+            self.dir.display(),
+            std::io::Error::last_os_error()
+        );
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let target = CString::new(self.dir.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a NUL-terminated string that outlives the call.
+        unsafe { libc::umount2(target.as_ptr(), libc::MNT_DETACH) };
+    }
+}
+
+/// A fake toolchain archive that unpacks to `files` files of `each` zero
+/// bytes besides the usual ones (a few kilobytes compressed).
+fn bloated_toolchain(version: &str, files: usize, each: usize) -> Vec<u8> {
+    let extra = (0..files)
+        .map(|i| Entry::file(&format!("go/pkg/blob{i}.a"), 0o644, vec![0u8; each]))
+        .collect();
+    archive::toolchain_with(version, extra)
+}
+
+#[test]
+fn a_full_disk_names_the_directory_and_leaves_nothing_behind() {
+    let m = Mirror::start();
+    m.publish("1.21.13", archive::toolchain("1.21.13"));
+    let env = env_for(&m);
+    let Some(_fs) = Tmpfs::mount(&env.gover_home, "size=8m") else {
+        return;
+    };
+    env.run_gover(["install", "1.21.13"]).success();
+    let before = env.toolchain_dirs();
+    let tmp_dir = env.gover_home.join("tmp");
+
+    // One file larger than the disk (written by the unpacking thread
+    // itself), then many small ones (written by the writer threads).
+    for (version, files, each) in [("1.22.10", 1, 16 << 20), ("1.23.4", 40, 256 << 10)] {
+        let file = m.publish(version, bloated_toolchain(version, files, each));
+        let r = env.run_gover(["install", version]).failure();
+        assert_eq!(r.code, 1, "{r}");
+        assert!(
+            r.stderr.contains(&format!(
+                "error: cannot unpack {file} into {}: No space left on device (os error 28) (at entry `go/pkg/blob",
+                tmp_dir.display()
+            )),
+            "{r}"
+        );
+        assert!(
+            r.stderr.contains(&format!(
+                "hint: the file system holding {} is full",
+                tmp_dir.display()
+            )),
+            "{r}"
+        );
+        assert!(r.stderr.contains("set GOVER_HOME"), "{r}");
+        assert_nothing_new(&env, &before);
+        assert_earlier_intact(&env);
+    }
+    // The space is free again: a toolchain that fits installs.
+    m.publish("1.22.9", archive::toolchain("1.22.9"));
+    env.run_gover(["install", "1.22.9"]).success();
+}
+
+/// Sets or clears the immutable attribute of `dir` (`chattr +i`/`-i`).
+fn set_immutable(dir: &Path, on: bool) -> std::io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    const FS_IMMUTABLE_FL: libc::c_int = 0x10;
+    let f = fs::File::open(dir)?;
+    let mut flags: libc::c_int = 0;
+    // SAFETY: FS_IOC_GETFLAGS/SETFLAGS read or write one int at a valid pointer.
+    unsafe {
+        if libc::ioctl(f.as_raw_fd(), libc::FS_IOC_GETFLAGS as _, &mut flags) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        if on {
+            flags |= FS_IMMUTABLE_FL;
+        } else {
+            flags &= !FS_IMMUTABLE_FL;
+        }
+        if libc::ioctl(f.as_raw_fd(), libc::FS_IOC_SETFLAGS as _, &flags) != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}
+
+/// Clears the immutable attribute when the test ends.
+struct Immutable(PathBuf);
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = set_immutable(&self.0, false);
+    }
+}
+
+#[test]
+fn a_read_only_gover_home_is_named_with_what_to_do() {
+    let m = Mirror::start();
+    m.publish("1.21.13", archive::toolchain("1.21.13"));
+    let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let env = env_for(&m);
+    let Some(home) = Tmpfs::mount(&env.gover_home, "size=8m") else {
+        return;
+    };
+    env.run_gover(["install", "1.21.13"]).success();
+    let before = env.toolchain_dirs();
+    home.make_read_only();
+
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert_eq!(r.code, 1, "{r}");
+    let lock = env.gover_home.join("locks/go1.22.10.lock");
+    assert!(
+        r.stderr.contains(&format!(
+            "error: cannot open the lock file {}: Read-only file system (os error 30)",
+            lock.display()
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "hint: {} is on a read-only file system: remount it read-write, or set GOVER_HOME to a writable directory",
+            lock.parent().unwrap().display()
+        )),
+        "{r}"
+    );
+    // The index cache could not be refreshed: a warning, not the error.
+    assert!(
+        r.stderr
+            .contains("warning: could not update the release index cache: cannot write"),
+        "{r}"
+    );
+    assert_nothing_new(&env, &before);
+    assert_earlier_intact(&env);
+    // Nothing was downloaded: the lock comes first.
+    assert!(m.requests_for(&file).is_empty());
+    // What is installed still runs and lists.
+    let r = env.run_gover(["list"]).success();
+    assert!(r.stdout.contains("go1.21.13"), "{r}");
+}
+
+#[test]
+fn a_toolchains_dir_gover_may_not_write_fails_at_the_commit_and_cleans_up() {
+    // Everything works until the verified tree is renamed into
+    // toolchains/, which refuses new entries (as a directory owned by
+    // someone else would for a normal user; root is stopped by the
+    // immutable attribute instead).
+    let (m, env) = with_earlier_install();
+    let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let before = env.toolchain_dirs();
+    let toolchains = env.gover_home.join("toolchains");
+    if let Err(e) = set_immutable(&toolchains, true) {
+        eprintln!(
+            "note: cannot make {} immutable ({e}); skipping this test",
+            toolchains.display()
+        );
+        return;
+    }
+    let guard = Immutable(toolchains.clone());
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert_eq!(r.code, 1, "{r}");
+    let target = toolchains.join("go1.22.10");
+    assert!(
+        r.stderr.contains(&format!(
+            "error: cannot move the new toolchain to {}: Operation not permitted (os error 1)",
+            target.display()
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "hint: gover may not write to {}: fix its permissions",
+            toolchains.display()
+        )),
+        "{r}"
+    );
+    // It was downloaded and verified, then thrown away.
+    assert_eq!(m.requests_for(&file).len(), 1);
+    assert_nothing_new(&env, &before);
+    assert_earlier_intact(&env);
+
+    drop(guard);
+    env.run_gover(["install", "1.22.10"]).success();
+    assert_eq!(env.toolchain_dirs(), ["go1.21.13", "go1.22.10"]);
+}

@@ -2,6 +2,7 @@
 //! and, where there is one, what to do about it.
 
 use std::fmt;
+use std::fs;
 use std::io;
 use std::path::Path;
 
@@ -35,8 +36,27 @@ pub enum ErrorKind {
     NotInstalled,
     /// A bad argument (platform, checksum, version).
     InvalidInput,
-    /// A local file system error (disk full, permission denied, ...).
+    /// A local file system error other than the two below.
     Io,
+    /// The file system (or the user's quota) is full.
+    DiskFull,
+    /// gover may not write where it must: missing permissions, an
+    /// immutable directory or a read-only file system.
+    PermissionDenied,
+}
+
+impl ErrorKind {
+    /// The kind of a local I/O error: [`ErrorKind::DiskFull`],
+    /// [`ErrorKind::PermissionDenied`] or else [`ErrorKind::Io`].
+    pub fn from_io(e: &io::Error) -> Self {
+        match e.kind() {
+            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Self::DiskFull,
+            io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+                Self::PermissionDenied
+            }
+            _ => Self::Io,
+        }
+    }
 }
 
 /// A failure with a message naming what failed and an optional hint.
@@ -51,18 +71,20 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// An error of `kind` with `message`.
+    /// An error of `kind` with `message`. Credentials in any URL the
+    /// message quotes (`https://user:pass@host/`) are masked.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
-            message: message.into(),
+            message: crate::redact::scrub(&message.into()),
             hint: None,
         }
     }
 
-    /// Adds (or replaces) the hint.
+    /// Adds (or replaces) the hint, masking credentials in URLs as
+    /// [`Error::new`] does.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(crate::redact::scrub(&hint.into()));
         self
     }
 
@@ -78,10 +100,16 @@ impl Error {
 
     /// An I/O error while doing `what` (which names the file), with a hint
     /// for the failures users can fix: a full disk and missing permissions.
+    /// The hint names the directory at fault: `path` when it exists, else
+    /// its nearest existing ancestor (where it was to be created).
     pub fn io(what: impl fmt::Display, path: &Path, e: io::Error) -> Self {
         let message = format!("{what} {}: {}", path.display(), describe_io(&e));
-        let err = Self::new(ErrorKind::Io, message);
-        match io_hint(&e, path) {
+        let err = Self::new(ErrorKind::from_io(&e), message);
+        let at_fault = path
+            .ancestors()
+            .find(|p| !p.as_os_str().is_empty() && fs::symlink_metadata(p).is_ok())
+            .unwrap_or(path);
+        match io_hint(&e, at_fault) {
             Some(h) => err.with_hint(h),
             None => err,
         }
@@ -95,14 +123,16 @@ pub(crate) fn describe_io(e: &io::Error) -> String {
 
 /// The hint for an I/O error on `path`, if the user can do something.
 pub(crate) fn io_hint(e: &io::Error, path: &Path) -> Option<String> {
+    let p = path.display();
     match e.kind() {
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Some(format!(
-            "the file system holding {} is full: free some space (`gover uninstall` old versions) or set GOVER_HOME to a larger disk",
-            path.display()
+            "the file system holding {p} is full: free some space (`gover uninstall` old versions) or set GOVER_HOME to a directory on a larger disk"
         )),
-        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => Some(format!(
-            "gover cannot write to {}: fix its permissions, or set GOVER_HOME to a directory you own",
-            path.display()
+        io::ErrorKind::ReadOnlyFilesystem => Some(format!(
+            "{p} is on a read-only file system: remount it read-write, or set GOVER_HOME to a writable directory"
+        )),
+        io::ErrorKind::PermissionDenied => Some(format!(
+            "gover may not write to {p}: fix its permissions (or owner, or immutable attribute), or set GOVER_HOME to a directory you own"
         )),
         _ => None,
     }
@@ -122,31 +152,83 @@ mod tests {
 
     #[test]
     fn io_errors_name_the_file_and_say_what_to_do() {
-        let p = Path::new("/g/tmp/x");
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("tmp");
+        fs::create_dir(&dir).unwrap();
+        let (d, p) = (dir.display(), dir.join("x"));
+        // The errors the kernel gives: ENOSPC, EDQUOT, EROFS, EACCES, EPERM.
+        // The message names the file; the hint the directory that exists.
         let full = Error::io(
             "cannot write",
-            p,
-            io::Error::from(io::ErrorKind::StorageFull),
+            &p,
+            io::Error::from_raw_os_error(libc::ENOSPC),
         );
+        assert_eq!(full.kind(), ErrorKind::DiskFull);
         assert!(
-            full.to_string().starts_with("cannot write /g/tmp/x: "),
+            full.to_string()
+                .starts_with(&format!("cannot write {d}/x: No space left on device")),
             "{full}"
         );
-        assert!(full.hint().unwrap().contains("is full"), "{full:?}");
-        let denied = Error::io(
-            "cannot create",
-            p,
-            io::Error::from(io::ErrorKind::PermissionDenied),
-        );
         assert!(
-            denied.hint().unwrap().contains("set GOVER_HOME"),
-            "{denied:?}"
+            full.hint().unwrap().starts_with(&format!(
+                "the file system holding {d} is full: free some space"
+            )),
+            "{full:?}"
         );
+        let quota = Error::io(
+            "cannot write",
+            &p,
+            io::Error::from_raw_os_error(libc::EDQUOT),
+        );
+        assert_eq!(quota.kind(), ErrorKind::DiskFull);
+        assert!(quota.hint().unwrap().contains("is full"), "{quota:?}");
+
+        let ro = Error::io(
+            "cannot create",
+            &p,
+            io::Error::from_raw_os_error(libc::EROFS),
+        );
+        assert_eq!(ro.kind(), ErrorKind::PermissionDenied);
+        assert!(ro.to_string().contains("Read-only file system"), "{ro}");
+        assert!(
+            ro.hint()
+                .unwrap()
+                .starts_with(&format!("{d} is on a read-only file system")),
+            "{ro:?}"
+        );
+        for errno in [libc::EACCES, libc::EPERM] {
+            let denied = Error::io("cannot open", &dir, io::Error::from_raw_os_error(errno));
+            assert_eq!(denied.kind(), ErrorKind::PermissionDenied);
+            let hint = denied.hint().unwrap();
+            assert!(
+                hint.starts_with(&format!("gover may not write to {d}:")),
+                "{hint}"
+            );
+            assert!(hint.contains("set GOVER_HOME"), "{hint}");
+        }
         let other = Error::io(
             "cannot read",
-            p,
+            &p,
             io::Error::from(io::ErrorKind::InvalidData),
         );
+        assert_eq!(other.kind(), ErrorKind::Io);
         assert!(other.hint().is_none());
+    }
+
+    #[test]
+    fn messages_and_hints_never_show_url_credentials() {
+        let e = Error::new(
+            ErrorKind::Network,
+            "GET https://me:hunter2@mirror.example/go/x.tar.gz failed",
+        )
+        .with_hint("check HTTPS_PROXY=http://proxyuser:pw@proxy:3128");
+        assert_eq!(
+            e.to_string(),
+            "GET https://me:***@mirror.example/go/x.tar.gz failed"
+        );
+        assert_eq!(
+            e.hint(),
+            Some("check HTTPS_PROXY=http://proxyuser:***@proxy:3128")
+        );
     }
 }

@@ -30,7 +30,7 @@ use std::sync::{Condvar, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{io_hint, Error, ErrorKind, Result};
+use crate::error::{describe_io, io_hint, Error, ErrorKind, Result};
 use crate::index::hex;
 use crate::Progress;
 
@@ -191,7 +191,7 @@ pub fn unpack(
     let (net, parsed) = std::thread::scope(|s| {
         let net = s.spawn(|| read_and_hash(reader, chunk_tx, &location, &shared, progress));
         for _ in 0..pipeline.writers {
-            s.spawn(|| writer_loop(&job_rx, &shared, &name));
+            s.spawn(|| writer_loop(&job_rx, &shared, &name, dest));
         }
         let parsed = parse(ChunkReader::new(chunk_rx), job_tx, &ctx);
         let net = net.join().unwrap_or_else(|_| {
@@ -630,7 +630,7 @@ fn parse_entries(
             _ => 0o644,
         };
         if size > ctx.pipeline.inline_above || ctx.pipeline.writers == 0 {
-            write_inline(&mut entry, &full, mode, name, &shown).map_err(|e| match e {
+            write_inline(&mut entry, &full, mode, ctx, &shown).map_err(|e| match e {
                 InlineError::Read(e) => {
                     if e.to_string().contains("unpacked size limit reached") {
                         limit_error()
@@ -729,23 +729,29 @@ fn ensure_dirs(
                     "needs a directory where the archive already put a file",
                 ));
             }
-            return Err(ParseError::Fatal(write_error(e, &full, ctx.name, shown)));
+            return Err(ParseError::Fatal(write_error(e, ctx.dest, ctx.name, shown)));
         }
         dirs.insert(p.to_path_buf());
     }
     Ok(())
 }
 
-fn write_error(e: io::Error, path: &Path, archive: &str, entry: &str) -> Error {
+/// The error for a failed write while unpacking into `dest`. It names the
+/// directory `dest` lies in (`$GOVER_HOME/tmp`), which outlives the failed
+/// install, rather than the scratch file, which is removed with it.
+fn write_error(e: io::Error, dest: &Path, archive: &str, entry: &str) -> Error {
+    let dir = dest.parent().unwrap_or(dest);
     let err = Error::new(
-        ErrorKind::Io,
+        ErrorKind::from_io(&e),
         format!(
-            "cannot write {} (entry `{entry}` of {archive}): {e}",
-            path.display()
+            "cannot unpack {archive} into {}: {} (at entry `{}`)",
+            dir.display(),
+            describe_io(&e),
+            entry.escape_debug()
         ),
     );
-    match io_hint(&e, path) {
-        Some(h) => err.with_hint(h),
+    match io_hint(&e, dir) {
+        Some(h) => err.with_hint(format!("{h}; nothing was installed")),
         None => err,
     }
 }
@@ -772,11 +778,11 @@ fn write_inline(
     entry: &mut impl Read,
     path: &Path,
     mode: u32,
-    archive: &str,
+    ctx: &ParseCtx<'_>,
     shown: &str,
 ) -> std::result::Result<(), InlineError> {
-    let mut f = create_file(path, mode)
-        .map_err(|e| InlineError::Write(write_error(e, path, archive, shown)))?;
+    let fail = |e| InlineError::Write(write_error(e, ctx.dest, ctx.name, shown));
+    let mut f = create_file(path, mode).map_err(fail)?;
     let mut buf = vec![0u8; 256 << 10];
     loop {
         let n = match entry.read(&mut buf) {
@@ -785,13 +791,12 @@ fn write_inline(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(InlineError::Read(e)),
         };
-        f.write_all(&buf[..n])
-            .map_err(|e| InlineError::Write(write_error(e, path, archive, shown)))?;
+        f.write_all(&buf[..n]).map_err(fail)?;
     }
     Ok(())
 }
 
-fn writer_loop(jobs: &Mutex<Receiver<Job>>, shared: &Shared, archive: &str) {
+fn writer_loop(jobs: &Mutex<Receiver<Job>>, shared: &Shared, archive: &str, dest: &Path) {
     loop {
         let job = {
             let rx = jobs.lock().unwrap_or_else(|p| p.into_inner());
@@ -804,7 +809,7 @@ fn writer_loop(jobs: &Mutex<Receiver<Job>>, shared: &Shared, archive: &str) {
         if !shared.abort.load(Ordering::Relaxed) {
             let res = create_file(&job.path, job.mode).and_then(|mut f| f.write_all(&job.data));
             if let Err(e) = res {
-                shared.fail_write(write_error(e, &job.path, archive, &job.entry));
+                shared.fail_write(write_error(e, dest, archive, &job.entry));
             }
         }
         drop(job);

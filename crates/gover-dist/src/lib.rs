@@ -10,7 +10,8 @@
 //! - [`extract`]: one streaming pass that hashes, gunzips and unpacks with a
 //!   strict entry policy;
 //! - [`lock`]: per-version install locks;
-//! - [`install`]: the whole install/uninstall transaction.
+//! - [`install`]: the whole install/uninstall transaction;
+//! - [`redact`]: masking credentials in URLs shown to users.
 
 pub mod error;
 pub mod extract;
@@ -19,6 +20,7 @@ pub mod index;
 pub mod install;
 pub mod lock;
 pub mod platform;
+pub mod redact;
 pub mod source;
 
 pub use error::{Error, ErrorKind, Result};

@@ -232,11 +232,15 @@ impl Dist {
                     )
                 })?;
                 meta.fetched = now;
-                self.write_cache(None, &meta)?;
+                // As below: failing to note the revalidation is not fatal.
+                let warning = self
+                    .write_cache(None, &meta)
+                    .err()
+                    .map(|e| format!("could not update the release index cache: {e}"));
                 Ok(LoadedIndex {
                     index: Index::parse(&body, url)?,
                     cache_file: Some(cache_body),
-                    warning: None,
+                    warning,
                 })
             }
             Ok(Fetched::Body(body, v)) => {
