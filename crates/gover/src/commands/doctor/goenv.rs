@@ -70,9 +70,9 @@ pub(crate) fn check_goroot(env: &DoctorEnv, pin: Option<&Resolution>, out: &mut 
                     ),
                 )
                 .why(format!(
-                    "gover's shim overrides it, but tools that read $GOROOT themselves (IDEs, gopls started outside the shim, scripts calling $GOROOT/bin/go or `$(gover which go)`) mix two versions: `compile: version \"{}\" does not match go tool version \"{}\"`",
-                    found.as_deref().unwrap_or("goX"),
-                    expected_name.as_deref().unwrap_or("goY")
+                    "gover's shim overrides it, but tools that read $GOROOT themselves (IDEs, gopls started outside the shim, scripts calling $GOROOT/bin/go or `$(gover which go)`) mix two versions: `compile: version {} does not match go tool version {}`",
+                    quoted_or_dots(found.as_deref()),
+                    quoted_or_dots(expected_name.as_deref())
                 ))
                 .fix(format!("{}\n{unset}", remove_from_startup(env, "GOROOT"))),
             ),
@@ -121,6 +121,12 @@ pub(crate) fn check_goroot(env: &DoctorEnv, pin: Option<&Resolution>, out: &mut 
     }
 }
 
+/// `"go1.21.5"` as Go quotes a version in its messages, or `...` when the
+/// version is not known.
+fn quoted_or_dots(v: Option<&str>) -> String {
+    v.map_or_else(|| "...".to_string(), |v| format!("\"{v}\""))
+}
+
 enum Judgement {
     Matches,
     Missing,
@@ -165,7 +171,13 @@ pub(crate) fn check_gotoolchain(env: &DoctorEnv, out: &mut Vec<Finding>) {
                 switching(value)
             ))
         };
-        out.push(f.fix("`go env -u GOTOOLCHAIN`"));
+        // Go before 1.21 (apt's golang-go on Debian 12 is 1.19) does not
+        // know the variable: `go env -u` then fails with `unknown go command
+        // variable GOTOOLCHAIN`, so name the line to delete as well.
+        out.push(f.fix(format!(
+            "`go env -u GOTOOLCHAIN` (a go older than 1.21 answers `unknown go command variable GOTOOLCHAIN`; then delete line {line} of {})",
+            env.show(&path)
+        )));
     }
     match env.var_str("GOTOOLCHAIN") {
         None => out.push(Finding::ok(
@@ -430,6 +442,12 @@ mod tests {
             "{}",
             g.message
         );
+        // No placeholder where the version that runs is unknown.
+        let why = g.why.unwrap();
+        assert!(
+            why.ends_with("`compile: version \"go1.21.5\" does not match go tool version ...`"),
+            "{why}"
+        );
     }
 
     #[test]
@@ -501,7 +519,12 @@ mod tests {
         check_gotoolchain(&m.env, &mut out);
         let g = one(&out, "gotoolchain.go-env-file");
         assert_eq!(g.severity, Severity::Warning);
-        assert_eq!(g.fix.as_deref(), Some("`go env -u GOTOOLCHAIN`"));
+        let fix = g.fix.as_deref().unwrap();
+        assert!(fix.starts_with("`go env -u GOTOOLCHAIN` ("), "{fix}");
+        assert!(
+            fix.contains("then delete line 1 of ~/.config/go/env"),
+            "{fix}"
+        );
         assert!(g.why.as_deref().unwrap().contains("runs go1.23.5"), "{g:?}");
 
         if let Ok(s) = m.env.settings.as_mut() {

@@ -378,7 +378,9 @@ pub(crate) mod testenv {
 
     impl Machine {
         /// HOME=`dir/home`, GOVER_HOME=`dir/gover`, cwd=`dir/project`,
-        /// root=`dir/root`, PATH=`/usr/bin:/bin`, SHELL=/bin/bash.
+        /// root=`dir/root`, PATH=`dir/root/usr/bin:dir/root/bin` (never
+        /// the host's, so a Go installed on the host changes nothing),
+        /// SHELL=/bin/bash.
         pub(crate) fn new() -> Self {
             let tmp = tempfile::tempdir().unwrap();
             let dir = tmp.path().canonicalize().unwrap();
@@ -389,7 +391,10 @@ pub(crate) mod testenv {
             for (k, v) in [
                 ("HOME", dir.join("home").into_os_string()),
                 ("GOVER_HOME", dir.join("gover").into_os_string()),
-                ("PATH", "/usr/bin:/bin".into()),
+                (
+                    "PATH",
+                    std::env::join_paths([dir.join("root/usr/bin"), dir.join("root/bin")]).unwrap(),
+                ),
                 ("SHELL", "/bin/bash".into()),
                 ("TMPDIR", dir.join("tmp").into_os_string()),
             ] {

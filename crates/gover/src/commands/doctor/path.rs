@@ -161,6 +161,7 @@ fn is_gover_shim(env: &DoctorEnv, exe: &Path) -> bool {
 /// index of its entry.
 pub(crate) fn other_gos(env: &DoctorEnv) -> Vec<(usize, FoundGo)> {
     let mut out = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
     let shims = env.home.shims_dir();
     for (i, dir) in env.path_entries().iter().enumerate() {
         if super::model::same_dir(dir, &shims) || !dir.is_absolute() {
@@ -170,9 +171,14 @@ pub(crate) fn other_gos(env: &DoctorEnv) -> Vec<(usize, FoundGo)> {
         if !is_executable_file(&exe) || is_gover_shim(env, &exe) {
             continue;
         }
-        if out.iter().any(|(_, f): &(usize, FoundGo)| f.exe == exe) {
+        // The same executable reached through several entries (`/bin` and
+        // `/usr/bin` on merged-/usr systems, `/usr/bin/go` and the
+        // `/usr/lib/go-1.N/bin` it links to) is one Go: the first counts.
+        let real = std::fs::canonicalize(&exe).unwrap_or_else(|_| exe.clone());
+        if seen.contains(&real) {
             continue;
         }
+        seen.push(real);
         let kind = classify(env, dir, &exe);
         let version = goroot_of(&exe).and_then(|r| goroot_version(&r));
         out.push((
@@ -219,7 +225,23 @@ fn removal(env: &DoctorEnv, g: &FoundGo) -> String {
         }
     };
     match &g.kind {
-        OtherGo::Apt(_) => "`sudo apt remove golang-go golang-src` (gover replaces it; your GOPATH and `go install`ed tools stay)".into(),
+        // `golang-go` only owns the `/usr/bin/go` link; the tree in
+        // /usr/lib/go-1.N belongs to golang-1.N-go, which `apt remove
+        // golang-go` leaves behind (until `apt autoremove`).
+        OtherGo::Apt(m) => {
+            let keep = "gover replaces it; your GOPATH and `go install`ed tools stay";
+            if apt_minor(&g.exe).is_some() {
+                // PATH names the tree itself, not /usr/bin: removing
+                // golang-go alone would leave this `go` in place.
+                format!(
+                    "`sudo apt remove golang-go golang-src golang-{m}-go golang-{m}-src` ({keep}), and delete the line that puts {} on PATH{}",
+                    g.dir.display(),
+                    line_hint(&format!("lib/go-{m}/bin"))
+                )
+            } else {
+                format!("`sudo apt remove golang-go golang-src` ({keep}), then `sudo apt autoremove` for the golang-{m}-go and golang-{m}-src it pulled in")
+            }
+        }
         OtherGo::DistroPackage => format!("remove the package that owns {} (`dpkg -S {0}` or `rpm -qf {0}` names it)", g.exe.display()),
         OtherGo::UsrLocal => format!(
             "`sudo rm -rf /usr/local/go` and delete the line that adds /usr/local/go/bin to PATH{}",
@@ -397,6 +419,71 @@ mod tests {
         );
         assert!(fix.contains(&format!("before {}", apt.display())), "{fix}");
         assert!(p.why.as_deref().unwrap().contains("go1.21.5"));
+    }
+
+    #[test]
+    fn apt_tree_itself_on_path_needs_its_own_package_removed() {
+        // `export PATH=/usr/lib/go-1.21/bin:$PATH` from a tutorial:
+        // `apt remove golang-go` leaves golang-1.21-go, and this `go`.
+        let mut m = Machine::new();
+        let s = shims(&m);
+        m.path_prepend(&s);
+        apt_go(&m);
+        let tree = m.path("sys/usr/lib/go-1.21/bin");
+        m.write(
+            "home/.bashrc",
+            &format!("alias ll='ls -l'\nexport PATH={}:$PATH\n", tree.display()),
+        );
+        m.path_prepend(&tree);
+        let f = run(&m);
+        let p = one(&f, "path.shadowed");
+        let fix = p.fix.as_deref().unwrap();
+        assert!(
+            fix.starts_with(
+                "`sudo apt remove golang-go golang-src golang-1.21-go golang-1.21-src`"
+            ),
+            "{fix}"
+        );
+        assert!(
+            fix.contains(&format!(
+                "delete the line that puts {} on PATH (it is added at ~/.bashrc:2)",
+                tree.display()
+            )),
+            "{fix}"
+        );
+        // Through /usr/bin, removing golang-go removes the link that
+        // shadows; autoremove takes the tree.
+        let mut m = Machine::new();
+        let s = shims(&m);
+        m.path_prepend(&s);
+        let apt = apt_go(&m);
+        m.path_prepend(&apt);
+        let f = run(&m);
+        let fix = one(&f, "path.shadowed").fix.clone().unwrap();
+        assert!(
+            fix.contains("then `sudo apt autoremove` for the golang-1.21-go"),
+            "{fix}"
+        );
+    }
+
+    #[test]
+    fn one_go_reached_through_several_entries_is_named_once() {
+        // Merged /usr: /bin -> usr/bin, so /bin/go, /usr/bin/go and
+        // /usr/lib/go-1.21/bin/go are one apt Go.
+        let mut m = Machine::new();
+        let apt = apt_go(&m);
+        symlink("usr/bin", m.path("sys/bin")).unwrap();
+        let tree = m.path("sys/usr/lib/go-1.21/bin");
+        m.path_prepend(&tree);
+        m.path_prepend(&m.path("sys/bin"));
+        m.path_prepend(&apt);
+        let s = shims(&m);
+        m.path_prepend(&s);
+        let others = other_gos(&m.env);
+        assert_eq!(others.len(), 1, "{others:#?}");
+        assert_eq!(others[0].1.exe, apt.join("go"));
+        let ok = one(&run(&m), "path.shims").clone();
+        assert_eq!(ok.message.matches("apt's golang-go").count(), 1, "{ok:?}");
     }
 
     #[test]
