@@ -407,3 +407,36 @@ fn an_existing_block_is_rewritten_in_place() {
         old
     );
 }
+
+#[test]
+fn warns_about_startup_lines_that_put_another_go_first_after_the_block() {
+    // Lines from tutorials, after gover's block: apt's Go tree and a
+    // golang.org/dl-style SDK, neither spelled `go/bin`.
+    let env = debian_home();
+    support::write_fake_toolchain(&env.home.join("sdk/go1.20.1"), "1.20.1");
+    let apt_tree = env.root.join("usr/lib/go-1.19");
+    support::write_fake_toolchain(&apt_tree, "1.19.8");
+    let mut bashrc = skel(".bashrc");
+    bashrc.push_str("export PATH=\"$HOME/sdk/go1.20.1/bin:$PATH\"\n");
+    bashrc.push_str(&format!("export PATH={}/bin:$PATH\n", apt_tree.display()));
+    bashrc.push_str("export PATH=\"$HOME/bin:$PATH\"\n");
+    bashrc.push_str(&format!("export PATH=$PATH:{}/bin\n", apt_tree.display()));
+    env.write("home/.bashrc", &bashrc);
+    let r = setup(&env, &["--shell", "bash"]);
+    let warned: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("changes PATH after gover's block"))
+        .collect();
+    assert_eq!(warned.len(), 2, "{r}");
+    assert!(warned[0].contains("$HOME/sdk/go1.20.1/bin"), "{r}");
+    assert!(warned[1].contains("/usr/lib/go-1.19/bin:$PATH"), "{r}");
+    // And they do win, as warned, in an interactive shell.
+    let mut c = fresh(&env, "bash", &["-ic", "command -v go"]);
+    let r = run(&mut c);
+    assert_eq!(
+        r.stdout.trim(),
+        apt_tree.join("bin/go").to_str().unwrap(),
+        "{r}"
+    );
+}

@@ -87,7 +87,7 @@ pub(crate) fn run(app: &App, args: &SetupArgs) -> Result<ExitCode> {
             let block = block_for(shell, shims_str, gover_home.as_deref());
             let change = apply_block(&t.path, &block, t.guard_aware)?;
             describe(&mut out, &t.path, &change)?;
-            for (line, text) in overriding_lines(&t.path) {
+            for (line, text) in overriding_lines(&t.path, &shims) {
                 app.warn(format!(
                     "{}:{line} changes PATH after gover's block (`{}`); if it puts another Go first, it wins over the shims",
                     t.path.display(),
@@ -436,10 +436,31 @@ fn place_block(old: &str, block: &str, guard_aware: bool) -> (String, String) {
 }
 
 /// Lines after gover's block that change PATH and mention Go, which would
-/// then come before the shims: `(line number, text)`.
-fn overriding_lines(path: &Path) -> Vec<(usize, String)> {
+/// then come before the shims: `(line number, text)`. A line mentions Go
+/// when it names a typical Go directory or `$GOROOT`, or a directory that
+/// holds a `go` executable (apt's `/usr/lib/go-1.19/bin`, say).
+fn overriding_lines(path: &Path, shims: &Path) -> Vec<(usize, String)> {
     let Ok(text) = fs::read_to_string(path) else {
         return Vec::new();
+    };
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|h| h.is_absolute());
+    let names_a_go_dir = |line: &str| {
+        line.split(|c: char| matches!(c, ':' | '=' | '"' | '\'' | ';') || c.is_whitespace())
+            .filter_map(|w| {
+                let w = w.trim_end_matches('/');
+                let rest = ["$HOME/", "${HOME}/", "~/"]
+                    .iter()
+                    .find_map(|p| w.strip_prefix(p));
+                match (rest, &home) {
+                    (Some(r), Some(h)) => Some(h.join(r)),
+                    (Some(_), None) => None,
+                    (None, _) => Some(PathBuf::from(w)),
+                }
+            })
+            .filter(|d| d.is_absolute() && d.as_path() != shims)
+            .any(|d| is_executable_file(&d.join(exe_name("go"))))
     };
     let mut after = false;
     let mut found = Vec::new();
@@ -453,17 +474,32 @@ fn overriding_lines(path: &Path) -> Vec<(usize, String)> {
             continue;
         }
         let sets_path = t.contains("PATH=") || t.contains("PATH ") || t.contains("fish_add_path");
-        let mentions_go = t.contains("go/bin")
-            || t.contains("GOROOT")
-            || t.contains("golang")
-            || t.contains("goenv")
-            || t.contains("gvm");
+        let mentions_go = || {
+            t.contains("go/bin")
+                || t.contains("/lib/go-")
+                || t.contains("GOROOT")
+                || t.contains("golang")
+                || t.contains("goenv")
+                || t.contains("gvm")
+                || names_a_go_dir(t)
+        };
         let prepends = !t.contains("$PATH:") && !t.contains("${PATH}:");
-        if sets_path && mentions_go && prepends {
+        if sets_path && prepends && mentions_go() {
             found.push((i + 1, line.to_string()));
         }
     }
     found
+}
+
+#[cfg(unix)]
+fn is_executable_file(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable_file(p: &Path) -> bool {
+    p.is_file()
 }
 
 /// Warns when a `go` that is not gover's comes before the shims on the
