@@ -353,8 +353,10 @@ fn system_runs_the_first_go_on_path_that_is_not_a_shim() {
     let r = shim(&env, "gofmt", &env.project, &["-l"]).success();
     assert_eq!(ran(&r), "fake-gofmt go1.19.5");
 
-    // No system Go at all.
-    env.path = format!("{}:/usr/bin:/bin", shims.display());
+    // No system Go at all (a PATH of the test's own, so a Go installed on
+    // the host, such as apt's /usr/bin/go, cannot answer).
+    let empty = env.mkdir("empty-bin");
+    env.path = format!("{}:{}", shims.display(), empty.display());
     let r = shim(&env, "go", &env.project, &["env"]);
     assert_eq!(r.code, 1, "{r}");
     assert!(
