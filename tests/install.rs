@@ -1047,11 +1047,163 @@ fn http_proxy_with_credentials_is_used() {
         Some("Basic dXNlcjpzZWNyZXQ=")
     );
 
-    // NO_PROXY bypasses a (dead) proxy for the listed host.
+    // A proxy that wants other credentials: a 407 naming the proxy, and
+    // never the password.
+    m.require_proxy_auth("user", "secret");
+    env.set("HTTP_PROXY", format!("http://user:typo@{}", m.addr()));
+    let r = env.run_gover(["install", "--force", "1.22.10"]).failure();
+    let refused = format!(
+        "failed: the proxy http://user:***@{} (HTTP_PROXY) answered HTTP 407 Proxy Authentication Required",
+        m.addr()
+    );
+    // The index falls back to the cached copy; the archive cannot.
+    assert!(
+        r.stderr.contains(&format!(
+            "warning: GET http://go-mirror.invalid/index.json {refused}; using the release index cached"
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "error: GET http://go-mirror.invalid/{file} {refused}"
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr
+            .contains("hint: the proxy refused the user name or password in HTTP_PROXY"),
+        "{r}"
+    );
+    assert!(!r.stderr.contains("typo"), "{r}");
+    assert!(toolchain(&env, "1.22.10").join("bin/go").is_file());
+    assert!(tmp_entries(&env).is_empty());
+}
+
+#[test]
+fn credentials_in_mirror_urls_are_sent_but_never_printed() {
+    let m = Mirror::start();
+    let archive = archive::toolchain("1.22.10");
+    let len = archive.len();
+    let file = m.publish("1.22.10", archive);
     let mut env = env_for(&m);
-    env.set("HTTP_PROXY", "http://127.0.0.1:9")
-        .set("NO_PROXY", "127.0.0.1");
-    env.run_gover(["install", "1.22.10"]).success();
+    let base = format!("http://carol:m1rr0r-pw@{}/", m.addr());
+    let shown = format!("http://carol:***@{}/", m.addr());
+    env.set("GOVER_MIRROR", &base)
+        .set("GOVER_INDEX_URL", format!("{base}index.json"));
+    let check = |r: &Run| {
+        assert!(!r.stderr.contains("m1rr0r-pw"), "{r}");
+        assert!(!r.stdout.contains("m1rr0r-pw"), "{r}");
+    };
+
+    // Errors: an HTTP status, retries, a checksum mismatch.
+    m.fault(&file, Fault::Status(404), None);
+    let r = env.run_gover(["-v", "install", "1.22.10"]).failure();
+    check(&r);
+    assert!(
+        r.stderr
+            .contains(&format!("error: GET {shown}{file} returned HTTP 404")),
+        "{r}"
+    );
+    m.fault(&file, Fault::Status(500), None);
+    let r = env.run_gover(["-v", "install", "1.22.10"]).failure();
+    check(&r);
+    assert!(
+        r.stderr.contains(&format!("GET {shown}{file}: HTTP 500")),
+        "{r}"
+    );
+    m.clear_fault(&file);
+    let other = m.publish_as(
+        "1.22.9",
+        archive::toolchain("1.22.9"),
+        &"0".repeat(64),
+        true,
+    );
+    let r = env.run_gover(["-v", "install", "1.22.9"]).failure();
+    check(&r);
+    assert!(
+        r.stderr.contains(&format!(
+            "error: checksum mismatch for {other} from {shown}{other}"
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr
+            .contains(&format!("(from the release index {shown}index.json)")),
+        "{r}"
+    );
+
+    // A resumed download, then success: the credentials were sent.
+    let m = Mirror::start();
+    let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let base = format!("http://carol:m1rr0r-pw@{}/", m.addr());
+    env.set("GOVER_MIRROR", &base)
+        .set("GOVER_INDEX_URL", format!("{base}index.json"));
+    m.fault(&file, Fault::ResetAt(len / 2), Some(1));
+    let r = env.run_gover(["-v", "install", "1.22.10"]).success();
+    check(&r);
+    assert!(r.stderr.contains("resuming at byte"), "{r}");
+    let auth = format!("Basic {}", mirror::base64(b"carol:m1rr0r-pw"));
+    let reqs = m.requests_for(&file);
+    assert!(reqs.len() >= 2, "{reqs:?}");
+    assert!(reqs
+        .iter()
+        .all(|q| q.header("authorization") == Some(auth.as_str())));
+    let r = env.run_gover(["-v", "list", "--remote"]).success();
+    check(&r);
+}
+
+#[test]
+fn no_proxy_bypasses_a_dead_proxy_for_127_0_0_1() {
+    let m = Mirror::start();
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
+    // A port nothing listens on.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let mut env = env_for(&m);
+    env.set("GOVER_HTTP_RETRIES", "1")
+        .set("HTTP_PROXY", format!("http://bob:pa55@{dead}"));
+
+    // Without NO_PROXY the dead proxy is used, and named (password masked).
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "error: GET {} via the proxy http://bob:***@{dead} (HTTP_PROXY) failed: ",
+            m.index_url()
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains("Connection refused"), "{r}");
+    assert!(
+        r.stderr.contains(&format!(
+            "hint: check that the proxy http://bob:***@{dead} is up and reachable (it is set by HTTP_PROXY), or add 127.0.0.1 to NO_PROXY"
+        )),
+        "{r}"
+    );
+    assert!(!r.stderr.contains("pa55"), "{r}");
+    assert!(m.requests().is_empty());
+    assert!(env.toolchain_dirs().is_empty());
+    assert!(tmp_entries(&env).is_empty());
+
+    // NO_PROXY (either case, a list, an IP range) sends 127.0.0.1 direct.
+    for (var, value) in [
+        ("NO_PROXY", "127.0.0.1"),
+        ("no_proxy", "example.com, 127.0.0.1"),
+        ("NO_PROXY", "127.0.0.0/8"),
+    ] {
+        let mut env = env_for(&m);
+        env.set("HTTP_PROXY", format!("http://bob:pa55@{dead}"))
+            .set("ALL_PROXY", format!("http://{dead}"))
+            .set(var, value);
+        let r = env.run_gover(["install", "1.22.10"]).success();
+        assert!(
+            r.stderr.contains("Installed go1.22.10"),
+            "{var}={value}\n{r}"
+        );
+    }
+    // Every request reached the mirror directly (origin-form targets).
+    assert!(m.requests().iter().all(|q| q.target.starts_with('/')));
 }
 
 #[test]
@@ -1160,116 +1312,151 @@ impl Drop for KillOnDrop {
     }
 }
 
+/// An HTTPS mirror on 127.0.0.1 (`openssl s_server -WWW`) whose
+/// certificate is signed by a private CA, serving go1.22.10 for this
+/// machine and its index.
+struct HttpsMirror {
+    /// `https://127.0.0.1:PORT/`
+    base: String,
+    /// The private CA's certificate (PEM).
+    ca: PathBuf,
+    _server: KillOnDrop,
+}
+
+impl HttpsMirror {
+    /// Starts one in `env`'s directory; `None` (after a note) without openssl.
+    fn start(env: &TestEnv) -> Option<Self> {
+        let have_openssl = std::process::Command::new("openssl")
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !have_openssl {
+            eprintln!("note: openssl is not installed; skipping the HTTPS test");
+            return None;
+        }
+        let dir = env.mkdir("tls");
+        let ossl = |args: &[&str]| {
+            let o = std::process::Command::new("openssl")
+                .args(args)
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        };
+        // A private CA (a TLS-inspecting proxy's) and a server certificate it signs.
+        ossl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=gover test CA",
+        ]);
+        ossl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
+        fs::write(
+            dir.join("ext.cnf"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        ossl(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ]);
+
+        let bytes = archive::toolchain("1.22.10");
+        let file = host_filename("1.22.10");
+        let (os, arch) = mirror::host_platform();
+        fs::write(dir.join(&file), &bytes).unwrap();
+        let index = serde_json::json!([{
+            "version": "go1.22.10", "stable": true,
+            "files": [{"filename": file, "os": os, "arch": arch, "version": "go1.22.10",
+                       "sha256": sha256_hex(&bytes), "size": bytes.len(), "kind": "archive"}],
+        }]);
+        fs::write(dir.join("index.json"), index.to_string()).unwrap();
+
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let server = KillOnDrop(
+            std::process::Command::new("openssl")
+                .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
+                .args(["-cert", "leaf.pem", "-key", "leaf.key", "-WWW", "-quiet"])
+                .current_dir(&dir)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        wait_for("openssl s_server", || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        Some(Self {
+            base: format!("https://127.0.0.1:{port}/"),
+            ca: dir.join("ca.pem"),
+            _server: server,
+        })
+    }
+
+    /// `host:port` as a `CONNECT` request names it.
+    fn authority(&self) -> &str {
+        self.base
+            .trim_start_matches("https://")
+            .trim_end_matches('/')
+    }
+
+    /// Points `env` at this mirror.
+    fn use_in(&self, env: &mut TestEnv) {
+        env.set("GOVER_MIRROR", &self.base)
+            .set("GOVER_INDEX_URL", format!("{}index.json", self.base));
+    }
+}
+
 #[test]
 fn https_mirror_signed_by_a_private_ca_is_trusted_through_ssl_cert_file() {
-    let have_openssl = std::process::Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have_openssl {
-        eprintln!("note: openssl is not installed; skipping the HTTPS test");
+    let mut env = TestEnv::new();
+    let Some(tls) = HttpsMirror::start(&env) else {
         return;
-    }
-    let env = TestEnv::new();
-    let dir = env.mkdir("tls");
-    let ossl = |args: &[&str]| {
-        let o = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
     };
-    // A private CA (a TLS-inspecting proxy's) and a server certificate it signs.
-    ossl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=gover test CA",
-    ]);
-    ossl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "leaf.key",
-        "-out",
-        "leaf.csr",
-        "-subj",
-        "/CN=localhost",
-    ]);
-    fs::write(
-        dir.join("ext.cnf"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-    )
-    .unwrap();
-    ossl(&[
-        "x509",
-        "-req",
-        "-in",
-        "leaf.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "leaf.pem",
-        "-days",
-        "2",
-        "-extfile",
-        "ext.cnf",
-    ]);
-
-    let bytes = archive::toolchain("1.22.10");
-    let file = host_filename("1.22.10");
-    let (os, arch) = mirror::host_platform();
-    fs::write(dir.join(&file), &bytes).unwrap();
-    let index = serde_json::json!([{
-        "version": "go1.22.10", "stable": true,
-        "files": [{"filename": file, "os": os, "arch": arch, "version": "go1.22.10",
-                   "sha256": sha256_hex(&bytes), "size": bytes.len(), "kind": "archive"}],
-    }]);
-    fs::write(dir.join("index.json"), index.to_string()).unwrap();
-
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _server = KillOnDrop(
-        std::process::Command::new("openssl")
-            .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
-            .args(["-cert", "leaf.pem", "-key", "leaf.key", "-WWW", "-quiet"])
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for("openssl s_server", || {
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
-
-    let base = format!("https://127.0.0.1:{port}/");
-    let mut env = env;
-    env.set("GOVER_MIRROR", &base)
-        .set("GOVER_INDEX_URL", format!("{base}index.json"));
+    tls.use_in(&mut env);
+    let base = &tls.base;
     let r = env.run_gover(["install", "1.22.10"]).failure();
     assert!(
         r.stderr
@@ -1283,9 +1470,87 @@ fn https_mirror_signed_by_a_private_ca_is_trusted_through_ssl_cert_file() {
     );
     assert!(r.stderr.contains("set SSL_CERT_FILE"), "{r}");
 
-    env.set("SSL_CERT_FILE", dir.join("ca.pem"));
+    env.set("SSL_CERT_FILE", &tls.ca);
     let r = env.run_gover(["install", "1.22.10"]).success();
     assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+}
+
+#[test]
+fn https_through_a_connect_proxy_with_credentials() {
+    let mut env = TestEnv::new();
+    let Some(tls) = HttpsMirror::start(&env) else {
+        return;
+    };
+    let proxy = Mirror::start();
+    proxy.require_proxy_auth("alice", "s3cret-pw");
+    tls.use_in(&mut env);
+    env.set("SSL_CERT_FILE", &tls.ca)
+        .set("GOVER_HTTP_RETRIES", "2")
+        .set("GOVER_HTTP_BACKOFF_MS", "20")
+        .set("GOVER_INDEX_TTL", "0");
+
+    // A wrong password: one 407, not retried, naming the proxy but not the password.
+    let shown = format!("http://alice:***@{}", proxy.addr());
+    env.set(
+        "HTTPS_PROXY",
+        format!("http://alice:wrong-pw@{}", proxy.addr()),
+    );
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains(&format!(
+            "error: GET {}index.json failed: the proxy {shown} (HTTPS_PROXY) answered HTTP 407 Proxy Authentication Required",
+            tls.base
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr
+            .contains("hint: the proxy refused the user name or password in HTTPS_PROXY"),
+        "{r}"
+    );
+    assert!(!r.stderr.contains("wrong-pw"), "{r}");
+    assert!(!r.stderr.contains("tried"), "{r}");
+    let connects = proxy.connects();
+    assert_eq!(connects.len(), 1, "{connects:?}");
+    assert_eq!(connects[0].status, 407);
+    assert!(env.toolchain_dirs().is_empty());
+    assert!(tmp_entries(&env).is_empty());
+
+    // No credentials at all.
+    env.set("HTTPS_PROXY", format!("http://{}", proxy.addr()));
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(r.stderr.contains("answered HTTP 407"), "{r}");
+    assert!(
+        r.stderr
+            .contains("hint: the proxy wants a user name and password: put them in HTTPS_PROXY"),
+        "{r}"
+    );
+
+    // The right password: the index and the archive come through a tunnel
+    // (the proxy sees only CONNECT, never a URL), verified end to end.
+    env.set(
+        "HTTPS_PROXY",
+        format!("http://alice:s3cret-pw@{}", proxy.addr()),
+    );
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    assert!(!r.stderr.contains("s3cret"), "{r}");
+    let ok: Vec<_> = proxy
+        .connects()
+        .into_iter()
+        .filter(|c| c.status == 200)
+        .collect();
+    assert!(ok.len() >= 2, "{ok:?}");
+    for c in &ok {
+        assert_eq!(c.target, tls.authority());
+        assert_eq!(
+            c.header("proxy-authorization"),
+            Some(format!("Basic {}", mirror::base64(b"alice:s3cret-pw")).as_str())
+        );
+    }
+    assert!(proxy.requests().iter().all(|q| q.method == "CONNECT"));
+    assert!(toolchain(&env, "1.22.10").join("bin/go").is_file());
 }
 
 /// A tmpfs mounted over a test's directory (for a tiny or read-only

@@ -2,8 +2,9 @@
 //! thread per connection, `Connection: close`) serving a release index in
 //! go.dev/dl format and archives built at test time. It understands
 //! `Range`/`If-Range`, `ETag`/`If-None-Match` (answering 304), accepts
-//! absolute-form request targets (so it can stand in as an HTTP proxy), logs
-//! every request, and injects faults: error statuses, delays, bodies cut
+//! absolute-form request targets and `CONNECT` tunnels to 127.0.0.1 (so it
+//! can stand in as an HTTP proxy, optionally one that wants credentials),
+//! logs every request, and injects faults: error statuses, delays, bodies cut
 //! short, connections reset or stalled mid-stream, files shorter than the
 //! index says.
 //!
@@ -90,6 +91,8 @@ struct State {
     files: HashMap<String, Served>,
     releases: Vec<Release>,
     log: Vec<Request>,
+    /// The `Proxy-Authorization` proxied requests must carry, if any.
+    proxy_auth: Option<String>,
 }
 
 /// The running mirror; stops when dropped.
@@ -288,6 +291,24 @@ impl Mirror {
         self.write_index();
     }
 
+    /// Makes the proxy side (absolute-form requests and `CONNECT`) answer
+    /// `407 Proxy Authentication Required` unless the request carries
+    /// Basic credentials `user:pass`.
+    pub fn require_proxy_auth(&self, user: &str, pass: &str) {
+        self.state.lock().unwrap().proxy_auth = Some(format!(
+            "Basic {}",
+            base64(format!("{user}:{pass}").as_bytes())
+        ));
+    }
+
+    /// The `CONNECT` requests so far.
+    pub fn connects(&self) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == "CONNECT")
+            .collect()
+    }
+
     /// Every request so far.
     pub fn requests(&self) -> Vec<Request> {
         self.state.lock().unwrap().log.clone()
@@ -331,6 +352,45 @@ fn index_json(releases: &[Release]) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&v).unwrap()
+}
+
+/// Standard base64 with padding.
+pub fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in bytes.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Relays bytes both ways between a client and the tunnel's target until
+/// either side closes.
+fn tunnel(client: TcpStream, buffered: &[u8], mut upstream: TcpStream) {
+    let _ = client.set_read_timeout(None);
+    if upstream.write_all(buffered).is_err() {
+        return;
+    }
+    let (Ok(mut client_r), Ok(mut upstream_w)) = (client.try_clone(), upstream.try_clone()) else {
+        return;
+    };
+    let up = thread::spawn(move || {
+        let _ = std::io::copy(&mut client_r, &mut upstream_w);
+        let _ = upstream_w.shutdown(Shutdown::Write);
+    });
+    let mut client_w = client;
+    let _ = std::io::copy(&mut upstream, &mut client_w);
+    let _ = client_w.shutdown(Shutdown::Both);
+    let _ = up.join();
 }
 
 fn reset(conn: &TcpStream) {
@@ -378,18 +438,63 @@ fn handle(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
             headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
         }
     }
-    // Absolute-form (proxy) targets: drop scheme and authority.
-    let path = match target.split_once("://") {
-        Some((_, rest)) => rest.split_once('/').map_or("", |(_, p)| p).to_string(),
-        None => target.trim_start_matches('/').to_string(),
-    };
-    let path = path.split('?').next().unwrap_or("").to_string();
     let get = |name: &str| {
         headers
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
+    let log_as = |status: u16, path: &str| {
+        state.lock().unwrap().log.push(Request {
+            method: method.clone(),
+            target: target.clone(),
+            path: path.to_string(),
+            headers: headers.clone(),
+            status,
+        });
+    };
+    // The proxy side: check the credentials of proxied requests.
+    let proxied = method == "CONNECT" || target.contains("://");
+    let want_auth = state.lock().unwrap().proxy_auth.clone();
+    if proxied && want_auth.is_some() && get("proxy-authorization") != want_auth {
+        log_as(407, &target);
+        let mut conn = conn;
+        let _ = write!(
+            conn,
+            "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"gover-test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        return;
+    }
+    if method == "CONNECT" {
+        // Tunnels go to 127.0.0.1 only: tests never leave the machine.
+        let upstream = match target.rsplit_once(':') {
+            Some(("127.0.0.1" | "localhost", port)) => port
+                .parse::<u16>()
+                .ok()
+                .and_then(|p| TcpStream::connect(("127.0.0.1", p)).ok()),
+            _ => None,
+        };
+        let mut conn = conn;
+        let Some(upstream) = upstream else {
+            log_as(502, &target);
+            let _ = write!(
+                conn,
+                "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            return;
+        };
+        log_as(200, &target);
+        let _ = write!(conn, "HTTP/1.1 200 Connection established\r\n\r\n");
+        let buffered = reader.buffer().to_vec();
+        tunnel(conn, &buffered, upstream);
+        return;
+    }
+    // Absolute-form (proxy) targets: drop scheme and authority.
+    let path = match target.split_once("://") {
+        Some((_, rest)) => rest.split_once('/').map_or("", |(_, p)| p).to_string(),
+        None => target.trim_start_matches('/').to_string(),
+    };
+    let path = path.split('?').next().unwrap_or("").to_string();
 
     // Pick the body and the fault under the lock.
     let (body, fault) = {
@@ -409,15 +514,7 @@ fn handle(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
             None => (None, None),
         }
     };
-    let log = |status: u16| {
-        state.lock().unwrap().log.push(Request {
-            method: method.clone(),
-            target: target.clone(),
-            path: path.clone(),
-            headers: headers.clone(),
-            status,
-        });
-    };
+    let log = |status: u16| log_as(status, &path);
     let mut conn = conn;
     let send_head = |conn: &mut TcpStream, status: u16, reason: &str, extra: &str| {
         let _ = write!(

@@ -5,6 +5,7 @@
 //! roots plus the certificates in `SSL_CERT_FILE`, so a TLS-inspecting
 //! corporate proxy works once its CA is there.
 
+use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use reqwest::header::{
 use reqwest::StatusCode;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::redact::redact_url;
 use crate::Progress;
 
 /// Network settings.
@@ -65,6 +67,86 @@ pub enum Fetched {
     NotModified,
     /// A new body and its validators.
     Body(Vec<u8>, Validators),
+}
+
+/// The proxy a request goes through, as the environment sets it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxyInUse {
+    /// The variable that sets it (`HTTPS_PROXY`, `https_proxy`, `ALL_PROXY`, ...).
+    pub var: &'static str,
+    /// Its URL with any password masked (`http://user:***@proxy:3128`).
+    pub url: String,
+    /// Whether the URL carries credentials.
+    pub has_credentials: bool,
+}
+
+impl fmt::Display for ProxyInUse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.url, self.var)
+    }
+}
+
+/// The proxy the environment routes `url` through, chosen exactly as the
+/// HTTP client chooses it (the scheme's variable, else `ALL_PROXY`; upper
+/// case before lower; `NO_PROXY` honoured), or `None` for a direct
+/// connection.
+pub fn proxy_for(url: &str) -> Option<ProxyInUse> {
+    use hyper_util::client::proxy::matcher::Matcher;
+    let uri: http::Uri = url.parse().ok()?;
+    Matcher::from_env().intercept(&uri)?;
+    let first_set = |names: [&'static str; 2]| {
+        names
+            .into_iter()
+            .find_map(|n| std::env::var(n).ok().map(|v| (n, v)))
+    };
+    let specific = if uri.scheme_str() == Some("https") {
+        ["HTTPS_PROXY", "https_proxy"]
+    } else {
+        ["HTTP_PROXY", "http_proxy"]
+    };
+    let usable = |v: &str| Matcher::builder().all(v).build().intercept(&uri).is_some();
+    let (var, value) = first_set(specific)
+        .filter(|(_, v)| usable(v))
+        .or_else(|| first_set(["ALL_PROXY", "all_proxy"]))?;
+    let value = value.trim();
+    let authority = value.split_once("://").map_or(value, |(_, rest)| rest);
+    let authority = authority.split('/').next().unwrap_or("");
+    Some(ProxyInUse {
+        var,
+        url: redact_url(value),
+        has_credentials: authority.contains('@'),
+    })
+}
+
+/// The error for a proxy that wants other credentials (HTTP 407), from a
+/// `CONNECT` tunnel or a forwarded request.
+fn proxy_auth_error(url: &str, proxy: &ProxyInUse) -> Error {
+    let var = proxy.var;
+    let err = Error::new(
+        ErrorKind::HttpStatus,
+        format!(
+            "GET {url} failed: the proxy {proxy} answered HTTP 407 Proxy Authentication Required"
+        ),
+    );
+    if proxy.has_credentials {
+        err.with_hint(format!(
+            "the proxy refused the user name or password in {var}: correct them in its URL, {var}=http://<user>:<password>@<host>:<port> (special characters percent-encoded)"
+        ))
+    } else {
+        err.with_hint(format!(
+            "the proxy wants a user name and password: put them in {var}: {var}=http://<user>:<password>@<host>:<port> (special characters percent-encoded)"
+        ))
+    }
+}
+
+/// True when a proxy answered a `CONNECT` with 407.
+fn is_proxy_auth_required(e: &reqwest::Error) -> bool {
+    describe(e).contains("proxy authorization required")
+}
+
+/// True when a proxy answered a `CONNECT` with another error status.
+fn is_tunnel_refused(e: &reqwest::Error) -> bool {
+    describe(e).contains("tunnel error: unsuccessful")
 }
 
 /// Well-known CA bundles of Unix systems, used to keep the system roots when
@@ -147,6 +229,7 @@ impl Http {
         accept: &dyn Fn(StatusCode) -> bool,
     ) -> Result<Response> {
         let mut attempt = 0;
+        let shown = redact_url(url);
         loop {
             let res = self.client.get(url).headers(headers.clone()).send();
             let retry_reason = match res {
@@ -162,23 +245,31 @@ impl Http {
                 Err(e) => return Err(network_error(url, &e)),
             };
             if attempt >= self.config.retries {
+                let status = retry_reason.starts_with("HTTP ");
+                let proxy = proxy_for(url).filter(|_| !status);
+                let via = proxy
+                    .as_ref()
+                    .map_or(String::new(), |p| format!(" via the proxy {p}"));
                 return Err(Error::new(
-                    if retry_reason.starts_with("HTTP ") {
+                    if status {
                         ErrorKind::HttpStatus
                     } else {
                         ErrorKind::Network
                     },
                     format!(
-                        "GET {url} failed: {retry_reason} (tried {} times)",
+                        "GET {url}{via} failed: {retry_reason} (tried {} times)",
                         attempt + 1
                     ),
                 )
-                .with_hint(retry_hint()));
+                .with_hint(match &proxy {
+                    Some(p) => proxy_hint(url, p),
+                    None => retry_hint(),
+                }));
             }
             let pause = self.backoff(attempt);
             attempt += 1;
             progress.message(&format!(
-                "GET {url}: {retry_reason}; retrying in {:.1}s ({attempt}/{})",
+                "GET {shown}: {retry_reason}; retrying in {:.1}s ({attempt}/{})",
                 pause.as_secs_f64(),
                 self.config.retries
             ));
@@ -276,8 +367,26 @@ fn retry_hint() -> String {
     "check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), or try again later; GOVER_HTTP_TIMEOUT sets the timeout in seconds".into()
 }
 
+/// The hint for a connection that failed through `proxy`.
+fn proxy_hint(url: &str, proxy: &ProxyInUse) -> String {
+    let host = url
+        .parse::<http::Uri>()
+        .ok()
+        .and_then(|u| u.host().map(str::to_string))
+        .unwrap_or_else(|| "the mirror's host".into());
+    format!(
+        "check that the proxy {} is up and reachable (it is set by {}), or add {host} to NO_PROXY to connect directly; GOVER_HTTP_TIMEOUT sets the timeout in seconds",
+        proxy.url, proxy.var
+    )
+}
+
 /// The error for a final non-success status.
 pub(crate) fn status_error(url: &str, s: StatusCode) -> Error {
+    if s == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+        if let Some(p) = proxy_for(url) {
+            return proxy_auth_error(url, &p);
+        }
+    }
     let err = Error::new(
         ErrorKind::HttpStatus,
         format!("GET {url} returned HTTP {}", status_text(s)),
@@ -287,14 +396,16 @@ pub(crate) fn status_error(url: &str, s: StatusCode) -> Error {
             "the server does not have this file: check GOVER_MIRROR / GOVER_INDEX_URL (or `mirror` / `index_url` in config.toml)",
         ),
         401 | 403 => err.with_hint("the server refused access; check the URL and any credentials in it"),
-        407 => err.with_hint("the proxy wants credentials: put them in the proxy URL, e.g. HTTPS_PROXY=http://user:pass@proxy:3128"),
+        407 => err.with_hint("the proxy wants credentials: put them in the proxy URL: HTTPS_PROXY=http://<user>:<password>@<host>:<port>"),
         _ if s.is_server_error() => err.with_hint("the server failed; try again later or use another mirror (GOVER_MIRROR)"),
         _ => err,
     }
 }
 
 fn retryable(e: &reqwest::Error) -> bool {
-    (e.is_connect() || e.is_timeout() || e.is_request() || e.is_body()) && !is_tls_trust(e)
+    (e.is_connect() || e.is_timeout() || e.is_request() || e.is_body())
+        && !is_tls_trust(e)
+        && !is_proxy_auth_required(e)
 }
 
 /// True when the server's certificate is not trusted (retrying cannot help).
@@ -339,14 +450,33 @@ impl WithoutUrl for reqwest::Error {
 }
 
 fn network_error(url: &str, e: &reqwest::Error) -> Error {
+    let proxy = proxy_for(url);
+    if let Some(p) = &proxy {
+        if is_proxy_auth_required(e) {
+            return proxy_auth_error(url, p);
+        }
+        if is_tunnel_refused(e) {
+            return Error::new(
+                ErrorKind::Network,
+                format!("GET {url} failed: the proxy {p} refused to open a tunnel to the server"),
+            )
+            .with_hint(proxy_hint(url, p));
+        }
+    }
+    let via = proxy
+        .as_ref()
+        .map_or(String::new(), |p| format!(" via the proxy {p}"));
     let err = Error::new(
         ErrorKind::Network,
-        format!("GET {url} failed: {}", describe(e)),
+        format!("GET {url}{via} failed: {}", describe(e)),
     );
     if is_tls_trust(e) {
         return err.with_hint("the server's TLS certificate is not trusted; behind a TLS-inspecting proxy, put its CA certificate in a PEM file and set SSL_CERT_FILE to it");
     }
-    err.with_hint(retry_hint())
+    match &proxy {
+        Some(p) => err.with_hint(proxy_hint(url, p)),
+        None => err.with_hint(retry_hint()),
+    }
 }
 
 fn body_error(url: &str, e: &io::Error) -> Error {
@@ -429,7 +559,7 @@ impl Download {
             let pause = self.http.backoff(self.failures - 1);
             self.progress.message(&format!(
                 "{}: {why}; resuming at byte {} in {:.1}s ({}/{})",
-                self.url,
+                redact_url(&self.url),
                 self.pos,
                 pause.as_secs_f64(),
                 self.failures,
@@ -555,6 +685,40 @@ fn describe_io(e: &io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxy_auth_hints_show_the_url_form_unmasked() {
+        let p = ProxyInUse {
+            var: "HTTPS_PROXY",
+            url: "http://alice:***@proxy:3128".into(),
+            has_credentials: true,
+        };
+        let e = proxy_auth_error("https://dl.google.com/go/x.tar.gz", &p);
+        assert_eq!(e.kind(), ErrorKind::HttpStatus);
+        assert_eq!(
+            e.to_string(),
+            "GET https://dl.google.com/go/x.tar.gz failed: the proxy http://alice:***@proxy:3128 (HTTPS_PROXY) answered HTTP 407 Proxy Authentication Required"
+        );
+        assert!(
+            e.hint()
+                .unwrap()
+                .contains("HTTPS_PROXY=http://<user>:<password>@<host>:<port>"),
+            "{e:?}"
+        );
+        let e = proxy_auth_error(
+            "https://dl.google.com/",
+            &ProxyInUse {
+                has_credentials: false,
+                ..p
+            },
+        );
+        assert!(
+            e.hint()
+                .unwrap()
+                .starts_with("the proxy wants a user name and password: put them in HTTPS_PROXY"),
+            "{e:?}"
+        );
+    }
 
     #[test]
     fn content_range() {
