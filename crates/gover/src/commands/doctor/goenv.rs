@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use gover_version::Resolution;
+use gover_version::toolenv::{find_system_tool, FileId};
+use gover_version::{Resolution, VersionRequest};
 
 use super::model::{sh_quote, DoctorEnv, Finding, SettingSource};
 use super::path::{gopath_entries, goroot_version};
@@ -35,10 +36,25 @@ fn remove_from_startup(env: &DoctorEnv, var: &str) -> String {
 
 /// GOROOT in the environment and in the `go env -w` file.
 pub(crate) fn check_goroot(env: &DoctorEnv, pin: Option<&Resolution>, out: &mut Vec<Finding>) {
-    let expected = pin.and_then(|r| r.goroot(&env.home));
-    let expected_name = pin
-        .and_then(|r| r.version.as_ref())
-        .map(|v| v.toolchain_name());
+    let (expected, expected_name) = match pin {
+        // `system`: the root of the Go the shim would run (apt's
+        // /usr/lib/go-1.N), as the shim sets it.
+        Some(r) if r.request == VersionRequest::System => {
+            let shim = env.shim_source.as_deref().and_then(FileId::of);
+            let path = env
+                .var("PATH")
+                .map(|p| p.to_os_string())
+                .unwrap_or_default();
+            let root = find_system_tool("go", &path, &env.home, shim).and_then(|t| t.goroot);
+            let name = root.as_deref().and_then(goroot_version);
+            (root, name)
+        }
+        _ => (
+            pin.and_then(|r| r.goroot(&env.home)),
+            pin.and_then(|r| r.version.as_ref())
+                .map(|v| v.toolchain_name()),
+        ),
+    };
     let mut seen = false;
 
     if let Some(value) = env.var_str("GOROOT") {
@@ -447,6 +463,32 @@ mod tests {
         assert!(
             why.ends_with("`compile: version \"go1.21.5\" does not match go tool version ...`"),
             "{why}"
+        );
+    }
+
+    #[test]
+    fn goroot_of_the_system_go_is_ok_where_system_is_pinned() {
+        // GOROOT=/usr/lib/go-1.19 in a directory pinned to `system`, with
+        // apt's /usr/bin/go -> ../lib/go-1.19/bin/go on PATH.
+        let mut m = Machine::new();
+        let tree = m.fake_goroot("sys/usr/lib/go-1.19", "1.19.8", "1.19.8");
+        std::fs::create_dir_all(m.path("sys/usr/bin")).unwrap();
+        std::os::unix::fs::symlink("../lib/go-1.19/bin/go", m.path("sys/usr/bin/go")).unwrap();
+        let bin = m.path("sys/usr/bin");
+        m.path_prepend(&bin);
+        m.write("project/.go-version", "system\n");
+        m.set("GOROOT", &tree);
+        let g = one(&goroot(&m), "goroot.env").clone();
+        assert_eq!(g.severity, Severity::Ok, "{g:?}");
+        // Another tree is still a problem there, named against go1.19.8.
+        let other = m.fake_goroot("usr/local/go", "1.21.5", "1.21.5");
+        m.set("GOROOT", &other);
+        let g = one(&goroot(&m), "goroot.env").clone();
+        assert_eq!(g.severity, Severity::Problem);
+        assert!(
+            g.message.contains("but go1.19.8 runs here"),
+            "{}",
+            g.message
         );
     }
 
