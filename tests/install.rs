@@ -1136,6 +1136,7 @@ fn credentials_in_mirror_urls_are_sent_but_never_printed() {
     let m = Mirror::start();
     let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
     let base = format!("http://carol:m1rr0r-pw@{}/", m.addr());
+    let shown = format!("http://carol:***@{}/", m.addr());
     env.set("GOVER_MIRROR", &base)
         .set("GOVER_INDEX_URL", format!("{base}index.json"));
     m.fault(&file, Fault::ResetAt(len / 2), Some(1));
@@ -1148,8 +1149,22 @@ fn credentials_in_mirror_urls_are_sent_but_never_printed() {
     assert!(reqs
         .iter()
         .all(|q| q.header("authorization") == Some(auth.as_str())));
+    // `list --remote` names the index when it leaves releases out.
+    m.add_release(
+        "1.23.0",
+        true,
+        vec![mirror::IndexFile {
+            filename: "go1.23.0.plan9-386.tar.gz".into(),
+            os: "plan9".into(),
+            arch: "386".into(),
+            sha256: "0".repeat(64),
+            size: 1,
+            kind: "archive".into(),
+        }],
+    );
     let r = env.run_gover(["-v", "list", "--remote"]).success();
     check(&r);
+    assert!(r.stderr.contains(&format!("in {shown}index.json")), "{r}");
 }
 
 #[test]

@@ -84,7 +84,8 @@ pub struct Release {
 /// The parsed index, newest release first.
 #[derive(Clone, Debug)]
 pub struct Index {
-    /// Where it came from (for messages).
+    /// Where it came from, for messages: any password in it is masked
+    /// (see [`crate::redact`]).
     pub url: String,
     /// Releases, newest first, each version once.
     pub releases: Vec<Release>,
@@ -129,7 +130,7 @@ impl Index {
         releases.sort_by(|a, b| b.version.cmp(&a.version));
         releases.dedup_by(|a, b| a.version == b.version);
         Ok(Self {
-            url: url.to_string(),
+            url: crate::redact::redact_url(url),
             releases,
         })
     }
@@ -367,6 +368,14 @@ mod tests {
             .unwrap()
             .filename
             .starts_with("go1.4.darwin-amd64-osx10."));
+    }
+
+    #[test]
+    fn the_url_kept_for_messages_has_its_password_masked() {
+        let idx = Index::parse(SAMPLE.as_bytes(), "https://me:pw@mirror/index.json").unwrap();
+        assert_eq!(idx.url, "https://me:***@mirror/index.json");
+        let e = Index::parse(b"{", "https://me:pw@mirror/index.json").unwrap_err();
+        assert!(!e.to_string().contains(":pw@"), "{e}");
     }
 
     #[test]
