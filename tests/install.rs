@@ -1815,3 +1815,35 @@ fn a_toolchains_dir_gover_may_not_write_fails_at_the_commit_and_cleans_up() {
     env.run_gover(["install", "1.22.10"]).success();
     assert_eq!(env.toolchain_dirs(), ["go1.21.13", "go1.22.10"]);
 }
+
+#[test]
+fn toolchains_on_another_file_system_is_explained() {
+    // toolchains/ mounted apart from tmp/: the commit rename cannot cross.
+    let (m, env) = with_earlier_install();
+    let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let toolchains = env.gover_home.join("toolchains");
+    let Some(_fs) = Tmpfs::mount(&toolchains, "size=8m") else {
+        return;
+    };
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains(&format!(
+            "error: cannot move the new toolchain to {}: Invalid cross-device link",
+            toolchains.join("go1.22.10").display()
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "hint: {} and {} must be on one file system",
+            env.gover_home.join("tmp").display(),
+            toolchains.display()
+        )),
+        "{r}"
+    );
+    assert_eq!(m.requests_for(&file).len(), 1);
+    // The (empty) mounted toolchains/ gained nothing; tmp/ is clean.
+    assert!(env.toolchain_dirs().is_empty());
+    assert!(tmp_entries(&env).is_empty());
+}

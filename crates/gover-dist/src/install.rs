@@ -465,8 +465,18 @@ impl<'a> Installer<'a> {
                 Err(e) => return Err(Error::io("cannot replace", &target, e)),
             }
         }
-        fs::rename(root, &target)
-            .map_err(|e| Error::io("cannot move the new toolchain to", &target, e))?;
+        fs::rename(root, &target).map_err(|e| {
+            if e.kind() == io::ErrorKind::CrossesDevices {
+                let home = self.home();
+                return Error::io("cannot move the new toolchain to", &target, e).with_hint(format!(
+                    "{} and {} must be on one file system (gover renames a verified toolchain into place); move or mount the whole GOVER_HOME ({}) instead of toolchains/ alone",
+                    home.tmp_dir().display(),
+                    home.toolchains_dir().display(),
+                    home.root().display()
+                ));
+            }
+            Error::io("cannot move the new toolchain to", &target, e)
+        })?;
         for a in aside {
             let _ = remove_tree(&a);
         }
