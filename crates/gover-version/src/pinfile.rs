@@ -17,18 +17,26 @@ pub const MAX_PIN_FILE_BYTES: u64 = 64 * 1024;
 /// The largest go.mod/go.work gover reads.
 pub const MAX_PROJECT_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads a small UTF-8 text file. Directories, files larger than `max`
-/// bytes and invalid UTF-8 are errors (`InvalidData`/`InvalidInput`) whose
-/// message says what is wrong; a missing file is `NotFound`.
+/// Reads a small UTF-8 text file. Directories and other non-regular files
+/// (a FIFO would block the open forever), files larger than `max` bytes and
+/// invalid UTF-8 are errors (`InvalidData`/`InvalidInput`) whose message
+/// says what is wrong; a missing file is `NotFound`.
 pub fn read_small_text(path: &Path, max: u64) -> io::Result<String> {
-    let file = File::open(path)?;
-    let meta = file.metadata()?;
+    // stat before open: as cheap as open+fstat, and never opens a FIFO.
+    let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             "is a directory, not a file",
         ));
     }
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "is not a regular file (a FIFO, socket or device)",
+        ));
+    }
+    let file = File::open(path)?;
     if meta.len() > max {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -298,6 +306,39 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(parse_go_version_file(text), want, "{text:?}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifo_pin_file_is_an_error_not_a_hang() {
+        let t = tempfile::tempdir().unwrap();
+        let fifo = t.path().join(".go-version");
+        let ok = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(read_optional(&p, MAX_PIN_FILE_BYTES));
+        });
+        let r = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("reading a FIFO named .go-version blocked");
+        let e = r.unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        let missing = t.path().join("nope/.go-version");
+        assert!(read_optional(&missing, MAX_PIN_FILE_BYTES)
+            .unwrap()
+            .is_none());
+        let dir = t.path().join("d");
+        std::fs::create_dir(&dir).unwrap();
+        assert!(read_optional(&dir, MAX_PIN_FILE_BYTES)
+            .unwrap_err()
+            .to_string()
+            .contains("directory"));
     }
 
     #[test]

@@ -272,10 +272,21 @@ impl ResolveError {
             Self::NoPin { .. } => Some(
                 "run `gover use 1.22` to pin this directory, or `gover use --global 1.22` to set a default".into(),
             ),
-            Self::PinFile { path, .. } => Some(format!(
-                "fix or remove {}; `gover use VERSION` rewrites it",
-                path.display()
-            )),
+            Self::PinFile { path, .. } => Some(match path.file_name().and_then(|n| n.to_str()) {
+                Some(".go-version") => format!(
+                    "fix or remove {}; `gover use VERSION` rewrites it",
+                    path.display()
+                ),
+                Some(".tool-versions") => format!(
+                    "fix the golang line of {}, or run `gover use VERSION` there to write a .go-version, which takes precedence",
+                    path.display()
+                ),
+                Some("go.mod" | "go.work") => format!("fix or remove {}", path.display()),
+                _ => format!(
+                    "fix or remove {}; `gover use --global VERSION` rewrites it",
+                    path.display()
+                ),
+            }),
             Self::Env { .. } => Some(format!(
                 "unset {} or set it to a version such as `1.22.10`",
                 env::GOVER_GO_VERSION
@@ -334,6 +345,7 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
     let mut gomod_found: Option<PathBuf> = None;
     if need_project(&pin) {
         let auto = matches!(gowork, GoWorkMode::Auto);
+        let mut gomod_done = false;
         let mut path = ctx.dir.clone();
         loop {
             if auto {
@@ -344,14 +356,29 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
                 }
                 path.pop();
             }
-            if gomod_found.is_none() && Some(path.as_path()) != ctx.temp_dir.as_deref() {
+            if !gomod_done {
                 path.push("go.mod");
                 if path.is_file() {
-                    gomod_found = Some(path.clone());
+                    gomod_done = true;
+                    path.pop();
+                    // Go stops at the nearest go.mod, and one directly in
+                    // the temp dir means no module at all (golang.org/issue/26708):
+                    // it does not look further up.
+                    if is_temp_dir(&path, ctx.temp_dir.as_deref()) {
+                        t(&mut trace, &|| {
+                            format!(
+                                "{}: ignored, it is directly in the temp dir (as Go ignores it)",
+                                path.join("go.mod").display()
+                            )
+                        });
+                    } else {
+                        gomod_found = Some(path.join("go.mod"));
+                    }
                     // A go.work anywhere above still beats the nearest go.mod.
                     if !auto {
                         break;
                     }
+                    path.push("go.mod");
                 }
                 path.pop();
             }
@@ -548,6 +575,30 @@ fn concrete<'a>(
             None => (None, false),
         },
     }
+}
+
+/// True when `dir` is the temp dir: the same path, or (as Go compares after
+/// resolving symlinks, e.g. macOS's `/var` → `/private/var`) the same
+/// directory under another name. Stats only when the last components agree,
+/// so a go.mod elsewhere costs nothing extra.
+fn is_temp_dir(dir: &Path, temp: Option<&Path>) -> bool {
+    let Some(temp) = temp else {
+        return false;
+    };
+    if dir == temp {
+        return true;
+    }
+    if dir.file_name() != temp.file_name() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(dir), std::fs::metadata(temp)) {
+            return a.dev() == b.dev() && a.ino() == b.ino();
+        }
+    }
+    false
 }
 
 enum GoWorkMode {

@@ -259,6 +259,65 @@ fn go_mod_in_temp_dir_is_ignored() {
 }
 
 #[test]
+fn go_mod_in_temp_dir_hides_go_mods_above_it() {
+    // Go stops at the nearest go.mod; when that one is directly in the temp
+    // dir there is no module at all, so a go.mod further up must not count.
+    let t = Tree::new();
+    t.write("go.mod", "module outer\ngo 1.21.0\n");
+    t.write("tmp/go.mod", "module scratch\ngo 1.99.0\n");
+    t.global("1.22.10");
+    let mut ctx = t.ctx("tmp/work");
+    ctx.temp_dir = Some(t.root.join("tmp"));
+    let r = resolve(&ctx).unwrap();
+    assert_eq!(r.source, PinSource::Global(t.home.version_file()));
+    assert!(r.project.is_none(), "{:?}", r.project);
+    assert!(
+        r.trace.iter().any(|l| l.contains("temp dir")),
+        "{:?}",
+        r.trace
+    );
+    // The temp dir named through a symlink (macOS: /var -> /private/var).
+    fs::create_dir_all(t.root.join("alias")).unwrap();
+    std::os::unix::fs::symlink(t.root.join("tmp"), t.root.join("alias/tmp")).unwrap();
+    ctx.temp_dir = Some(t.root.join("alias/tmp"));
+    let r = resolve(&ctx).unwrap();
+    assert_eq!(r.source, PinSource::Global(t.home.version_file()));
+    // Below a sub-module of the temp dir, that module counts.
+    t.write("tmp/mod/go.mod", "module m\ngo 1.21.0\n");
+    let mut ctx = t.ctx("tmp/mod/pkg");
+    ctx.temp_dir = Some(t.root.join("tmp"));
+    assert_eq!(t.current_ctx(ctx).0, "go1.22.10");
+}
+
+#[test]
+fn pin_file_hints_name_the_right_fix() {
+    let t = Tree::new();
+    t.write("a/.tool-versions", "golang 1.22.x\n");
+    let hint = t.err("a").hint().unwrap();
+    assert!(hint.contains("golang line of"), "{hint}");
+    assert!(!hint.contains("rewrites it"), "{hint}");
+    t.write("b/.go-version", "junk\n");
+    assert!(t
+        .err("b")
+        .hint()
+        .unwrap()
+        .contains("`gover use VERSION` rewrites it"));
+    t.global("junk\n");
+    let e = t.err("c");
+    assert_eq!(
+        e.to_string().split(':').next().unwrap(),
+        t.home.version_file().to_str().unwrap()
+    );
+    assert!(
+        e.hint()
+            .unwrap()
+            .contains("`gover use --global VERSION` rewrites it"),
+        "{:?}",
+        e.hint()
+    );
+}
+
+#[test]
 fn spaces_unicode_and_symlinks() {
     let t = Tree::new();
     let pin = t.write("My Projects/ünï cødé/.go-version", "go1.22.10 # team\n");
