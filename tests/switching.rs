@@ -316,3 +316,40 @@ fn env_output_is_safe_to_eval_in_any_directory() {
     assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n");
     assert!(!dir.join("INJECTED").exists(), "code in a path name ran");
 }
+
+#[test]
+fn uninstall_of_the_pinned_version_says_what_runs_now() {
+    let env = two_versions();
+    env.install_fake("1.22.9");
+    let pin = env.write("project/.go-version", "1.22\n");
+    // Two names for one toolchain remove it once, and succeed.
+    let r = env
+        .run_gover(["uninstall", "1.22.10", "go1.22.10"])
+        .success();
+    assert_eq!(env.toolchain_dirs(), ["go1.21.13", "go1.22.9"], "{r}");
+    assert_eq!(r.stderr.matches("Uninstalled go1.22.10").count(), 1, "{r}");
+    // The line pin falls back to the other 1.22 release.
+    assert!(
+        r.stderr.contains(&format!(
+            "Go here is now go1.22.9 (set by {})",
+            pin.display()
+        )),
+        "{r}"
+    );
+    // Removing the last one warns that `go` here has nothing to run.
+    let mut env = env;
+    env.set("GOVER_AUTO_INSTALL", "0");
+    let r = env.run_gover(["uninstall", "1.22.9"]).success();
+    assert!(
+        r.stderr.contains(&format!(
+            "warning: go1.22.9 was the Go for this directory (set by {}) and is no longer installed; `go` here will fail until it is installed",
+            pin.display()
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains("`gover install 1.22`"), "{r}");
+    // Removing a version nothing here uses says nothing more.
+    let r = env.run_gover(["uninstall", "1.21.13"]).success();
+    assert!(!r.stderr.contains("warning"), "{r}");
+    assert!(!r.stderr.contains("Go here"), "{r}");
+}

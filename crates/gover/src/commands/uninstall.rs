@@ -38,7 +38,10 @@ fn pick(app: &App, text: &str) -> Result<GoVersion> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ))
-                .hint("name the one to remove exactly, e.g. `gover uninstall 1.22.10`")
+                .hint(format!(
+                    "name the ones to remove exactly, e.g. `gover uninstall {}`",
+                    many[0]
+                ))
                 .into()),
             }
         }
@@ -51,12 +54,20 @@ fn pick(app: &App, text: &str) -> Result<GoVersion> {
 }
 
 pub(crate) fn run(app: &App, args: &UninstallArgs) -> Result<ExitCode> {
-    // Resolve every name first, so a typo removes nothing.
-    let versions = args
-        .versions
-        .iter()
-        .map(|t| pick(app, t))
-        .collect::<Result<Vec<_>>>()?;
+    // Resolve every name first, so a typo removes nothing; two names for
+    // one toolchain (`1.22.10 go1.22.10`) remove it once.
+    let mut versions: Vec<GoVersion> = Vec::with_capacity(args.versions.len());
+    for text in &args.versions {
+        let v = pick(app, text)?;
+        if !versions.contains(&v) {
+            versions.push(v);
+        }
+    }
+    // What `go` runs here now, to say what changes when it is removed.
+    let before = crate::commands::current::resolve_here(app, false)
+        .ok()
+        .filter(|r| r.installed)
+        .and_then(|r| r.version);
     let dist = dist(app)?;
     let installer = installer(app, &dist)?;
     let reporter = Reporter::new(app);
@@ -69,5 +80,35 @@ pub(crate) fn run(app: &App, args: &UninstallArgs) -> Result<ExitCode> {
             removed.display()
         ));
     }
+    if let Some(was) = before.filter(|b| versions.contains(b)) {
+        say_what_runs_now(app, &was);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// After removing `was`, the toolchain this directory used: says what `go`
+/// runs here now, and warns when the pin is no longer installed.
+fn say_what_runs_now(app: &App, was: &GoVersion) {
+    let Ok(now) = crate::commands::current::resolve_here(app, false) else {
+        return;
+    };
+    if now.installed {
+        app.info(format!(
+            "Go here is now {} ({})",
+            now.display_name(),
+            now.source
+        ));
+        return;
+    }
+    let next = if app.settings.auto_install {
+        format!("`go` here will install `{}` again first", now.request)
+    } else {
+        "`go` here will fail until it is installed".to_string()
+    };
+    app.warn(format!(
+        "{} was the Go for this directory ({}) and is no longer installed; {next}\n\nhint: pin an installed version with `gover use VERSION` (`gover list` shows them), or reinstall with `gover install {}`",
+        was.toolchain_name(),
+        now.source,
+        now.request
+    ));
 }
