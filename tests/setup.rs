@@ -320,12 +320,17 @@ fn version_shims_follow_the_installed_toolchains() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["go", "go1.21.13", "go1.22.10", "gofmt"]);
-    // The shims are the shim binary itself (hard links or copies).
+    assert_eq!(names, ["go", "go1.21.13", "go1.22.10", "gofmt", "gover"]);
+    // The shims are the shim binary itself (hard links or copies); `gover`
+    // is a symbolic link to the gover that ran setup.
     let shim = fs::read(support::shim_bin()).unwrap();
-    for n in &names {
+    for n in names.iter().filter(|n| *n != "gover") {
         assert!(fs::read(shims.join(n)).unwrap() == shim, "{n}");
     }
+    assert_eq!(
+        fs::read_link(shims.join("gover")).unwrap(),
+        fs::canonicalize(support::gover_bin()).unwrap()
+    );
     fs::remove_dir_all(env.gover_home.join("toolchains/go1.21.13")).unwrap();
     // A link interrupted half-way leaves a temporary file; setup clears it.
     let partial = fs::File::create(shims.join(".go.tmp-12345")).unwrap();

@@ -27,6 +27,45 @@ fn env_for(m: &Mirror) -> TestEnv {
     env
 }
 
+/// Like `ssh host go build` or cron: only the shims directory is on PATH
+/// (gover itself is not), yet the shim finds gover through the `gover`
+/// link that setup put beside it, and installs.
+#[test]
+fn with_only_the_shims_on_path_the_shim_still_finds_gover() {
+    let m = Mirror::start();
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let mut env = TestEnv::new();
+    env.set("GOVER_MIRROR", m.url())
+        .set("GOVER_INDEX_URL", m.index_url())
+        .set("GOVER_HTTP_TIMEOUT", "5");
+    env.run_gover(["setup", "--no-modify-rc"]).success();
+    env.path = format!("{}:/usr/bin:/bin", env.gover_home.join("shims").display());
+    env.write("project/.go-version", "1.22.10\n");
+    let r = go(&env, &["version"]).success();
+    assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n", "{r}");
+    assert!(r.stderr.contains("gover: Installed go1.22.10"), "{r}");
+    // `gover` itself is reachable by name in such a session too.
+    let r = run(env.command("sh").args(["-c", "gover current"])).success();
+    assert!(r.stdout.starts_with("go1.22.10 (set by "), "{r}");
+
+    // A dangling link (gover moved away) is not used, and setup repairs it.
+    let link = env.gover_home.join("shims/gover");
+    fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(env.root.join("moved-away"), &link).unwrap();
+    env.write("project/.go-version", "1.21.13\n");
+    let r = go(&env, &["version"]).failure();
+    assert!(
+        r.stderr
+            .contains("found neither beside the shim nor on PATH"),
+        "{r}"
+    );
+    env.run_gover(["setup", "--no-modify-rc"]).success();
+    assert_eq!(
+        fs::read_link(&link).unwrap(),
+        fs::canonicalize(gover_bin()).unwrap()
+    );
+}
+
 fn go(env: &TestEnv, args: &[&str]) -> Run {
     let mut c = env.command(env.gover_home.join("shims/go"));
     c.args(args);

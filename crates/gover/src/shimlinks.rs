@@ -2,6 +2,12 @@
 //! per installed toolchain, each a hard link to (or, across filesystems, a
 //! copy of) the `gover-shim` that sits beside the running `gover`.
 //!
+//! On Unix the directory also holds `gover`, a symbolic link to the `gover`
+//! executable that ran `gover setup`: the shim finds `gover` beside itself
+//! to auto-install, and sessions that put only the shims on PATH (`ssh host
+//! go build`, cron, where `~/.cargo/bin` is often added below `~/.bashrc`'s
+//! non-interactive guard) still can.
+//!
 //! Every link is made under a temporary name and renamed into place, so a
 //! `go` that is running (or starting) never sees a missing or half-written
 //! shim.
@@ -139,6 +145,11 @@ pub(crate) fn sync_shims(home: &GoverHome) -> Result<SyncReport> {
             }
         }
     }
+    #[cfg(unix)]
+    match link_gover(&dir.join("gover"))? {
+        true => report.written.push("gover".to_string()),
+        false => report.unchanged.push("gover".to_string()),
+    }
     for entry in fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -162,6 +173,27 @@ pub(crate) fn sync_shims(home: &GoverHome) -> Result<SyncReport> {
         }
     }
     Ok(report)
+}
+
+/// Makes `dest` a symbolic link to the running `gover` executable. Returns
+/// false when it already is one.
+#[cfg(unix)]
+fn link_gover(dest: &Path) -> Result<bool> {
+    let exe = std::env::current_exe().context("cannot locate the running gover executable")?;
+    let exe = fs::canonicalize(&exe).unwrap_or(exe);
+    if fs::read_link(dest).is_ok_and(|t| t == exe) {
+        return Ok(false);
+    }
+    let dir = dest.parent().expect("a link path has a parent");
+    let tmp = dir.join(format!(".gover.tmp-{}", std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(&exe, &tmp)
+        .with_context(|| format!("cannot create the link {}", tmp.display()))?;
+    if let Err(e) = fs::rename(&tmp, dest) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot create the link {}", dest.display()));
+    }
+    Ok(true)
 }
 
 fn is_version_shim_name(name: &str) -> bool {

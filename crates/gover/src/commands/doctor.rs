@@ -326,6 +326,8 @@ mod tests {
         for name in ["go", "gofmt", "go1.22.10"] {
             std::fs::hard_link(&shim, m.path(&format!("gover/shims/{name}"))).unwrap();
         }
+        let gover = m.script("bin/gover", "echo gover");
+        symlink(gover, m.path("gover/shims/gover")).unwrap();
         m.write("project/.go-version", "1.22.10\n");
         let block = format!(
             "{}\nexport PATH={}\"${{PATH:+:$PATH}}\"\n{}\n",

@@ -314,6 +314,27 @@ pub(crate) fn check_shims(env: &DoctorEnv, out: &mut Vec<Finding>) {
             .fix(fix),
         );
     }
+    // The `gover` link beside the shims (Unix), through which the shim
+    // finds gover to auto-install where gover itself is not on PATH.
+    if cfg!(unix) {
+        let link = shims.join("gover");
+        let shown_link = env.show(&link);
+        match (std::fs::symlink_metadata(&link), link.is_file()) {
+            (Ok(_), true) => {}
+            (meta, _) => out.push(
+                Finding::warning(
+                    "shims.gover-link",
+                    if meta.is_ok() {
+                        format!("{shown_link} points at no gover executable (was gover moved or removed?)")
+                    } else {
+                        format!("{shown_link} is missing")
+                    },
+                )
+                .why("the shim finds gover there to install a pinned version that is missing; in sessions without gover on PATH (`ssh host go build`, cron) auto-install fails")
+                .fix("`gover setup --no-modify-rc` (links the gover you run it with)"),
+            ),
+        }
+    }
     // Version shims whose toolchain is gone.
     let mut orphans = Vec::new();
     let mut current = Vec::new();
@@ -524,6 +545,26 @@ mod tests {
         let ok = one(&f, "shims.current");
         assert_eq!(ok.severity, Severity::Ok, "{f:#?}");
         assert!(ok.message.starts_with("3 shim(s)"));
+        // No `gover` link beside them yet, then a dangling one, then a good one.
+        let l = one(&f, "shims.gover-link");
+        assert_eq!(l.severity, Severity::Warning);
+        assert!(
+            l.message.ends_with("shims/gover is missing"),
+            "{}",
+            l.message
+        );
+        std::os::unix::fs::symlink(m.path("nowhere/gover"), m.path("gover/shims/gover")).unwrap();
+        let f = run(&m);
+        let l = one(&f, "shims.gover-link");
+        assert!(
+            l.message.contains("points at no gover executable"),
+            "{}",
+            l.message
+        );
+        std::fs::remove_file(m.path("gover/shims/gover")).unwrap();
+        let gover = m.script("bin/gover", "echo gover");
+        std::os::unix::fs::symlink(gover, m.path("gover/shims/gover")).unwrap();
+        assert!(run(&m).iter().all(|x| x.id != "shims.gover-link"));
 
         // An old copy, a missing version shim, an orphan.
         m.script("gover/shims/gofmt", "echo old shim");
