@@ -161,3 +161,32 @@ fn bad_pin_files_fail_clearly() {
     let r = support::run(&mut c).failure();
     assert!(r.stderr.contains("bytes"), "{r}");
 }
+
+#[test]
+fn list_marks_the_current_toolchain_or_says_why_it_cannot() {
+    let t = TestEnv::new();
+    t.install_fake("1.22.10");
+    t.install_fake("1.21.13");
+    let pin = t.write("project/.go-version", "1.21\n");
+    let r = t.run_gover(["list"]).success();
+    assert_eq!(
+        r.stdout,
+        format!("  go1.22.10\n* go1.21.13  (set by {})\n", pin.display())
+    );
+    assert_eq!(r.stderr, "");
+    // A broken pin: the list still prints, and stderr says why nothing is marked.
+    fs::write(&pin, "1.21.x\n").unwrap();
+    let r = t.run_gover(["list"]).success();
+    assert_eq!(r.stdout, "  go1.22.10\n  go1.21.13\n");
+    assert!(
+        r.stderr
+            .starts_with("warning: cannot tell which toolchain runs here")
+            && r.stderr.contains(&pin.display().to_string())
+            && r.stderr.contains("`1.21.x`"),
+        "{r}"
+    );
+    // No pin at all is not worth a warning.
+    fs::remove_file(&pin).unwrap();
+    let r = t.run_gover(["list"]).success();
+    assert_eq!(r.stderr, "", "{r}");
+}

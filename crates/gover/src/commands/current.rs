@@ -14,12 +14,17 @@ use crate::error::UserError;
 /// Resolves the pin for the current directory, with the governing project
 /// file and (with `-v`) the trace of every rule checked.
 pub(crate) fn resolve_here(app: &App, trace: bool) -> Result<gover_version::Resolution> {
+    Ok(resolve(&context_here(app, trace)?).map_err(UserError::from)?)
+}
+
+/// The resolution context for the current directory (see [`resolve_here`]).
+pub(crate) fn context_here(app: &App, trace: bool) -> Result<ResolveContext> {
     let cwd = logical_cwd()
         .map_err(|e| UserError::new(format!("cannot determine the current directory: {e}")))?;
     let mut ctx = ResolveContext::from_process(app.home.clone(), cwd);
     ctx.want_project = true;
     ctx.trace = trace;
-    Ok(resolve(&ctx).map_err(UserError::from)?)
+    Ok(ctx)
 }
 
 /// What `current --json` prints as `source`: the pin file, or the variable.

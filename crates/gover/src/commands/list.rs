@@ -22,10 +22,19 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
         ))
     })?;
     // The toolchain `gover current` picks here; a directory without a pin
-    // simply marks nothing.
-    let current = crate::commands::current::resolve_here(app, false)
-        .ok()
-        .filter(|r| r.installed);
+    // simply marks nothing, a broken pin says why nothing is marked.
+    let current = match crate::commands::current::context_here(app, false)
+        .map(|ctx| gover_version::resolve::resolve(&ctx))
+    {
+        Ok(Ok(r)) => Some(r).filter(|r| r.installed),
+        Ok(Err(gover_version::ResolveError::NoPin { .. })) | Err(_) => None,
+        Ok(Err(e)) => {
+            app.warn(format!(
+                "cannot tell which toolchain runs here, so none is marked: {e}"
+            ));
+            None
+        }
+    };
     let is_current =
         |v: &gover_version::GoVersion| current.as_ref().and_then(|r| r.version.as_ref()) == Some(v);
     if args.json {
