@@ -72,7 +72,11 @@ impl VersionRequest {
             return Err(err("it contains spaces"));
         }
         let Some(v) = GoVersion::parse(bare) else {
-            let reason = if bare.bytes().any(|b| b.is_ascii_uppercase()) {
+            let reason = if bare.split('.').any(|p| p == "x" || p == "X" || p == "*") {
+                "a wildcard is not a Go version; a minor line such as `1.22` already means its newest release"
+            } else if bare.starts_with(['>', '<', '=', '^', '~']) {
+                "ranges are not supported; a minor line such as `1.22` means its newest release"
+            } else if bare.bytes().any(|b| b.is_ascii_uppercase()) {
                 "Go versions are lowercase (`1.22rc1`)"
             } else if bare.split('.').any(|p| p.len() > 1 && p.starts_with('0')) {
                 "numbers must not have leading zeros"
@@ -188,6 +192,11 @@ mod tests {
             ("1", "minor"),
             ("1.22 1.21", "spaces"),
             ("1.22.x", "not a Go version"),
+            ("1.22.x", "`1.22` already means its newest release"),
+            ("go1.22.*", "wildcard"),
+            ("1.X", "wildcard"),
+            (">=1.21", "ranges are not supported"),
+            ("^1.22", "ranges"),
         ];
         for (input, needle) in cases {
             let e = VersionRequest::parse(input).unwrap_err();
