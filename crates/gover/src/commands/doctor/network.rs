@@ -20,24 +20,18 @@ pub(crate) const PROXY_VARS: &[&str] = &[
     "no_proxy",
 ];
 
-/// `scheme://user:***@host` for a URL with a password.
+/// A URL or proxy setting with its credentials masked (`http://user:***@host`,
+/// `https://***@host` for a bare token), as every gover message shows them.
 pub(crate) fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return redact_userinfo(url);
-    };
-    format!("{scheme}://{}", redact_userinfo(rest))
-}
-
-fn redact_userinfo(rest: &str) -> String {
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(host_end);
-    match authority.rsplit_once('@') {
-        Some((user, host)) => match user.split_once(':') {
-            Some((name, _)) => format!("{name}:***@{host}{path}"),
-            None => format!("{user}@{host}{path}"),
-        },
-        None => rest.to_string(),
+    if url.contains("://") {
+        return gover_dist::redact::redact_url(url);
     }
+    // Proxy variables without a scheme (`user:pass@proxy:3128`) mean http.
+    let masked = gover_dist::redact::redact_url(&format!("http://{url}"));
+    masked
+        .strip_prefix("http://")
+        .unwrap_or(&masked)
+        .to_string()
 }
 
 /// Where a setting comes from: the variable, `config.toml`, or the default.
@@ -232,6 +226,12 @@ mod tests {
         assert_eq!(redact("http://proxy:3128/"), "http://proxy:3128/");
         assert_eq!(redact("bob:pw@proxy:3128"), "bob:***@proxy:3128");
         assert_eq!(redact("https://mirror/a@b"), "https://mirror/a@b");
+        // A userinfo without a colon is usually a bare token.
+        assert_eq!(
+            redact("https://ghp_token@artifacts/go/"),
+            "https://***@artifacts/go/"
+        );
+        assert_eq!(redact("token@proxy:3128"), "***@proxy:3128");
     }
 
     #[test]
