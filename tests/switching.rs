@@ -353,3 +353,37 @@ fn uninstall_of_the_pinned_version_says_what_runs_now() {
     assert!(!r.stderr.contains("warning"), "{r}");
     assert!(!r.stderr.contains("Go here"), "{r}");
 }
+
+#[test]
+fn exec_and_env_refuse_a_home_whose_path_holds_the_path_separator() {
+    // `<GOROOT>/bin` with a `:` cannot go on PATH; without this check `exec`
+    // ran whatever `go` came first on PATH with this toolchain's GOROOT.
+    let mut env = TestEnv::new();
+    env.gover_home = env.root.join("go:ver");
+    env.install_fake("1.22.10");
+    let sys = env.write("sys/go", "#!/bin/sh\necho system go \"$GOROOT\"\n");
+    fs::set_permissions(&sys, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    env.path = format!("{}:{}", env.root.join("sys").display(), env.path);
+    env.write("project/.go-version", "1.22.10\n");
+    let bin = env.gover_home.join("toolchains/go1.22.10/bin");
+    for args in [
+        &["exec", "--", "go", "version"][..],
+        &["env"][..],
+        &["env", "--shell", "fish"][..],
+    ] {
+        let r = env.run_gover(args);
+        assert_eq!(r.code, 1, "{args:?}: {r}");
+        assert_eq!(r.stdout, "", "{args:?}: {r}");
+        assert!(
+            r.stderr.starts_with(&format!(
+                "error: cannot put {} first on PATH: it contains `:`",
+                bin.display()
+            )),
+            "{args:?}: {r}"
+        );
+        assert!(r.stderr.contains("hint: move gover's home"), "{r}");
+    }
+    // `which` needs no PATH and still answers.
+    let r = env.run_gover(["which"]).success();
+    assert_eq!(r.stdout, format!("{}\n", bin.join("go").display()));
+}

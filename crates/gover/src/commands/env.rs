@@ -19,7 +19,7 @@ use crate::error::UserError;
 
 pub(crate) fn run(app: &App, args: &EnvArgs) -> Result<ExitCode> {
     let sel = select(app, args.version.as_deref(), true)?;
-    let env = sel.tool_env(app);
+    let env = sel.path_tool_env(app)?;
     let name = sel.name();
     match args.shell {
         EnvShell::Github => github(app, &env, &name)?,

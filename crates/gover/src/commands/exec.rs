@@ -28,7 +28,7 @@ pub(crate) fn run(app: &App, args: &ExecArgs) -> Result<ExitCode> {
     ));
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    sel.tool_env(app).apply(&mut cmd);
+    sel.path_tool_env(app)?.apply(&mut cmd);
     let cannot_run = |e: std::io::Error| -> anyhow::Error {
         let mut err = UserError::new(format!("cannot run `{}`: {e}", program.to_string_lossy()));
         // The shell's conventions: 127 for a missing command, 126 otherwise.

@@ -67,6 +67,30 @@ impl Selection {
         ToolEnv::from_process(self.goroot(), policy)
     }
 
+    /// Like [`Selection::tool_env`], for commands that rely on `PATH`
+    /// (`exec`, `env`): an error when the toolchain's `bin` cannot be put
+    /// first on `PATH` because its path holds the separator, instead of
+    /// silently running another `go` with this toolchain's GOROOT.
+    pub(crate) fn path_tool_env(&self, app: &App) -> Result<ToolEnv> {
+        let env = self.tool_env(app);
+        if let (Some(bin), None) = (&env.bin_dir, &env.path) {
+            let first = std::env::var_os("PATH")
+                .and_then(|p| std::env::split_paths(&p).next().map(PathBuf::from));
+            if first.as_deref() != Some(bin.as_path()) {
+                let sep = if cfg!(windows) { ';' } else { ':' };
+                return Err(UserError::new(format!(
+                    "cannot put {} first on PATH: it contains `{sep}`, the PATH separator",
+                    bin.display()
+                ))
+                .hint(format!(
+                    "move gover's home to a directory whose path has no `{sep}` and set GOVER_HOME to it"
+                ))
+                .into());
+            }
+        }
+        Ok(env)
+    }
+
     /// The absolute path of `tool` (`go`, `gofmt`) in this toolchain.
     pub(crate) fn tool_path(&self, app: &App, tool: &str) -> Result<PathBuf> {
         match &self.toolchain {
