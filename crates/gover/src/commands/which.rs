@@ -74,8 +74,7 @@ impl Selection {
     pub(crate) fn path_tool_env(&self, app: &App) -> Result<ToolEnv> {
         let env = self.tool_env(app);
         if let (Some(bin), None) = (&env.bin_dir, &env.path) {
-            let first = std::env::var_os("PATH")
-                .and_then(|p| std::env::split_paths(&p).next().map(PathBuf::from));
+            let first = std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).next());
             if first.as_deref() != Some(bin.as_path()) {
                 let sep = if cfg!(windows) { ';' } else { ':' };
                 return Err(UserError::new(format!(
