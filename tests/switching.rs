@@ -144,6 +144,20 @@ fn which_reports_missing_versions_and_system() {
     let r = env.run_gover(["which", "vet"]);
     assert_eq!(r.code, 1, "{r}");
     assert!(r.stderr.contains("vet is not part of go1.22.10"), "{r}");
+    // A tool of pkg/tool is not "missing, reinstall": it runs as `go tool X`.
+    let r = env.run_gover(["which", "compile"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .starts_with("error: `compile` is not in go1.22.10's bin directory: it is a tool the go command runs"),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains("hint: run it as `go tool compile`"),
+        "{r}"
+    );
+    assert!(!r.stderr.contains("reinstall"), "{r}");
     let r = env.run_gover(["which", "../../etc/passwd"]);
     assert_eq!(r.code, 1, "{r}");
 

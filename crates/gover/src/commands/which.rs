@@ -98,6 +98,27 @@ impl Selection {
                 if p.is_file() {
                     return Ok(p);
                 }
+                // vet, compile, cover...: tools the go command runs itself.
+                let in_pkg_tool = std::fs::read_dir(goroot.join("pkg").join("tool"))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .find_map(|d| {
+                        let t = d.path().join(exe_name(tool));
+                        t.is_file().then_some(t)
+                    });
+                if let Some(t) = in_pkg_tool {
+                    return Err(UserError::new(format!(
+                        "`{tool}` is not in {}'s bin directory: it is a tool the go command runs ({})",
+                        version.toolchain_name(),
+                        t.display()
+                    ))
+                    .hint(format!(
+                        "run it as `go tool {tool}`; `gover which` names the files in {}",
+                        goroot.join("bin").display()
+                    ))
+                    .into());
+                }
                 Err(UserError::new(format!(
                     "{tool} is not part of {} ({} does not exist)",
                     version.toolchain_name(),
@@ -174,7 +195,8 @@ pub(crate) fn select(app: &App, version: Option<&str>, install: bool) -> Result<
         );
     }
     app.info(format!("{name} is not installed ({reason}); installing it"));
-    run_gover_install(app, &request.to_string(), false)?;
+    // stdout is data here (`eval "$(gover env)"`, the command's output).
+    run_gover_install(app, &request.to_string(), true)?;
     let Some(version) = (match version {
         Some(_) => installed_match(app, &request),
         None => found_in(app, &crate::commands::current::resolve_here(app, false)?),
