@@ -190,3 +190,34 @@ fn list_marks_the_current_toolchain_or_says_why_it_cannot() {
     let r = t.run_gover(["list"]).success();
     assert_eq!(r.stderr, "", "{r}");
 }
+
+#[test]
+fn a_broken_go_mod_under_a_pin_file_warns_but_does_not_fail() {
+    // The shim runs the pinned Go here; `current`, `which` and `exec` must
+    // agree with it instead of failing on a go.mod only Go itself reads.
+    let t = TestEnv::new();
+    t.install_fake("1.22.10");
+    let pin = t.write("project/.go-version", "1.22\n");
+    let gomod = t.write("project/go.mod", "module m\ngo 1.22.x\n");
+    let r = t.run_gover(["current"]).success();
+    assert_eq!(
+        r.stdout,
+        format!("go1.22.10 (set by {}), installed\n", pin.display())
+    );
+    assert!(
+        r.stderr.starts_with(&format!(
+            "warning: {}:2: invalid go version `1.22.x`",
+            gomod.display()
+        )),
+        "{r}"
+    );
+    let r = t.run_gover(["which"]).success();
+    assert!(r.stdout.ends_with("toolchains/go1.22.10/bin/go\n"), "{r}");
+    let r = t.run_gover(["exec", "--", "go", "version"]).success();
+    assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n");
+    // Without a pin file the go.mod decides, so it is still an error.
+    fs::remove_file(&pin).unwrap();
+    let r = t.run_gover(["current"]).failure();
+    assert!(r.stderr.starts_with("error: "), "{r}");
+    assert!(r.stderr.contains("invalid go version `1.22.x`"), "{r}");
+}

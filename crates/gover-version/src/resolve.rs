@@ -171,6 +171,10 @@ pub struct Resolution {
     pub project: Option<ProjectFile>,
     /// Every rule checked, in order (only with [`ResolveContext::trace`]).
     pub trace: Vec<String>,
+    /// Why the governing go.mod/go.work could not be used, when a pin file
+    /// or `GOVER_GO_VERSION` decided anyway (with
+    /// [`ResolveContext::want_project`]); Go itself will reject that file.
+    pub project_error: Option<String>,
 }
 
 impl Resolution {
@@ -394,28 +398,42 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
             .map(|p| (p, ProjectKind::GoWork))
             .or_else(|| gomod_found.map(|p| (p, ProjectKind::GoMod))),
     };
+    let mut project_error = None;
     let project = match &project_path {
         Some((p, kind)) if need_project(&pin) => {
-            let text = pinfile::read_small_text(p, MAX_PROJECT_FILE_BYTES).map_err(|e| {
-                ResolveError::PinFile {
+            let read = pinfile::read_small_text(p, MAX_PROJECT_FILE_BYTES)
+                .map_err(|e| ResolveError::PinFile {
                     path: p.clone(),
                     message: format!("cannot read: {e}"),
+                })
+                .and_then(|text| {
+                    parse_project_file(p, *kind, &text).map_err(ResolveError::ProjectFile)
+                });
+            match read {
+                Ok(f) => {
+                    t(&mut trace, &|| {
+                        format!(
+                            "{}: go {}, toolchain {}",
+                            p.display(),
+                            f.go.as_ref().map_or("(none)".into(), |v| v.to_string()),
+                            match &f.toolchain {
+                                None => "(none)".to_string(),
+                                Some(ToolchainLine::Default) => "default".to_string(),
+                                Some(ToolchainLine::Name(n, _)) => n.clone(),
+                            }
+                        )
+                    });
+                    Some(f)
                 }
-            })?;
-            let f = parse_project_file(p, *kind, &text).map_err(ResolveError::ProjectFile)?;
-            t(&mut trace, &|| {
-                format!(
-                    "{}: go {}, toolchain {}",
-                    p.display(),
-                    f.go.as_ref().map_or("(none)".into(), |v| v.to_string()),
-                    match &f.toolchain {
-                        None => "(none)".to_string(),
-                        Some(ToolchainLine::Default) => "default".to_string(),
-                        Some(ToolchainLine::Name(n, _)) => n.clone(),
-                    }
-                )
-            });
-            Some(f)
+                // A pin file decided: a broken go.mod only matters to Go
+                // itself, so report it instead of failing (as the shim does).
+                Err(e) if pin.is_some() => {
+                    t(&mut trace, &|| format!("{}: invalid ({e})", p.display()));
+                    project_error = Some(e.to_string());
+                    None
+                }
+                Err(e) => return Err(e),
+            }
         }
         _ => {
             if need_project(&pin) {
@@ -437,6 +455,7 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
             installed: is_installed,
             project,
             trace,
+            project_error,
         });
     }
 
@@ -474,6 +493,7 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
             installed: is_installed,
             project,
             trace,
+            project_error,
         });
     }
 
@@ -504,6 +524,7 @@ fn resolve_project<'a>(
                 installed: is_installed,
                 project: None,
                 trace: std::mem::take(trace),
+                project_error: None,
             });
         }
         if tracing {
@@ -528,6 +549,7 @@ fn resolve_project<'a>(
                     installed: gi,
                     project: None,
                     trace: std::mem::take(trace),
+                    project_error: None,
                 });
             }
             if tracing {
@@ -555,6 +577,7 @@ fn resolve_project<'a>(
         installed: is_installed,
         project: None,
         trace: std::mem::take(trace),
+        project_error: None,
     })
 }
 

@@ -472,3 +472,23 @@ fn trace_lists_every_rule() {
         "{joined}"
     );
 }
+
+#[test]
+fn broken_go_mod_is_reported_not_fatal_when_a_pin_file_decides() {
+    let t = Tree::new();
+    t.install(&["go1.22.10"]);
+    t.write("p/.go-version", "1.22\n");
+    let gomod = t.write("p/go.mod", "module m\ngo 1.22.x\n");
+    let r = resolve(&t.ctx("p")).unwrap();
+    assert_eq!(r.display_name(), "go1.22.10");
+    assert!(r.project.is_none());
+    let e = r.project_error.expect("the go.mod error is reported");
+    assert!(e.starts_with(&format!("{}:2:", gomod.display())), "{e}");
+    // The shim's context (want_project off) never reads it at all.
+    let mut ctx = t.ctx("p");
+    ctx.want_project = false;
+    assert!(resolve(&ctx).unwrap().project_error.is_none());
+    // Without the pin file the go.mod decides: an error.
+    fs::remove_file(t.root.join("p/.go-version")).unwrap();
+    assert!(matches!(t.err("p"), ResolveError::ProjectFile(_)));
+}

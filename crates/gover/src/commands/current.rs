@@ -79,7 +79,17 @@ pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
 
 /// Warns on stderr when the pin is older than the `go` line of the
 /// governing go.mod/go.work: Go would refuse to build (or download).
+/// Also warns when the governing go.mod/go.work is invalid although a pin
+/// file decided the version: Go will reject it.
 pub(crate) fn warn_if_older_than_project(app: &App, r: &gover_version::Resolution) {
+    if let Some(e) = &r.project_error {
+        app.warn(format!(
+            "{e}; Go will reject this file when it builds here (the version itself comes from {})",
+            r.source
+                .path()
+                .map_or_else(|| r.source.to_string(), |p| p.display().to_string())
+        ));
+    }
     if let Some((project, min)) = r.older_than_project() {
         app.warn(format!(
             "{} from {} is older than the go line of {} (go {}); Go would refuse to build or download {}\n\nhint: pin {} or newer, e.g. `gover use {}`",
