@@ -35,10 +35,21 @@ pub struct RequestError {
 
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A pin file of garbage must not become a 60 kB error line.
+        const SHOWN: usize = 40;
+        let mut chars = self.input.chars();
+        let head: String = chars.by_ref().take(SHOWN).collect();
+        let more = chars.count();
+        let cut = if more > 0 {
+            let s = if more == 1 { "" } else { "s" };
+            format!("... ({more} more character{s})")
+        } else {
+            String::new()
+        };
         write!(
             f,
-            "invalid Go version `{}`: {}; expected a version like `1.22.5`, `1.22`, `1.23rc1`, `latest` or `system`",
-            self.input.escape_debug(),
+            "invalid Go version `{}`{cut}: {}; expected a version like `1.22.5`, `1.22`, `1.23rc1`, `latest` or `system`",
+            head.escape_debug(),
             self.reason
         )
     }
@@ -202,6 +213,20 @@ mod tests {
             let e = VersionRequest::parse(input).unwrap_err();
             assert!(e.to_string().contains(needle), "{input:?}: {e}");
         }
+        let huge = "a".repeat(60_000);
+        let e = VersionRequest::parse(&huge).unwrap_err().to_string();
+        assert!(e.len() < 300, "{} bytes: {e}", e.len());
+        assert!(
+            e.starts_with(&format!(
+                "invalid Go version `{}`... (59960 more characters)",
+                "a".repeat(40)
+            )),
+            "{e}"
+        );
+        let e = VersionRequest::parse(&"é".repeat(41))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("... (1 more character)"), "{e}");
     }
 
     #[test]
