@@ -401,3 +401,27 @@ fn exec_and_env_refuse_a_home_whose_path_holds_the_path_separator() {
     let r = env.run_gover(["which"]).success();
     assert_eq!(r.stdout, format!("{}\n", bin.join("go").display()));
 }
+
+#[test]
+fn use_that_cannot_write_the_pin_says_how_to_pin_otherwise() {
+    let env = two_versions();
+    // A directory in the way fails even for root, like a read-only directory does.
+    env.mkdir("project/.go-version");
+    let r = env.run_gover(["use", "1.22"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(r.stdout, "", "{r}");
+    assert!(
+        r.stderr.starts_with(&format!(
+            "error: cannot write {}",
+            env.project.join(".go-version").display()
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains(
+            "hint: pin without writing here: `export GOVER_GO_VERSION=1.22` for this shell, or `gover use --global 1.22`"
+        ),
+        "{r}"
+    );
+    assert!(env.project.join(".go-version").is_dir());
+}

@@ -39,7 +39,16 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
         run_gover_install(app, &request.to_string(), false)?;
     }
 
-    write_atomically(&file, format!("{request}\n").as_bytes())?;
+    write_atomically(&file, format!("{request}\n").as_bytes()).map_err(|e| {
+        let hint = if args.global {
+            "set GOVER_HOME to a directory you can write to, or pin per directory with `gover use VERSION`".to_string()
+        } else {
+            format!(
+                "pin without writing here: `export GOVER_GO_VERSION={request}` for this shell, or `gover use --global {request}` as the default"
+            )
+        };
+        UserError::new(e.to_string()).hint(hint)
+    })?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "Pinned {request} in {}", file.display())?;
 
