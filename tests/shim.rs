@@ -264,6 +264,11 @@ fn stand_in_gover(env: &TestEnv, exit: i32) -> PathBuf {
     let p = bin.join("gover");
     fs::write(&p, script).unwrap();
     fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+    // The shim prefers the `gover` that setup links beside it; the stand-in
+    // takes that place.
+    let link = env.gover_home.join("shims/gover");
+    let _ = fs::remove_file(&link);
+    std::os::unix::fs::symlink(&p, &link).unwrap();
     bin
 }
 
