@@ -126,6 +126,28 @@ fn nothing_pinned_is_an_error_with_a_hint() {
 }
 
 #[test]
+fn a_relative_gover_home_is_refused_by_gover_and_the_shim() {
+    let mut t = TestEnv::new();
+    t.set("GOVER_HOME", "rel/home");
+    let r = t.run_gover(["current"]).failure();
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr
+            .starts_with("error: GOVER_HOME=rel/home is a relative path, which would name another home in every directory"),
+        "{r}"
+    );
+    let shim_dir = t.mkdir("shimdir");
+    std::os::unix::fs::symlink(support::shim_bin(), shim_dir.join("go")).unwrap();
+    let r = support::run(t.command(shim_dir.join("go")).arg("version")).failure();
+    assert!(
+        r.stderr
+            .starts_with("gover: error: GOVER_HOME=rel/home is a relative path"),
+        "{r}"
+    );
+    assert!(!t.project.join("rel").exists());
+}
+
+#[test]
 fn bad_pin_files_fail_clearly() {
     let t = TestEnv::new();
     let cases: [(&str, &str); 3] = [

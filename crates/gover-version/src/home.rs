@@ -25,15 +25,28 @@ pub struct GoverHome {
     root: PathBuf,
 }
 
-/// No home directory could be determined.
-#[derive(Debug)]
-pub struct HomeError;
+/// gover's home could not be determined.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HomeError {
+    /// Neither `GOVER_HOME`, `XDG_DATA_HOME` nor `HOME` gives an absolute path.
+    NotSet,
+    /// `GOVER_HOME` is a relative path: it would name a different home in
+    /// every directory the shim runs in.
+    Relative(PathBuf),
+}
 
 impl fmt::Display for HomeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "cannot determine gover's home: neither GOVER_HOME, XDG_DATA_HOME nor HOME is set to an absolute path; set GOVER_HOME",
-        )
+        match self {
+            Self::NotSet => f.write_str(
+                "cannot determine gover's home: neither GOVER_HOME, XDG_DATA_HOME nor HOME is set to an absolute path; set GOVER_HOME",
+            ),
+            Self::Relative(p) => write!(
+                f,
+                "GOVER_HOME={} is a relative path, which would name another home in every directory; set it to an absolute path (such as `export GOVER_HOME=\"$HOME/.local/share/gover\"`)",
+                p.display()
+            ),
+        }
     }
 }
 
@@ -63,9 +76,7 @@ impl GoverHome {
             if p.is_absolute() {
                 return Ok(Self::new(p));
             }
-            return std::env::current_dir()
-                .map(|cwd| Self::new(cwd.join(p)))
-                .map_err(|_| HomeError);
+            return Err(HomeError::Relative(p));
         }
         if let Some(x) = get("XDG_DATA_HOME").map(PathBuf::from) {
             if x.is_absolute() {
@@ -74,7 +85,7 @@ impl GoverHome {
         }
         match get("HOME").map(PathBuf::from) {
             Some(h) if h.is_absolute() => Ok(Self::new(h.join(".local/share/gover"))),
-            _ => Err(HomeError),
+            _ => Err(HomeError::NotSet),
         }
     }
 
@@ -193,7 +204,11 @@ mod tests {
         assert_eq!(h.root(), Path::new("/h/.local/share/gover"));
         let h = GoverHome::from_vars(vars(&[("GOVER_HOME", ""), ("HOME", "/h")])).unwrap();
         assert_eq!(h.root(), Path::new("/h/.local/share/gover"));
-        assert!(GoverHome::from_vars(vars(&[])).is_err());
+        assert_eq!(GoverHome::from_vars(vars(&[])), Err(HomeError::NotSet));
+        assert_eq!(
+            GoverHome::from_vars(vars(&[("GOVER_HOME", "rel/g"), ("HOME", "/h")])),
+            Err(HomeError::Relative("rel/g".into()))
+        );
     }
 
     #[test]
