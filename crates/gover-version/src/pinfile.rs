@@ -183,6 +183,14 @@ impl ProjectFile {
     pub fn minimum(&self) -> Option<GoVersion> {
         self.go.as_ref().map(GoVersion::first_release)
     }
+
+    /// True when toolchain `v` may run this module as Go decides it
+    /// (`Compare(goLine, v) <= 0`): `go 1.22` admits `go1.22rc1` (a language
+    /// version is below its pre-releases), `go 1.22.0` does not; a file
+    /// without a `go` line admits every version.
+    pub fn admits(&self, v: &GoVersion) -> bool {
+        self.go.as_ref().is_none_or(|g| v >= g)
+    }
 }
 
 /// A go.mod/go.work line that Go would reject.
@@ -204,19 +212,25 @@ impl fmt::Display for ProjectFileError {
 
 impl std::error::Error for ProjectFileError {}
 
-fn unquote(s: &str) -> &str {
-    s.strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or(s)
-}
-
 /// True when `s` matches x/mod's `GoVersionRE`
-/// (`1.21`, `1.21.0`, `1.21rc1`, `1.21.0rc1`; not `1`, `1.21rc`, `v1.21`).
+/// (`1.21`, `1.21.0`, `1.21rc1`, `1.21.0rc1`; not `1`, `1.21rc`, `v1.21`,
+/// `0.5`).
 pub fn is_valid_go_line(s: &str) -> bool {
     match GoVersion::parse(s) {
-        Some(v) => !v.minor_is_implicit() && (v.kind().is_empty() || !v.pre().is_empty()),
+        Some(v) => {
+            v.major() != "0"
+                && !v.minor_is_implicit()
+                && (v.kind().is_empty() || !v.pre().is_empty())
+        }
         None => false,
     }
+}
+
+/// True when `s` matches x/mod's `ToolchainRE` (`^default$|^go1($|\.)`)
+/// and names a version Go's `FromToolchain` accepts: `go1.22.0`,
+/// `go1.21.1-bigcorp`, `go1`; not `go1-bigcorp`, `go10.1` or `1.22.0`.
+fn is_valid_toolchain_name(s: &str) -> bool {
+    (s == "go1" || s.starts_with("go1.")) && GoVersion::from_toolchain(s).is_some()
 }
 
 /// Parses the `go` and `toolchain` lines of a go.mod or go.work.
@@ -233,7 +247,9 @@ pub fn parse_project_file(
     let go = match gomod_lookup(text, "go") {
         None => None,
         Some((raw, line)) => {
-            let v = unquote(raw);
+            // Quotes are not stripped: Go's modfile matches the raw token
+            // against GoVersionRE, so `go "1.22"` is invalid to Go too.
+            let v = raw;
             if v.is_empty() || v.contains(char::is_whitespace) {
                 return Err(err(
                     line,
@@ -252,7 +268,7 @@ pub fn parse_project_file(
     let toolchain = match gomod_lookup(text, "toolchain") {
         None => None,
         Some((raw, line)) => {
-            let t = unquote(raw);
+            let t = raw;
             if t.is_empty() || t.contains(char::is_whitespace) {
                 return Err(err(
                     line,
@@ -265,7 +281,9 @@ pub fn parse_project_file(
                 Some(ToolchainLine::Default)
             } else {
                 match GoVersion::from_toolchain(t) {
-                    Some(v) if t.starts_with("go1") => Some(ToolchainLine::Name(t.to_string(), v)),
+                    Some(v) if is_valid_toolchain_name(t) => {
+                        Some(ToolchainLine::Name(t.to_string(), v))
+                    }
                     _ => {
                         return Err(err(
                             line,
@@ -384,9 +402,89 @@ mod tests {
             ("v1.21", false),
             ("1.021", false),
             ("1.21.x", false),
+            ("0.5", false),
+            ("0.21.0", false),
+            ("\"1.22\"", false),
         ] {
             assert_eq!(is_valid_go_line(s), ok, "{s}");
         }
+    }
+
+    /// §4.3: Go's modfile matches the raw token, quotes included, against
+    /// GoVersionRE/ToolchainRE, so quoted values are invalid lines.
+    #[test]
+    fn quoted_go_and_toolchain_values_are_invalid_as_in_go() {
+        let p = Path::new("/w/go.mod");
+        let e = parse_project_file(p, ProjectKind::GoMod, "module m\ngo \"1.22\"\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("invalid go version `\"1.22\"`"), "{e}");
+        let e = parse_project_file(
+            p,
+            ProjectKind::GoWork,
+            "go 1.22.0\ntoolchain \"go1.22.1\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("invalid toolchain version"), "{e}");
+    }
+
+    /// §1.6/§4.2: a toolchain line must match `^default$|^go1($|\.)`; the
+    /// custom suffix of `go1.21.0-bigcorp` is allowed and ignored for the
+    /// version.
+    #[test]
+    fn toolchain_names_follow_toolchain_re() {
+        let p = Path::new("/w/go.mod");
+        let name = |t: &str| match parse_project_file(p, ProjectKind::GoMod, t) {
+            Ok(ProjectFile {
+                toolchain: Some(ToolchainLine::Name(n, v)),
+                ..
+            }) => Ok((n, v.as_str().to_string())),
+            Ok(other) => panic!("{t:?}: {other:?}"),
+            Err(e) => Err(e.message),
+        };
+        assert_eq!(
+            name("toolchain go1.21.0-custom\n").unwrap(),
+            ("go1.21.0-custom".to_string(), "1.21.0".to_string())
+        );
+        assert_eq!(name("toolchain go1\n").unwrap().1, "1");
+        assert_eq!(name("toolchain go1.18rc1\n").unwrap().1, "1.18rc1");
+        for bad in [
+            "toolchain go1-bigcorp\n",
+            "toolchain go10.1\n",
+            "toolchain go2.0\n",
+            "toolchain gccgo-go1.20.3\n",
+        ] {
+            assert!(
+                name(bad).unwrap_err().contains("invalid toolchain version"),
+                "{bad:?}"
+            );
+        }
+        // ToolchainRE is looser than a release name "for forward
+        // compatibility": a language version still parses.
+        assert_eq!(name("toolchain go1.21\n").unwrap().1, "1.21");
+    }
+
+    /// §4.1/§1.4: `go 1.22` (a language version) admits go1.22rc1;
+    /// `go 1.22.0` does not; `go 1.20` is the release go1.20 and does not
+    /// admit go1.20rc1.
+    #[test]
+    fn go_line_admits_like_go_compare() {
+        let p = Path::new("/w/go.mod");
+        let f = |t: &str| parse_project_file(p, ProjectKind::GoMod, t).unwrap();
+        let v = |s: &str| GoVersion::parse(s).unwrap();
+        let lang = f("go 1.22\n");
+        assert!(lang.admits(&v("1.22rc1")));
+        assert!(lang.admits(&v("1.22.0")));
+        assert!(!lang.admits(&v("1.21.13")));
+        assert_eq!(lang.minimum().unwrap().toolchain_name(), "go1.22.0");
+        let exact = f("go 1.22.0\n");
+        assert!(!exact.admits(&v("1.22rc2")));
+        assert!(exact.admits(&v("1.22.0")));
+        let old = f("go 1.20\n");
+        assert!(!old.admits(&v("1.20rc3")));
+        assert!(old.admits(&v("1.20")));
+        assert!(old.admits(&v("1.20.0")));
+        assert!(f("module m\n").admits(&v("1.2")));
     }
 
     #[test]
@@ -407,8 +505,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let f =
-            parse_project_file(p, ProjectKind::GoMod, "go \"1.20\"\ntoolchain default\n").unwrap();
+        let f = parse_project_file(p, ProjectKind::GoMod, "go 1.20\ntoolchain default\n").unwrap();
         assert_eq!(f.minimum().unwrap().toolchain_name(), "go1.20");
         assert_eq!(f.toolchain, Some(ToolchainLine::Default));
         let f = parse_project_file(p, ProjectKind::GoMod, "toolchain go1.21.1-bigcorp\n").unwrap();

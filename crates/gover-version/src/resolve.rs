@@ -213,7 +213,8 @@ impl Resolution {
         }
         let min = project.minimum()?;
         let v = self.version.as_ref()?;
-        (v < &min).then_some((project, min))
+        // Go compares with the go line itself: `go 1.22` admits go1.22rc1.
+        (!project.admits(v)).then_some((project, min))
     }
 }
 
@@ -514,7 +515,10 @@ fn resolve_project<'a>(
 ) -> Option<Resolution> {
     let min = pf.minimum();
     if let Some(ToolchainLine::Name(_, tv)) = &pf.toolchain {
-        if min.as_ref().is_none_or(|m| tv >= m) {
+        // Go ignores a toolchain line only when the go line is newer
+        // (`Compare(goLine, toolchain) > 0`): `go 1.22` + `toolchain
+        // go1.22rc1` runs go1.22rc1.
+        if pf.admits(tv) {
             let request = VersionRequest::Exact(tv.clone());
             let (version, is_installed) = concrete(&request, home, installed);
             return Some(Resolution {
@@ -541,7 +545,7 @@ fn resolve_project<'a>(
     };
     if let Some(g) = global {
         if let (Some(gv), gi) = concrete(g, home, installed) {
-            if gv >= min {
+            if pf.admits(&gv) {
                 return Some(Resolution {
                     request: g.clone(),
                     source: source(Some(global_path.to_path_buf())),

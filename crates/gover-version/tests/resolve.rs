@@ -492,3 +492,51 @@ fn broken_go_mod_is_reported_not_fatal_when_a_pin_file_decides() {
     fs::remove_file(t.root.join("p/.go-version")).unwrap();
     assert!(matches!(t.err("p"), ResolveError::ProjectFile(_)));
 }
+
+/// §4.1/§4.6: the go line is compared as written. `go 1.22` is a language
+/// version, below every 1.22 pre-release, so go1.22rc1 satisfies it (from a
+/// toolchain line, the global default or a pin file); `go 1.22.0` excludes it.
+#[test]
+fn go_language_line_admits_its_release_candidates() {
+    let t = Tree::new();
+    let m = t.write("m/go.mod", "module m\ngo 1.22\ntoolchain go1.22rc1\n");
+    assert_eq!(
+        t.current("m"),
+        (
+            "go1.22rc1".into(),
+            PinSource::ProjectToolchain(m.clone(), gover_version::pinfile::ProjectKind::GoMod),
+            false
+        ),
+        "Go runs the toolchain line: Compare(\"1.22\", \"1.22rc1\") < 0"
+    );
+    fs::write(&m, "module m\ngo 1.22.0\ntoolchain go1.22rc1\n").unwrap();
+    assert_eq!(t.current("m").0, "go1.22.0", "go 1.22.0 excludes go1.22rc1");
+
+    fs::write(&m, "module m\ngo 1.22\n").unwrap();
+    t.install(&["go1.22rc1"]);
+    t.global("1.22rc1\n");
+    let (name, src, _) = t.current("m");
+    assert_eq!(name, "go1.22rc1", "the global default satisfies go 1.22");
+    assert!(
+        matches!(
+            src,
+            PinSource::ProjectGoLine {
+                via_global: Some(_),
+                ..
+            }
+        ),
+        "{src:?}"
+    );
+
+    // A pin file naming the RC is not older than `go 1.22`.
+    t.write("m/.go-version", "1.22rc1\n");
+    let r = resolve(&t.ctx("m")).unwrap();
+    assert_eq!(r.display_name(), "go1.22rc1");
+    assert!(r.older_than_project().is_none(), "go 1.22 admits go1.22rc1");
+    fs::write(&m, "module m\ngo 1.22.0\n").unwrap();
+    let r = resolve(&t.ctx("m")).unwrap();
+    let (_, min) = r
+        .older_than_project()
+        .expect("go 1.22.0 excludes go1.22rc1");
+    assert_eq!(min.toolchain_name(), "go1.22.0");
+}
