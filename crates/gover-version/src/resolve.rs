@@ -594,7 +594,8 @@ fn concrete<'a>(
     match request {
         VersionRequest::Exact(v) => match home.find_installed(v) {
             Some(i) => (Some(i), true),
-            None => (Some(v.clone()), false),
+            // `1.20.0` is the release named go1.20 (§1.7).
+            None => (Some(v.release_spelling()), false),
         },
         VersionRequest::System => (None, false),
         _ => match request.select(installed().iter()) {

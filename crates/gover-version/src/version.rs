@@ -183,8 +183,26 @@ impl GoVersion {
         if self.is_lang() && self.minor.1 > self.minor.0 {
             GoVersion::parse(&format!("{}.0", self.text)).unwrap_or_else(|| self.clone())
         } else {
-            self.clone()
+            self.release_spelling()
         }
+    }
+
+    /// This version spelled as its release is named in Go's file names and
+    /// the index: `1.20.0` → `1.20` (first releases before Go 1.21 have no
+    /// `.0`); every other version unchanged (`1.21.0`, `1.20.1`, `1.20rc1`).
+    pub fn release_spelling(&self) -> GoVersion {
+        if self.major() == "1"
+            && self.has_explicit_patch()
+            && self.patch() == "0"
+            && !self.is_prerelease()
+            && cmp_int(self.minor(), "21") == Ordering::Less
+        {
+            let end = self.minor.1 as usize;
+            if let Some(v) = GoVersion::parse(&self.text[..end]) {
+                return v;
+            }
+        }
+        self.clone()
     }
 }
 
@@ -277,7 +295,13 @@ impl fmt::Debug for GoVersion {
 /// `go/version.Compare`: invalid names are equal to each other and below
 /// every valid one.
 pub fn compare_toolchains(x: &str, y: &str) -> Ordering {
-    match (GoVersion::from_toolchain(x), GoVersion::from_toolchain(y)) {
+    // go/version's stripGo: cut at the first `-`, then require `go`. Unlike
+    // FromToolchain it does not cut at spaces, so `go1.21.0 X:foo` is invalid.
+    let parse = |s: &str| {
+        let s = s.split('-').next().unwrap_or(s);
+        GoVersion::parse(s.strip_prefix("go")?)
+    };
+    match (parse(x), parse(y)) {
         (Some(a), Some(b)) => a.cmp(&b),
         (Some(_), None) => Ordering::Greater,
         (None, Some(_)) => Ordering::Less,
@@ -405,6 +429,10 @@ mod tests {
             ("", "bad", 0),
             ("go1.10", "go1.9", 1),
             ("go1.99999999999999998", "go1.99999999999999999", -1),
+            // go/version.IsValid("go1.21.0 X:foo") is false (§1.5 table).
+            ("go1.21.0 X:foo", "go1", -1),
+            ("devel go1.22-abc", "", 0),
+            ("1.21", "go1", -1),
         ];
         for (x, y, want) in rows {
             let got = match compare_toolchains(x, y) {
@@ -461,6 +489,29 @@ mod tests {
         assert_eq!(v("1.20").first_release().as_str(), "1.20");
         assert_eq!(v("1.22rc1").first_release().as_str(), "1.22rc1");
         assert_eq!(v("1.22.3").first_release().as_str(), "1.22.3");
+        // `go 1.20.0` is valid in a go.mod; its release is named go1.20.
+        assert_eq!(v("1.20.0").first_release().toolchain_name(), "go1.20");
+    }
+
+    /// §1.7: toolchain names use the release's own spelling (`go1.20`, not
+    /// `go1.20.0`; but `go1.21.0`).
+    #[test]
+    fn release_spelling_drops_dot_zero_only_before_1_21() {
+        for (given, named) in [
+            ("1.20.0", "go1.20"),
+            ("1.9.0", "go1.9"),
+            ("1.0.0", "go1.0"),
+            ("1.21.0", "go1.21.0"),
+            ("1.22.0", "go1.22.0"),
+            ("1.20.1", "go1.20.1"),
+            ("1.20rc1", "go1.20rc1"),
+            ("1.20", "go1.20"),
+            ("1.9.0rc1", "go1.9.0rc1"),
+        ] {
+            let r = v(given).release_spelling();
+            assert_eq!(r.toolchain_name(), named, "{given}");
+            assert_eq!(r, v(given), "{given}: same version");
+        }
     }
 
     #[test]

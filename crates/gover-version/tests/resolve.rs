@@ -540,3 +540,28 @@ fn go_language_line_admits_its_release_candidates() {
         .expect("go 1.22.0 excludes go1.22rc1");
     assert_eq!(min.toolchain_name(), "go1.22.0");
 }
+
+/// §1.1/§1.7: the first release of 1.N before 1.21 is named `go1.N`;
+/// `1.20.0` (a pin, a `toolchain` line or a `go` line) names it so even
+/// before it is installed.
+#[test]
+fn dot_zero_before_1_21_names_the_release_go1_n() {
+    let t = Tree::new();
+    t.write("p/.go-version", "1.20.0\n");
+    assert_eq!(t.current("p").0, "go1.20");
+    t.write("m/go.mod", "module m\ngo 1.20.0\n");
+    assert_eq!(t.current("m").0, "go1.20");
+    t.write("w/go.work", "go 1.19\ntoolchain go1.20.0\n");
+    assert_eq!(t.current("w").0, "go1.20");
+    t.write("n/.go-version", "1.21.0\n");
+    assert_eq!(t.current("n").0, "go1.21.0");
+    t.install(&["go1.20"]);
+    assert_eq!(
+        t.current("p"),
+        (
+            "go1.20".into(),
+            PinSource::GoVersionFile(t.root.join("p/.go-version")),
+            true
+        )
+    );
+}
