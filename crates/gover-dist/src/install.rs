@@ -577,6 +577,14 @@ fn check_tree(root: &Path, archive: &str) -> Result<GoVersion> {
             format!("{archive} has no go/bin/go; it is not a binary Go toolchain archive"),
         ));
     }
+    // The go command finds its compiler and linker in pkg/tool, and only a
+    // directory holding pkg/tool counts as a GOROOT (go-versions.md §3.6, §4.9).
+    if !root.join("pkg").join("tool").is_dir() {
+        return Err(Error::new(
+            ErrorKind::BadArchive,
+            format!("{archive} has no go/pkg/tool directory; it is not a complete Go toolchain (go would fail with `no such tool \"compile\"`)"),
+        ));
+    }
     Ok(version)
 }
 
@@ -659,6 +667,59 @@ mod tests {
         assert!(exchange(&a, &b).unwrap());
         assert_eq!(fs::read_to_string(b.join("bin/go")).unwrap(), "new");
         assert_eq!(fs::read_to_string(a.join("bin/go")).unwrap(), "old");
+    }
+
+    /// §3.3/§3.6: the first line of VERSION names the version (a `time`
+    /// line follows since Go 1.21; custom suffixes are allowed), and a
+    /// toolchain needs bin/go and pkg/tool.
+    #[test]
+    fn check_tree_reads_version_and_needs_bin_go_and_pkg_tool() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("go");
+        fs::create_dir_all(root.join("bin")).unwrap();
+        fs::write(
+            root.join("bin").join(gover_version::home::exe_name("go")),
+            "",
+        )
+        .unwrap();
+        fs::write(
+            root.join("VERSION"),
+            "go1.21.0\ntime 2023-08-04T20:14:06Z\n",
+        )
+        .unwrap();
+        let e = check_tree(&root, "a.tar.gz").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadArchive);
+        assert!(e.to_string().contains("go/pkg/tool"), "{e}");
+        fs::create_dir_all(root.join("pkg/tool/linux_amd64")).unwrap();
+        assert_eq!(
+            check_tree(&root, "a.tar.gz").unwrap().toolchain_name(),
+            "go1.21.0"
+        );
+        for (text, name) in [
+            ("go1.20", "go1.20"),
+            ("go1.20\r\n", "go1.20"),
+            ("  go1.24rc3 \ntime 2025-01-31T21:35:26Z\n", "go1.24rc3"),
+            ("go1.21.0-bigcorp\ntime 2023-08-04T20:14:06Z\n", "go1.21.0"),
+        ] {
+            fs::write(root.join("VERSION"), text).unwrap();
+            assert_eq!(
+                check_tree(&root, "a.tar.gz").unwrap().toolchain_name(),
+                name,
+                "{text:?}"
+            );
+        }
+        for bad in [
+            "time 2023-08-04T20:14:06Z\ngo1.21.0\n",
+            "devel go1.22-abc\n",
+            "",
+        ] {
+            fs::write(root.join("VERSION"), bad).unwrap();
+            let e = check_tree(&root, "a.tar.gz").unwrap_err();
+            assert!(
+                e.to_string().contains("not a Go release name"),
+                "{bad:?}: {e}"
+            );
+        }
     }
 
     #[test]
