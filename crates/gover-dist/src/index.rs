@@ -370,6 +370,52 @@ mod tests {
             .starts_with("go1.4.darwin-amd64-osx10."));
     }
 
+    /// §2.1/§2.4/§2.6: patch pre-releases sort below their release,
+    /// `stable` never admits a beta/RC, installers and the odd `arm6` arch
+    /// are never picked as archives.
+    #[test]
+    fn old_index_quirks() {
+        let json = r#"[
+ {"version": "go1.9.2", "stable": true, "files": [
+   {"filename": "go1.9.2.darwin-amd64.pkg", "os": "darwin", "arch": "amd64", "sha256": "", "kind": "installer"},
+   {"filename": "go1.9.2.linux-amd64.tar.gz", "os": "linux", "arch": "amd64", "sha256": "", "kind": "archive"}]},
+ {"version": "go1.9.2rc2", "stable": true, "files": []},
+ {"version": "go1.9.1", "stable": true, "files": []},
+ {"version": "go1.6beta1", "stable": false, "files": [
+   {"filename": "go1.6beta1.linux-arm6.tar.gz", "os": "linux", "arch": "arm6", "sha256": "", "kind": "archive"}]}
+]"#;
+        let idx = Index::parse(json.as_bytes(), "http://x/i").unwrap();
+        let names: Vec<_> = idx
+            .releases
+            .iter()
+            .map(|r| (r.version.toolchain_name(), r.stable))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("go1.9.2".to_string(), true),
+                ("go1.9.2rc2".to_string(), false),
+                ("go1.9.1".to_string(), true),
+                ("go1.6beta1".to_string(), false),
+            ]
+        );
+        assert_eq!(idx.resolve(&req("1.9")).unwrap().version.as_str(), "1.9.2");
+        assert_eq!(
+            idx.resolve(&req("1.9.2rc2")).unwrap().version.as_str(),
+            "1.9.2rc2"
+        );
+        let r = idx.resolve(&req("1.9.2")).unwrap();
+        let e = r
+            .archive_for(&Platform::parse("darwin-amd64").unwrap(), &idx.url)
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::PlatformNotPublished, "{e}");
+        let beta = idx.resolve(&req("1.6beta1")).unwrap();
+        let e = beta
+            .archive_for(&Platform::parse("linux-arm").unwrap(), &idx.url)
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::PlatformNotPublished, "{e}");
+    }
+
     #[test]
     fn the_url_kept_for_messages_has_its_password_masked() {
         let idx = Index::parse(SAMPLE.as_bytes(), "https://me:pw@mirror/index.json").unwrap();

@@ -18,12 +18,22 @@ impl Platform {
     /// The platform gover itself was built for (see the reference table:
     /// every 32-bit ARM Linux uses the `armv6l` archive).
     pub fn host() -> Self {
-        let os = match std::env::consts::OS {
+        Self::from_rust(
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            cfg!(target_endian = "big"),
+        )
+    }
+
+    /// Maps Rust's `std::env::consts::{OS, ARCH}` (and the target's
+    /// endianness) to the names the release index uses (reference §2.8).
+    pub fn from_rust(os: &str, arch: &str, big_endian: bool) -> Self {
+        let os = match os {
             "macos" => "darwin",
             other => other,
         };
-        let big = cfg!(target_endian = "big");
-        let arch = match std::env::consts::ARCH {
+        let big = big_endian;
+        let arch = match arch {
             "x86_64" => "amd64",
             "x86" => "386",
             "aarch64" => "arm64",
@@ -102,6 +112,39 @@ mod tests {
         assert_eq!(h.to_string(), "linux-amd64");
         assert!(!h.os.is_empty() && !h.arch.is_empty());
         assert_eq!(Platform::parse(&h.to_string()).unwrap(), h);
+    }
+
+    /// Every row of the reference's host table (§2.8).
+    #[test]
+    fn rust_targets_map_to_go_names() {
+        for (os, arch, big, want) in [
+            ("linux", "x86_64", false, "linux-amd64"),
+            ("linux", "x86", false, "linux-386"),
+            ("linux", "aarch64", false, "linux-arm64"),
+            ("macos", "aarch64", false, "darwin-arm64"),
+            ("macos", "x86_64", false, "darwin-amd64"),
+            ("freebsd", "aarch64", false, "freebsd-arm64"),
+            ("linux", "arm", false, "linux-armv6l"),
+            ("freebsd", "arm", false, "freebsd-arm"),
+            ("netbsd", "arm", false, "netbsd-arm"),
+            ("linux", "powerpc64", false, "linux-ppc64le"),
+            ("linux", "powerpc64", true, "linux-ppc64"),
+            ("linux", "s390x", true, "linux-s390x"),
+            ("linux", "riscv64", false, "linux-riscv64"),
+            ("linux", "loongarch64", false, "linux-loong64"),
+            ("linux", "mips", true, "linux-mips"),
+            ("linux", "mips", false, "linux-mipsle"),
+            ("linux", "mips64", true, "linux-mips64"),
+            ("linux", "mips64", false, "linux-mips64le"),
+            ("windows", "x86_64", false, "windows-amd64"),
+            ("illumos", "x86_64", false, "illumos-amd64"),
+        ] {
+            assert_eq!(
+                Platform::from_rust(os, arch, big).to_string(),
+                want,
+                "{os}/{arch}"
+            );
+        }
     }
 
     #[test]
