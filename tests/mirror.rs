@@ -340,3 +340,206 @@ fn bad_upstream_archives_are_never_kept() {
     assert_eq!(r.code, 1, "{r}");
     assert!(r.stderr.contains("is not a directory"), "{r}");
 }
+
+#[test]
+fn a_run_that_verified_nothing_can_be_run_again() {
+    let (up, _) = upstream();
+    let env = env_for(&up);
+    let dir = env.root.join("mirror");
+    let r = mirror_into(&env, &dir, &["1.99.0"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(fs::read_to_string(dir.join("index.json")).unwrap(), "[]\n");
+    let r = mirror_into(&env, &dir, &["1.22.10"]);
+    assert_eq!(r.code, 0, "its own empty index.json is refused\n{r}");
+    assert_eq!(index(&dir).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_release_named_twice_is_mirrored_and_reported_once() {
+    let (up, other) = upstream();
+    let env = env_for(&up);
+    let dir = env.root.join("mirror");
+    let (os, arch) = host_platform();
+    // 1.22.10 has no archive for the other platform upstream.
+    let r = mirror_into(
+        &env,
+        &dir,
+        &[
+            "1.22",
+            "1.22.10",
+            "--platform",
+            &format!("{os}-{arch}"),
+            "--platform",
+            &format!("linux-{other}"),
+        ],
+    );
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(
+        r.stderr.matches("go1.22.10 has no archive for").count(),
+        1,
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains("1 archive(s) could not be mirrored"),
+        "{r}"
+    );
+    assert_eq!(up.requests_for(&host_filename("1.22.10")).len(), 1);
+}
+
+#[test]
+fn index_json_is_in_go_dev_format_and_lowercase() {
+    let up = Mirror::start();
+    let body = archive::toolchain("1.22.10");
+    // An index that spells the digest in uppercase.
+    up.publish_as(
+        "1.22.10",
+        body.clone(),
+        &sha256_hex(&body).to_uppercase(),
+        true,
+    );
+    let env = env_for(&up);
+    let dir = env.root.join("mirror");
+    mirror_into(&env, &dir, &["1.22.10"]).success();
+    let name = host_filename("1.22.10");
+    let (os, arch) = host_platform();
+    let want = format!(
+        "[\n {{\n  \"version\": \"go1.22.10\",\n  \"stable\": true,\n  \"files\": [\n   {{\n    \"filename\": \"{name}\",\n    \"os\": \"{os}\",\n    \"arch\": \"{arch}\",\n    \"version\": \"go1.22.10\",\n    \"sha256\": \"{}\",\n    \"size\": {},\n    \"kind\": \"archive\"\n   }}\n  ]\n }}\n]\n",
+        sha256_hex(&body),
+        body.len()
+    );
+    assert_eq!(fs::read_to_string(dir.join("index.json")).unwrap(), want);
+    assert_eq!(
+        fs::read_to_string(dir.join(format!("{name}.sha256"))).unwrap(),
+        sha256_hex(&body)
+    );
+}
+
+#[test]
+fn an_interrupted_run_leaves_nothing_trusted_and_the_next_cleans_up() {
+    let (up, _) = upstream();
+    let env = env_for(&up);
+    let dir = env.root.join("mirror");
+    mirror_into(&env, &dir, &["1.22.9"]).success();
+    let before = fs::read(dir.join("index.json")).unwrap();
+    let name = host_filename("1.22.10");
+    let half = archive::toolchain("1.22.10").len() / 2;
+    up.fault(&name, mirror::Fault::StallAt(half), Some(1));
+    let mut c = env.gover(["mirror"]);
+    c.arg(&dir).arg("1.22.10");
+    c.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = c.spawn().unwrap();
+    // Wait until the download has started, then kill it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !files_of(&dir)
+        .iter()
+        .any(|f| f.starts_with(".gover-mirror-download-"))
+    {
+        assert!(std::time::Instant::now() < deadline, "{:?}", files_of(&dir));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!dir.join(&name).exists());
+    assert_eq!(fs::read(dir.join("index.json")).unwrap(), before);
+
+    let r = mirror_into(&env, &dir, &["1.22.10"]).success();
+    assert!(
+        r.stderr
+            .contains(&format!("Downloaded and verified {name}")),
+        "{r}"
+    );
+    let old = host_filename("1.22.9");
+    let mut want = vec![
+        name.clone(),
+        format!("{name}.sha256"),
+        old.clone(),
+        format!("{old}.sha256"),
+        "index.json".to_string(),
+    ];
+    want.sort();
+    assert_eq!(files_of(&dir), want, "the scratch files are still there");
+}
+
+#[test]
+fn an_index_listing_archives_not_in_dir_does_not_start_downloads() {
+    let (up, _) = upstream();
+    let env = env_for(&up);
+    let dir = env.root.join("mirror");
+    // An index.json copied from elsewhere: lists 1.22.9, DIR holds nothing.
+    fs::create_dir_all(&dir).unwrap();
+    let body = archive::toolchain("1.22.9");
+    let upstream_index = format!(
+        "[{{\"version\":\"go1.22.9\",\"stable\":true,\"files\":[{{\"filename\":\"{}\",\"os\":\"{}\",\"arch\":\"{}\",\"version\":\"go1.22.9\",\"sha256\":\"{}\",\"size\":{},\"kind\":\"archive\"}}]}}]",
+        host_filename("1.22.9"),
+        host_platform().0,
+        host_platform().1,
+        sha256_hex(&body),
+        body.len()
+    );
+    fs::write(dir.join("index.json"), upstream_index).unwrap();
+    let r = mirror_into(&env, &dir, &["1.22.10"]).success();
+    assert!(
+        r.stderr.contains(&format!(
+            "{} is listed in index.json but is not in",
+            host_filename("1.22.9")
+        )),
+        "{r}"
+    );
+    assert_eq!(up.requests_for(&host_filename("1.22.9")).len(), 0);
+    assert_eq!(up.requests_for(&host_filename("1.23.4")).len(), 0);
+    let idx = index(&dir);
+    assert_eq!(idx.as_array().unwrap().len(), 1, "{idx}");
+    assert_eq!(idx[0]["version"], "go1.22.10");
+}
+
+#[test]
+fn the_printed_file_urls_work_for_a_dir_with_odd_characters() {
+    let (up, _) = upstream();
+    let env = env_for(&up);
+    let dir = env.root.join("go mirror #1 100%");
+    let r = mirror_into(&env, &dir, &["1.22.10"]).success();
+    let value = |key: &str| {
+        r.stdout
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(key))
+            .unwrap_or_else(|| panic!("no {key} in\n{r}"))
+            .to_string()
+    };
+    let mut second = TestEnv::new();
+    second
+        .set("GOVER_MIRROR", value("GOVER_MIRROR="))
+        .set("GOVER_INDEX_URL", value("GOVER_INDEX_URL="));
+    let r = second.run_gover(["install", "1.22.10"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+}
+
+#[test]
+fn an_unwritable_dir_is_named_before_anything_is_downloaded() {
+    let (up, _) = upstream();
+    let env = env_for(&up);
+    let dir = env.root.join("mirror");
+    fs::create_dir_all(&dir).unwrap();
+    let chattr = |flag: &str| {
+        std::process::Command::new("chattr")
+            .arg(flag)
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !chattr("+i") {
+        eprintln!("note: chattr +i is not available here; skipping");
+        return;
+    }
+    let r = mirror_into(&env, &dir, &["1.22.10"]);
+    chattr("-i");
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr
+            .contains(&format!("error: cannot write to {}", dir.display())),
+        "{r}"
+    );
+    assert!(!r.stderr.contains("GOVER_HOME"), "{r}");
+    assert_eq!(up.requests_for(&host_filename("1.22.10")).len(), 0);
+}

@@ -10,7 +10,8 @@
 //! only after that, and `index.json` is replaced atomically, so `DIR`
 //! never lists or holds an unverified archive. Running it again verifies
 //! what `DIR` already holds (downloading again what fails) and adds what is
-//! missing.
+//! missing. A run holds a lock on `DIR` and first removes the scratch files
+//! an interrupted run left behind.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -24,10 +25,10 @@ use anyhow::{Context, Result};
 use gover_dist::extract::{self, Expected, Input, Unpacked};
 use gover_dist::index::{hex, parse_sha256};
 use gover_dist::install::Installer;
-use gover_dist::source::{open_local, write_atomic, Dist};
+use gover_dist::source::{open_local, Dist};
 use gover_dist::{Index, IndexFile, NoProgress, Platform};
 use gover_version::{GoVersion, VersionRequest};
-use serde_json::json;
+use serde::Serialize;
 
 use crate::app::App;
 use crate::cli::MirrorArgs;
@@ -36,6 +37,9 @@ use crate::error::UserError;
 
 /// The index file `DIR` gets.
 pub(crate) const INDEX_FILE: &str = "index.json";
+
+/// The prefix of every scratch file a run creates in `DIR`.
+const SCRATCH_PREFIX: &str = ".gover-mirror-";
 
 /// One archive of the mirror.
 #[derive(Clone, Debug)]
@@ -53,7 +57,7 @@ struct Scratch(PathBuf);
 impl Scratch {
     fn new(dir: &Path, what: &str) -> Self {
         Self(dir.join(format!(
-            ".gover-mirror-{what}-{}-{}",
+            "{SCRATCH_PREFIX}{what}-{}-{}",
             std::process::id(),
             SCRATCH_SEQ.fetch_add(1, Ordering::Relaxed)
         )))
@@ -155,8 +159,15 @@ impl Ctx<'_> {
             &entry.file.filename,
             total.or((entry.file.size > 0).then_some(entry.file.size)),
         );
-        let tee = Tee { inner: reader, out };
+        let tee = Tee {
+            inner: reader,
+            out: out
+                .try_clone()
+                .map_err(|e| gover_dist::Error::io("cannot write", &part.0, e))?,
+        };
         let unpacked = self.verify_stream(Box::new(tee), entry, expected, url)?;
+        out.sync_all()
+            .map_err(|e| gover_dist::Error::io("cannot write", &part.0, e))?;
         let written = fs::metadata(&part.0).map(|m| m.len()).unwrap_or(0);
         if written != unpacked.archive_bytes {
             return Err(gover_dist::Error::new(
@@ -181,6 +192,10 @@ fn read_held(dir: &Path) -> Result<Vec<Entry>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
     };
+    // `[]` is what a run that verified nothing writes.
+    if serde_json::from_slice::<Vec<serde_json::Value>>(&bytes).is_ok_and(|v| v.is_empty()) {
+        return Ok(Vec::new());
+    }
     let index = Index::parse(&bytes, &path.display().to_string()).map_err(|e| {
         UserError::new(e.to_string()).hint(format!(
             "this is not a directory `gover mirror` made; use another DIR, or delete {}",
@@ -201,7 +216,29 @@ fn read_held(dir: &Path) -> Result<Vec<Entry>> {
         .collect())
 }
 
-/// `index.json` for `entries`: releases newest first, in go.dev's format.
+/// A release of `index.json`, fields in go.dev's order.
+#[derive(Serialize)]
+struct JsonRelease<'a> {
+    version: String,
+    stable: bool,
+    files: Vec<JsonFile<'a>>,
+}
+
+/// A file of `index.json`, fields in go.dev's order.
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    filename: &'a str,
+    os: &'a str,
+    arch: &'a str,
+    version: String,
+    sha256: &'a str,
+    size: u64,
+    kind: &'a str,
+}
+
+/// `index.json` for `entries` in go.dev's format: releases newest first,
+/// files by os, arch, kind and name, fields in go.dev's order, one-space
+/// indent.
 fn render_index(entries: &[Entry]) -> Vec<u8> {
     let mut by_version: BTreeMap<GoVersion, (bool, Vec<&IndexFile>)> = BTreeMap::new();
     for e in entries {
@@ -210,29 +247,114 @@ fn render_index(entries: &[Entry]) -> Vec<u8> {
             .or_insert((e.stable, Vec::new()));
         slot.1.push(&e.file);
     }
-    let releases: Vec<serde_json::Value> = by_version
+    let releases: Vec<JsonRelease> = by_version
         .iter()
         .rev()
         .map(|(v, (stable, files))| {
             let mut files = files.clone();
-            files.sort_by(|a, b| a.filename.cmp(&b.filename));
-            json!({
-                "version": v.toolchain_name(),
-                "stable": stable,
-                "files": files.iter().map(|f| json!({
-                    "filename": f.filename,
-                    "os": f.os,
-                    "arch": f.arch,
-                    "version": v.toolchain_name(),
-                    "sha256": f.sha256,
-                    "size": f.size,
-                    "kind": f.kind,
-                })).collect::<Vec<_>>(),
-            })
+            files.sort_by(|a, b| {
+                (&a.os, &a.arch, &a.kind, &a.filename).cmp(&(&b.os, &b.arch, &b.kind, &b.filename))
+            });
+            JsonRelease {
+                version: v.toolchain_name(),
+                stable: *stable,
+                files: files
+                    .iter()
+                    .map(|f| JsonFile {
+                        filename: &f.filename,
+                        os: &f.os,
+                        arch: &f.arch,
+                        version: v.toolchain_name(),
+                        sha256: &f.sha256,
+                        size: f.size,
+                        kind: &f.kind,
+                    })
+                    .collect(),
+            }
         })
         .collect();
-    let mut out = serde_json::to_vec_pretty(&releases).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        serde_json::ser::PrettyFormatter::with_indent(b" "),
+    );
+    // Serializing plain strings and numbers into a Vec cannot fail.
+    let _ = releases.serialize(&mut ser);
     out.push(b'\n');
+    out
+}
+
+/// Writes `bytes` to `path` through a scratch file that is synced and
+/// renamed into place, so readers (and a crash) see the old or the new
+/// content, never half of one.
+fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = Scratch::new(dir, "write");
+    let res = File::create(&tmp.0)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&tmp.0, path));
+    res.with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Takes the lock on `dir` (released when the process ends, even by
+/// SIGKILL), then removes what interrupted runs left: their scratch files
+/// are never listed in `index.json`, but would be served and fill the disk.
+fn lock_and_clean(dir: &Path) -> Result<File> {
+    let lock = File::open(dir).with_context(|| format!("cannot open {}", dir.display()))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            return Err(UserError::new(format!(
+                "another `gover mirror` is filling {}",
+                dir.display()
+            ))
+            .hint("wait for it to finish, then run this again")
+            .into())
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", dir.display()))
+        }
+    }
+    {
+        // Every run writes scratch files: find out now, not after downloading.
+        let probe = Scratch::new(dir, "probe");
+        File::create(&probe.0).map_err(|e| {
+            UserError::new(format!("cannot write to {}: {e}", dir.display())).hint(
+                "`gover mirror` needs a directory it can write to: fix its permissions (or owner, or immutable attribute), or pick another DIR",
+            )
+        })?;
+    }
+    let entries = fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for e in entries.flatten() {
+        if !e.file_name().to_string_lossy().starts_with(SCRATCH_PREFIX) {
+            continue;
+        }
+        let p = e.path();
+        let res = if e.file_type().is_ok_and(|t| t.is_dir()) {
+            fs::remove_dir_all(&p)
+        } else {
+            fs::remove_file(&p)
+        };
+        res.with_context(|| {
+            format!(
+                "cannot remove {}, left by an interrupted `gover mirror`",
+                p.display()
+            )
+        })?;
+    }
+    Ok(lock)
+}
+
+/// `path` percent-encoded for a `file://` URL, so a space, `#` or `%` in
+/// it names the same directory (and the printed lines paste into a shell).
+fn url_path(path: &Path) -> String {
+    let mut out = String::new();
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
     out
 }
 
@@ -247,6 +369,7 @@ pub(crate) fn run(app: &App, args: &MirrorArgs) -> Result<ExitCode> {
         return Err(UserError::new(format!("{} is not a directory", dir.display())).into());
     }
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let _lock = lock_and_clean(&dir)?;
 
     let mut platforms: Vec<Platform> = Vec::new();
     if args.platform.is_empty() {
@@ -286,14 +409,16 @@ pub(crate) fn run(app: &App, args: &MirrorArgs) -> Result<ExitCode> {
     // DIR already holds. The release index's sha256 wins over DIR's record.
     let mut todo: Vec<Entry> = Vec::new();
     let mut failures: Vec<anyhow::Error> = Vec::new();
+    // Each release once, however many requests name it (`1.22 latest`).
+    let mut releases: Vec<&gover_dist::index::Release> = Vec::new();
     for req in &requests {
-        let release = match upstream.resolve(req) {
-            Ok(r) => r,
-            Err(e) => {
-                failures.push(user_error(e));
-                continue;
-            }
-        };
+        match upstream.resolve(req) {
+            Ok(r) if releases.iter().any(|k| k.version == r.version) => {}
+            Ok(r) => releases.push(r),
+            Err(e) => failures.push(user_error(e)),
+        }
+    }
+    for release in releases {
         for p in &platforms {
             match release.archive_for(p, &upstream.url) {
                 Ok(file) if todo.iter().any(|t| t.file.filename == file.filename) => {}
@@ -308,6 +433,18 @@ pub(crate) fn run(app: &App, args: &MirrorArgs) -> Result<ExitCode> {
     }
     for h in held {
         if todo.iter().any(|t| t.file.filename == h.file.filename) {
+            continue;
+        }
+        // What DIR no longer holds is dropped from its index, not fetched
+        // again: an index.json copied from elsewhere (or an archive deleted
+        // to save space) must not start a download of everything it lists.
+        if !dir.join(&h.file.filename).is_file() {
+            app.warn(format!(
+                "{} is listed in {} but is not in {}; dropping it from the index (name its version to mirror it again)",
+                h.file.filename,
+                INDEX_FILE,
+                dir.display()
+            ));
             continue;
         }
         let current = upstream
@@ -339,6 +476,10 @@ pub(crate) fn run(app: &App, args: &MirrorArgs) -> Result<ExitCode> {
             );
             continue;
         };
+        // Lowercase hex in index.json and the .sha256 file, as go.dev writes it.
+        let mut entry = entry.clone();
+        entry.file.sha256 = hex(&sha256);
+        let entry = &entry;
         let expected = Expected {
             sha256,
             source: format!("the release index {}", upstream.url),
@@ -379,7 +520,12 @@ pub(crate) fn run(app: &App, args: &MirrorArgs) -> Result<ExitCode> {
         }
     }
 
-    write_atomic(&dir.join(INDEX_FILE), &render_index(&done)).map_err(user_error)?;
+    if let Err(e) = write_atomic(&dir, &dir.join(INDEX_FILE), &render_index(&done)) {
+        for f in failures {
+            crate::error::report(&f);
+        }
+        return Err(e);
+    }
 
     let mut out = io::stdout().lock();
     let mut versions: Vec<&GoVersion> = done.iter().map(|e| &e.version).collect();
@@ -397,9 +543,8 @@ pub(crate) fn run(app: &App, args: &MirrorArgs) -> Result<ExitCode> {
     )?;
     writeln!(
         out,
-        "Serve it with any static web server (or share the folder), and point gover at it:\n    GOVER_MIRROR=file://{}/\n    GOVER_INDEX_URL=file://{}/{INDEX_FILE}\n(or the http(s):// URL of the same directory and of its {INDEX_FILE})",
-        dir.display(),
-        dir.display()
+        "Serve it with any static web server (or share the folder), and point gover at it:\n    GOVER_MIRROR=file://{url}/\n    GOVER_INDEX_URL=file://{url}/{INDEX_FILE}\n(or the http(s):// URL of the same directory and of its {INDEX_FILE})",
+        url = url_path(&dir),
     )?;
     out.flush()?;
 
@@ -427,5 +572,5 @@ fn write_sidecar(dir: &Path, entry: &Entry) -> Result<()> {
     if fs::read_to_string(&p).ok().as_deref() == Some(entry.file.sha256.as_str()) {
         return Ok(());
     }
-    write_atomic(&p, entry.file.sha256.as_bytes()).map_err(user_error)
+    write_atomic(dir, &p, entry.file.sha256.as_bytes())
 }
