@@ -93,6 +93,15 @@ impl Machine {
     }
 }
 
+/// The value of the first `key:` line after the line `after` (trimmed),
+/// e.g. the `path:` of the `actions/cache` step.
+fn yaml_value_after(yaml: &str, after: &str, key: &str) -> String {
+    let mut lines = yaml.lines().skip_while(|l| !l.contains(after));
+    lines
+        .find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim().to_string()))
+        .unwrap_or_else(|| panic!("no `{key}` after `{after}` in\n{yaml}"))
+}
+
 /// Copies a directory tree (a cache restore).
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
@@ -240,6 +249,11 @@ fn github_actions_recipe() {
     let cold = Machine::new();
     let results = run_workflow(&cold, &m);
     let toolchains = cold.home.join(".local/share/gover/toolchains");
+    // What the cache step saves is where the toolchains went.
+    let yaml = fs::read_to_string(example("github-actions.yml")).unwrap();
+    let cached = yaml_value_after(&yaml, "uses: actions/cache@", "path:");
+    let cached = cached.strip_prefix("~/").expect("a path under ~");
+    assert_eq!(cold.home.join(cached), toolchains);
 
     let install = step(&results, "Install the pinned Go");
     assert!(
@@ -280,10 +294,7 @@ fn github_actions_recipe() {
 
     // The cache restored: the same job touches no network at all.
     let warm = Machine::new();
-    copy_tree(
-        &toolchains,
-        &warm.home.join(".local/share/gover/toolchains"),
-    );
+    copy_tree(&cold.home.join(cached), &warm.home.join(cached));
     let before = m.requests().len();
     let results = run_workflow(&warm, &m);
     assert_eq!(m.requests().len(), before, "a cached run made requests");
@@ -372,6 +383,14 @@ fn gitlab_ci_recipe() {
     let r = run_gitlab(&cold, &m);
     assert_eq!(r.code, 0, "{r}");
     let toolchains = cold.project.join(".gover/toolchains");
+    // What the job caches is where the toolchains went.
+    let yaml = fs::read_to_string(example("gitlab-ci.yml")).unwrap();
+    let cached = yaml_value_after(&yaml, "paths:", "- ");
+    assert_eq!(
+        cold.project.join(cached.trim_end_matches('/')),
+        toolchains,
+        "{yaml}"
+    );
     assert!(r.stderr.contains("Installed go1.22.10 to "), "{r}");
     assert!(
         r.stdout
@@ -392,7 +411,10 @@ fn gitlab_ci_recipe() {
     );
 
     let warm = Machine::new();
-    copy_tree(&toolchains, &warm.project.join(".gover/toolchains"));
+    copy_tree(
+        &toolchains,
+        &warm.project.join(cached.trim_end_matches('/')),
+    );
     let before = m.requests().len();
     let r = run_gitlab(&warm, &m);
     assert_eq!(r.code, 0, "{r}");
