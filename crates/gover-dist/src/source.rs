@@ -341,7 +341,14 @@ fn human_age(secs: u64) -> String {
 /// readers see the old or the new content, never half of one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let res = fs::write(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
+    // Flushed before the rename, so a crash never leaves an empty file
+    // under the final name.
+    let res = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        io::Write::write_all(&mut f, bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
     res.map_err(|e: io::Error| {
         let _ = fs::remove_file(&tmp);
         Error::io("cannot write", path, e)
