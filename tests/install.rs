@@ -1847,3 +1847,44 @@ fn toolchains_on_another_file_system_is_explained() {
     assert!(env.toolchain_dirs().is_empty());
     assert!(tmp_entries(&env).is_empty());
 }
+
+/// The unpacked tree is flushed to disk before the rename that commits it,
+/// so a power cut cannot leave a "installed" toolchain with empty files.
+/// Watched with strace: a `syncfs` must come before the rename into
+/// `toolchains/`.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_tree_is_flushed_to_disk_before_the_commit_rename() {
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("note: strace is not installed; skipping");
+        return;
+    }
+    let m = Mirror::start();
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let env = env_for(&m);
+    let log = env.root.join("strace.log");
+    let mut c = env.command("strace");
+    c.arg("-f")
+        .arg("-e")
+        .arg("trace=syncfs,rename,renameat,renameat2")
+        .arg("-o")
+        .arg(&log)
+        .arg(support::gover_bin())
+        .args(["install", "1.22.10"]);
+    support::run(&mut c).success();
+    let text = fs::read_to_string(&log).unwrap();
+    let target = format!("\"{}\"", toolchain(&env, "1.22.10").display());
+    let lines: Vec<&str> = text.lines().collect();
+    let commit = lines
+        .iter()
+        .position(|l| l.contains("rename") && l.contains(&target))
+        .unwrap_or_else(|| panic!("no rename into {target} in:\n{text}"));
+    let synced = lines[..commit]
+        .iter()
+        .any(|l| l.contains("syncfs(") && l.ends_with("= 0"));
+    assert!(synced, "no successful syncfs before the commit:\n{text}");
+}

@@ -125,6 +125,45 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
     Ok(false)
 }
 
+/// Flushes the unpacked tree at `root` to disk before it is renamed into
+/// `toolchains/`: after a power cut, a committed toolchain must not hold
+/// files whose data never reached the disk. On Linux one `syncfs` on the
+/// file system holding it does this (the files were written moments ago,
+/// so that is where nearly all of its dirty data is); elsewhere every file
+/// and directory is synced.
+fn sync_tree(root: &Path) -> Result<()> {
+    sync_tree_io(root).map_err(|e| Error::io("cannot flush to disk", root, e))
+}
+
+#[cfg(target_os = "linux")]
+fn sync_tree_io(root: &Path) -> io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    let dir = fs::File::open(root)?;
+    // SAFETY: `dir` is an open file descriptor for the duration of the call.
+    if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_tree_io(root: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(root)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            sync_tree_io(&path)?;
+        } else if entry.file_type()?.is_file() {
+            fs::File::open(&path)?.sync_all()?;
+        }
+    }
+    // Directories can be synced through a read-only handle on Unix; Windows
+    // cannot open them as files.
+    #[cfg(unix)]
+    fs::File::open(root)?.sync_all()?;
+    Ok(())
+}
+
 /// Removes a directory tree, tolerating its absence.
 fn remove_tree(p: &Path) -> io::Result<()> {
     match fs::remove_dir_all(p) {
@@ -345,6 +384,7 @@ impl<'a> Installer<'a> {
             )
             .with_hint("the mirror serves the wrong file under this name; nothing was installed"));
         }
+        sync_tree(&root)?;
         let path = self.commit(&root, version)?;
         Ok(Outcome::Installed {
             version: version.clone(),
@@ -425,6 +465,7 @@ impl<'a> Installer<'a> {
                 });
             }
         }
+        sync_tree(&root)?;
         let path = self.commit(&root, &version)?;
         drop(tmp);
         drop(scratch_lock);
