@@ -55,7 +55,9 @@ impl Platform {
     }
 
     /// Parses `os-arch` as given to `--platform` (`linux-arm64`).
-    /// `linux-arm` is accepted for `linux-armv6l`.
+    /// `linux-arm` is accepted for `linux-armv6l`, and the names `uname`
+    /// prints for the common machines (`x86_64`, `aarch64`, `i686`,
+    /// `armv7l`; `macos` for `darwin`) for Go's.
     pub fn parse(s: &str) -> Result<Self> {
         let bad = || {
             Error::new(
@@ -64,6 +66,17 @@ impl Platform {
             )
         };
         let (os, arch) = s.trim().split_once('-').ok_or_else(bad)?;
+        let os = match os {
+            "macos" => "darwin",
+            other => other,
+        };
+        let arch = match arch {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            "i386" | "i686" => "386",
+            "armv7l" | "armhf" => "arm",
+            other => other,
+        };
         let ok = |p: &str| {
             !p.is_empty()
                 && p.bytes()
@@ -160,6 +173,17 @@ mod tests {
         assert!(!Platform::parse("linux-amd64")
             .unwrap()
             .matches("linux", "arm64"));
+        // What `uname` says, for Go's names.
+        for (given, go) in [
+            ("linux-x86_64", "linux-amd64"),
+            ("linux-aarch64", "linux-arm64"),
+            ("linux-i686", "linux-386"),
+            ("linux-armv7l", "linux-armv6l"),
+            ("macos-arm64", "darwin-arm64"),
+            ("darwin-x86_64", "darwin-amd64"),
+        ] {
+            assert_eq!(Platform::parse(given).unwrap().to_string(), go, "{given}");
+        }
         for bad in [
             "linux",
             "-amd64",
