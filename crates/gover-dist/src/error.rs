@@ -150,6 +150,8 @@ impl std::error::Error for Error {}
 mod tests {
     use super::*;
 
+    // The raw errors are Unix's.
+    #[cfg(unix)]
     #[test]
     fn io_errors_name_the_file_and_say_what_to_do() {
         let t = tempfile::tempdir().unwrap();

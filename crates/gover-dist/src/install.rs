@@ -70,14 +70,18 @@ fn tmp_name(toolchain: &str, what: &str) -> String {
     )
 }
 
+/// `p` as a NUL-terminated string for a system call.
+#[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+fn c_path(p: &Path) -> io::Result<std::ffi::CString> {
+    use std::os::unix::ffi::OsStrExt;
+    Ok(std::ffi::CString::new(p.as_os_str().as_bytes())?)
+}
+
 /// Swaps the directory entries `a` and `b` atomically. `Ok(false)` when this
 /// platform or file system cannot, so the caller falls back to two renames.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
+    let (a, b) = (c_path(a)?, c_path(b)?);
     // SAFETY: both pointers are NUL-terminated strings that outlive the call.
     let rc = unsafe {
         libc::syscall(
@@ -103,10 +107,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
 /// platform or file system cannot, so the caller falls back to two renames.
 #[cfg(target_vendor = "apple")]
 fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
+    let (a, b) = (c_path(a)?, c_path(b)?);
     // SAFETY: both pointers are NUL-terminated strings that outlive the call.
     if unsafe { libc::renamex_np(a.as_ptr(), b.as_ptr(), libc::RENAME_SWAP) } == 0 {
         return Ok(true);
@@ -496,28 +497,29 @@ impl<'a> Installer<'a> {
         {
             aside.push(self.move_aside(&other, version)?);
         }
-        if fs::symlink_metadata(&target).is_ok() {
-            match exchange(root, &target) {
-                Ok(true) => {
-                    let _ = remove_tree(root);
-                    return Ok(target);
+        let exists = fs::symlink_metadata(&target).is_ok();
+        let swapped = exists
+            && exchange(root, &target).map_err(|e| Error::io("cannot replace", &target, e))?;
+        if swapped {
+            // The old tree now sits at `root`.
+            aside.push(root.to_path_buf());
+        } else {
+            if exists {
+                aside.push(self.move_aside(&target, version)?);
+            }
+            fs::rename(root, &target).map_err(|e| {
+                if e.kind() == io::ErrorKind::CrossesDevices {
+                    let home = self.home();
+                    return Error::io("cannot move the new toolchain to", &target, e).with_hint(format!(
+                        "{} and {} must be on one file system (gover renames a verified toolchain into place); move or mount the whole GOVER_HOME ({}) instead of toolchains/ alone",
+                        home.tmp_dir().display(),
+                        home.toolchains_dir().display(),
+                        home.root().display()
+                    ));
                 }
-                Ok(false) => aside.push(self.move_aside(&target, version)?),
-                Err(e) => return Err(Error::io("cannot replace", &target, e)),
-            }
+                Error::io("cannot move the new toolchain to", &target, e)
+            })?;
         }
-        fs::rename(root, &target).map_err(|e| {
-            if e.kind() == io::ErrorKind::CrossesDevices {
-                let home = self.home();
-                return Error::io("cannot move the new toolchain to", &target, e).with_hint(format!(
-                    "{} and {} must be on one file system (gover renames a verified toolchain into place); move or mount the whole GOVER_HOME ({}) instead of toolchains/ alone",
-                    home.tmp_dir().display(),
-                    home.toolchains_dir().display(),
-                    home.root().display()
-                ));
-            }
-            Error::io("cannot move the new toolchain to", &target, e)
-        })?;
         for a in aside {
             let _ = remove_tree(&a);
         }

@@ -363,9 +363,10 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
             }
             if !gomod_done {
                 path.push("go.mod");
-                if path.is_file() {
+                let found = path.is_file();
+                path.pop();
+                if found {
                     gomod_done = true;
-                    path.pop();
                     // Go stops at the nearest go.mod, and one directly in
                     // the temp dir means no module at all (golang.org/issue/26708):
                     // it does not look further up.
@@ -383,9 +384,7 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
                     if !auto {
                         break;
                     }
-                    path.push("go.mod");
                 }
-                path.pop();
             }
             if !path.pop() {
                 break;
