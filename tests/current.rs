@@ -1,6 +1,6 @@
 //! `gover current`: the resolved version, its source, and errors.
 
-mod support;
+use crate::support;
 
 use std::fs;
 

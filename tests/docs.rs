@@ -4,7 +4,7 @@
 //! must be documented there, and everything documented there must exist.
 //! Also checks `gover completions` for each shell.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -229,7 +229,7 @@ fn env_literals() -> BTreeSet<String> {
     let mut files = Vec::new();
     for dir in [
         "crates/gover/src",
-        "crates/gover-version/src",
+        "crates/gover-core/src",
         "crates/gover-dist/src",
         "shims/src",
     ] {
@@ -280,8 +280,8 @@ fn every_environment_variable_is_documented_and_every_documented_one_exists() {
         section(&doc, "## Environment variables").expect("an Environment variables section");
     let documented = table_names(vars_sec, "");
 
-    // The constants of crates/gover-version/src/env.rs.
-    let env_rs = read("crates/gover-version/src/env.rs");
+    // The constants of crates/gover-core/src/env.rs.
+    let env_rs = read("crates/gover-core/src/env.rs");
     let consts: Vec<&str> = env_rs
         .lines()
         .filter_map(|l| l.trim().strip_prefix("pub const "))
@@ -346,7 +346,7 @@ fn every_config_key_is_documented_and_every_documented_one_exists() {
     let doc = reference();
     let sec = section(&doc, "## config.toml").expect("a config.toml section");
     let documented = table_names(sec, "");
-    let keys: BTreeSet<String> = gover_version::config::KEYS
+    let keys: BTreeSet<String> = gover_core::config::KEYS
         .iter()
         .map(|(k, _)| k.to_string())
         .collect();
@@ -360,7 +360,7 @@ fn every_config_key_is_documented_and_every_documented_one_exists() {
         .nth(1)
         .and_then(|s| s.split("```").next())
         .expect("a toml example");
-    let parsed = gover_version::config::Config::parse(example).expect("the example parses");
+    let parsed = gover_core::config::Config::parse(example).expect("the example parses");
     assert_eq!(
         parsed.keys().map(str::to_string).collect::<BTreeSet<_>>(),
         keys

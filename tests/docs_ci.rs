@@ -6,11 +6,9 @@
 //! runs twice: with an empty toolchain cache (installing) and with the
 //! cache restored (no network at all).
 
-#[path = "support/archive.rs"]
-mod archive;
-#[path = "support/mirror.rs"]
-mod mirror;
-mod support;
+use crate::support;
+use crate::support::archive;
+use crate::support::mirror;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! GO111MODULE=off, a pin that is not installed) gets each problem with its
 //! fix and exit 1; a healthy one (after a real `gover setup`) exits 0.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::io::{Read, Write};

@@ -2,11 +2,9 @@
 //! against a mirror on 127.0.0.1 that serves tiny fake toolchains and
 //! injects faults.
 
-#[path = "support/archive.rs"]
-mod archive;
-#[path = "support/mirror.rs"]
-mod mirror;
-mod support;
+use crate::support;
+use crate::support::archive;
+use crate::support::mirror;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

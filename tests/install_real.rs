@@ -7,9 +7,8 @@
 //! `GOVER_REQUIRE_REAL_GO`, which turns their absence into a failure.
 //! Without them (and without that variable) the test says so and passes.
 
-#[path = "support/mirror.rs"]
-mod mirror;
-mod support;
+use crate::support;
+use crate::support::mirror;
 
 use std::fs;
 use std::path::{Path, PathBuf};

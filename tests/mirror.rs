@@ -5,11 +5,9 @@
 //! what is there and adds what is missing; corrupt copies are replaced and
 //! bad upstream archives are never kept.
 
-#[path = "support/archive.rs"]
-mod archive;
-#[path = "support/mirror.rs"]
-mod mirror;
-mod support;
+use crate::support;
+use crate::support::archive;
+use crate::support::mirror;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};

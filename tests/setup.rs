@@ -3,7 +3,7 @@
 //! shim first on PATH and run the pinned Go through it. Running setup again
 //! changes nothing.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -2,7 +2,7 @@
 //! `gover-shim` binary, linked by `gover setup`, running fake toolchains
 //! that report the version, environment and arguments they were run with.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::io::Write;

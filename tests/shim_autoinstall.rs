@@ -3,11 +3,9 @@
 //! fake toolchains. Also checks that install/uninstall keep the
 //! `go<version>` shims in step.
 
-#[path = "support/archive.rs"]
-mod archive;
-#[path = "support/mirror.rs"]
-mod mirror;
-mod support;
+use crate::support;
+use crate::support::archive;
+use crate::support::mirror;
 
 use std::fs;
 

@@ -9,7 +9,7 @@
 //! `GOVER_REQUIRE_REAL_GO`, which turns their absence into a failure.
 //! Without them (and without that variable) the test says so and passes.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

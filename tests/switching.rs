@@ -1,7 +1,7 @@
 //! Everyday switching: `gover use`, `gover which`, `gover exec` and
 //! `gover env`, with fake toolchains in a throwaway home.
 
-mod support;
+use crate::support;
 
 use std::fs;
 

@@ -9,13 +9,13 @@
 //!   the golang.org/dl wrappers, so Go's own toolchain switching finds
 //!   gover's installs on `PATH`.
 //!
-//! The environment is set as `gover_version::toolenv` describes (GOROOT,
+//! The environment is set as `gover_core::toolenv` describes (GOROOT,
 //! PATH, GOTOOLCHAIN). A pinned version that is not installed is installed
 //! by running `gover install` first, unless `GOVER_AUTO_INSTALL=0` or
 //! `auto_install = false` in `config.toml`.
 //!
 //! This runs on every `go` command, so it links only std and
-//! `gover-version`: no index, no network, no config parsing unless a config
+//! `gover-core`: no index, no network, no config parsing unless a config
 //! file exists, no directory scans beyond `toolchains/`.
 
 #![cfg_attr(all(target_os = "linux", not(test)), no_main)]
@@ -28,11 +28,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::process::{Command, Stdio};
 
-use gover_version::config::Config;
-use gover_version::home::exe_name;
-use gover_version::resolve::{logical_cwd, resolve, ResolveContext};
-use gover_version::toolenv::{find_system_tool, FileId, GoToolchainPolicy, ToolEnv, PATH};
-use gover_version::{env, GoVersion, GoverHome, Resolution, VersionRequest};
+use gover_core::config::Config;
+use gover_core::home::exe_name;
+use gover_core::resolve::{logical_cwd, resolve, ResolveContext};
+use gover_core::toolenv::{find_system_tool, FileId, GoToolchainPolicy, ToolEnv, PATH};
+use gover_core::{env, GoVersion, GoverHome, Resolution, VersionRequest};
 
 /// A shim that finds itself this many levels deep stops: it is looping.
 const MAX_DEPTH: u32 = 5;

@@ -1,4 +1,4 @@
-//! (Used as `#[path = "support/archive.rs"] mod archive;` beside `mod support;`.)
+//! (`crate::support::archive` in the end-to-end test binary.)
 //!
 //! Builds `.tar.gz` archives byte by byte for tests, including the hostile
 //! ones no well-behaved tar library would write (`..`, absolute paths,

@@ -8,7 +8,7 @@
 //! short, connections reset or stalled mid-stream, files shorter than the
 //! index says.
 //!
-//! (Used as `#[path = "support/mirror.rs"] mod mirror;` beside `mod support;`.)
+//! (`crate::support::mirror` in the end-to-end test binary.)
 
 #![allow(dead_code, unreachable_pub)]
 

@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 
-use gover_version::{GoVersion, VersionRequest};
+use gover_core::{GoVersion, VersionRequest};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::platform::Platform;

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use gover_version::{GoVersion, GoverHome};
+use gover_core::{GoVersion, GoverHome};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::extract::{self, Expected, Input, Limits, Pipeline, Unpacked};
@@ -720,11 +720,7 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let root = t.path().join("go");
         fs::create_dir_all(root.join("bin")).unwrap();
-        fs::write(
-            root.join("bin").join(gover_version::home::exe_name("go")),
-            "",
-        )
-        .unwrap();
+        fs::write(root.join("bin").join(gover_core::home::exe_name("go")), "").unwrap();
         fs::write(
             root.join("VERSION"),
             "go1.21.0\ntime 2023-08-04T20:14:06Z\n",

@@ -6,7 +6,7 @@ use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use gover_version::GoverHome;
+use gover_core::GoverHome;
 
 use crate::error::{Error, ErrorKind, Result};
 

@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use gover_version::GoverHome;
+use gover_core::GoverHome;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Fetched, Http, HttpConfig, Validators};

@@ -5,8 +5,8 @@ use std::ffi::OsString;
 use std::time::Duration;
 
 use anyhow::Result;
-use gover_version::config::Config;
-use gover_version::{env, GoverHome};
+use gover_core::config::Config;
+use gover_core::{env, GoverHome};
 
 use crate::cli::GlobalArgs;
 use crate::error::UserError;
@@ -99,7 +99,7 @@ fn parse_secs_var(name: &str) -> Result<Option<u64>> {
 impl Settings {
     /// Combines the environment, `config` and the defaults.
     pub(crate) fn load(config: &Config, offline_flag: bool) -> Result<Self> {
-        let cfg = |e: gover_version::config::ConfigError| UserError::new(e.to_string());
+        let cfg = |e: gover_core::config::ConfigError| UserError::new(e.to_string());
         let index_url = match var_string(env::GOVER_INDEX_URL)? {
             Some(u) => u,
             None => config
@@ -165,7 +165,7 @@ impl App {
         let config = Config::load(&home.config_file()).map_err(|e| {
             UserError::new(e.to_string()).hint(format!(
                 "see `gover doctor`; keys: {}",
-                gover_version::config::KEYS
+                gover_core::config::KEYS
                     .iter()
                     .map(|(k, _)| *k)
                     .collect::<Vec<_>>()

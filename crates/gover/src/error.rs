@@ -36,8 +36,8 @@ impl fmt::Display for UserError {
 
 impl std::error::Error for UserError {}
 
-impl From<gover_version::ResolveError> for UserError {
-    fn from(e: gover_version::ResolveError) -> Self {
+impl From<gover_core::ResolveError> for UserError {
+    fn from(e: gover_core::ResolveError) -> Self {
         Self {
             message: e.to_string(),
             hint: e.hint(),

@@ -1,6 +1,6 @@
 //! `gover`, the command-line interface: parses arguments, builds the [`App`]
 //! context (home, settings, verbosity) and runs one command. The version
-//! model lives in `gover-version`, downloads and installs in `gover-dist`.
+//! model lives in `gover-core`, downloads and installs in `gover-dist`.
 
 mod app;
 mod cli;

@@ -17,8 +17,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use gover_version::home::exe_name;
-use gover_version::{GoVersion, GoverHome};
+use gover_core::home::exe_name;
+use gover_core::{GoVersion, GoverHome};
 
 use crate::app::App;
 use crate::error::UserError;

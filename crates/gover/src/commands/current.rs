@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use gover_version::resolve::{logical_cwd, resolve, ResolveContext};
-use gover_version::{PinSource, VersionRequest};
+use gover_core::resolve::{logical_cwd, resolve, ResolveContext};
+use gover_core::{PinSource, VersionRequest};
 use serde_json::json;
 
 use crate::app::{App, Verbosity};
@@ -13,7 +13,7 @@ use crate::error::UserError;
 
 /// Resolves the pin for the current directory, with the governing project
 /// file and (with `-v`) the trace of every rule checked.
-pub(crate) fn resolve_here(app: &App, trace: bool) -> Result<gover_version::Resolution> {
+pub(crate) fn resolve_here(app: &App, trace: bool) -> Result<gover_core::Resolution> {
     Ok(resolve(&context_here(app, trace)?).map_err(UserError::from)?)
 }
 
@@ -32,7 +32,7 @@ fn source_text(s: &PinSource) -> String {
     match s.path() {
         Some(p) => p.display().to_string(),
         None => match s {
-            PinSource::Env => gover_version::env::GOVER_GO_VERSION.to_string(),
+            PinSource::Env => gover_core::env::GOVER_GO_VERSION.to_string(),
             _ => s.kind().to_string(),
         },
     }
@@ -81,7 +81,7 @@ pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
 /// governing go.mod/go.work: Go would refuse to build (or download).
 /// Also warns when the governing go.mod/go.work is invalid although a pin
 /// file decided the version: Go will reject it.
-pub(crate) fn warn_if_older_than_project(app: &App, r: &gover_version::Resolution) {
+pub(crate) fn warn_if_older_than_project(app: &App, r: &gover_core::Resolution) {
     if let Some(e) = &r.project_error {
         app.warn(format!(
             "{e}; Go will reject this file when it builds here (the version itself comes from {})",

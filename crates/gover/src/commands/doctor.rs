@@ -22,12 +22,12 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
+use gover_core::config::{Config, KEYS};
+use gover_core::resolve::logical_cwd;
+use gover_core::GoverHome;
 use gover_dist::http::{Fetched, Http, HttpConfig, Validators};
 use gover_dist::source::{local_path, Dist, Sources, DEFAULT_INDEX_TTL};
 use gover_dist::{Index, NoProgress, Platform};
-use gover_version::config::{Config, KEYS};
-use gover_version::resolve::logical_cwd;
-use gover_version::GoverHome;
 
 use crate::app::Settings;
 use crate::cli::{DoctorArgs, GlobalArgs};

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use gover_version::toolenv::ToolEnv;
+use gover_core::toolenv::ToolEnv;
 
 use crate::app::App;
 use crate::cli::{EnvArgs, EnvShell};
@@ -180,7 +180,7 @@ fn append(file: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gover_version::toolenv::GoToolchainPolicy;
+    use gover_core::toolenv::GoToolchainPolicy;
     use std::path::Path;
 
     #[test]

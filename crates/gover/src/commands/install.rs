@@ -8,13 +8,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use gover_core::{GoVersion, VersionRequest};
 use gover_dist::extract::Limits;
 use gover_dist::http::HttpConfig;
 use gover_dist::index::parse_sha256;
 use gover_dist::install::{Installer, Outcome};
 use gover_dist::source::{Dist, Sources, DEFAULT_INDEX_TTL};
 use gover_dist::{NoProgress, Platform, Progress};
-use gover_version::{GoVersion, VersionRequest};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::app::{App, Verbosity};

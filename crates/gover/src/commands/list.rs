@@ -24,10 +24,10 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
     // The toolchain `gover current` picks here; a directory without a pin
     // simply marks nothing, a broken pin says why nothing is marked.
     let current = match crate::commands::current::context_here(app, false)
-        .map(|ctx| gover_version::resolve::resolve(&ctx))
+        .map(|ctx| gover_core::resolve::resolve(&ctx))
     {
         Ok(Ok(r)) => Some(r).filter(|r| r.installed),
-        Ok(Err(gover_version::ResolveError::NoPin { .. })) | Err(_) => None,
+        Ok(Err(gover_core::ResolveError::NoPin { .. })) | Err(_) => None,
         Ok(Err(e)) => {
             app.warn(format!(
                 "cannot tell which toolchain runs here, so none is marked: {e}"
@@ -36,7 +36,7 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
         }
     };
     let is_current =
-        |v: &gover_version::GoVersion| current.as_ref().and_then(|r| r.version.as_ref()) == Some(v);
+        |v: &gover_core::GoVersion| current.as_ref().and_then(|r| r.version.as_ref()) == Some(v);
     if args.json {
         let items: Vec<_> = installed
             .iter()

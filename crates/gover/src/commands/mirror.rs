@@ -22,12 +22,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use gover_core::{GoVersion, VersionRequest};
 use gover_dist::extract::{self, Expected, Input, Unpacked};
 use gover_dist::index::{hex, parse_sha256};
 use gover_dist::install::Installer;
 use gover_dist::source::{open_local, Dist};
 use gover_dist::{Index, IndexFile, NoProgress, Platform};
-use gover_version::{GoVersion, VersionRequest};
 use serde::Serialize;
 
 use crate::app::App;

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use gover_version::home::exe_name;
-use gover_version::toolenv::{find_system_tool, FileId};
+use gover_core::home::exe_name;
+use gover_core::toolenv::{find_system_tool, FileId};
 
 use crate::app::App;
 use crate::cli::{SetupArgs, SetupShell};

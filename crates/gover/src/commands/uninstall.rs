@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use gover_version::{GoVersion, VersionRequest};
+use gover_core::{GoVersion, VersionRequest};
 
 use crate::app::App;
 use crate::cli::UninstallArgs;

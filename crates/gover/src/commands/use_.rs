@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use gover_version::resolve::logical_cwd;
-use gover_version::VersionRequest;
+use gover_core::resolve::logical_cwd;
+use gover_core::VersionRequest;
 
 use crate::app::App;
 use crate::cli::UseArgs;
@@ -66,7 +66,7 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
                 r.source
             )?;
             let governed_by_file = r.source.path() == Some(file.as_path())
-                || matches!(&r.source, gover_version::PinSource::ProjectGoLine { via_global: Some(g), .. } if g == &file);
+                || matches!(&r.source, gover_core::PinSource::ProjectGoLine { via_global: Some(g), .. } if g == &file);
             if !governed_by_file {
                 app.warn(format!(
                     "{} takes precedence over {} here",

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{Context, Result};
-use gover_version::home::exe_name;
-use gover_version::toolenv::{find_system_tool, FileId, GoToolchainPolicy, SystemTool, ToolEnv};
-use gover_version::{GoVersion, Resolution, VersionRequest};
+use gover_core::home::exe_name;
+use gover_core::toolenv::{find_system_tool, FileId, GoToolchainPolicy, SystemTool, ToolEnv};
+use gover_core::{GoVersion, Resolution, VersionRequest};
 
 use crate::app::{App, Verbosity};
 use crate::cli::WhichArgs;

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use gover_version::toolenv::{find_system_tool, FileId};
-use gover_version::{Resolution, VersionRequest};
+use gover_core::toolenv::{find_system_tool, FileId};
+use gover_core::{Resolution, VersionRequest};
 
 use super::model::{sh_quote, DoctorEnv, Finding, SettingSource};
 use super::path::{gopath_entries, goroot_version};
@@ -384,8 +384,8 @@ mod tests {
     use super::super::model::testenv::{one, with_id, Machine};
     use super::super::model::Severity;
     use super::*;
-    use gover_version::resolve::{resolve, ResolveContext};
-    use gover_version::GoverHome;
+    use gover_core::resolve::{resolve, ResolveContext};
+    use gover_core::GoverHome;
 
     fn pin(m: &Machine) -> Option<Resolution> {
         let ctx = ResolveContext {

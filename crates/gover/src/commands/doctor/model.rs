@@ -13,9 +13,9 @@ use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use gover_core::config::Config;
+use gover_core::GoverHome;
 use gover_dist::Platform;
-use gover_version::config::Config;
-use gover_version::GoverHome;
 use serde::Serialize;
 
 use crate::app::Settings;
@@ -315,7 +315,7 @@ pub(crate) enum SettingSource {
 
 /// Reads a small text file; `None` when it is missing, unreadable or huge.
 pub(crate) fn read_text(path: &Path) -> Option<String> {
-    gover_version::pinfile::read_small_text(path, 1 << 20).ok()
+    gover_core::pinfile::read_small_text(path, 1 << 20).ok()
 }
 
 /// True when `a` and `b` name the same directory: equal as written, or

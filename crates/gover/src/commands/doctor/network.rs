@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use gover_version::env as vars;
+use gover_core::env as vars;
 
 use super::model::{DoctorEnv, Finding, IndexProbe};
 
@@ -255,7 +255,7 @@ mod tests {
             s.index_url = format!("file://{}", idx.display());
             s.mirror = "file:///nonexistent/mirror/".into();
         }
-        m.env.config = Ok(gover_version::config::Config::parse(
+        m.env.config = Ok(gover_core::config::Config::parse(
             "mirror = \"file:///nonexistent/mirror/\"\n",
         )
         .unwrap());

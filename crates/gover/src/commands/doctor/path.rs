@@ -2,8 +2,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use gover_version::home::exe_name;
-use gover_version::toolenv::{goroot_of, FileId};
+use gover_core::home::exe_name;
+use gover_core::toolenv::{goroot_of, FileId};
 
 use super::model::{read_text, sh_quote, DoctorEnv, Finding};
 use super::shell;

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use gover_version::pinfile::ToolchainLine;
-use gover_version::resolve::{resolve, ResolveContext};
-use gover_version::toolenv::{find_system_tool, FileId};
-use gover_version::{env as vars, PinSource, Resolution, ResolveError, VersionRequest};
+use gover_core::pinfile::ToolchainLine;
+use gover_core::resolve::{resolve, ResolveContext};
+use gover_core::toolenv::{find_system_tool, FileId};
+use gover_core::{env as vars, PinSource, Resolution, ResolveError, VersionRequest};
 
 use super::model::{DoctorEnv, Finding};
 

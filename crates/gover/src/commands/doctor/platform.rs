@@ -1,7 +1,7 @@
 //! The host: its platform as Go names it, its C library, and whether the
 //! Go project publishes archives for it.
 
-use gover_version::{GoVersion, Resolution};
+use gover_core::{GoVersion, Resolution};
 
 use super::model::{read_text, DoctorEnv, Finding};
 

@@ -745,7 +745,7 @@ mod tests {
         // GOVER_HOME is the default under HOME: `$HOME/.local/share/gover`.
         let gh = m.path("home/.local/share/gover");
         m.set("GOVER_HOME", &gh);
-        m.env.home = gover_version::GoverHome::new(&gh);
+        m.env.home = gover_core::GoverHome::new(&gh);
         m.write(
             "home/.bashrc",
             "export PATH=\"$HOME/.local/share/gover/shims:$PATH\"\n",

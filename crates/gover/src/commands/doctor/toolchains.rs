@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gover_version::home::exe_name;
-use gover_version::toolenv::FileId;
-use gover_version::GoVersion;
+use gover_core::home::exe_name;
+use gover_core::toolenv::FileId;
+use gover_core::GoVersion;
 
 use super::model::{sh_quote, DoctorEnv, Finding};
 

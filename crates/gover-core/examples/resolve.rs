@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use gover_version::{resolve, GoverHome, ResolveContext};
+use gover_core::{resolve, GoverHome, ResolveContext};
 
 fn main() {
     let mut args = std::env::args_os().skip(1);

