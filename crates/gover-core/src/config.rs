@@ -89,7 +89,7 @@ impl Config {
             line,
             message,
         };
-        let text = match crate::pinfile::read_small_text(path, MAX_CONFIG_BYTES) {
+        let text = match crate::fs::read_small_text(path, MAX_CONFIG_BYTES) {
             Ok(t) => t,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Self::default()),
             Err(e) => return Err(err(None, e.to_string())),

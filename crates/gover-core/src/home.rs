@@ -181,6 +181,202 @@ impl GoverHome {
     }
 }
 
+/// Who owns a lock file and the scratch entries of `tmp/`: one toolchain
+/// (`go1.22.10`), or a one-off install of a local archive whose version is
+/// known only after unpacking (`local-<pid>-<seq>`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LockName {
+    /// A toolchain, by its release name.
+    Toolchain(GoVersion),
+    /// A local archive being unpacked by process `pid`.
+    Local {
+        /// The process.
+        pid: u32,
+        /// A sequence number within the process.
+        seq: u64,
+    },
+}
+
+impl fmt::Display for LockName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Toolchain(v) => f.write_str(&v.toolchain_name()),
+            Self::Local { pid, seq } => write!(f, "local-{pid}-{seq}"),
+        }
+    }
+}
+
+/// Parses a decimal written the way gover writes numbers (no sign, no
+/// leading zero).
+fn canonical_number<T: std::str::FromStr + ToString>(s: &str) -> Option<T> {
+    let n: T = s.parse().ok()?;
+    (n.to_string() == s).then_some(n)
+}
+
+impl LockName {
+    /// Parses a name exactly as [`fmt::Display`] writes it; anything else
+    /// (another spelling, a user's own file) is `None`.
+    pub fn parse(s: &str) -> Option<Self> {
+        if let Some(rest) = s.strip_prefix("local-") {
+            let (pid, seq) = rest.split_once('-')?;
+            return Some(Self::Local {
+                pid: canonical_number(pid)?,
+                seq: canonical_number(seq)?,
+            });
+        }
+        let v = GoVersion::parse(s.strip_prefix("go")?)?;
+        (v.release_spelling().toolchain_name() == s && !v.is_lang()).then_some(Self::Toolchain(v))
+    }
+}
+
+/// What a scratch entry of `tmp/` is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScratchPurpose {
+    /// A toolchain being unpacked and verified.
+    Install,
+    /// An installed tree moved aside by a reinstall, about to be deleted.
+    Replaced,
+    /// An uninstalled tree moved aside, about to be deleted.
+    Remove,
+}
+
+impl ScratchPurpose {
+    const ALL: [(Self, &'static str); 3] = [
+        (Self::Install, "install"),
+        (Self::Replaced, "replaced"),
+        (Self::Remove, "remove"),
+    ];
+
+    /// The word used in the entry's name.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(p, _)| *p == self)
+            .map_or("", |(_, s)| s)
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, w)| *w == s).map(|(p, _)| *p)
+    }
+}
+
+/// The name of an entry gover creates in `$GOVER_HOME/tmp`:
+/// `<owner>@<purpose>-<pid>-<nanos>-<seq>`, such as
+/// `go1.22.10@install-4242-118000001-0`. Only names that [`ScratchName::parse`]
+/// accepts are ever removed from `tmp/`; anything else there is left alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScratchName {
+    /// The lock that protects the entry while it is in use.
+    pub owner: LockName,
+    /// What the entry is for.
+    pub purpose: ScratchPurpose,
+    /// The process that created it.
+    pub pid: u32,
+    /// Nanoseconds of the creation time, so a reused pid gets a new name.
+    pub nanos: u32,
+    /// A sequence number within the process.
+    pub seq: u64,
+}
+
+static SCRATCH_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl ScratchName {
+    /// A fresh name for this process.
+    pub fn new(owner: LockName, purpose: ScratchPurpose) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        Self {
+            owner,
+            purpose,
+            pid: std::process::id(),
+            nanos,
+            seq: SCRATCH_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    /// Parses a name exactly as [`fmt::Display`] writes it.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (owner, rest) = s.split_once('@')?;
+        let mut parts = rest.split('-');
+        let purpose = ScratchPurpose::parse(parts.next()?)?;
+        let pid = canonical_number(parts.next()?)?;
+        let nanos = canonical_number(parts.next()?)?;
+        let seq = canonical_number(parts.next()?)?;
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(Self {
+            owner: LockName::parse(owner)?,
+            purpose,
+            pid,
+            nanos,
+            seq,
+        })
+    }
+}
+
+impl fmt::Display for ScratchName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}@{}-{}-{}-{}",
+            self.owner,
+            self.purpose.as_str(),
+            self.pid,
+            self.nanos,
+            self.seq
+        )
+    }
+}
+
+impl GoverHome {
+    /// The lock file of `name`: `locks/<name>.lock`.
+    pub fn lock_file(&self, name: &LockName) -> PathBuf {
+        self.locks_dir().join(format!("{name}.lock"))
+    }
+
+    /// Where the scratch entry `name` lives: `tmp/<name>`.
+    pub fn scratch_path(&self, name: &ScratchName) -> PathBuf {
+        self.tmp_dir().join(name.to_string())
+    }
+
+    /// The entries of `tmp/` that gover created (their names parse as
+    /// [`ScratchName`]s) and that are real files or directories, not links.
+    /// A `tmp/` that is itself a link yields an error: nothing is ever
+    /// removed through one. A missing `tmp/` has no entries.
+    pub fn scratch_entries(&self) -> io::Result<Vec<(PathBuf, ScratchName)>> {
+        let dir = self.tmp_dir();
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "{} is not a directory (a link or a file); gover only removes its own scratch entries from a real directory",
+                        dir.display()
+                    ),
+                ))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        }
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let Some(name) = entry.file_name().to_str().and_then(ScratchName::parse) else {
+                continue;
+            };
+            let ty = entry.file_type()?;
+            if ty.is_dir() || ty.is_file() {
+                out.push((entry.path(), name));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +404,70 @@ mod tests {
         assert_eq!(
             GoverHome::from_vars(vars(&[("GOVER_HOME", "rel/g"), ("HOME", "/h")])),
             Err(HomeError::Relative("rel/g".into()))
+        );
+    }
+
+    #[test]
+    fn scratch_names_round_trip_and_nothing_else_parses() {
+        let v = GoVersion::parse("1.22.10").unwrap();
+        let n = ScratchName::new(LockName::Toolchain(v), ScratchPurpose::Install);
+        let s = n.to_string();
+        assert!(s.starts_with("go1.22.10@install-"), "{s}");
+        assert_eq!(ScratchName::parse(&s), Some(n));
+        let local = ScratchName::new(LockName::Local { pid: 7, seq: 3 }, ScratchPurpose::Remove);
+        assert_eq!(ScratchName::parse(&local.to_string()), Some(local));
+        assert_eq!(
+            ScratchName::parse("go1.20@replaced-1-2-3").map(|n| n.to_string()),
+            Some("go1.20@replaced-1-2-3".to_string())
+        );
+        for not_ours in [
+            "backup@2024",
+            "go1.22.10@install",
+            "go1.22.10@install-1-2",
+            "go1.22.10@install-1-2-3-4",
+            "go1.22.10@install-01-2-3",
+            "go1.22.10@install-+1-2-3",
+            "go1.22.10@unpack-1-2-3",
+            "go1.22@install-1-2-3",
+            "go1.20.0@install-1-2-3",
+            "notes@install-1-2-3",
+            "go1.22.10@install-1-2-3@x",
+            "local-1@install-1-2-3",
+            "local-1-2-3@install-1-2-3",
+            ".go1.22.10@install-1-2-3",
+        ] {
+            assert_eq!(ScratchName::parse(not_ours), None, "{not_ours}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn scratch_entries_lists_only_gover_names_and_never_follows_a_link() {
+        let t = tempfile::tempdir().unwrap();
+        let h = GoverHome::new(t.path().join("home"));
+        assert!(h.scratch_entries().unwrap().is_empty(), "no tmp/ yet");
+        std::fs::create_dir_all(h.tmp_dir()).unwrap();
+        for d in ["go1.22.10@install-1-2-3", "backup@2024", "mine"] {
+            std::fs::create_dir(h.tmp_dir().join(d)).unwrap();
+        }
+        std::fs::write(h.tmp_dir().join("go1.21.13@remove-1-2-4"), "").unwrap();
+        let elsewhere = t.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, h.tmp_dir().join("go1.20@replaced-1-2-5")).unwrap();
+        let names: Vec<String> = h
+            .scratch_entries()
+            .unwrap()
+            .into_iter()
+            .map(|(_, n)| n.to_string())
+            .collect();
+        assert_eq!(names, ["go1.21.13@remove-1-2-4", "go1.22.10@install-1-2-3"]);
+        // A tmp/ that is a link is refused.
+        std::fs::rename(h.tmp_dir(), t.path().join("real-tmp")).unwrap();
+        std::os::unix::fs::symlink(t.path().join("real-tmp"), h.tmp_dir()).unwrap();
+        assert!(h.scratch_entries().is_err());
+        assert_eq!(
+            h.lock_file(&LockName::Local { pid: 1, seq: 2 }),
+            h.locks_dir().join("local-1-2.lock")
         );
     }
 

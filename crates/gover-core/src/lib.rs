@@ -9,6 +9,7 @@
 //! the network, parses the release index or allocates more than it must.
 
 pub mod env;
+pub mod fs;
 pub mod home;
 pub mod request;
 pub mod version;
@@ -19,6 +20,8 @@ pub use version::GoVersion;
 pub mod config;
 pub mod pinfile;
 pub mod resolve;
+pub mod text;
 pub mod toolenv;
+pub mod url;
 
 pub use resolve::{resolve, PinSource, Resolution, ResolveContext, ResolveError};

@@ -6,8 +6,7 @@
 //! the keyword followed by a space or tab, the value cut at `//` and trimmed.
 
 use std::fmt;
-use std::fs::File;
-use std::io::{self, Read};
+
 use std::path::{Path, PathBuf};
 
 use crate::version::GoVersion;
@@ -16,61 +15,6 @@ use crate::version::GoVersion;
 pub const MAX_PIN_FILE_BYTES: u64 = 64 * 1024;
 /// The largest go.mod/go.work gover reads.
 pub const MAX_PROJECT_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// Reads a small UTF-8 text file. Directories and other non-regular files
-/// (a FIFO would block the open forever), files larger than `max` bytes and
-/// invalid UTF-8 are errors (`InvalidData`/`InvalidInput`) whose message
-/// says what is wrong; a missing file is `NotFound`.
-pub fn read_small_text(path: &Path, max: u64) -> io::Result<String> {
-    // stat before open: as cheap as open+fstat, and never opens a FIFO.
-    let meta = std::fs::metadata(path)?;
-    if meta.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "is a directory, not a file",
-        ));
-    }
-    if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "is not a regular file (a FIFO, socket or device)",
-        ));
-    }
-    let file = File::open(path)?;
-    if meta.len() > max {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!(
-                "is {} bytes; a file of at most {max} bytes was expected",
-                meta.len()
-            ),
-        ));
-    }
-    let mut buf = Vec::with_capacity(meta.len() as usize);
-    file.take(max + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > max {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("is larger than {max} bytes"),
-        ));
-    }
-    String::from_utf8(buf)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "is not UTF-8 text"))
-}
-
-/// Like [`read_small_text`] but `Ok(None)` when the file does not exist.
-pub fn read_optional(path: &Path, max: u64) -> io::Result<Option<String>> {
-    match read_small_text(path, max) {
-        Ok(t) => Ok(Some(t)),
-        Err(e) if is_missing(&e) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-fn is_missing(e: &io::Error) -> bool {
-    // ENOTDIR: a path component is a file, so the pin file cannot exist.
-    e.kind() == io::ErrorKind::NotFound || e.raw_os_error() == Some(20)
-}
 
 /// Strips a UTF-8 byte-order mark.
 fn strip_bom(s: &str) -> &str {
@@ -324,39 +268,6 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(parse_go_version_file(text), want, "{text:?}");
         }
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn fifo_pin_file_is_an_error_not_a_hang() {
-        let t = tempfile::tempdir().unwrap();
-        let fifo = t.path().join(".go-version");
-        let ok = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(ok.success());
-        let (tx, rx) = std::sync::mpsc::channel();
-        let p = fifo.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(read_optional(&p, MAX_PIN_FILE_BYTES));
-        });
-        let r = rx
-            .recv_timeout(std::time::Duration::from_secs(10))
-            .expect("reading a FIFO named .go-version blocked");
-        let e = r.unwrap_err();
-        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
-        assert!(e.to_string().contains("not a regular file"), "{e}");
-        let missing = t.path().join("nope/.go-version");
-        assert!(read_optional(&missing, MAX_PIN_FILE_BYTES)
-            .unwrap()
-            .is_none());
-        let dir = t.path().join("d");
-        std::fs::create_dir(&dir).unwrap();
-        assert!(read_optional(&dir, MAX_PIN_FILE_BYTES)
-            .unwrap_err()
-            .to_string()
-            .contains("directory"));
     }
 
     #[test]

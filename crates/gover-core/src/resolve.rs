@@ -24,9 +24,8 @@ use std::path::{Path, PathBuf};
 use crate::env;
 use crate::home::GoverHome;
 use crate::pinfile::{
-    self, parse_go_version_file, parse_project_file, parse_tool_versions, ProjectFile,
-    ProjectFileError, ProjectKind, ToolVersionsEntry, ToolchainLine, MAX_PIN_FILE_BYTES,
-    MAX_PROJECT_FILE_BYTES,
+    parse_go_version_file, parse_project_file, parse_tool_versions, ProjectFile, ProjectFileError,
+    ProjectKind, ToolVersionsEntry, ToolchainLine, MAX_PIN_FILE_BYTES, MAX_PROJECT_FILE_BYTES,
 };
 use crate::request::VersionRequest;
 use crate::version::GoVersion;
@@ -401,7 +400,7 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
     let mut project_error = None;
     let project = match &project_path {
         Some((p, kind)) if need_project(&pin) => {
-            let read = pinfile::read_small_text(p, MAX_PROJECT_FILE_BYTES)
+            let read = crate::fs::read_small_text(p, MAX_PROJECT_FILE_BYTES)
                 .map_err(|e| ResolveError::PinFile {
                     path: p.clone(),
                     message: format!("cannot read: {e}"),
@@ -678,7 +677,7 @@ fn read_pin_files(
     }
     dir.pop();
     dir.push(".tool-versions");
-    let text = pinfile::read_optional(dir, MAX_PIN_FILE_BYTES).map_err(|e| pin_error(dir, e))?;
+    let text = crate::fs::read_optional(dir, MAX_PIN_FILE_BYTES).map_err(|e| pin_error(dir, e))?;
     let found = match text.as_deref().map(parse_tool_versions) {
         None => None,
         Some(ToolVersionsEntry::Absent) => None,
@@ -728,7 +727,7 @@ fn pin_error(path: &Path, e: io::Error) -> ResolveError {
 /// version or something that is not a version.
 pub fn read_version_file(path: &Path) -> Result<Option<VersionRequest>, ResolveError> {
     let Some(text) =
-        pinfile::read_optional(path, MAX_PIN_FILE_BYTES).map_err(|e| pin_error(path, e))?
+        crate::fs::read_optional(path, MAX_PIN_FILE_BYTES).map_err(|e| pin_error(path, e))?
     else {
         return Ok(None);
     };

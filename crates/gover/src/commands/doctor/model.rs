@@ -315,7 +315,7 @@ pub(crate) enum SettingSource {
 
 /// Reads a small text file; `None` when it is missing, unreadable or huge.
 pub(crate) fn read_text(path: &Path) -> Option<String> {
-    gover_core::pinfile::read_small_text(path, 1 << 20).ok()
+    gover_core::fs::read_small_text(path, 1 << 20).ok()
 }
 
 /// True when `a` and `b` name the same directory: equal as written, or
