@@ -271,6 +271,7 @@ const NOT_VARIABLES: &[&str] = &[
     "CMD",               // exec's value name
     "CARGO_PKG_VERSION", // read at compile time
     "PS1",               // searched for in ~/.bashrc, not read
+    "FIFO",              // a kind of file, in messages
 ];
 
 #[test]

@@ -412,7 +412,7 @@ fn use_that_cannot_write_the_pin_says_how_to_pin_otherwise() {
     assert_eq!(r.stdout, "", "{r}");
     assert!(
         r.stderr.starts_with(&format!(
-            "error: cannot write {}",
+            "error: refusing to write {}: it is a directory, not a regular file",
             env.project.join(".go-version").display()
         )),
         "{r}"

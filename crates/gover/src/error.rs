@@ -46,6 +46,15 @@ impl From<gover_core::ResolveError> for UserError {
     }
 }
 
+/// Turns a `gover-dist` error into one the CLI renders with its hint.
+pub(crate) fn user_error(e: gover_dist::Error) -> anyhow::Error {
+    let mut u = UserError::new(e.to_string());
+    if let Some(h) = e.hint() {
+        u = u.hint(h);
+    }
+    u.into()
+}
+
 /// Prints an error chain to stderr and returns the exit code to use.
 pub(crate) fn report(err: &anyhow::Error) -> u8 {
     let mut out = format!("error: {err}");

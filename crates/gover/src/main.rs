@@ -6,7 +6,12 @@ mod app;
 mod cli;
 mod commands;
 mod error;
+mod installing;
+mod progress;
+mod quote;
+mod selecting;
 mod shimlinks;
+mod userfile;
 
 use std::process::ExitCode;
 

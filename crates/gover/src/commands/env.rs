@@ -14,8 +14,9 @@ use gover_core::toolenv::ToolEnv;
 
 use crate::app::App;
 use crate::cli::{EnvArgs, EnvShell};
-use crate::commands::which::select;
 use crate::error::UserError;
+use crate::quote::{fish_quote, sh_quote};
+use crate::selecting::select;
 
 pub(crate) fn run(app: &App, args: &EnvArgs) -> Result<ExitCode> {
     let sel = select(app, args.version.as_deref(), true)?;
@@ -78,22 +79,6 @@ fn render(env: &ToolEnv, shell: EnvShell) -> Result<String> {
         }
     }
     Ok(out)
-}
-
-/// `s` quoted for POSIX shells.
-pub(crate) fn sh_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:,@%=".contains(&b))
-    {
-        return s.to_string();
-    }
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-/// `s` quoted for fish.
-pub(crate) fn fish_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\\', r"\\").replace('\'', r"\'"))
 }
 
 fn github(app: &App, env: &ToolEnv, name: &str) -> Result<()> {
@@ -207,14 +192,5 @@ mod tests {
         );
         assert_eq!(render(&e, EnvShell::Bash).unwrap(), "unset GOROOT\n");
         assert_eq!(render(&e, EnvShell::Fish).unwrap(), "set -e GOROOT\n");
-    }
-
-    #[test]
-    fn quoting() {
-        assert_eq!(sh_quote("/a/b-c_1.2"), "/a/b-c_1.2");
-        assert_eq!(sh_quote("a b"), "'a b'");
-        assert_eq!(sh_quote(""), "''");
-        assert_eq!(sh_quote("$(x)"), "'$(x)'");
-        assert_eq!(fish_quote("a\\b'c"), "'a\\\\b\\'c'");
     }
 }

@@ -10,8 +10,8 @@ use anyhow::Result;
 
 use crate::app::App;
 use crate::cli::ExecArgs;
-use crate::commands::which::select;
 use crate::error::UserError;
+use crate::selecting::select;
 
 pub(crate) fn run(app: &App, args: &ExecArgs) -> Result<ExitCode> {
     let Some((program, rest)) = args.command.split_first() else {

@@ -8,8 +8,10 @@ use serde_json::json;
 
 use crate::app::App;
 use crate::cli::ListArgs;
-use crate::commands::install::{dist, user_error};
+use crate::error::user_error;
 use crate::error::UserError;
+use crate::installing::{dist, platform};
+use crate::selecting::context_here;
 
 pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
     if args.remote {
@@ -23,9 +25,7 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
     })?;
     // The toolchain `gover current` picks here; a directory without a pin
     // simply marks nothing, a broken pin says why nothing is marked.
-    let current = match crate::commands::current::context_here(app, false)
-        .map(|ctx| gover_core::resolve::resolve(&ctx))
-    {
+    let current = match context_here(app, false).map(|ctx| gover_core::resolve::resolve(&ctx)) {
         Ok(Ok(r)) => Some(r).filter(|r| r.installed),
         Ok(Err(gover_core::ResolveError::NoPin { .. })) | Err(_) => None,
         Ok(Err(e)) => {
@@ -70,7 +70,7 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
 }
 
 fn remote(app: &App, args: &ListArgs) -> Result<ExitCode> {
-    let platform = crate::commands::install::platform(args.platform.as_deref())?;
+    let platform = platform(args.platform.as_deref())?;
     let dist = dist(app)?;
     let loaded = dist.index(&NoProgress).map_err(user_error)?;
     if let Some(w) = &loaded.warning {

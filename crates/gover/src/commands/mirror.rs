@@ -32,8 +32,10 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::cli::MirrorArgs;
-use crate::commands::install::{dist, installer, platform, user_error, Reporter};
+use crate::error::user_error;
 use crate::error::UserError;
+use crate::installing::{dist, installer, platform};
+use crate::progress::Reporter;
 
 /// The index file `DIR` gets.
 pub(crate) const INDEX_FILE: &str = "index.json";

@@ -19,15 +19,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use gover_core::fs::LinkPolicy;
 use gover_core::home::exe_name;
 use gover_core::toolenv::{find_system_tool, FileId};
 
 use crate::app::App;
 use crate::cli::{SetupArgs, SetupShell};
-use crate::commands::env::{fish_quote, sh_quote};
-use crate::commands::use_::write_atomically;
 use crate::error::UserError;
+use crate::quote::{fish_quote, sh_quote};
 use crate::shimlinks::{sync_shims, SyncReport};
+use crate::userfile::write_user_file;
 
 /// First line of gover's block in a shell startup file.
 pub(crate) const BLOCK_START: &str = "# >>> gover >>>";
@@ -313,7 +314,7 @@ pub(crate) fn apply_block(path: &Path, block: &str, guard_aware: bool) -> Result
             backup = Some(b);
         }
     }
-    write_atomically(path, new.as_bytes())?;
+    write_user_file(path, new.as_bytes(), &LinkPolicy::RegularTarget)?;
     Ok(match old {
         None => Change::Created,
         Some(_) => Change::Updated { placement, backup },

@@ -7,8 +7,11 @@ use gover_core::{GoVersion, VersionRequest};
 
 use crate::app::App;
 use crate::cli::UninstallArgs;
-use crate::commands::install::{dist, installer, user_error, Reporter};
+use crate::error::user_error;
 use crate::error::UserError;
+use crate::installing::{dist, installer};
+use crate::progress::Reporter;
+use crate::selecting::resolve_here;
 
 /// The installed version `text` names: an exact version, or a minor line
 /// with exactly one installed release.
@@ -64,7 +67,7 @@ pub(crate) fn run(app: &App, args: &UninstallArgs) -> Result<ExitCode> {
         }
     }
     // What `go` runs here now, to say what changes when it is removed.
-    let before = crate::commands::current::resolve_here(app, false)
+    let before = resolve_here(app, false)
         .ok()
         .filter(|r| r.installed)
         .and_then(|r| r.version);
@@ -89,7 +92,7 @@ pub(crate) fn run(app: &App, args: &UninstallArgs) -> Result<ExitCode> {
 /// After removing `was`, the toolchain this directory used: says what `go`
 /// runs here now, and warns when the pin is no longer installed.
 fn say_what_runs_now(app: &App, was: &GoVersion) {
-    let Ok(now) = crate::commands::current::resolve_here(app, false) else {
+    let Ok(now) = resolve_here(app, false) else {
         return;
     };
     if now.installed {

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use gover_core::toolenv::{find_system_tool, FileId};
 use gover_core::{Resolution, VersionRequest};
 
-use super::model::{sh_quote, DoctorEnv, Finding, SettingSource};
+use super::model::{DoctorEnv, Finding, SettingSource};
 use super::path::{gopath_entries, goroot_version};
 use super::shell;
+use crate::quote::sh_quote;
 
 fn file_line(env: &DoctorEnv, src: &SettingSource) -> String {
     match src {

@@ -334,17 +334,6 @@ pub(crate) fn same_dir(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// `s` quoted for a POSIX shell when it needs quoting.
-pub(crate) fn sh_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:=@%,~".contains(&b))
-    {
-        return s.to_string();
-    }
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
 #[cfg(test)]
 pub(crate) mod testenv {
     //! A constructed machine for unit tests: a temp dir holding HOME, a

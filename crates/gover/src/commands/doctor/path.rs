@@ -5,8 +5,9 @@ use std::path::{Component, Path, PathBuf};
 use gover_core::home::exe_name;
 use gover_core::toolenv::{goroot_of, FileId};
 
-use super::model::{read_text, sh_quote, DoctorEnv, Finding};
+use super::model::{read_text, DoctorEnv, Finding};
 use super::shell;
+use crate::quote::sh_quote;
 
 /// What another `go` on `PATH` is.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,7 +11,8 @@ use gover_core::home::exe_name;
 use gover_core::toolenv::FileId;
 use gover_core::GoVersion;
 
-use super::model::{sh_quote, DoctorEnv, Finding};
+use super::model::{DoctorEnv, Finding};
+use crate::quote::sh_quote;
 
 /// How old a `$GOVER_HOME/tmp` entry must be to count as a leftover rather
 /// than an install in progress.
