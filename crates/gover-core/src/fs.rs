@@ -128,6 +128,12 @@ pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
 /// (`InvalidInput`/`InvalidData`) whose message says what is wrong; a
 /// missing file is `NotFound`.
 pub fn read_small_text(path: &Path, max: u64) -> io::Result<String> {
+    read_small_text_meta(path, max).map(|(text, _)| text)
+}
+
+/// Like [`read_small_text`], also returning the file's metadata (its owner,
+/// for one), at no extra cost.
+pub fn read_small_text_meta(path: &Path, max: u64) -> io::Result<(String, Metadata)> {
     let (file, meta) = open_regular(path)?;
     if meta.len() > max {
         return Err(io::Error::new(
@@ -146,8 +152,18 @@ pub fn read_small_text(path: &Path, max: u64) -> io::Result<String> {
             format!("is larger than {max} bytes"),
         ));
     }
-    String::from_utf8(buf)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "is not UTF-8 text"))
+    let text = String::from_utf8(buf)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "is not UTF-8 text"))?;
+    Ok((text, meta))
+}
+
+/// Like [`read_small_text_meta`] but `Ok(None)` when the file does not exist.
+pub fn read_optional_meta(path: &Path, max: u64) -> io::Result<Option<(String, Metadata)>> {
+    match read_small_text_meta(path, max) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if is_missing(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Like [`read_small_text`] but `Ok(None)` when the file does not exist.
@@ -206,6 +222,25 @@ impl FileId {
     pub fn of_meta(_meta: &Metadata) -> Option<Self> {
         None
     }
+}
+
+impl fmt::Display for FileId {
+    /// `<device>:<inode>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.0, self.1)
+    }
+}
+
+/// The effective user id of this process.
+#[cfg(unix)]
+pub fn effective_uid() -> u32 {
+    extern "C" {
+        fn geteuid() -> u32;
+    }
+    // SAFETY: geteuid(2) takes no arguments, cannot fail and touches no
+    // memory of ours; uid_t is a 32-bit unsigned integer on every Unix
+    // Rust supports.
+    unsafe { geteuid() }
 }
 
 /// True when `a` and `b` name the same file or directory.

@@ -110,10 +110,10 @@ fn check_config(env: &DoctorEnv, out: &mut Vec<Finding>) {
 
 /// Asks the index whether it answers (`--network`).
 fn probe_index(settings: &Settings) -> IndexProbe {
-    if settings.offline {
+    if settings.offline.value {
         return IndexProbe::Offline;
     }
-    let url = &settings.index_url;
+    let url = settings.index_url.value.expose();
     let bytes = if let Some(p) = local_path(url) {
         match std::fs::read(&p) {
             Ok(b) => b,
@@ -121,7 +121,7 @@ fn probe_index(settings: &Settings) -> IndexProbe {
         }
     } else {
         let http = match Http::new(HttpConfig {
-            timeout: settings.http_timeout,
+            timeout: settings.http_timeout.value,
             retries: 0,
             ..HttpConfig::default()
         }) {
@@ -131,7 +131,10 @@ fn probe_index(settings: &Settings) -> IndexProbe {
         match http.fetch(url, &Validators::default(), &NoProgress) {
             Ok(Fetched::Body(b, _)) => b,
             Ok(Fetched::NotModified) => {
-                return IndexProbe::Answered(format!("{url} answered 304 Not Modified"))
+                return IndexProbe::Answered(format!(
+                    "{} answered 304 Not Modified",
+                    settings.index_url.value
+                ))
             }
             Err(e) => return IndexProbe::Failed(e.to_string(), e.hint().map(str::to_string)),
         }
@@ -165,8 +168,8 @@ fn cached_platforms(
     let dist = Dist::new(
         home.clone(),
         Sources {
-            index_url: settings.index_url.clone(),
-            mirror: settings.mirror.clone(),
+            index_url: settings.index_url.value.expose().to_string(),
+            mirror: settings.mirror.value.expose().to_string(),
             offline: true,
             index_ttl: DEFAULT_INDEX_TTL,
             http: HttpConfig::default(),
@@ -176,7 +179,9 @@ fn cached_platforms(
     let newest = index.releases.iter().find(|r| r.stable)?;
     Some(IndexPlatforms {
         newest: newest.version.toolchain_name(),
-        has_host_archive: newest.archive_for(host, &settings.index_url).is_ok(),
+        has_host_archive: newest
+            .archive_for(host, settings.index_url.value.expose())
+            .is_ok(),
     })
 }
 
@@ -190,7 +195,7 @@ fn live_env(global: &GlobalArgs, args: &DoctorArgs) -> Result<DoctorEnv> {
     let home = GoverHome::from_env().map_err(|e| UserError::new(e.to_string()))?;
     let config = Config::load(&home.config_file()).map_err(|e| e.to_string());
     let settings = match &config {
-        Ok(c) => Settings::load(c, global.offline).map_err(|e| e.to_string()),
+        Ok(_) => Settings::load(&home, global.offline).map_err(|e| e.to_string()),
         Err(e) => Err(e.clone()),
     };
     let gover_exe = std::env::current_exe().ok();

@@ -6,17 +6,20 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use gover_core::fs::LinkPolicy;
+use gover_core::fs::{LinkPolicy, UserFile};
+use gover_core::pinfile::is_pin_only;
 use gover_core::resolve::logical_cwd;
-use gover_core::VersionRequest;
+use gover_core::select::installed_match;
+use gover_core::text::untrusted_path;
+use gover_core::{PinSource, VersionRequest};
+use gover_dist::Platform;
 
 use crate::app::App;
 use crate::cli::UseArgs;
 use crate::error::UserError;
-use crate::selecting::{
-    installed_match, resolve_here, run_gover_install, warn_if_older_than_project,
-};
-use crate::userfile::write_user_file;
+use crate::installing::install_requests;
+use crate::selecting::{resolve_here, warn_if_older_than_project};
+use crate::userfile::{io_cause, pin_tree, refused};
 
 pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
     let request = VersionRequest::parse(&args.version).map_err(|e| {
@@ -35,33 +38,19 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
     // typo, no network) is never written where the shim would trust it.
     if request != VersionRequest::System
         && !args.no_install
-        && installed_match(app, &request).is_none()
+        && installed_match(&app.home, &request).is_none()
     {
         app.info(format!("go{request} is not installed; installing it"));
-        run_gover_install(app, &request.to_string(), false)?;
+        install_requests(
+            app,
+            std::slice::from_ref(&request),
+            false,
+            &Platform::host(),
+        )?;
     }
-
-    let holds_pin = |text: &str| {
-        gover_core::pinfile::parse_go_version_file(text)
-            .is_some_and(|v| VersionRequest::parse(v).is_ok())
-    };
-    let tree = (!args.global).then(|| file.parent()).flatten();
-    let policy = LinkPolicy::Pin {
-        tree,
-        holds_pin: &holds_pin,
-    };
-    write_user_file(&file, format!("{request}\n").as_bytes(), &policy).map_err(|e| {
-        let hint = if args.global {
-            "set GOVER_HOME to a directory you can write to, or pin per directory with `gover use VERSION`".to_string()
-        } else {
-            format!(
-                "pin without writing here: `export GOVER_GO_VERSION={request}` for this shell, or `gover use --global {request}` as the default"
-            )
-        };
-        UserError::new(e.to_string()).hint(hint)
-    })?;
+    write_pin(args, &request, &file)?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "Pinned {request} in {}", file.display())?;
+    writeln!(out, "Pinned {request} in {}", untrusted_path(&file))?;
 
     match resolve_here(app, false) {
         Ok(r) => {
@@ -77,12 +66,12 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
                 r.source
             )?;
             let governed_by_file = r.source.path() == Some(file.as_path())
-                || matches!(&r.source, gover_core::PinSource::ProjectGoLine { via_global: Some(g), .. } if g == &file);
+                || matches!(&r.source, PinSource::ProjectGoLine { via_global: Some(g), .. } if g == &file);
             if !governed_by_file {
                 app.warn(format!(
                     "{} takes precedence over {} here",
                     r.source,
-                    file.display()
+                    untrusted_path(&file)
                 ));
             }
             warn_if_older_than_project(app, &r);
@@ -96,4 +85,34 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
         Err(e) => app.warn(format!("cannot tell which Go runs here now: {e}")),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the pin file: through a link only to a file that holds nothing
+/// but a pin, inside the repository being pinned (or gover's home, for
+/// `--global`).
+fn write_pin(args: &UseArgs, request: &VersionRequest, file: &std::path::Path) -> Result<()> {
+    let tree = match file.parent() {
+        Some(dir) if args.global => dir.to_path_buf(),
+        Some(dir) => pin_tree(dir),
+        None => file.to_path_buf(),
+    };
+    let policy = LinkPolicy::Pin {
+        tree: Some(&tree),
+        holds_pin: &is_pin_only,
+    };
+    let written =
+        UserFile::open(file, &policy).and_then(|f| f.replace(format!("{request}\n").as_bytes()));
+    let Err(e) = written else {
+        return Ok(());
+    };
+    // A full or read-only file system is the cause to name; otherwise say
+    // how to pin without this file.
+    let hint = match e.io_error().and_then(|io| io_cause(file, io)) {
+        Some(cause) => cause,
+        None if args.global => "set GOVER_HOME to a directory you can write to, or pin per directory with `gover use VERSION`".to_string(),
+        None => format!(
+            "pin without writing here: `export GOVER_GO_VERSION={request}` for this shell, or `gover use --global {request}` as the default"
+        ),
+    };
+    Err(refused(&e).hint(hint).into())
 }

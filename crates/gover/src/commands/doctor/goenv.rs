@@ -169,7 +169,10 @@ fn judge(p: &Path, expected: Option<&Path>, expected_name: Option<&str>) -> Judg
 
 /// GOTOOLCHAIN in the environment and in the `go env -w` file.
 pub(crate) fn check_gotoolchain(env: &DoctorEnv, out: &mut Vec<Finding>) {
-    let inherit = env.settings.as_ref().is_ok_and(|s| s.gotoolchain_inherit);
+    let inherit = env
+        .settings
+        .as_ref()
+        .is_ok_and(|s| s.gotoolchain.value == gover_core::toolenv::GoToolchainPolicy::Inherit);
     let file = env.go_env();
     if let Some((value, line)) = file.get("GOTOOLCHAIN").filter(|(v, _)| !v.is_empty()) {
         let path = file.path.clone().unwrap_or_default();
@@ -571,7 +574,7 @@ mod tests {
         assert!(g.why.as_deref().unwrap().contains("runs go1.23.5"), "{g:?}");
 
         if let Ok(s) = m.env.settings.as_mut() {
-            s.gotoolchain_inherit = true;
+            s.gotoolchain.value = gover_core::toolenv::GoToolchainPolicy::Inherit;
         }
         let mut out = Vec::new();
         check_gotoolchain(&m.env, &mut out);

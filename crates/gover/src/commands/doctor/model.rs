@@ -300,7 +300,9 @@ impl DoctorEnv {
 
     /// `config.toml`'s `auto_install` as the shim sees it (default on).
     pub(crate) fn auto_install(&self) -> bool {
-        self.settings.as_ref().map_or(true, |s| s.auto_install)
+        self.settings
+            .as_ref()
+            .map_or(true, |s| s.auto_install.value)
     }
 }
 
@@ -344,16 +346,7 @@ pub(crate) mod testenv {
 
     /// The settings with nothing configured.
     pub(crate) fn default_settings() -> Settings {
-        Settings {
-            index_url: crate::app::DEFAULT_INDEX_URL.into(),
-            mirror: crate::app::DEFAULT_MIRROR.into(),
-            offline: false,
-            http_timeout: Duration::from_secs(30),
-            lock_timeout: None,
-            auto_install: true,
-            gotoolchain_inherit: false,
-            progress: false,
-        }
+        Settings::defaults()
     }
 
     /// A machine inside a temp dir.

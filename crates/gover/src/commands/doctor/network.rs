@@ -58,14 +58,14 @@ pub(crate) fn check(env: &DoctorEnv, out: &mut Vec<Finding>) {
             "release index",
             vars::GOVER_INDEX_URL,
             "index_url",
-            settings.index_url.as_str(),
+            settings.index_url.value.expose(),
             false,
         ),
         (
             "archive mirror",
             vars::GOVER_MIRROR,
             "mirror",
-            settings.mirror.as_str(),
+            settings.mirror.value.expose(),
             true,
         ),
     ] {
@@ -112,7 +112,7 @@ pub(crate) fn check(env: &DoctorEnv, out: &mut Vec<Finding>) {
             );
         }
     }
-    if settings.offline {
+    if settings.offline.value {
         out.push(Finding::ok(
             "network.offline",
             "offline mode (--offline or GOVER_OFFLINE=1): installs use only the cached index and local archives",
@@ -252,8 +252,9 @@ mod tests {
         m.set("GOVER_INDEX_URL", format!("file://{}", idx.display()));
         {
             let s = m.env.settings.as_mut().unwrap();
-            s.index_url = format!("file://{}", idx.display());
-            s.mirror = "file:///nonexistent/mirror/".into();
+            s.index_url.value =
+                gover_core::url::Url::parse(&format!("file://{}", idx.display())).unwrap();
+            s.mirror.value = gover_core::url::Url::parse("file:///nonexistent/mirror/").unwrap();
         }
         m.env.config = Ok(gover_core::config::Config::parse(
             "mirror = \"file:///nonexistent/mirror/\"\n",
@@ -270,9 +271,8 @@ mod tests {
         let mi = one(&f, "network.mirror");
         assert_eq!(mi.severity, Severity::Problem);
         assert!(mi.message.contains("(`mirror` in "), "{}", mi.message);
-        m.env.settings.as_mut().unwrap().mirror = "ftp://x/".into();
-        assert_eq!(one(&run(&m), "network.mirror").severity, Severity::Problem);
-        m.env.settings.as_mut().unwrap().index_url = "http://intranet/index.json".into();
+        m.env.settings.as_mut().unwrap().index_url.value =
+            gover_core::url::Url::parse("http://intranet/index.json").unwrap();
         assert_eq!(one(&run(&m), "network.index").severity, Severity::Warning);
     }
 

@@ -210,7 +210,7 @@ mod tests {
         assert!(p.message.starts_with("go1.22.10 (set by "), "{}", p.message);
         assert!(p.fix.as_deref().unwrap().starts_with("`gover install`"));
         assert!(p.why.as_deref().unwrap().contains("downloads"));
-        m.env.settings.as_mut().unwrap().auto_install = false;
+        m.env.settings.as_mut().unwrap().auto_install.value = false;
         let f = run(&m);
         assert!(one(&f, "pin.not-installed")
             .why
