@@ -23,6 +23,8 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::text::untrusted_path;
+
 /// `O_NONBLOCK` for `open(2)`, where std does not name it: opening a FIFO
 /// with it returns at once instead of waiting for a writer. On platforms
 /// not listed the check after `open` still refuses a FIFO, but a FIFO
@@ -391,6 +393,22 @@ pub enum LinkPolicy<'a> {
     },
 }
 
+/// Why a pin file's link to `target` (a regular file holding `text`) must
+/// not be written through under [`LinkPolicy::Pin`], if it must not.
+fn pin_link_refusal(
+    target: &Path,
+    tree: Option<&Path>,
+    text: &str,
+    holds_pin: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    if let Some(tree) = tree {
+        if !fs::canonicalize(tree).is_ok_and(|t| target.starts_with(&t)) {
+            return Some(format!("which is outside {}", untrusted_path(tree)));
+        }
+    }
+    (!holds_pin(text)).then(|| "which does not hold a Go version pin (and nothing else)".into())
+}
+
 /// The largest file [`UserFile`] reads back to check it.
 const MAX_USER_FILE_BYTES: u64 = 4 << 20;
 
@@ -442,16 +460,16 @@ impl fmt::Display for UserFileError {
             } => write!(
                 f,
                 "refusing to write {}: it is a symbolic link to {}, {reason}",
-                path.display(),
-                t.display()
+                untrusted_path(path),
+                untrusted_path(t)
             ),
             Self::Refused {
                 path,
                 target: None,
                 reason,
-            } => write!(f, "refusing to write {}: it {reason}", path.display()),
+            } => write!(f, "refusing to write {}: it {reason}", untrusted_path(path)),
             Self::Io { path, what, error } => {
-                write!(f, "{what} {}: {error}", path.display())
+                write!(f, "{what} {}: {error}", untrusted_path(path))
             }
         }
     }
@@ -482,25 +500,19 @@ impl UserFile {
             what,
             error,
         };
+        let plain = |exists| Self {
+            path: path.to_path_buf(),
+            target: path.to_path_buf(),
+            via_link: false,
+            exists,
+        };
         let meta = match fs::symlink_metadata(path) {
             Ok(m) => m,
-            Err(e) if is_missing(&e) => {
-                return Ok(Self {
-                    path: path.to_path_buf(),
-                    target: path.to_path_buf(),
-                    via_link: false,
-                    exists: false,
-                })
-            }
+            Err(e) if is_missing(&e) => return Ok(plain(false)),
             Err(e) => return Err(io_err("cannot inspect", e)),
         };
         if meta.is_file() {
-            return Ok(Self {
-                path: path.to_path_buf(),
-                target: path.to_path_buf(),
-                via_link: false,
-                exists: true,
-            });
+            return Ok(plain(true));
         }
         if !meta.file_type().is_symlink() {
             return Err(refused(
@@ -530,22 +542,10 @@ impl UserFile {
             ));
         }
         if let LinkPolicy::Pin { tree, holds_pin } = policy {
-            if let Some(tree) = tree {
-                let inside = fs::canonicalize(tree).is_ok_and(|t| target.starts_with(&t));
-                if !inside {
-                    return Err(refused(
-                        Some(target),
-                        format!("which is outside {}", tree.display()),
-                    ));
-                }
-            }
             let text = read_small_text(&target, MAX_USER_FILE_BYTES)
                 .map_err(|e| io_err("cannot read", e))?;
-            if !holds_pin(&text) {
-                return Err(refused(
-                    Some(target),
-                    "which does not hold a Go version pin".into(),
-                ));
+            if let Some(reason) = pin_link_refusal(&target, *tree, &text, *holds_pin) {
+                return Err(refused(Some(target), reason));
             }
         }
         Ok(Self {

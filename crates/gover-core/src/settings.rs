@@ -212,8 +212,10 @@ pub struct SettingError {
     pub origin: Origin,
     /// The value as shown (escaped, shortened, credentials masked).
     pub shown: String,
-    /// What is wrong with it and what is allowed.
+    /// What is wrong with it (and what is allowed).
     pub problem: String,
+    /// What is allowed, for the hint: `a whole number of seconds from 1 to 3600`.
+    pub expected: String,
 }
 
 impl fmt::Display for SettingError {
@@ -237,10 +239,12 @@ impl SettingError {
     /// What to do about it.
     pub fn hint(&self) -> String {
         match &self.origin {
-            Origin::File { path, line, .. } => {
-                format!("fix line {line} of {}", untrusted_path(path))
-            }
-            other => format!("set {other} to an allowed value, or unset it"),
+            Origin::File { path, line, key } => format!(
+                "fix line {line} of {}: `{key}` takes {}",
+                untrusted_path(path),
+                self.expected
+            ),
+            other => format!("set {other} to {}, or unset it", self.expected),
         }
     }
 }
@@ -382,16 +386,17 @@ impl<'a> Layers<'a> {
         home: &GoverHome,
         vars: impl Fn(&str) -> Option<OsString> + 'a,
     ) -> Result<Self, ConfigError> {
-        let mut paths = vec![home.config_file()];
-        if let Some(user) = crate::home::user_config_file(&vars) {
-            if !paths.contains(&user) && !crate::fs::same_file(&user, &paths[0]) {
-                paths.push(user);
-            }
-        }
+        let own = home.config_file();
         let mut files = Vec::new();
-        for p in paths {
-            let c = Config::load(&p)?;
-            if c.path.is_some() {
+        let c = Config::load(&own)?;
+        if c.path.is_some() {
+            files.push(c);
+        }
+        if let Some(user) = crate::home::user_config_file(&vars).filter(|u| *u != own) {
+            let c = Config::load(&user)?;
+            // The same file under two names (a linked home) counts once.
+            let twice = !files.is_empty() && crate::fs::same_file(&user, &own);
+            if c.path.is_some() && !twice {
                 files.push(c);
             }
         }
@@ -442,6 +447,7 @@ impl<'a> Layers<'a> {
                 origin: Origin::Env(name),
                 shown: shorten(&v.to_string_lossy(), 80),
                 problem: "is not valid UTF-8".into(),
+                expected: "UTF-8 text".into(),
             }),
         }
     }
@@ -481,6 +487,7 @@ impl<'a> Layers<'a> {
         var: Option<&'static str>,
         key: Option<&'static str>,
         default: T,
+        expected: &str,
         check: impl Fn(&Raw<'_>) -> Result<T, String>,
     ) -> Result<Setting<T>, SettingError> {
         let Some((raw, origin)) = self.raw(var, key)? else {
@@ -492,13 +499,18 @@ impl<'a> Layers<'a> {
                 origin,
                 shown: raw.shown(),
                 problem,
+                expected: expected.to_string(),
             }),
         }
     }
 
     /// A whole-number setting, checked against its range.
     pub fn number(&self, spec: &NumberSpec) -> Result<Setting<Option<u64>>, SettingError> {
-        self.resolve(Some(spec.env), spec.key, spec.default, |raw| {
+        let expected = format!(
+            "a whole number of {} from {} to {}",
+            spec.unit, spec.min, spec.max
+        );
+        self.resolve(Some(spec.env), spec.key, spec.default, &expected, |raw| {
             let text = match raw {
                 Raw::Env(s) => s.trim(),
                 Raw::File(Value::Integer(i)) => i.as_str(),
@@ -522,7 +534,8 @@ impl<'a> Layers<'a> {
         key: Option<&'static str>,
         default: bool,
     ) -> Result<Setting<bool>, SettingError> {
-        self.resolve(Some(var), key, default, |raw| match raw {
+        let expected = "1 or 0 (true or false, unquoted, in a config file)";
+        self.resolve(Some(var), key, default, expected, |raw| match raw {
             Raw::Env(s) => match s.as_str() {
                 "1" | "true" | "yes" | "on" => Ok(true),
                 "0" | "false" | "no" | "off" => Ok(false),
@@ -550,7 +563,8 @@ impl<'a> Layers<'a> {
             Url::parse(&s).map_err(|e| format!("is not a usable URL: {}", e.reason))
         };
         let default = parse(default).expect("the default URLs parse");
-        self.resolve(Some(var), Some(key), default, |raw| match raw {
+        let expected = "an absolute URL: https://..., http://... or file:///abs/path";
+        self.resolve(Some(var), Some(key), default, expected, |raw| match raw {
             Raw::Env(s) => parse(s),
             Raw::File(Value::String(s)) => parse(s),
             Raw::File(_) => Err("is not a URL; write it as a quoted string".into()),
@@ -563,6 +577,7 @@ impl<'a> Layers<'a> {
             None,
             Some(keys::GOTOOLCHAIN),
             GoToolchainPolicy::Local,
+            "\"local\" or \"inherit\"",
             |raw| match raw {
                 Raw::File(Value::String(s)) if s == "local" => Ok(GoToolchainPolicy::Local),
                 Raw::File(Value::String(s)) if s == "inherit" => Ok(GoToolchainPolicy::Inherit),
@@ -866,7 +881,11 @@ mod tests {
             let vars = [(var, value)];
             let e = Settings::from_layers(&layers(&vars, &[]), false).unwrap_err();
             assert_eq!(e.to_string(), want);
-            assert_eq!(e.hint(), format!("set {var} to an allowed value, or unset it"));
+            assert!(
+                e.hint().starts_with(&format!("set {var} to a whole number of ")),
+                "{}",
+                e.hint()
+            );
         }
         for text in [
             "lock_timeout = 9223372036854775807",
@@ -887,7 +906,10 @@ mod tests {
                     }
                 )
             );
-            assert_eq!(e.hint(), "fix line 1 of /g/config.toml");
+            assert_eq!(
+                e.hint(),
+                "fix line 1 of /g/config.toml: `lock_timeout` takes a whole number of seconds from 0 to 604800"
+            );
         }
         let e = Settings::from_layers(
             &layers(&[], &[("/g/config.toml", "http_timeout = \"30\"")]),
@@ -925,7 +947,10 @@ mod tests {
             ),
             "{e}"
         );
-        assert_eq!(e.hint(), "fix line 3 of /g/config.toml");
+        assert_eq!(
+            e.hint(),
+            "fix line 3 of /g/config.toml: `mirror` takes an absolute URL: https://..., http://... or file:///abs/path"
+        );
         for (value, needle) in [
             ("file://relative/dir", "names the host `relative`"),
             ("file://host/srv/go", "names the host `host`"),
