@@ -12,6 +12,7 @@ mod doctor;
 mod install;
 mod install_real;
 mod mirror;
+mod pins_hostile;
 mod settings;
 mod setup;
 mod shim;

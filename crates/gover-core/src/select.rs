@@ -133,8 +133,9 @@ impl InstallHook for NoInstall {
 pub enum SelectError<E> {
     /// The pin cannot be resolved.
     Resolve(ResolveError),
-    /// The current directory is unknown (deleted) and nothing else decides.
-    NoCurrentDir(io::Error),
+    /// The current directory is unknown and nothing else decides: it was
+    /// deleted (`None`), or this error says why.
+    NoCurrentDir(Option<io::Error>),
     /// The toolchain is not installed and was not installed now.
     NotInstalled {
         /// `go1.22.10`.
@@ -175,10 +176,12 @@ impl<E: fmt::Display> fmt::Display for SelectError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Resolve(e) => e.fmt(f),
-            Self::NoCurrentDir(e) => write!(
-                f,
-                "cannot determine the current directory ({e}); it may have been deleted, so no pin file can be looked for"
+            Self::NoCurrentDir(None) => f.write_str(
+                "the current directory no longer exists (it was deleted), so there is no pin file to go by",
             ),
+            Self::NoCurrentDir(Some(e)) => {
+                write!(f, "cannot determine the current directory: {e}")
+            }
             Self::NotInstalled { name, reason, .. } => {
                 write!(f, "{name} is not installed ({reason})")
             }
@@ -243,10 +246,8 @@ pub fn context_for<E>(
         Ok(None) if env::var_os(env::GOVER_GO_VERSION).is_some() => Ok(
             ResolveContext::from_process(home.clone(), PathBuf::from("/")),
         ),
-        Ok(None) => Err(SelectError::NoCurrentDir(io::Error::from(
-            io::ErrorKind::NotFound,
-        ))),
-        Err(e) => Err(SelectError::NoCurrentDir(e)),
+        Ok(None) => Err(SelectError::NoCurrentDir(None)),
+        Err(e) => Err(SelectError::NoCurrentDir(Some(e))),
     }
 }
 
@@ -485,9 +486,11 @@ mod tests {
             .unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("cannot determine the current directory"),
+                .starts_with("cannot determine the current directory: "),
             "{e}"
         );
+        let e = context_for::<String>(&home, Ok(None)).unwrap_err();
+        assert!(e.to_string().contains("was deleted"), "{e}");
         assert!(e.hint().unwrap().contains("go -C /abs/dir"));
     }
 }
