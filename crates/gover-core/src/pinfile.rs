@@ -363,7 +363,8 @@ mod tests {
         }
     }
 
-    /// §4.3: Go's modfile matches the raw token, quotes included, against
+    /// Go's modfile matches the raw token (docs/internals/go-rules.md, "go.mod and
+    /// go.work"), quotes included, against
     /// GoVersionRE/ToolchainRE, so quoted values are invalid lines.
     #[test]
     fn quoted_go_and_toolchain_values_are_invalid_as_in_go() {
@@ -381,7 +382,7 @@ mod tests {
         assert!(e.message.contains("invalid toolchain version"), "{e}");
     }
 
-    /// §1.6/§4.2: a toolchain line must match `^default$|^go1($|\.)`; the
+    /// A toolchain line (docs/internals/go-rules.md, "go.mod and go.work") must match `^default$|^go1($|\.)`; the
     /// custom suffix of `go1.21.0-bigcorp` is allowed and ignored for the
     /// version.
     #[test]
@@ -417,7 +418,8 @@ mod tests {
         assert_eq!(name("toolchain go1.21\n").unwrap().1, "1.21");
     }
 
-    /// §4.1/§1.4: `go 1.22` (a language version) admits go1.22rc1;
+    /// `go 1.22` (a language version) admits go1.22rc1 (docs/internals/go-rules.md,
+    /// "Language versions");
     /// `go 1.22.0` does not; `go 1.20` is the release go1.20 and does not
     /// admit go1.20rc1.
     #[test]

@@ -493,7 +493,8 @@ fn broken_go_mod_is_reported_not_fatal_when_a_pin_file_decides() {
     assert!(matches!(t.err("p"), ResolveError::ProjectFile(_)));
 }
 
-/// §4.1/§4.6: the go line is compared as written. `go 1.22` is a language
+/// The go line is compared as written (docs/internals/go-rules.md, "Language
+/// versions"). `go 1.22` is a language
 /// version, below every 1.22 pre-release, so go1.22rc1 satisfies it (from a
 /// toolchain line, the global default or a pin file); `go 1.22.0` excludes it.
 #[test]
@@ -541,7 +542,8 @@ fn go_language_line_admits_its_release_candidates() {
     assert_eq!(min.toolchain_name(), "go1.22.0");
 }
 
-/// §1.1/§1.7: the first release of 1.N before 1.21 is named `go1.N`;
+/// The first release of 1.N before 1.21 is named `go1.N` (docs/internals/go-rules.md,
+/// "Releases and their names");
 /// `1.20.0` (a pin, a `toolchain` line or a `go` line) names it so even
 /// before it is installed.
 #[test]
