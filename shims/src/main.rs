@@ -35,22 +35,17 @@ use gover_core::{env, GoverHome, VersionRequest};
 /// A shim that finds itself this many levels deep stops: it is looping.
 const MAX_DEPTH: u32 = 5;
 
-/// Why the shim stops: `gover: error: ...` and a hint, or (`message` empty)
-/// a failure a child process has already reported, with its exit code.
+/// Why the shim stops (exit status 1): `gover: error: ...` and a hint, or,
+/// with an empty message, a failure `gover install` has already reported.
 struct ShimError {
     message: String,
     hint: Option<String>,
-    code: i32,
 }
 
 impl ShimError {
     fn new(message: impl fmt::Display, hint: Option<String>) -> Self {
         let message = message.to_string();
-        Self {
-            message,
-            hint,
-            code: 1,
-        }
+        Self { message, hint }
     }
 }
 
@@ -104,7 +99,7 @@ fn shim_main() -> i32 {
             if !e.message.is_empty() {
                 let _ = writeln!(io::stderr().lock(), "{e}");
             }
-            e.code
+            1
         }
     }
 }

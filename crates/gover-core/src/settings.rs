@@ -659,6 +659,13 @@ impl Settings {
         if let Some(k) = layers.unknown_keys().into_iter().next() {
             return Err(SettingsError::UnknownKey(k));
         }
+        Ok(Self::values(layers, offline_flag)?)
+    }
+
+    /// Every setting from `layers`, without looking at unknown keys (for a
+    /// report that lists those itself, such as `gover doctor`); a value
+    /// outside what is allowed is still an error.
+    pub fn values(layers: &Layers<'_>, offline_flag: bool) -> Result<Self, SettingError> {
         let mut offline = layers.boolean(env::GOVER_OFFLINE, None, false)?;
         if offline_flag {
             offline = Setting {
@@ -1004,8 +1011,10 @@ mod tests {
                 "mirror = \"https://m/\"\nauto-install = false\n",
             )],
         );
-        // The shim can still read what it needs.
+        // The shim can still read what it needs, and a report every value.
         assert!(l.auto_install().unwrap().value);
+        let v = Settings::values(&l, false).unwrap();
+        assert_eq!(v.mirror.value.expose(), "https://m/");
         let e = Settings::from_layers(&l, false).unwrap_err();
         assert_eq!(
             e.to_string(),
