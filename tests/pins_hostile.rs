@@ -45,6 +45,18 @@ fn pin_files_in_the_temp_dir_itself_are_ignored_like_go_ignores_a_go_mod_there()
     c.current_dir(&work);
     let r = run(&mut c).success();
     assert!(r.stdout.starts_with("go1.22.10 (global default "), "{r}");
+    // `gover use` does not write a pin there that would be ignored.
+    let mut c = env.gover(["use", "1.21.13"]);
+    c.current_dir(env.root.join("tmp"));
+    let r = run(&mut c);
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(
+        r.stderr,
+        format!(
+            "error: {} is the temporary directory: gover ignores pin files there, as Go ignores a go.mod there (anyone can write them)\n\nhint: pin a directory of your own below it, or set the default with `gover use --global 1.21.13`\n",
+            env.root.join("tmp").display()
+        )
+    );
     // A directory of one's own below it counts.
     env.write("tmp/work/.go-version", "1.21.13\n");
     assert_eq!(

@@ -753,7 +753,7 @@ fn concrete<'a>(
 /// resolving symlinks, e.g. macOS's `/var` → `/private/var`) the same
 /// directory under another name. Stats only when the last components agree,
 /// so a go.mod elsewhere costs nothing extra.
-fn is_temp_dir(dir: &Path, temp: Option<&Path>) -> bool {
+pub fn is_temp_dir(dir: &Path, temp: Option<&Path>) -> bool {
     let Some(temp) = temp else {
         return false;
     };

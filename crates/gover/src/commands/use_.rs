@@ -3,12 +3,13 @@
 //! (`$GOVER_HOME/version`), installing it first when it is missing.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use gover_core::fs::{LinkPolicy, UserFile};
 use gover_core::pinfile::is_pin_only;
-use gover_core::resolve::logical_cwd;
+use gover_core::resolve::{is_temp_dir, logical_cwd};
 use gover_core::select::installed_match;
 use gover_core::text::untrusted_path;
 use gover_core::{PinSource, VersionRequest};
@@ -18,7 +19,7 @@ use crate::app::App;
 use crate::cli::UseArgs;
 use crate::error::UserError;
 use crate::installing::install_requests;
-use crate::selecting::{resolve_here, warn_if_older_than_project};
+use crate::selecting::{context_here, resolve_here, warn_if_older_than_project};
 use crate::userfile::{io_cause, pin_tree, refused};
 
 pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
@@ -29,9 +30,9 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
     let file = if args.global {
         app.home.version_file()
     } else {
-        logical_cwd()
-            .context("cannot determine the current directory")?
-            .join(".go-version")
+        let dir = logical_cwd().context("cannot determine the current directory")?;
+        refuse_temp_dir(app, &dir, &request)?;
+        dir.join(".go-version")
     };
 
     // Install before pinning, so a version that cannot be installed (a
@@ -87,10 +88,28 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A pin file directly in the temp directory would be ignored (anyone can
+/// write there), so `gover use` refuses to write one instead of pinning
+/// nothing.
+fn refuse_temp_dir(app: &App, dir: &Path, request: &VersionRequest) -> Result<()> {
+    let ctx = context_here(app, false)?;
+    if !is_temp_dir(dir, ctx.temp_dir.as_deref()) {
+        return Ok(());
+    }
+    Err(UserError::new(format!(
+        "{} is the temporary directory: gover ignores pin files there, as Go ignores a go.mod there (anyone can write them)",
+        untrusted_path(dir)
+    ))
+    .hint(format!(
+        "pin a directory of your own below it, or set the default with `gover use --global {request}`"
+    ))
+    .into())
+}
+
 /// Writes the pin file: through a link only to a file that holds nothing
 /// but a pin, inside the repository being pinned (or gover's home, for
 /// `--global`).
-fn write_pin(args: &UseArgs, request: &VersionRequest, file: &std::path::Path) -> Result<()> {
+fn write_pin(args: &UseArgs, request: &VersionRequest, file: &Path) -> Result<()> {
     let tree = match file.parent() {
         Some(dir) if args.global => dir.to_path_buf(),
         Some(dir) => pin_tree(dir),
