@@ -12,6 +12,7 @@ mod doctor;
 mod install;
 mod install_real;
 mod mirror;
+mod parity;
 mod pins_hostile;
 mod settings;
 mod setup;

@@ -6,6 +6,7 @@
 
 pub mod archive;
 pub mod mirror;
+pub mod oracle;
 
 use std::ffi::OsStr;
 use std::fs;
