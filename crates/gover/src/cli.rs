@@ -68,7 +68,7 @@ pub(crate) enum Command {
     Mirror(MirrorArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
-    /// Manage gover itself: `gover self update`
+    /// Update gover itself (`gover self update`)
     #[command(name = "self")]
     SelfCmd(crate::commands::self_update::SelfArgs),
 }

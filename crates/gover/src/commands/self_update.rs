@@ -54,9 +54,13 @@ pub(crate) struct SelfArgs {
 /// What `gover self` does.
 #[derive(Debug, Subcommand)]
 pub(crate) enum SelfCommand {
-    /// Update gover and gover-shim to the newest release (or --to VERSION),
-    /// verified against the release's SHA256SUMS. The release base URL is
-    /// GOVER_INSTALL_BASE_URL (default: the project's GitHub releases)
+    /// Update gover and gover-shim to the newest release
+    ///
+    /// Downloads this platform's archive of the newest release (or of
+    /// --to VERSION) from GOVER_INSTALL_BASE_URL (default: the project's
+    /// GitHub releases), verifies it against the release's SHA256SUMS, and
+    /// replaces gover and gover-shim; the shims are linked to the new
+    /// gover-shim. If anything fails, the old binaries stay.
     Update(SelfUpdateArgs),
 }
 
