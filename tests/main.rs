@@ -12,6 +12,7 @@ mod doctor;
 mod install;
 mod install_real;
 mod mirror;
+mod release;
 mod setup;
 mod shim;
 mod shim_autoinstall;

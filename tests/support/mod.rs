@@ -6,6 +6,7 @@
 
 pub mod archive;
 pub mod mirror;
+pub mod release;
 
 use std::ffi::OsStr;
 use std::fs;

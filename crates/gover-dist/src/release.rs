@@ -272,7 +272,8 @@ impl Releases {
             Some(p) => fs::read(&p).map_err(|e| Error::io("cannot read", &p, e))?,
             None => match self
                 .http()?
-                .fetch(&url, &Validators::default(), &NoProgress)?
+                .fetch(&url, &Validators::default(), &NoProgress)
+                .map_err(release_hint)?
             {
                 Fetched::Body(b, _) => b,
                 Fetched::NotModified => Vec::new(),
@@ -329,7 +330,11 @@ impl Releases {
     ) -> Result<u64> {
         let mut reader: Box<dyn Read> = match local_path(url) {
             Some(p) => Box::new(fs::File::open(&p).map_err(|e| Error::io("cannot open", &p, e))?),
-            None => Box::new(self.http()?.download(url, 0, progress.clone())?),
+            None => Box::new(
+                self.http()?
+                    .download(url, 0, progress.clone())
+                    .map_err(release_hint)?,
+            ),
         };
         let mut out = fs::OpenOptions::new()
             .write(true)
@@ -380,6 +385,17 @@ fn malformed(url: &str, what: &str) -> Error {
     )
     .with_hint(format!(
         "is {BASE_URL_VAR} the base URL of a gover release (the directory holding VERSION, SHA256SUMS and the archives)?"
+    ))
+}
+
+/// An HTTP error status from a release server says where releases come
+/// from (the generic hint names the Go mirror settings).
+fn release_hint(e: Error) -> Error {
+    if e.kind() != ErrorKind::HttpStatus {
+        return e;
+    }
+    e.with_hint(format!(
+        "is {BASE_URL_VAR} the base URL of a gover release (the directory holding VERSION, SHA256SUMS and the archives)? Default: {DEFAULT_BASE_URL}"
     ))
 }
 
