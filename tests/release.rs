@@ -70,12 +70,16 @@ impl Machine {
         let home = root.join("home");
         fs::create_dir_all(&home).unwrap();
         fs::create_dir_all(root.join("tmp")).unwrap();
+        // Nothing reaches past loopback, whatever a test forgets to set.
+        let nowhere = "http://127.0.0.1:9/nowhere";
         let m = Self {
             _tmp: tmp,
             root,
             home,
             path: "/usr/local/bin:/usr/bin:/bin".into(),
-            vars: Vec::new(),
+            vars: ["GOVER_INSTALL_BASE_URL", "GOVER_MIRROR", "GOVER_INDEX_URL"]
+                .map(|k| (k.to_string(), nowhere.to_string()))
+                .into(),
         };
         let r = m.sh("command -v cargo rustc rustup || true");
         assert_eq!(r.stdout, "", "a Rust toolchain is on the test PATH");
@@ -551,4 +555,285 @@ fn self_update_failures_leave_the_old_binaries() {
     assert!(r.stderr.contains("was installed from PyPI"), "{r}");
     assert!(r.stderr.contains("pipx upgrade gover"), "{r}");
     unchanged(&r);
+}
+
+// ---------------------------------------------------------------- scripts/dist
+
+/// The releases `scripts/dist` built: `GOVER_DIST_DIR` and, when `next`,
+/// `GOVER_DIST_NEXT_DIR` (a newer version of the same tree). `None`, with
+/// a note, when they are not given (unless `GOVER_REQUIRE_DIST` is set).
+fn dists(next: bool) -> Option<(Files, Option<Files>)> {
+    let dir = |var: &str| {
+        std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let a = dir("GOVER_DIST_DIR");
+    let b = dir("GOVER_DIST_NEXT_DIR");
+    if a.is_none() || (next && b.is_none()) {
+        assert!(
+            std::env::var_os("GOVER_REQUIRE_DIST").is_none(),
+            "GOVER_REQUIRE_DIST is set (.ci/run sets it) but GOVER_DIST_DIR or GOVER_DIST_NEXT_DIR is not"
+        );
+        eprintln!("note: GOVER_DIST_DIR/GOVER_DIST_NEXT_DIR name no releases built by scripts/dist (see .ci/run); skipping");
+        return None;
+    }
+    let a = rel::read_dist(&a.unwrap());
+    Some((a, b.filter(|_| next).map(|b| rel::read_dist(&b))))
+}
+
+/// A Go mirror on loopback serving go1.22.10 (and go1.21.13): the real
+/// archives of `scripts/real-go-archives` when present, else fake ones.
+/// Returns it and whether the toolchains are real.
+fn go_mirror() -> (Mirror, bool) {
+    let m = Mirror::start();
+    let dir = std::env::var_os("GOVER_REAL_GO_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var("HOME").unwrap()).join(".cache/gover-real-go")
+        });
+    let file = mirror::host_filename("1.22.10");
+    if dir.join("index.json").is_file() && dir.join(&file).is_file() {
+        m.put("index.json", fs::read(dir.join("index.json")).unwrap());
+        for v in ["1.21.13", "1.22.10"] {
+            let f = mirror::host_filename(v);
+            if let Ok(b) = fs::read(dir.join(&f)) {
+                m.put(&f, b);
+            }
+        }
+        (m, true)
+    } else {
+        m.publish("1.22.10", archive::toolchain("1.22.10"));
+        (m, false)
+    }
+}
+
+/// Timed, so `.ci/run` runs it on its own, after the suite:
+/// `cargo test --test e2e -- --ignored --exact release::one_line_install_gives_a_working_go_in_under_10_seconds`.
+#[test]
+#[ignore = "timed: .ci/run runs it alone, with the releases scripts/dist built"]
+fn one_line_install_gives_a_working_go_in_under_10_seconds() {
+    let Some((a, _)) = dists(false) else { return };
+    let version = rel::dist_version(&a);
+    let s = Mirror::start();
+    rel::serve_dist(&s, "latest", &a);
+    let (go, real) = go_mirror();
+    let mut m = Machine::new();
+    m.set("GOVER_INSTALL_BASE_URL", format!("{}latest", s.url()))
+        .set("GOVER_MIRROR", go.url())
+        .set("GOVER_INDEX_URL", go.index_url());
+    let t = Instant::now();
+    let r = m
+        .sh(&format!(
+            "curl -fsSL {}latest/install.sh | sh && bash -lc 'gover use --global 1.22 && go version && go env GOROOT'",
+            s.url()
+        ))
+        .success();
+    let took = t.elapsed();
+    eprintln!(
+        "install.sh + gover use --global 1.22 ({} Go): {:.2}s",
+        if real { "real" } else { "fake" },
+        took.as_secs_f64()
+    );
+    assert!(
+        r.stderr
+            .contains(&format!("installed gover {version} and gover-shim")),
+        "{r}"
+    );
+    let goroot = m.home.join(".local/share/gover/toolchains/go1.22.10");
+    assert!(
+        r.stdout.contains(&format!(
+            "go version go1.22.10 linux/amd64\n{}",
+            if real {
+                format!("{}\n", goroot.display())
+            } else {
+                "fake-go go1.22.10\n".to_string()
+            }
+        )),
+        "{r}"
+    );
+    assert!(took < Duration::from_secs(10), "took {took:?}\n{r}");
+    // The archive's gover is the one scripts/dist checked.
+    assert_eq!(
+        m.gover(&["--version"]).success().stdout,
+        format!("gover {version}\n")
+    );
+}
+
+#[test]
+fn self_update_to_a_newer_build_and_back() {
+    let Some((a, Some(b))) = dists(true) else {
+        return;
+    };
+    let (va, vb) = (rel::dist_version(&a), rel::dist_version(&b));
+    let s = Mirror::start();
+    rel::serve_dist(&s, "latest", &a);
+    rel::serve_dist(&s, &format!("v{va}"), &a);
+    let mut m = installed(&s);
+    let (go, _) = go_mirror();
+    m.set("GOVER_MIRROR", go.url())
+        .set("GOVER_INDEX_URL", go.index_url());
+    m.gover(&["use", "--global", "1.22.10"]).success();
+    let go_version = |m: &Machine| {
+        for shim in ["go", "go1.22.10"] {
+            let r = run(m.command(m.shims().join(shim)).arg("version")).success();
+            assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n", "{r}");
+        }
+    };
+    let links_to_the_shim = |m: &Machine| {
+        let ino = fs::metadata(m.bin().join("gover-shim")).unwrap().ino();
+        for shim in ["go", "gofmt", "go1.22.10"] {
+            assert_eq!(
+                fs::metadata(m.shims().join(shim)).unwrap().ino(),
+                ino,
+                "{shim}"
+            );
+        }
+    };
+    go_version(&m);
+    links_to_the_shim(&m);
+
+    // The newer build is published.
+    rel::serve_dist(&s, "latest", &b);
+    rel::serve_dist(&s, &format!("v{vb}"), &b);
+    let r = m.gover(&["self", "update", "--check"]);
+    assert_eq!(r.code, 10, "{r}");
+    let r = m.gover(&["self", "update"]).success();
+    assert!(
+        r.stderr.contains(&format!(
+            "Updated gover from {va} to {vb} in {}",
+            m.bin().display()
+        )),
+        "{r}"
+    );
+    assert_eq!(
+        m.gover(&["--version"]).success().stdout,
+        format!("gover {vb}\n")
+    );
+    assert_eq!(
+        fs::read(m.bin().join("gover-shim")).unwrap(),
+        extract(&b, &vb, "gover-shim")
+    );
+    links_to_the_shim(&m);
+    go_version(&m);
+    assert_eq!(scratch_dirs(&m), Vec::<String>::new());
+    let r = m.gover(&["self", "update", "--check"]).success();
+    assert_eq!(
+        r.stdout,
+        format!(
+            "gover {vb} is up to date (newest at {}latest: {vb})\n",
+            s.url()
+        )
+    );
+    let r = m.gover(&["self", "update"]).success();
+    assert!(
+        r.stderr.contains(&format!("gover {vb} is up to date")),
+        "{r}"
+    );
+
+    // And back.
+    let r = m.gover(&["self", "update", "--to", &va]).success();
+    assert!(
+        r.stderr
+            .contains(&format!("Downgraded gover from {vb} to {va}")),
+        "{r}"
+    );
+    assert_eq!(
+        m.gover(&["--version"]).success().stdout,
+        format!("gover {va}\n")
+    );
+    assert_eq!(
+        fs::read(m.bin().join("gover")).unwrap(),
+        extract(&a, &va, "gover")
+    );
+    links_to_the_shim(&m);
+    go_version(&m);
+    assert_eq!(scratch_dirs(&m), Vec::<String>::new());
+}
+
+/// The bytes of `name` in the archive of release `files` for this machine.
+fn extract(files: &Files, version: &str, name: &str) -> Vec<u8> {
+    let archive = archive_name(version);
+    let (_, body) = files
+        .iter()
+        .find(|(n, _)| *n == archive)
+        .expect("the archive");
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("a.tar.gz"), body).unwrap();
+    let member = format!("gover-{version}-{}/{name}", rel::host_target());
+    let r = run(Command::new("tar")
+        .args(["-xzf", "a.tar.gz", &member])
+        .current_dir(tmp.path()));
+    assert_eq!(r.code, 0, "{r}");
+    fs::read(tmp.path().join(member)).unwrap()
+}
+
+#[test]
+fn wheel_installs_and_works_in_a_clean_venv() {
+    let Some((a, _)) = dists(false) else { return };
+    let version = rel::dist_version(&a);
+    let m = Machine::new();
+    let wheel = a
+        .iter()
+        .find(|(n, _)| n.ends_with(".whl"))
+        .expect("scripts/dist wrote a wheel");
+    let whl = m.root.join(&wheel.0);
+    fs::write(&whl, &wheel.1).unwrap();
+    let venv = m.root.join("venv");
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let r = run(Command::new(&python).args(["-m", "venv"]).arg(&venv));
+    assert_eq!(r.code, 0, "python3 -m venv failed\n{r}");
+    let r = run(m
+        .command(venv.join("bin/pip"))
+        .args([
+            "install",
+            "--no-index",
+            "--disable-pip-version-check",
+            "--quiet",
+        ])
+        .arg(&whl));
+    assert_eq!(r.code, 0, "{r}");
+    for b in ["gover", "gover-shim"] {
+        let p = venv.join("bin").join(b);
+        let mode = fs::metadata(&p).unwrap().permissions().mode();
+        assert_eq!(mode & 0o111, 0o111, "{} is not executable", p.display());
+    }
+    let mut m = m;
+    m.path = format!("{}:{}", venv.join("bin").display(), m.path);
+    let gover_home = m.home.join(".local/share/gover");
+    let r = m
+        .sh("gover --version && gover setup --no-modify-rc")
+        .success();
+    assert!(r.stdout.starts_with(&format!("gover {version}\n")), "{r}");
+    // A (fake) toolchain, the global default, and the shim runs it.
+    support::write_fake_toolchain(&gover_home.join("toolchains/go1.22.10"), "1.22.10");
+    fs::write(gover_home.join("version"), "1.22.10\n").unwrap();
+    m.path = format!("{}:{}", gover_home.join("shims").display(), m.path);
+    let r = m.sh("command -v go && go version && go env").success();
+    let mut lines = r.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(gover_home.join("shims/go").to_str().unwrap()),
+        "{r}"
+    );
+    assert_eq!(
+        lines.next(),
+        Some("go version go1.22.10 linux/amd64"),
+        "{r}"
+    );
+    assert_eq!(lines.next(), Some("fake-go go1.22.10"), "{r}");
+    assert_eq!(
+        lines.next(),
+        Some(
+            format!(
+                "GOROOT={}",
+                gover_home.join("toolchains/go1.22.10").display()
+            )
+            .as_str()
+        ),
+        "{r}"
+    );
+    // pip owns this gover.
+    let r = m.sh("gover self update").failure();
+    assert!(r.stderr.contains("was installed from PyPI"), "{r}");
 }

@@ -118,6 +118,11 @@ fn update(app: &App, args: &SelfUpdateArgs) -> Result<ExitCode> {
         ))
         .hint("update from source instead: `cargo install --locked gover gover-shim`")
     })?;
+    // Before any request: a gover that pip or cargo installed is theirs.
+    let dir = install_dir()?;
+    if !args.check {
+        refuse_managed(&dir)?;
+    }
     let http = HttpConfig {
         timeout: app.settings.http_timeout,
         ..HttpConfig::default()
@@ -147,8 +152,6 @@ fn update(app: &App, args: &SelfUpdateArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let dir = install_dir()?;
-    refuse_managed(&dir)?;
     install(app, &mut rel, &dir, target, &current, &wanted)?;
     Ok(ExitCode::SUCCESS)
 }
