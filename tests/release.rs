@@ -30,26 +30,13 @@ use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use support::{gover_bin, run, shim_bin, Run};
 
 type Files = Vec<(String, Vec<u8>)>;
 
-const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// A release of this version made from the binaries under test (built once).
-fn test_release() -> &'static Files {
-    static FILES: OnceLock<Files> = OnceLock::new();
-    FILES.get_or_init(|| {
-        release_files(
-            VERSION,
-            rel::stripped(&gover_bin()),
-            rel::stripped(&shim_bin()),
-        )
-    })
-}
+use rel::{under_test as test_release, VERSION};
 
 /// A fresh machine: an empty HOME, a PATH of system directories only.
 struct Machine {

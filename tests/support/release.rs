@@ -14,8 +14,20 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::io::Write;
 
+use std::sync::OnceLock;
+
 use super::archive::{tar, Entry};
 use super::mirror::{sha256_hex, Mirror};
+use super::{gover_bin, shim_bin};
+
+/// The version of the binaries under test.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A release of [`VERSION`] made from the binaries under test (made once).
+pub fn under_test() -> &'static Vec<(String, Vec<u8>)> {
+    static FILES: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    FILES.get_or_init(|| release_files(VERSION, stripped(&gover_bin()), stripped(&shim_bin())))
+}
 
 /// The target triple release archives name this machine by.
 pub fn host_target() -> &'static str {
