@@ -507,6 +507,27 @@ fn self_update_failures_leave_the_old_binaries() {
     );
     unchanged(&r);
 
+    // Credentials in the base URL are never shown.
+    let with_creds = format!("http://alice:s3cret@{}/latest", s.addr());
+    let creds = |args: &[&str]| {
+        run(m
+            .command(m.bin().join("gover"))
+            .args(args)
+            .env("GOVER_INSTALL_BASE_URL", &with_creds))
+    };
+    let r = creds(&["self", "update", "--check"]);
+    assert_eq!(r.code, 10, "{r}");
+    let r = creds(&["self", "update"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "Downloading http://alice:***@{}/latest/",
+            s.addr()
+        )),
+        "{r}"
+    );
+    assert!(!format!("{r}").contains("s3cret"), "{r}");
+    unchanged(&r);
+
     // Bad requests.
     let r = m.gover(&["self", "update", "--to", "next"]).failure();
     assert!(

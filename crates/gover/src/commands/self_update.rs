@@ -31,6 +31,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use gover_core::home::exe_name;
 use gover_dist::http::HttpConfig;
+use gover_dist::redact::redact_url;
 use gover_dist::release::{self, ReleaseVersion, Releases, BASE_URL_VAR, DEFAULT_BASE_URL};
 use gover_dist::Progress;
 
@@ -138,16 +139,19 @@ fn update(app: &App, args: &SelfUpdateArgs) -> Result<ExitCode> {
     };
 
     if args.check {
-        return check(&current, &wanted, rel.base());
+        return check(&current, &wanted, &redact_url(rel.base()));
     }
     if wanted == current {
-        app.info(format!("gover {current} is up to date ({})", rel.base()));
+        app.info(format!(
+            "gover {current} is up to date ({})",
+            redact_url(rel.base())
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     if args.to.is_none() && wanted < current {
         app.info(format!(
             "this gover ({current}) is newer than the newest release at {} ({wanted}); nothing to do (`gover self update --to {wanted}` goes back)",
-            rel.base()
+            redact_url(rel.base())
         ));
         return Ok(ExitCode::SUCCESS);
     }
@@ -171,12 +175,12 @@ fn install(
     let sha = sums.get(&archive).ok_or_else(|| {
         UserError::new(format!(
             "gover {wanted} has no build for {target}: {archive} is not in {}",
-            rel.url("SHA256SUMS")
+            redact_url(&rel.url("SHA256SUMS"))
         ))
         .hint("try again later (a release may still be uploading), or update from source: `cargo install --locked gover gover-shim`")
     })?;
     let scratch = Scratch::create(dir)?;
-    app.info(format!("Downloading {}", rel.url(&archive)));
+    app.info(format!("Downloading {}", redact_url(&rel.url(&archive))));
     let progress: Arc<dyn Progress> = Arc::new(Status {
         quiet: app.verbosity == Verbosity::Quiet,
     });
@@ -227,14 +231,17 @@ fn open_release(
     let base = release::release_base(latest_base, &v).unwrap_or_else(|| latest_base.to_string());
     let mut rel = Releases::new(&base, http).map_err(dist_error)?;
     let found = rel.version().map_err(|e| {
-        let mut u = UserError::new(format!("cannot find gover {v} at {}: {e}", rel.base()));
+        let mut u = UserError::new(format!(
+            "cannot find gover {v} at {}: {e}",
+            redact_url(rel.base())
+        ));
         u = u.hint(format!("check the version; {BASE_URL_VAR} must name the newest release, ending in /releases/latest/download or /latest, so that older ones are found beside it"));
         anyhow::Error::from(u)
     })?;
     if found != v {
         return Err(UserError::new(format!(
             "{} is the release of gover {found}, not {v}",
-            rel.base()
+            redact_url(rel.base())
         ))
         .hint(format!("{BASE_URL_VAR} must end in /releases/latest/download or /latest for --to to find other releases beside it"))
         .into());
