@@ -158,6 +158,35 @@ fn table_names(text: &str, prefix: &str) -> BTreeSet<String> {
     out
 }
 
+/// The reference section `sec` (under `heading`) shows the usage line of
+/// `help`, a flags table naming exactly its long flags (the global ones
+/// aside), and each of its possible values.
+fn check_command_section(heading: &str, sec: &str, help: &str) {
+    let usage = help
+        .lines()
+        .find(|l| l.starts_with("Usage: "))
+        .expect("a usage line");
+    assert!(
+        sec.contains(usage),
+        "the `{heading}` section must show `{usage}` exactly (the program's usage line)"
+    );
+    let flags: BTreeSet<String> = long_flags(help)
+        .into_iter()
+        .filter(|f| !GLOBAL.contains(&f.as_str()))
+        .collect();
+    let documented = table_names(sec, "--");
+    assert_eq!(
+        documented, flags,
+        "the flags table of `{heading}` (left) differs from the program's --help (right)"
+    );
+    for v in possible_values(help) {
+        assert!(
+            sec.contains(&format!("`{v}`")),
+            "`{heading}`: possible value `{v}` is not documented"
+        );
+    }
+}
+
 #[test]
 fn every_command_is_documented_with_its_usage_flags_and_values() {
     let doc = reference();
@@ -167,29 +196,21 @@ fn every_command_is_documented_with_its_usage_flags_and_values() {
         let sec = section(&doc, &heading)
             .unwrap_or_else(|| panic!("docs/reference.md has no `{heading}` section"));
         let help = gover(&[cmd, "--help"]);
-        let usage = help
-            .lines()
-            .find(|l| l.starts_with("Usage: "))
-            .expect("a usage line");
-        assert!(
-            sec.contains(usage),
-            "the `{heading}` section must show `{usage}` exactly (the program's usage line)"
-        );
-        let flags: BTreeSet<String> = long_flags(&help)
-            .into_iter()
-            .filter(|f| !GLOBAL.contains(&f.as_str()))
-            .collect();
-        let documented = table_names(sec, "--");
-        assert_eq!(
-            documented, flags,
-            "the flags table of `{heading}` (left) differs from `gover {cmd} --help` (right)"
-        );
-        for v in possible_values(&help) {
-            assert!(
-                sec.contains(&format!("`{v}`")),
-                "`{heading}`: possible value `{v}` is not documented"
-            );
+        // Subcommands (`gover self update`) have a `####` section each,
+        // checked the same way; the command's own part ends at the first.
+        let sec = sec.split("\n#### ").next().unwrap_or(sec);
+        for sub in help_section(&help, "Commands:")
+            .iter()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|c| *c != "help")
+        {
+            let sub_heading = format!("#### `gover {cmd} {sub}`");
+            let sub_sec = section(&doc, &sub_heading)
+                .unwrap_or_else(|| panic!("docs/reference.md has no `{sub_heading}` section"));
+            check_command_section(&sub_heading, sub_sec, &gover(&[cmd, sub, "--help"]));
         }
+        check_command_section(&heading, sec, &help);
     }
     // And nothing documented that does not exist.
     for line in doc.lines() {
@@ -265,7 +286,8 @@ fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Uppercase literals that are not environment variables.
 const NOT_VARIABLES: &[&str] = &[
-    "VERSION",           // the go/VERSION file
+    "VERSION",           // the go/VERSION file, and a gover release's
+    "SHA256SUMS",        // a gover release's checksum file
     "HEX",               // --sha256's value name
     "FILE",              // --from's value name
     "CMD",               // exec's value name

@@ -14,6 +14,7 @@ mod install_real;
 mod mirror;
 mod parity;
 mod pins_hostile;
+mod release;
 mod settings;
 mod setup;
 mod shim;

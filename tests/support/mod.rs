@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod mirror;
 pub mod oracle;
+pub mod release;
 
 use std::ffi::OsStr;
 use std::fs;

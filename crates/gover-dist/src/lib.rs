@@ -21,6 +21,7 @@ pub mod install;
 pub mod lock;
 pub mod platform;
 pub mod redact;
+pub mod release;
 pub mod source;
 
 pub use error::{Error, ErrorKind, Result};

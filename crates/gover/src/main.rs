@@ -47,6 +47,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Env(args) => commands::env::run(&app, args),
         Command::Setup(args) => commands::setup::run(&app, args),
         Command::Mirror(args) => commands::mirror::run(&app, args),
+        Command::SelfCmd(args) => commands::self_update::run(&app, args),
         other => Err(error::UserError::new(format!(
             "`{}` is not available in this build",
             command_name(other)
@@ -69,5 +70,6 @@ fn command_name(c: &Command) -> &'static str {
         Command::Doctor(_) => "doctor",
         Command::Mirror(_) => "mirror",
         Command::Completions(_) => "completions",
+        Command::SelfCmd(_) => "self",
     }
 }

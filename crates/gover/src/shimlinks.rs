@@ -45,7 +45,7 @@ pub(crate) fn shim_source() -> Result<PathBuf> {
         "{} is missing: gover's shim must sit beside the gover executable",
         beside.display()
     ))
-    .hint("reinstall gover with `scripts/install` (or `cargo install`), which installs gover-shim next to it")
+    .hint("reinstall gover with its installer (install.sh, `pipx install gover`, `cargo install --locked gover gover-shim` or `scripts/install`), which puts gover-shim next to it")
     .into())
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod exec;
 pub(crate) mod install;
 pub(crate) mod list;
 pub(crate) mod mirror;
+pub(crate) mod self_update;
 pub(crate) mod setup;
 pub(crate) mod uninstall;
 pub(crate) mod use_;
