@@ -10,6 +10,7 @@ mod installing;
 mod progress;
 mod quote;
 mod selecting;
+mod shell;
 mod shimlinks;
 mod userfile;
 
