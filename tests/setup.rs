@@ -77,6 +77,29 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// The contents of the backups of `dir/name` (`name.gover-backup-<time>`),
+/// oldest first.
+fn backups(dir: &Path, name: &str) -> Vec<String> {
+    let prefix = format!("{name}.gover-backup-");
+    let mut found: Vec<(std::time::SystemTime, String, String)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with(&prefix).then(|| {
+                let m = fs::symlink_metadata(e.path()).unwrap();
+                (
+                    m.modified().unwrap(),
+                    n,
+                    fs::read_to_string(e.path()).unwrap(),
+                )
+            })
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, _, text)| text).collect()
+}
+
 fn setup(env: &TestEnv, args: &[&str]) -> Run {
     let mut all = vec!["setup"];
     all.extend_from_slice(args);
@@ -133,14 +156,9 @@ fn bash_login_interactive_and_ssh_sessions_find_the_shim() {
         "{r}"
     );
     // Backups hold the originals.
-    assert_eq!(
-        fs::read_to_string(env.home.join(".bashrc.gover-backup")).unwrap(),
-        bashrc_before
-    );
-    assert_eq!(
-        fs::read_to_string(env.home.join(".profile.gover-backup")).unwrap(),
-        profile_before
-    );
+    assert_eq!(backups(&env.home, ".bashrc"), [bashrc_before.clone()]);
+    assert_eq!(backups(&env.home, ".profile"), [profile_before]);
+    assert!(out.contains("(the previous version is kept in "), "{r}");
     // The block sits above the guard, the rest of the file is intact.
     let bashrc = fs::read_to_string(env.home.join(".bashrc")).unwrap();
     let block = bashrc.find("# >>> gover >>>").unwrap();
@@ -219,7 +237,7 @@ fn bash_login_file_is_the_one_bash_reads() {
             )),
             "{r}"
         );
-        assert!(!env.home.join(format!("{f}.gover-backup")).exists());
+        assert!(backups(&env.home, f).is_empty());
     }
     assert_finds_shim(&env, "bash -lc", fresh(&env, "bash", &["-lc", PROBE]));
     assert_finds_shim(&env, "bash -ic", fresh(&env, "bash", &["-ic", PROBE]));
@@ -282,7 +300,7 @@ fn default_shell_comes_from_shell_and_falls_back_to_bash() {
     c.env("SHELL", "/bin/zsh");
     run(&mut c).success();
     assert!(env.home.join(".zshenv").is_file());
-    assert!(!env.home.join(".bashrc.gover-backup").exists());
+    assert!(backups(&env.home, ".bashrc").is_empty());
 
     let env = debian_home();
     let r = run(&mut env.gover(["setup"])).success();
@@ -291,7 +309,7 @@ fn default_shell_comes_from_shell_and_falls_back_to_bash() {
             .contains("warning: cannot tell your shell from SHELL=; setting up bash"),
         "{r}"
     );
-    assert!(env.home.join(".bashrc.gover-backup").exists());
+    assert_eq!(backups(&env.home, ".bashrc").len(), 1);
 }
 
 #[test]
@@ -407,10 +425,7 @@ fn an_existing_block_is_rewritten_in_place() {
     assert!(now.ends_with("# <<< gover <<<\n\n# after\n"), "{now}");
     assert!(!now.contains("/old/shims"));
     assert_eq!(now.matches(">>> gover >>>").count(), 1);
-    assert_eq!(
-        fs::read_to_string(env.home.join(".zshenv.gover-backup")).unwrap(),
-        old
-    );
+    assert_eq!(backups(&env.home, ".zshenv"), [old]);
 }
 
 #[test]
