@@ -1,12 +1,16 @@
 //! Where gover downloads from: the index and mirror in effect (and where
 //! each setting comes from), proxies, extra CA certificates, and (with
-//! `--network`) whether the index answers.
+//! `--network`) whether the index answers. Every URL is shown with its
+//! credentials masked (`gover_core::url`).
 
 use std::path::PathBuf;
 
 use gover_core::env as vars;
+use gover_core::text::untrusted;
+use gover_core::url::{mask_in_text, Scheme, Url};
 
-use super::model::{DoctorEnv, Finding, IndexProbe};
+use super::id::FindingId;
+use super::model::{Check, DoctorEnv, Finding, IndexProbe, SettingOrigin};
 
 /// The proxy variables gover-dist honours, in the order they are reported.
 pub(crate) const PROXY_VARS: &[&str] = &[
@@ -22,116 +26,190 @@ pub(crate) const PROXY_VARS: &[&str] = &[
 
 /// A URL or proxy setting with its credentials masked (`http://user:***@host`,
 /// `https://***@host` for a bare token), as every gover message shows them.
-pub(crate) fn redact(url: &str) -> String {
-    if url.contains("://") {
-        return gover_dist::redact::redact_url(url);
+pub(crate) fn redact(value: &str) -> String {
+    if value.contains("://") {
+        return untrusted(&mask_in_text(value)).to_string();
     }
     // Proxy variables without a scheme (`user:pass@proxy:3128`) mean http.
-    let masked = gover_dist::redact::redact_url(&format!("http://{url}"));
-    masked
-        .strip_prefix("http://")
-        .unwrap_or(&masked)
-        .to_string()
+    let masked = mask_in_text(&format!("http://{value}"));
+    untrusted(masked.strip_prefix("http://").unwrap_or(&masked)).to_string()
 }
 
-/// Where a setting comes from: the variable, `config.toml`, or the default.
-fn origin(env: &DoctorEnv, var: &str, key: &str) -> String {
-    if env.var(var).is_some() {
-        return var.to_string();
-    }
-    if let Ok(c) = &env.config {
-        if c.get(key).is_some() {
-            return format!("`{key}` in {}", env.show(&env.home.config_file()));
-        }
-    }
-    "default".into()
+/// One download setting: the index or the mirror.
+#[derive(Clone, Debug)]
+pub(crate) struct Source {
+    /// `release index` or `archive mirror`.
+    pub(crate) what: &'static str,
+    /// Its finding.
+    pub(crate) id: FindingId,
+    /// Its variable.
+    pub(crate) var: &'static str,
+    /// Its `config.toml` key.
+    pub(crate) key: &'static str,
+    /// An example value, for fixes.
+    pub(crate) example: &'static str,
+    /// Where its value comes from.
+    pub(crate) origin: SettingOrigin,
+    /// The value, parsed (or why it does not parse, masked).
+    pub(crate) url: Result<Url, String>,
+    /// For a local path: whether it exists (as a directory for the mirror,
+    /// a file for the index).
+    pub(crate) local_exists: Option<bool>,
 }
 
-/// Checks the download settings and proxies, and reports the probe.
-pub(crate) fn check(env: &DoctorEnv, out: &mut Vec<Finding>) {
-    let Ok(settings) = &env.settings else {
-        // The settings error itself is reported by the config check.
-        return;
-    };
-    for (what, var, key, url, is_dir) in [
-        (
-            "release index",
-            vars::GOVER_INDEX_URL,
-            "index_url",
-            settings.index_url.as_str(),
-            false,
-        ),
-        (
-            "archive mirror",
-            vars::GOVER_MIRROR,
-            "mirror",
-            settings.mirror.as_str(),
-            true,
-        ),
-    ] {
-        let from = origin(env, var, key);
-        let shown = redact(url);
-        let id = if is_dir {
-            "network.mirror"
-        } else {
-            "network.index"
+/// What doctor knows about downloads.
+#[derive(Clone, Debug)]
+pub(crate) struct DownloadFacts {
+    /// The index and the mirror (none when the settings are invalid).
+    pub(crate) sources: Vec<Source>,
+    /// Offline mode.
+    pub(crate) offline: bool,
+    /// Proxy variables that are set, in [`PROXY_VARS`] order.
+    pub(crate) proxies: Vec<(&'static str, String)>,
+    /// `SSL_CERT_FILE` and whether it is a file.
+    pub(crate) cert_file: Option<(String, bool)>,
+}
+
+/// The download settings, proxies and certificates, and the probe.
+pub(crate) struct Downloads;
+
+impl Check for Downloads {
+    type Facts = DownloadFacts;
+
+    fn facts(env: &DoctorEnv) -> DownloadFacts {
+        let source = |what, id, var, key, example, value: &str, dir: bool| {
+            let url = Url::parse(value).map_err(|e| e.to_string());
+            let local_exists = url.as_ref().ok().and_then(Url::file_path).map(|p| {
+                if dir {
+                    p.is_dir()
+                } else {
+                    p.is_file()
+                }
+            });
+            Source {
+                what,
+                id,
+                var,
+                key,
+                example,
+                origin: env.setting_origin(var, key),
+                url,
+                local_exists,
+            }
         };
-        if let Some(p) = gover_dist::source::local_path(url) {
-            let exists = if is_dir { p.is_dir() } else { p.is_file() };
-            if exists {
-                out.push(Finding::ok(
-                    id,
-                    format!(
-                        "{what}: {shown} ({from}), a local {}",
-                        if is_dir { "directory" } else { "file" }
-                    ),
-                ));
-            } else {
-                out.push(
-                    Finding::problem(id, format!("{what} {shown} ({from}) does not exist"))
-                        .why("installs fail")
-                        .fix(format!(
-                            "create it (`gover mirror` fills a directory with archives and index.json), or fix {}",
-                            if from == "default" { var.to_string() } else { from.clone() }
-                        )),
-                );
-            }
-        } else if url.starts_with("https://") || url.starts_with("http://") {
-            let mut f = Finding::ok(id, format!("{what}: {shown} ({from})"));
-            if url.starts_with("http://") && !is_dir {
-                f = Finding::warning(id, format!("{what}: {shown} ({from}) is plain HTTP"))
-                    .why("the index holds the sha256 every download is verified against; over plain HTTP anyone on the path can change both")
-                    .fix(format!("serve it over https:// or from a file:// path, and set {var} accordingly"));
-            }
-            out.push(f);
-        } else {
-            out.push(
-                Finding::problem(id, format!("{what} {shown} ({from}) is not an http://, https:// or file:// URL"))
-                    .why("installs fail")
-                    .fix(format!("set {var} (or `{key}` in config.toml) to a full URL such as https://go.dev/dl/?mode=json&include=all or file:///srv/go/index.json")),
-            );
+        let sources = match &env.settings {
+            Ok(s) => vec![
+                source(
+                    "release index",
+                    FindingId::NetworkIndex,
+                    vars::GOVER_INDEX_URL,
+                    "index_url",
+                    "https://go.dev/dl/?mode=json&include=all or file:///srv/go-mirror/index.json",
+                    &s.index_url,
+                    false,
+                ),
+                source(
+                    "archive mirror",
+                    FindingId::NetworkMirror,
+                    vars::GOVER_MIRROR,
+                    "mirror",
+                    "https://dl.google.com/go/ or file:///srv/go-mirror/",
+                    &s.mirror,
+                    true,
+                ),
+            ],
+            // The settings error itself is reported by the config check.
+            Err(_) => Vec::new(),
+        };
+        DownloadFacts {
+            sources,
+            offline: env.settings.as_ref().is_ok_and(|s| s.offline),
+            proxies: PROXY_VARS
+                .iter()
+                .filter_map(|v| Some((*v, env.var_str(v)?.to_string())))
+                .collect(),
+            cert_file: env
+                .var_str("SSL_CERT_FILE")
+                .map(|f| (f.to_string(), PathBuf::from(f).is_file())),
         }
-    }
-    if settings.offline {
-        out.push(Finding::ok(
-            "network.offline",
-            "offline mode (--offline or GOVER_OFFLINE=1): installs use only the cached index and local archives",
-        ));
     }
 
-    let mut seen: Vec<(&str, String)> = Vec::new();
-    for var in PROXY_VARS {
-        if let Some(v) = env.var_str(var) {
-            seen.push((var, v.to_string()));
+    fn findings(env: &DoctorEnv, f: &DownloadFacts) -> Vec<Finding> {
+        let mut out: Vec<Finding> = f.sources.iter().map(|s| source_finding(env, s)).collect();
+        if f.offline {
+            out.push(Finding::ok(
+                FindingId::NetworkOffline,
+                "offline mode (--offline or GOVER_OFFLINE=1): installs use only the cached index and local archives",
+            ));
         }
+        proxies(&f.proxies, &mut out);
+        if let Some((file, is_file)) = &f.cert_file {
+            let file = untrusted(file);
+            out.push(if *is_file {
+                Finding::ok(FindingId::NetworkCertificates, format!("SSL_CERT_FILE={file}: its certificates are trusted besides the system's"))
+            } else {
+                Finding::problem(FindingId::NetworkCertificates, format!("SSL_CERT_FILE={file} is not a file"))
+                    .why("every gover download fails before connecting")
+                    .fix("point SSL_CERT_FILE at a PEM bundle of CA certificates (your proxy's CA), or `unset SSL_CERT_FILE`")
+            });
+        }
+        out.extend(probe(&env.index_probe));
+        out
     }
-    for (var, value) in &seen {
+}
+
+fn origin_text(env: &DoctorEnv, o: &SettingOrigin) -> String {
+    match o {
+        SettingOrigin::Env(var) => var.clone(),
+        SettingOrigin::Config { key, file } => format!("`{key}` in {}", env.show(file)),
+        SettingOrigin::Default => "default".into(),
+    }
+}
+
+fn source_finding(env: &DoctorEnv, s: &Source) -> Finding {
+    let from = origin_text(env, &s.origin);
+    let where_set = match &s.origin {
+        SettingOrigin::Default => s.var.to_string(),
+        _ => from.clone(),
+    };
+    let url = match &s.url {
+        Err(e) => {
+            return Finding::problem(s.id, format!("{} ({from}): {}", s.what, untrusted(e)))
+                .why("installs fail")
+                .fix(format!(
+                    "set {} (or `{}` in config.toml) to a full URL such as {}",
+                    s.var, s.key, s.example
+                ))
+        }
+        Ok(u) => u,
+    };
+    let shown = untrusted(&url.to_string()).to_string();
+    match s.local_exists {
+        Some(true) => Finding::ok(
+            s.id,
+            format!("{}: {shown} ({from}), a local {}", s.what, if s.id == FindingId::NetworkMirror { "directory" } else { "file" }),
+        ),
+        Some(false) => Finding::problem(s.id, format!("{} {shown} ({from}) does not exist", s.what))
+            .why("installs fail")
+            .fix(format!("create it (`gover mirror` fills a directory with archives and index.json), or fix {where_set}")),
+        None if url.scheme() == Scheme::Http && s.id == FindingId::NetworkIndex => {
+            Finding::warning(s.id, format!("{}: {shown} ({from}) is plain HTTP", s.what))
+                .why("the index holds the sha256 every download is verified against; over plain HTTP anyone on the path can change both")
+                .fix(format!("serve it over https:// or from a file:// path, and set {} accordingly", s.var))
+        }
+        None => Finding::ok(s.id, format!("{}: {shown} ({from})", s.what)),
+    }
+}
+
+fn proxies(seen: &[(&'static str, String)], out: &mut Vec<Finding>) {
+    let id = FindingId::NetworkProxy;
+    for (var, value) in seen {
         let upper = var.to_ascii_uppercase();
         if var.chars().any(|c| c.is_ascii_lowercase()) {
             if let Some((_, other)) = seen.iter().find(|(k, _)| **k == upper) {
                 if other != value {
                     out.push(
-                        Finding::warning("network.proxy", format!("{var} and {upper} disagree ({} vs {})", redact(value), redact(other)))
+                        Finding::warning(id, format!("{var} and {upper} disagree ({} vs {})", redact(value), redact(other)))
                             .why("programs differ in which one they read (gover's HTTP client takes the uppercase one first, curl and wget the lowercase one), so downloads go different ways")
                             .fix(format!("set both to the same value, or unset one (`unset {var}`)")),
                     );
@@ -141,80 +219,59 @@ pub(crate) fn check(env: &DoctorEnv, out: &mut Vec<Finding>) {
         }
         if upper == "NO_PROXY" {
             out.push(Finding::ok(
-                "network.proxy",
-                format!("{var}={value}: these hosts are reached directly"),
+                id,
+                format!(
+                    "{var}={}: these hosts are reached directly",
+                    untrusted(value)
+                ),
             ));
             continue;
         }
         let scheme = value.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-        match scheme.as_deref() {
-            None | Some("http" | "https" | "socks5" | "socks5h") => out.push(Finding::ok(
-                "network.proxy",
-                format!("{var}={} is in effect", redact(value)),
-            )),
-            Some(s) => out.push(
-                Finding::problem(
-                    "network.proxy",
-                    format!("{var}={} uses the unsupported scheme `{s}`", redact(value)),
-                )
-                .why("downloads through it fail")
-                .fix(format!(
-                    "use http://, https://, socks5:// or socks5h:// in {var}"
-                )),
-            ),
-        }
-    }
-
-    if let Some(file) = env.var_str("SSL_CERT_FILE") {
-        let p = PathBuf::from(file);
-        if p.is_file() {
-            out.push(Finding::ok(
-                "network.certificates",
-                format!("SSL_CERT_FILE={file}: its certificates are trusted besides the system's"),
-            ));
-        } else {
-            out.push(
-                Finding::problem("network.certificates", format!("SSL_CERT_FILE={file} is not a file"))
-                    .why("every gover download fails before connecting")
-                    .fix("point SSL_CERT_FILE at a PEM bundle of CA certificates (your proxy's CA), or `unset SSL_CERT_FILE`"),
-            );
-        }
-    }
-
-    match &env.index_probe {
-        IndexProbe::NotRequested => {}
-        IndexProbe::Offline => out.push(Finding::ok(
-            "network.reachable",
-            "not checking whether the index answers: offline mode",
-        )),
-        IndexProbe::Answered(what) => out.push(Finding::ok(
-            "network.reachable",
-            format!("the release index answers: {what}"),
-        )),
-        IndexProbe::Failed(e, hint) => {
-            let mut f = Finding::problem(
-                "network.reachable",
-                format!("the release index does not answer: {e}"),
+        out.push(match scheme.as_deref() {
+            None | Some("http" | "https" | "socks5" | "socks5h") => {
+                Finding::ok(id, format!("{var}={} is in effect", redact(value)))
+            }
+            Some(s) => Finding::problem(
+                id,
+                format!(
+                    "{var}={} uses the unsupported scheme `{}`",
+                    redact(value),
+                    untrusted(s)
+                ),
             )
-            .why("`gover install`, `gover list --remote` and auto-install fail");
-            f = f.fix(hint.clone().unwrap_or_else(|| {
-                "check the URL, HTTPS_PROXY/NO_PROXY, and SSL_CERT_FILE for a TLS-inspecting proxy; in a closed network point GOVER_INDEX_URL and GOVER_MIRROR at a mirror (`gover mirror`)".into()
-            }));
-            out.push(f);
-        }
+            .why("downloads through it fail")
+            .fix(format!(
+                "use http://, https://, socks5:// or socks5h:// in {var}"
+            )),
+        });
+    }
+}
+
+fn probe(p: &IndexProbe) -> Option<Finding> {
+    let id = FindingId::NetworkReachable;
+    match p {
+        IndexProbe::NotRequested => None,
+        IndexProbe::Offline => Some(Finding::ok(id, "not checking whether the index answers: offline mode")),
+        IndexProbe::Answered(what) => Some(Finding::ok(id, format!("the release index answers: {}", mask_in_text(what)))),
+        IndexProbe::Failed(e, hint) => Some(
+            Finding::problem(id, format!("the release index does not answer: {}", mask_in_text(e)))
+                .why("`gover install`, `gover list --remote` and auto-install fail")
+                .fix(hint.as_deref().map(mask_in_text).unwrap_or_else(|| {
+                    "check the URL, HTTPS_PROXY/NO_PROXY, and SSL_CERT_FILE for a TLS-inspecting proxy; in a closed network point GOVER_INDEX_URL and GOVER_MIRROR at a mirror (`gover mirror`)".into()
+                })),
+        ),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::testenv::{one, with_id, Machine};
+    use super::super::model::testenv::{check, one, with_id, Machine};
     use super::super::model::Severity;
     use super::*;
 
     fn run(m: &Machine) -> Vec<Finding> {
-        let mut out = Vec::new();
-        check(&m.env, &mut out);
-        out
+        check::<Downloads>(m)
     }
 
     #[test]

@@ -2,92 +2,130 @@
 //! starts puts `$GOVER_HOME/shims` on `PATH`, and where variables such as
 //! `GOROOT` are set.
 //!
-//! Which files a shell reads:
-//! - bash, interactive non-login (every terminal tab on Ubuntu): `~/.bashrc`
-//!   only;
-//! - bash, login (`bash -l`, ssh logins, most desktop sessions): the first
-//!   of `~/.bash_profile`, `~/.bash_login`, `~/.profile` that exists, so a
-//!   `~/.bash_profile` hides `~/.profile`;
-//! - bash run by sshd for a command (`ssh host go build`): `~/.bashrc`, which
-//!   on Ubuntu returns at once when the shell is not interactive;
-//! - zsh: `$ZDOTDIR/.zshenv` (default `~/.zshenv`) for every session;
-//! - fish: `conf.d/*.fish` under `$XDG_CONFIG_HOME/fish` (`~/.config/fish`).
+//! Which files each shell reads, where gover's block belongs and what a
+//! non-interactive guard is all come from the shell module that `gover
+//! setup` uses too (`crate::shell`), so doctor never calls a file set up by
+//! `gover setup` wrong, or right where setup would change it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::model::{read_text, DoctorEnv, Finding, Location};
+use gover_core::text::untrusted;
 
-/// First line of the block `gover setup` writes (POSIX shells and fish).
-pub(crate) const BLOCK_START: &str = "# >>> gover >>>";
-/// Last line of that block.
-pub(crate) const BLOCK_END: &str = "# <<< gover <<<";
-
-/// A startup file's text, split into lines.
-pub(crate) struct RcFile {
-    /// The file.
-    pub(crate) path: PathBuf,
-    /// Its lines (empty when the file does not exist).
-    pub(crate) lines: Vec<String>,
-    /// Whether it exists.
-    pub(crate) exists: bool,
-}
-
-impl RcFile {
-    /// Reads `path` (a missing file has no lines).
-    pub(crate) fn read(path: PathBuf) -> Self {
-        let text = read_text(&path);
-        Self {
-            exists: text.is_some() || path.is_file(),
-            lines: text
-                .unwrap_or_default()
-                .lines()
-                .map(str::to_string)
-                .collect(),
-            path,
-        }
-    }
-
-    /// The lines that are not blank or comments, with 1-based numbers.
-    fn code(&self) -> impl Iterator<Item = (usize, &str)> {
-        self.lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.trim()))
-            .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
-    }
-
-    /// gover's marked block: `(first line, last line)`, 1-based.
-    pub(crate) fn block(&self) -> Option<(usize, usize)> {
-        let start = self.lines.iter().position(|l| l.trim() == BLOCK_START)?;
-        let end = self.lines[start..]
-            .iter()
-            .position(|l| l.trim() == BLOCK_END)
-            .map_or(self.lines.len(), |i| start + i + 1);
-        Some((start + 1, end))
-    }
-}
+use super::id::FindingId;
+use super::model::{Check, DoctorEnv, Finding, Location};
+use crate::shell::block::{self, Found, MarkerError, Misplaced};
+use crate::shell::script::Script;
+use crate::shell::{
+    bash_login_file, every_startup_file, lines, read_startup_file, Dirs, Shell, Syntax,
+};
 
 /// Where a startup file puts the shims on `PATH`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ShimLine {
     /// The 1-based line that changes `PATH`.
     pub(crate) line: usize,
-    /// gover's block around it, when the line is inside one.
-    pub(crate) block: Option<(usize, usize)>,
+    /// gover's block, when the line is inside it.
+    pub(crate) block: Option<Found>,
 }
 
 impl ShimLine {
-    /// The first line to compare with an early `return` above it.
-    fn first(&self) -> usize {
-        self.block.map_or(self.line, |(s, _)| s)
-    }
-
     /// `gover's block (lines 3-6)` or `line 3`.
     fn describe(&self) -> String {
-        match self.block {
-            Some((s, e)) => format!("gover's block (lines {s}-{e})"),
+        match &self.block {
+            Some(b) => {
+                let (s, e) = b.span.lines();
+                format!("gover's block (lines {s}-{e})")
+            }
             None => format!("line {}", self.line),
         }
+    }
+}
+
+/// What a startup file says about the shims.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RcState {
+    /// It does not exist.
+    Missing,
+    /// It exists but cannot be read: why.
+    Unreadable(String),
+    /// gover's markers in it do not pair up.
+    Markers(MarkerError),
+    /// Read.
+    Read {
+        /// The line that puts the shims on `PATH`.
+        shim: Option<ShimLine>,
+        /// The 1-based line of the non-interactive guard (POSIX files).
+        guard: Option<usize>,
+        /// Whether it sources `~/.profile`.
+        sources_profile: bool,
+        /// Whether it sources `~/.bashrc`.
+        sources_bashrc: bool,
+    },
+}
+
+/// One startup file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Rc {
+    /// The file.
+    pub(crate) path: PathBuf,
+    /// What is in it.
+    pub(crate) state: RcState,
+}
+
+impl Rc {
+    /// Reads and inspects `path`.
+    pub(crate) fn read(env: &DoctorEnv, path: PathBuf, syntax: Syntax) -> Self {
+        let state = match read_startup_file(&path) {
+            Ok(None) => RcState::Missing,
+            Err(e) => RcState::Unreadable(e.to_string()),
+            Ok(Some(text)) => match block::inspect(&text, syntax) {
+                Err(e) => RcState::Markers(e),
+                Ok(found) => RcState::Read {
+                    shim: shim_line(env, &text, found),
+                    guard: match syntax {
+                        Syntax::Posix => Script::parse(&text).guard(&text).map(|g| g.first + 1),
+                        Syntax::Fish => None,
+                    },
+                    sources_profile: lines::code(&text).any(|(_, l)| lines::sources(l, ".profile")),
+                    sources_bashrc: lines::code(&text).any(|(_, l)| lines::sources(l, ".bashrc")),
+                },
+            },
+        };
+        Self { path, state }
+    }
+
+    /// Whether the file exists (a login bash reads the first that does).
+    fn exists(&self) -> bool {
+        self.state != RcState::Missing
+    }
+
+    /// The line putting the shims on `PATH`, when it is where it works:
+    /// not in a block setup would move, not below the guard.
+    fn working_shim(&self) -> Option<&ShimLine> {
+        match &self.state {
+            RcState::Read {
+                shim: Some(l),
+                guard,
+                ..
+            } => {
+                let misplaced = match &l.block {
+                    Some(b) => b.misplaced.is_some(),
+                    None => guard.is_some_and(|g| g < l.line),
+                };
+                (!misplaced).then_some(l)
+            }
+            _ => None,
+        }
+    }
+
+    fn has_block(&self) -> bool {
+        matches!(
+            &self.state,
+            RcState::Read {
+                shim: Some(ShimLine { block: Some(_), .. }),
+                ..
+            }
+        ) || matches!(&self.state, RcState::Markers(_))
     }
 }
 
@@ -116,155 +154,141 @@ fn expand(env: &DoctorEnv, line: &str) -> String {
     s
 }
 
-/// The line of `rc` that puts the shims directory on `PATH`, if any: a
+/// The line of `text` that puts the shims directory on `PATH`, if any: a
 /// non-comment line mentioning `PATH` (or fish's `fish_add_path`) and the
 /// shims directory (literally or through `$GOVER_HOME`, `$HOME`, `~`).
-pub(crate) fn shim_line(env: &DoctorEnv, rc: &RcFile) -> Option<ShimLine> {
+fn shim_line(env: &DoctorEnv, text: &str, block: Option<Found>) -> Option<ShimLine> {
     let shims = env.home.shims_dir().display().to_string();
-    let block = rc.block();
-    for (n, line) in rc.code() {
-        let mentions_path = line.contains("PATH") || line.contains("fish_add_path");
-        if !mentions_path {
-            continue;
-        }
-        let expanded = expand(env, line);
-        let hit = expanded
-            .split(|c: char| matches!(c, ':' | '"' | '\'' | '=') || c.is_whitespace())
-            .any(|w| w.trim_end_matches('/') == shims.trim_end_matches('/'));
-        if hit {
-            let block = block.filter(|(s, e)| *s <= n && n <= *e);
-            return Some(ShimLine { line: n, block });
-        }
-    }
-    None
+    let shims = shims.trim_end_matches('/');
+    let (n, _) = lines::code(text).find(|(_, line)| {
+        (line.contains("PATH") || line.contains("fish_add_path"))
+            && expand(env, line)
+                .split(|c: char| matches!(c, ':' | '"' | '\'' | '=') || c.is_whitespace())
+                .any(|w| w.trim_end_matches('/') == shims)
+    })?;
+    let block = block.filter(|b| {
+        let (s, e) = b.span.lines();
+        s <= n && n <= e
+    });
+    Some(ShimLine { line: n, block })
 }
 
-/// The 1-based first line of a bashrc's early return for non-interactive
-/// shells (Ubuntu's `case $- in *i*) ;; *) return;; esac`,
-/// `[ -z "$PS1" ] && return`, `[[ $- != *i* ]] && return`, or an `if`
-/// around a `return`), if it has one.
-pub(crate) fn interactive_guard(rc: &RcFile) -> Option<usize> {
-    let lines: Vec<(usize, &str)> = rc.code().collect();
-    let tests_interactive = |l: &str| {
-        l.contains("$-") || l.contains("${-}") || l.contains("PS1") || l.contains("-o interactive")
-    };
-    let is_return = |l: &str| {
-        l.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-            .any(|w| w == "return")
-    };
-    for (i, (n, l)) in lines.iter().enumerate() {
-        if !tests_interactive(l) {
-            continue;
-        }
-        if is_return(l) {
-            return Some(*n);
-        }
-        let opens = l.starts_with("case ") || l.starts_with("if ") || l.starts_with("if[");
-        if opens {
-            for (_, next) in lines.iter().skip(i + 1).take(5) {
-                if is_return(next) {
-                    return Some(*n);
-                }
-                if *next == "esac" || *next == "fi" {
-                    break;
-                }
+/// The facts for one shell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ShellFacts {
+    /// bash.
+    Bash {
+        /// `~/.bashrc`.
+        bashrc: Rc,
+        /// The first of the login files that exists.
+        login: Option<Rc>,
+        /// `~/.profile`.
+        profile: Rc,
+    },
+    /// zsh.
+    Zsh {
+        /// `$ZDOTDIR/.zshenv`.
+        zshenv: Rc,
+        /// A later zsh file that puts the shims on `PATH` instead.
+        other: Option<Rc>,
+    },
+    /// fish.
+    Fish {
+        /// `conf.d/gover.fish`.
+        conf: Rc,
+        /// `config.fish`.
+        config: Rc,
+    },
+}
+
+/// The startup files of every shell this user uses.
+pub(crate) struct StartupFiles;
+
+impl Check for StartupFiles {
+    /// `None` without an absolute HOME.
+    type Facts = Option<Vec<ShellFacts>>;
+
+    fn facts(env: &DoctorEnv) -> Self::Facts {
+        let dirs = env.dirs()?;
+        Some(
+            shells(env, &dirs)
+                .into_iter()
+                .map(|s| shell_facts(env, &dirs, s))
+                .collect(),
+        )
+    }
+
+    fn findings(env: &DoctorEnv, facts: &Self::Facts) -> Vec<Finding> {
+        let Some(shells) = facts else {
+            return vec![Finding::warning(
+                FindingId::ShellHome,
+                "HOME is not set to an absolute path",
+            )
+            .why("shell startup files cannot be found, so they were not checked")];
+        };
+        let mut out = Vec::new();
+        for s in shells {
+            match s {
+                ShellFacts::Bash {
+                    bashrc,
+                    login,
+                    profile,
+                } => bash(env, bashrc, login.as_ref(), profile, &mut out),
+                ShellFacts::Zsh { zshenv, other } => zsh(env, zshenv, other.as_ref(), &mut out),
+                ShellFacts::Fish { conf, config } => fish(env, conf, config, &mut out),
             }
         }
+        out
     }
-    None
 }
 
-/// True when `line` runs `. file` or `source file` for a path ending in
-/// `/name` (`~/.profile`, `"$HOME/.profile"`).
-fn sources(line: &str, name: &str) -> bool {
-    let l = line.trim();
-    if l.starts_with('#') {
-        return false;
-    }
-    let runs = l.starts_with(". ")
-        || l.starts_with("source ")
-        || l.contains(" . ")
-        || l.contains("&& .")
-        || l.contains("then .")
-        || l.contains("source ");
-    if !runs {
-        return false;
-    }
-    let needle = format!("/{name}");
-    l.match_indices(&needle).any(|(i, _)| {
-        let after = &l[i + needle.len()..];
-        after.is_empty() || after.starts_with(['"', '\'', ' ', ';', ')', ']'])
-    })
-}
-
-/// True when `rc` sources a file named `name` from the home directory.
-fn rc_sources(rc: &RcFile, name: &str) -> bool {
-    rc.code().any(|(_, l)| sources(l, name))
-}
-
-/// The shells to check: `$SHELL`'s, plus any whose startup files already
-/// hold gover's block.
-pub(crate) fn shells(env: &DoctorEnv) -> Vec<&'static str> {
+/// The shells to check: `$SHELL`'s (bash when it names none), plus any
+/// whose startup files already hold gover's block.
+fn shells(env: &DoctorEnv, dirs: &Dirs) -> Vec<Shell> {
     let login = env
         .var_str("SHELL")
-        .and_then(|s| Path::new(s).file_name()?.to_str().map(str::to_string))
-        .unwrap_or_else(|| "bash".into());
-    let mut out = Vec::new();
-    let mut add = |s: &'static str| {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    };
-    match login.as_str() {
-        "zsh" => add("zsh"),
-        "fish" => add("fish"),
-        _ => add("bash"),
-    }
-    let Some(home) = env.user_home() else {
-        return out;
-    };
-    let has_block = |p: PathBuf| RcFile::read(p).block().is_some();
-    if has_block(home.join(".bashrc")) || has_block(home.join(".bash_profile")) {
-        add("bash");
-    }
-    if has_block(zdotdir(env, &home).join(".zshenv")) {
-        add("zsh");
-    }
-    if let Some(f) = fish_conf(env) {
-        if f.is_file() {
-            add("fish");
-        }
-    }
-    out
+        .and_then(Shell::from_login)
+        .unwrap_or(Shell::Bash);
+    let has_block = |p: PathBuf| Rc::read(env, p, Syntax::Posix).has_block();
+    Shell::ALL
+        .into_iter()
+        .filter(|&s| {
+            s == login
+                || match s {
+                    Shell::Bash => {
+                        has_block(dirs.home.join(".bashrc"))
+                            || has_block(dirs.home.join(".bash_profile"))
+                    }
+                    Shell::Zsh => has_block(dirs.zdotdir.join(".zshenv")),
+                    Shell::Fish => dirs.fish_conf().is_file(),
+                }
+        })
+        .collect()
 }
 
-fn zdotdir(env: &DoctorEnv, home: &Path) -> PathBuf {
-    env.var("ZDOTDIR")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .unwrap_or_else(|| home.to_path_buf())
-}
-
-fn fish_conf(env: &DoctorEnv) -> Option<PathBuf> {
-    env.config_home()
-        .map(|c| c.join("fish").join("conf.d").join("gover.fish"))
-}
-
-/// Checks the startup files of every shell [`shells`] returns.
-pub(crate) fn check(env: &DoctorEnv, out: &mut Vec<Finding>) {
-    let Some(home) = env.user_home() else {
-        out.push(
-            Finding::warning("shell.home", "HOME is not set to an absolute path")
-                .why("shell startup files cannot be found, so they were not checked"),
-        );
-        return;
-    };
-    for shell in shells(env) {
-        match shell {
-            "bash" => check_bash(env, &home, out),
-            "zsh" => check_zsh(env, &home, out),
-            _ => check_fish(env, out),
+fn shell_facts(env: &DoctorEnv, dirs: &Dirs, shell: Shell) -> ShellFacts {
+    let rc = |p: PathBuf| Rc::read(env, p, shell.syntax());
+    match shell {
+        Shell::Bash => {
+            let login_path = bash_login_file(&dirs.home);
+            let login = rc(login_path);
+            ShellFacts::Bash {
+                bashrc: rc(dirs.home.join(".bashrc")),
+                login: login.exists().then_some(login),
+                profile: rc(dirs.home.join(".profile")),
+            }
         }
+        Shell::Zsh => ShellFacts::Zsh {
+            zshenv: rc(dirs.zdotdir.join(".zshenv")),
+            other: [".zshrc", ".zprofile", ".zlogin"]
+                .iter()
+                .map(|n| rc(dirs.zdotdir.join(n)))
+                .find(|f| matches!(f.state, RcState::Read { shim: Some(_), .. })),
+        },
+        Shell::Fish => ShellFacts::Fish {
+            conf: rc(dirs.fish_conf()),
+            config: rc(dirs.fish_dir().join("config.fish")),
+        },
     }
 }
 
@@ -272,63 +296,53 @@ fn setup_fix(shell: &str) -> String {
     format!("run `gover setup --shell {shell}`, then open a new terminal")
 }
 
-fn check_bash(env: &DoctorEnv, home: &Path, out: &mut Vec<Finding>) {
-    let bashrc = RcFile::read(home.join(".bashrc"));
-    let rc_line = shim_line(env, &bashrc);
-    let guard = interactive_guard(&bashrc);
-    let shims = env.show(&env.home.shims_dir());
-    let rc_works_non_interactive = match (&rc_line, guard) {
-        (Some(l), Some(g)) => l.first() < g,
-        (Some(_), None) => true,
-        (None, _) => false,
-    };
-    match (&rc_line, guard) {
-        (None, _) => out.push(
-            Finding::problem(
-                "shell.bashrc",
-                format!("~/.bashrc does not put {shims} on PATH"),
-            )
-            .why("interactive bash shells that are not login shells (every new terminal tab on Ubuntu) read only ~/.bashrc, so `go` there is not gover's")
-            .fix(setup_fix("bash")),
+/// The finding for a file that cannot be read, whose markers do not pair
+/// up, or whose block setup would move; `None` when there is none.
+fn file_trouble(env: &DoctorEnv, rc: &Rc, shell: &str, guard_id: FindingId) -> Option<Finding> {
+    let name = env.show(&rc.path);
+    match &rc.state {
+        RcState::Unreadable(e) => Some(
+            Finding::problem(FindingId::ShellUnreadable, format!("{name} cannot be read: {}", untrusted(e)))
+                .why(format!("{shell} cannot read it either (a FIFO or device can make every new shell hang), so it does not put the shims on PATH"))
+                .fix(format!("replace {name} with a regular text file, then {}", setup_fix(shell))),
         ),
-        (Some(l), Some(g)) if g < l.first() => out.push(
-            Finding::problem(
-                "shell.bashrc-guard",
-                format!(
-                    "~/.bashrc stops for non-interactive shells at line {g} (the \"not running interactively: return\" guard), above {} that puts {shims} on PATH",
-                    l.describe()
-                ),
-            )
-            .why("bash started by ssh for a command (`ssh host go build`, remote IDE and CI tasks) reads ~/.bashrc but returns at the guard, so it runs another `go` or none")
-            .fix(format!(
-                "run `gover setup --shell bash` (it moves its block above the guard), or move {} of ~/.bashrc above line {g} by hand",
-                l.describe()
-            )),
+        RcState::Markers(e) => Some(
+            Finding::problem(FindingId::ShellMarkers, format!("{name}: {e}"))
+                .why("`gover setup` refuses to edit the file, as guessing where the block ends could delete your lines")
+                .fix(format!(
+                    "edit {name} so the markers pair up (delete the stray `{}` or `{}` line, or the whole block), then {}",
+                    block::BLOCK_START,
+                    block::BLOCK_END,
+                    setup_fix(shell)
+                )),
         ),
-        (Some(l), _) => out.push(Finding::ok(
-            "shell.bashrc",
-            format!(
-                "~/.bashrc puts {shims} on PATH ({}{})",
-                l.describe(),
-                match guard {
-                    Some(g) => format!(", above the non-interactive guard at line {g}"),
-                    None => String::new(),
-                }
-            ),
-        )),
+        RcState::Read { shim: Some(ShimLine { block: Some(Found { span, misplaced: Some((m, _)) }), .. }), .. } => {
+            let (s, e) = span.lines();
+            let id = match m {
+                Misplaced::BelowGuard(_) => guard_id,
+                Misplaced::NotTopLevel(_) => FindingId::ShellBlockMisplaced,
+            };
+            Some(
+                Finding::problem(id, format!("gover's block in {name} (lines {s}-{e}) puts the shims on PATH where it does not work: {m}"))
+                    .why(format!("{shell} sessions that stop or skip there (`ssh host go build` stops at the guard; a function body runs only when called) run another `go` or none"))
+                    .fix(format!("run `gover setup --shell {shell}` (it moves the block to the top level of {name}, above any guard)")),
+            )
+        }
+        _ => None,
     }
+}
 
-    // Login shells: the first of these that exists is the only one read.
-    let names = [".bash_profile", ".bash_login", ".profile"];
-    let login = names
-        .iter()
-        .map(|n| RcFile::read(home.join(n)))
-        .find(|f| f.exists);
-    let profile = RcFile::read(home.join(".profile"));
+fn bash(env: &DoctorEnv, bashrc: &Rc, login: Option<&Rc>, profile: &Rc, out: &mut Vec<Finding>) {
+    let shims = env.show(&env.home.shims_dir());
+    if let Some(f) = file_trouble(env, bashrc, "bash", FindingId::ShellBashrcGuard) {
+        out.push(f);
+    } else {
+        out.push(bashrc_finding(bashrc, &shims));
+    }
     let Some(login) = login else {
         out.push(
             Finding::problem(
-                "shell.bash-login",
+                FindingId::ShellBashLogin,
                 format!("none of ~/.bash_profile, ~/.bash_login or ~/.profile exists, so bash login shells do not put {shims} on PATH"),
             )
             .why("login shells (ssh logins, `bash -l`, many desktop sessions and IDE terminals) read only those files")
@@ -336,238 +350,182 @@ fn check_bash(env: &DoctorEnv, home: &Path, out: &mut Vec<Finding>) {
         );
         return;
     };
-    let name = env.show(&login.path);
-    if let Some(l) = shim_line(env, &login) {
-        out.push(Finding::ok(
-            "shell.bash-login",
-            format!(
-                "{name} (read by bash login shells) puts {shims} on PATH ({})",
-                l.describe()
-            ),
-        ));
+    if let Some(f) = file_trouble(env, login, "bash", FindingId::ShellBlockMisplaced) {
+        out.push(f);
         return;
     }
-    let is_profile = login.path.ends_with(".profile");
-    if !is_profile && rc_sources(&login, ".profile") && shim_line(env, &profile).is_some() {
-        out.push(Finding::ok(
-            "shell.bash-login",
-            format!("{name} sources ~/.profile, which puts {shims} on PATH"),
-        ));
-        return;
-    }
-    if rc_sources(&login, ".bashrc") && rc_works_non_interactive {
-        out.push(Finding::ok(
-            "shell.bash-login",
-            format!("{name} sources ~/.bashrc, which puts {shims} on PATH"),
-        ));
-        return;
-    }
-    if !is_profile && shim_line(env, &profile).is_some() {
-        out.push(
-            Finding::problem(
-                "shell.bash-profile-hides-profile",
-                format!("{name} exists, so bash login shells never read ~/.profile, where {shims} is put on PATH"),
-            )
-            .why("bash reads only the first of ~/.bash_profile, ~/.bash_login and ~/.profile; ssh logins and `bash -l` miss the shims")
-            .fix(format!(
-                "add the line `. \"$HOME/.profile\"` to {name}, or run `gover setup --shell bash` to write gover's block into {name}"
-            )),
-        );
-        return;
-    }
-    out.push(
-        Finding::problem(
-            "shell.bash-login",
-            format!("{name}, the file bash login shells read, does not put {shims} on PATH"),
-        )
-        .why("login shells (ssh logins, `bash -l`, many desktop sessions and IDE terminals) then run another `go` or none")
-        .fix(setup_fix("bash")),
-    );
+    out.push(login_finding(env, login, bashrc, profile, &shims));
 }
 
-fn check_zsh(env: &DoctorEnv, home: &Path, out: &mut Vec<Finding>) {
-    let dir = zdotdir(env, home);
-    let zshenv = RcFile::read(dir.join(".zshenv"));
+fn bashrc_finding(bashrc: &Rc, shims: &str) -> Finding {
+    let RcState::Read {
+        shim: Some(l),
+        guard,
+        ..
+    } = &bashrc.state
+    else {
+        return Finding::problem(FindingId::ShellBashrc, format!("~/.bashrc does not put {shims} on PATH"))
+            .why("interactive bash shells that are not login shells (every new terminal tab on Ubuntu) read only ~/.bashrc, so `go` there is not gover's")
+            .fix(setup_fix("bash"));
+    };
+    match guard {
+        Some(g) if l.block.is_none() && *g < l.line => Finding::problem(
+            FindingId::ShellBashrcGuard,
+            format!(
+                "~/.bashrc stops for non-interactive shells at line {g} (the \"not running interactively: return\" guard), above {} that puts {shims} on PATH",
+                l.describe()
+            ),
+        )
+        .why("bash started by ssh for a command (`ssh host go build`, remote IDE and CI tasks) reads ~/.bashrc but returns at the guard, so it runs another `go` or none")
+        .fix(format!(
+            "run `gover setup --shell bash` (it writes its block above the guard), or move {} of ~/.bashrc above line {g} by hand",
+            l.describe()
+        )),
+        _ => Finding::ok(
+            FindingId::ShellBashrc,
+            format!(
+                "~/.bashrc puts {shims} on PATH ({}{})",
+                l.describe(),
+                guard.map_or_else(String::new, |g| format!(", above the non-interactive guard at line {g}"))
+            ),
+        ),
+    }
+}
+
+/// Login shells read only the first of the login files that exists.
+fn login_finding(env: &DoctorEnv, login: &Rc, bashrc: &Rc, profile: &Rc, shims: &str) -> Finding {
+    let name = env.show(&login.path);
+    let (sources_profile, sources_bashrc) = match &login.state {
+        RcState::Read {
+            sources_profile,
+            sources_bashrc,
+            ..
+        } => (*sources_profile, *sources_bashrc),
+        _ => (false, false),
+    };
+    let is_profile = login.path.ends_with(".profile");
+    let ok = |what: String| Finding::ok(FindingId::ShellBashLogin, what);
+    if let Some(l) = login.working_shim() {
+        return ok(format!(
+            "{name} (read by bash login shells) puts {shims} on PATH ({})",
+            l.describe()
+        ));
+    }
+    if !is_profile && sources_profile && profile.working_shim().is_some() {
+        return ok(format!(
+            "{name} sources ~/.profile, which puts {shims} on PATH"
+        ));
+    }
+    if sources_bashrc && bashrc.working_shim().is_some() {
+        return ok(format!(
+            "{name} sources ~/.bashrc, which puts {shims} on PATH"
+        ));
+    }
+    if !is_profile && profile.working_shim().is_some() {
+        return Finding::problem(
+            FindingId::ShellBashProfileHidesProfile,
+            format!("{name} exists, so bash login shells never read ~/.profile, where {shims} is put on PATH"),
+        )
+        .why("bash reads only the first of ~/.bash_profile, ~/.bash_login and ~/.profile; ssh logins and `bash -l` miss the shims")
+        .fix(format!(
+            "add the line `. \"$HOME/.profile\"` to {name}, or run `gover setup --shell bash` to write gover's block into {name}"
+        ));
+    }
+    Finding::problem(
+        FindingId::ShellBashLogin,
+        format!("{name}, the file bash login shells read, does not put {shims} on PATH"),
+    )
+    .why("login shells (ssh logins, `bash -l`, many desktop sessions and IDE terminals) then run another `go` or none")
+    .fix(setup_fix("bash"))
+}
+
+fn zsh(env: &DoctorEnv, zshenv: &Rc, other: Option<&Rc>, out: &mut Vec<Finding>) {
     let shims = env.show(&env.home.shims_dir());
     let name = env.show(&zshenv.path);
-    if let Some(l) = shim_line(env, &zshenv) {
+    if let Some(f) = file_trouble(env, zshenv, "zsh", FindingId::ShellBlockMisplaced) {
+        out.push(f);
+        return;
+    }
+    if let Some(l) = zshenv.working_shim() {
         out.push(Finding::ok(
-            "shell.zsh",
+            FindingId::ShellZsh,
             format!("{name} puts {shims} on PATH ({})", l.describe()),
         ));
         return;
     }
-    let other = [".zshrc", ".zprofile", ".zlogin"]
-        .iter()
-        .map(|n| RcFile::read(dir.join(n)))
-        .find(|f| shim_line(env, f).is_some());
-    let mut f = Finding::problem(
-        "shell.zsh",
-        match &other {
-            Some(o) => format!(
-                "{shims} is put on PATH in {} but not in {name}",
-                env.show(&o.path)
-            ),
-            None => format!("{name} does not put {shims} on PATH"),
-        },
-    )
-    .why(match other {
-        Some(_) => "only ~/.zshenv is read by every zsh; `zsh -c` and `ssh host go build` with zsh as the login shell miss the shims",
-        None => "zsh sessions run another `go` or none",
-    });
-    f = f.fix(setup_fix("zsh"));
-    out.push(f);
+    let (what, why) = match other {
+        Some(o) => (
+            format!("{shims} is put on PATH in {} but not in {name}", env.show(&o.path)),
+            "only ~/.zshenv is read by every zsh; `zsh -c` and `ssh host go build` with zsh as the login shell miss the shims",
+        ),
+        None => (format!("{name} does not put {shims} on PATH"), "zsh sessions run another `go` or none"),
+    };
+    out.push(
+        Finding::problem(FindingId::ShellZsh, what)
+            .why(why)
+            .fix(setup_fix("zsh")),
+    );
 }
 
-fn check_fish(env: &DoctorEnv, out: &mut Vec<Finding>) {
+fn fish(env: &DoctorEnv, conf: &Rc, config: &Rc, out: &mut Vec<Finding>) {
     let shims = env.show(&env.home.shims_dir());
-    let Some(conf) = fish_conf(env) else {
-        return;
-    };
-    let rc = RcFile::read(conf.clone());
-    if let Some(l) = shim_line(env, &rc) {
-        out.push(Finding::ok(
-            "shell.fish",
-            format!(
-                "{} puts {shims} on PATH ({})",
-                env.show(&conf),
-                l.describe()
-            ),
-        ));
+    if let Some(f) = file_trouble(env, conf, "fish", FindingId::ShellBlockMisplaced) {
+        out.push(f);
         return;
     }
-    let config = RcFile::read(
-        conf.parent()
-            .and_then(Path::parent)
-            .map(|d| d.join("config.fish"))
-            .unwrap_or_default(),
-    );
-    if let Some(l) = shim_line(env, &config) {
-        out.push(Finding::ok(
-            "shell.fish",
-            format!(
-                "{} puts {shims} on PATH ({})",
-                env.show(&config.path),
-                l.describe()
-            ),
-        ));
-        return;
+    for rc in [conf, config] {
+        if let Some(l) = rc.working_shim() {
+            out.push(Finding::ok(
+                FindingId::ShellFish,
+                format!(
+                    "{} puts {shims} on PATH ({})",
+                    env.show(&rc.path),
+                    l.describe()
+                ),
+            ));
+            return;
+        }
     }
     out.push(
         Finding::problem(
-            "shell.fish",
-            format!("{} does not put {shims} on PATH", env.show(&conf)),
+            FindingId::ShellFish,
+            format!("{} does not put {shims} on PATH", env.show(&conf.path)),
         )
         .why("fish sessions run another `go` or none")
         .fix(setup_fix("fish")),
     );
 }
 
-/// Every shell startup file that may set variables for this user: the
-/// user's bash, zsh and fish files, then the system-wide ones (read under
-/// the root), in that order.
-pub(crate) fn startup_files(env: &DoctorEnv) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    if let Some(home) = env.user_home() {
-        for n in [".profile", ".bash_profile", ".bash_login", ".bashrc"] {
-            files.push(home.join(n));
+/// The startup-file lines (outside comments) for which `pick` is true,
+/// across every startup file of this user and the system.
+fn find_lines(env: &DoctorEnv, pick: impl Fn(&str) -> bool) -> Vec<Location> {
+    let mut out = Vec::new();
+    for path in every_startup_file(env.dirs().as_ref(), &env.root) {
+        let Ok(Some(text)) = read_startup_file(&path) else {
+            continue;
+        };
+        for (n, line) in lines::code(&text) {
+            if pick(line) {
+                out.push(Location {
+                    path: path.clone(),
+                    line: n,
+                    text: line.to_string(),
+                });
+            }
         }
-        let z = zdotdir(env, &home);
-        for n in [".zshenv", ".zprofile", ".zshrc", ".zlogin"] {
-            files.push(z.join(n));
-        }
     }
-    if let Some(c) = env.config_home() {
-        let fish = c.join("fish");
-        files.push(fish.join("config.fish"));
-        files.extend(sorted_dir(&fish.join("conf.d"), ".fish"));
-    }
-    for f in [
-        "/etc/environment",
-        "/etc/profile",
-        "/etc/bash.bashrc",
-        "/etc/zshenv",
-        "/etc/zsh/zshenv",
-        "/etc/zsh/zprofile",
-        "/etc/zsh/zshrc",
-    ] {
-        files.push(env.sys(f));
-    }
-    files.extend(sorted_dir(&env.sys("/etc/profile.d"), ".sh"));
-    files
-}
-
-fn sorted_dir(dir: &Path, suffix: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.to_string_lossy().ends_with(suffix))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
+    out
 }
 
 /// The startup-file lines that set `var` (`export GOROOT=...`,
 /// `GOROOT=...`, `set -gx GOROOT ...`, `setenv GOROOT ...`).
 pub(crate) fn assignments(env: &DoctorEnv, var: &str) -> Vec<Location> {
-    let mut out = Vec::new();
-    for path in startup_files(env) {
-        let rc = RcFile::read(path);
-        for (n, line) in rc.code() {
-            if assigns(line, var) {
-                out.push(Location {
-                    path: rc.path.clone(),
-                    line: n,
-                    text: line.to_string(),
-                });
-            }
-        }
-    }
-    out
-}
-
-fn assigns(line: &str, var: &str) -> bool {
-    let mut words = line.split_whitespace().peekable();
-    while let Some(w) = words.peek() {
-        if matches!(*w, "export" | "declare" | "typeset" | "readonly" | "local")
-            || w.starts_with('-')
-        {
-            words.next();
-        } else {
-            break;
-        }
-    }
-    let Some(first) = words.next() else {
-        return false;
-    };
-    if let Some(rest) = first.strip_prefix(var) {
-        return rest.starts_with('=');
-    }
-    // fish `set -gx VAR value`, csh `setenv VAR value`
-    if first == "set" || first == "setenv" {
-        return words.find(|w| !w.starts_with('-')) == Some(var);
-    }
-    false
+    find_lines(env, |l| lines::assigns(l, var))
 }
 
 /// The startup-file lines that mention `needle` outside comments.
 pub(crate) fn mentions(env: &DoctorEnv, needle: &str) -> Vec<Location> {
-    let mut out = Vec::new();
-    for path in startup_files(env) {
-        let rc = RcFile::read(path);
-        for (n, line) in rc.code() {
-            if line.contains(needle) {
-                out.push(Location {
-                    path: rc.path.clone(),
-                    line: n,
-                    text: line.to_string(),
-                });
-            }
-        }
-    }
-    out
+    find_lines(env, |l| l.contains(needle))
 }
 
 /// `~/.profile:12` for a location.
@@ -586,9 +544,10 @@ pub(crate) fn set_at(env: &DoctorEnv, locs: &[Location]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::testenv::{one, Machine};
+    use super::super::model::testenv::{check, one, with_id, Machine};
     use super::super::model::Severity;
     use super::*;
+    use crate::shell::block::{BLOCK_END, BLOCK_START};
 
     fn block(m: &Machine) -> String {
         format!(
@@ -601,9 +560,7 @@ mod tests {
         "# If not running interactively, don't do anything\ncase $- in\n    *i*) ;;\n      *) return;;\nesac\n";
 
     fn run(m: &Machine) -> Vec<Finding> {
-        let mut out = Vec::new();
-        check(&m.env, &mut out);
-        out
+        check::<StartupFiles>(m)
     }
 
     #[test]
@@ -663,40 +620,99 @@ mod tests {
         let f = run(&m);
         let g = one(&f, "shell.bashrc-guard");
         assert_eq!(g.severity, Severity::Problem);
-        assert!(g.message.contains("at line 3"), "{}", g.message);
+        assert!(g.message.contains("guard at line 3"), "{}", g.message);
+        assert!(g.message.contains("(lines 9-11)"), "{}", g.message);
         assert!(
-            g.message.contains("gover's block (lines 9-11)"),
-            "{}",
-            g.message
+            g.fix
+                .as_deref()
+                .unwrap()
+                .contains("gover setup --shell bash"),
+            "{g:?}"
         );
-        assert!(g.fix.as_deref().unwrap().contains("above line 3"), "{g:?}");
         assert!(g.why.as_deref().unwrap().contains("ssh host go build"));
+        // A line by hand below the guard.
+        let shims = m.env.home.shims_dir();
+        m.write(
+            "home/.bashrc",
+            &format!("{UBUNTU_GUARD}export PATH={}:$PATH\n", shims.display()),
+        );
+        let g = one(&run(&m), "shell.bashrc-guard").clone();
+        assert!(g.message.contains("at line 2"), "{}", g.message);
+        assert!(g.fix.unwrap().contains("above line 2"));
+    }
+
+    #[test]
+    fn a_block_inside_a_function_is_misplaced() {
+        let m = Machine::new();
+        m.write(
+            "home/.bashrc",
+            &format!("__prompt_command() {{\n    local EXIT=\"$?\"\n{}    PS1='$ '\n    return $EXIT\n}}\n", block(&m)),
+        );
+        m.write("home/.profile", &block(&m));
+        let f = run(&m);
+        let b = one(&f, "shell.block-misplaced");
+        assert_eq!(b.severity, Severity::Problem);
+        assert!(
+            b.message
+                .contains("inside the function `__prompt_command` (line 1)"),
+            "{}",
+            b.message
+        );
+        assert!(with_id(&f, "shell.bashrc").is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn unpaired_markers_and_unreadable_files() {
+        let m = Machine::new();
+        m.write("home/.bashrc", "alias a=b\n# >>> gover >>>\nmine\n");
+        m.write("home/.profile", &block(&m));
+        let f = run(&m);
+        let k = one(&f, "shell.markers");
+        assert!(
+            k.message
+                .starts_with("~/.bashrc: line 2 opens gover's block"),
+            "{}",
+            k.message
+        );
+        std::fs::remove_file(m.path("home/.bashrc")).unwrap();
+        assert!(std::process::Command::new("mkfifo")
+            .arg(m.path("home/.bashrc"))
+            .status()
+            .unwrap()
+            .success());
+        let f = run(&m);
+        let u = one(&f, "shell.unreadable");
+        assert!(
+            u.message
+                .contains("~/.bashrc cannot be read: is not a regular file (a FIFO)"),
+            "{}",
+            u.message
+        );
     }
 
     #[test]
     fn other_guard_spellings() {
+        let m = Machine::new();
         for guard in [
             "[ -z \"$PS1\" ] && return",
             "[[ $- != *i* ]] && return",
             "if [ -z \"$PS1\" ]; then\n  return\nfi",
             "[[ $- == *i* ]] || return 0",
+            "[[ -o interactive ]] || return",
         ] {
-            let rc = RcFile {
-                path: "x".into(),
-                lines: format!("# c\n{guard}\nexport A=1\n")
-                    .lines()
-                    .map(str::to_string)
-                    .collect(),
-                exists: true,
-            };
-            assert!(interactive_guard(&rc).is_some(), "{guard}");
+            m.write("home/.bashrc", &format!("# c\n{guard}\n{}", block(&m)));
+            let f = run(&m);
+            assert_eq!(
+                one(&f, "shell.bashrc-guard").severity,
+                Severity::Problem,
+                "{guard}"
+            );
         }
-        let rc = RcFile {
-            path: "x".into(),
-            lines: vec!["export PS1='$ '".into(), "f() { return 1; }".into()],
-            exists: true,
-        };
-        assert_eq!(interactive_guard(&rc), None);
+        m.write(
+            "home/.bashrc",
+            &format!("export PS1='$ '\nf() {{ return 1; }}\n{}", block(&m)),
+        );
+        assert_eq!(one(&run(&m), "shell.bashrc").severity, Severity::Ok);
     }
 
     #[test]
@@ -718,10 +734,7 @@ mod tests {
         m.write("home/.bash_profile", "[ -f ~/.profile ] && . ~/.profile\n");
         let f = run(&m);
         assert_eq!(one(&f, "shell.bash-login").severity, Severity::Ok, "{f:#?}");
-        assert!(
-            super::super::model::testenv::with_id(&f, "shell.bash-profile-hides-profile")
-                .is_empty()
-        );
+        assert!(with_id(&f, "shell.bash-profile-hides-profile").is_empty());
     }
 
     #[test]
@@ -776,7 +789,7 @@ mod tests {
             "{}",
             z.message
         );
-        assert!(super::super::model::testenv::with_id(&f, "shell.bashrc").is_empty());
+        assert!(with_id(&f, "shell.bashrc").is_empty());
         m.write("home/.zshrc", &block(&m));
         let z = one(&run(&m), "shell.zsh").clone();
         assert!(

@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gover_core::home::exe_name;
-use gover_core::toolenv::FileId;
+use gover_core::home::{exe_name, ScratchName};
 use gover_core::GoVersion;
 
-use super::model::{DoctorEnv, Finding};
+use super::id::FindingId;
+use super::model::{Check, DoctorEnv, Finding};
 use crate::quote::sh_quote;
+use crate::shimlinks::same_shim;
 
 /// How old a `$GOVER_HOME/tmp` entry must be to count as a leftover rather
 /// than an install in progress.
@@ -92,344 +93,494 @@ fn reported_version(env: &DoctorEnv, dir: &Path) -> Result<String, String> {
         })
 }
 
-/// Checks every entry of `$GOVER_HOME/toolchains`.
-pub(crate) fn check_toolchains(env: &DoctorEnv, out: &mut Vec<Finding>) {
-    let dir = env.home.toolchains_dir();
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-        Err(_) => Vec::new(),
-    };
-    entries.sort();
-    let mut good = Vec::new();
-    for path in entries {
-        let Some(name) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_string)
-        else {
-            continue;
+/// What is found in a toolchain directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ToolchainState {
+    /// It has no `bin/go`.
+    NoGo,
+    /// It has no `pkg/tool`.
+    NoTools,
+    /// `bin/go version` reported this toolchain name, or failed so.
+    Ran(Result<String, String>),
+}
+
+/// One entry of `$GOVER_HOME/toolchains`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Entry {
+    /// Its name is no toolchain name.
+    Unknown(PathBuf),
+    /// A toolchain directory.
+    Toolchain {
+        /// The directory.
+        path: PathBuf,
+        /// The version its name gives.
+        version: GoVersion,
+        /// What is in it.
+        state: ToolchainState,
+    },
+}
+
+/// The installed toolchains: complete, run, report their own version.
+pub(crate) struct Toolchains;
+
+impl Check for Toolchains {
+    type Facts = Vec<Entry>;
+
+    fn facts(env: &DoctorEnv) -> Vec<Entry> {
+        let mut paths: Vec<PathBuf> = match std::fs::read_dir(env.home.toolchains_dir()) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(_) => Vec::new(),
         };
-        if name.starts_with('.') {
-            continue;
+        paths.sort();
+        paths
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+            })
+            .map(|path| {
+                let name = path
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned();
+                let Some(version) = name.strip_prefix("go").and_then(GoVersion::parse) else {
+                    return Entry::Unknown(path);
+                };
+                let state = if !path.join("bin").join(exe_name("go")).is_file() {
+                    ToolchainState::NoGo
+                } else if !path.join("pkg").join("tool").is_dir() {
+                    ToolchainState::NoTools
+                } else {
+                    ToolchainState::Ran(reported_version(env, &path))
+                };
+                Entry::Toolchain {
+                    path,
+                    version,
+                    state,
+                }
+            })
+            .collect()
+    }
+
+    fn findings(env: &DoctorEnv, entries: &Vec<Entry>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let mut good = Vec::new();
+        for e in entries {
+            match e {
+                Entry::Unknown(path) => out.push(
+                    Finding::warning(
+                        FindingId::ToolchainUnknownEntry,
+                        format!("{} is not a toolchain gover installed", env.show(path)),
+                    )
+                    .why("gover ignores it; it only takes space")
+                    .fix(format!("`rm -rf {}`", sh_quote(&path.to_string_lossy()))),
+                ),
+                Entry::Toolchain {
+                    version,
+                    state: ToolchainState::Ran(Ok(r)),
+                    ..
+                } if *r == version.toolchain_name() => good.push(r.clone()),
+                Entry::Toolchain {
+                    path,
+                    version,
+                    state,
+                } => out.push(toolchain_problem(env, path, version, state)),
+            }
         }
-        let shown = env.show(&path);
-        let Some(version) = name.strip_prefix("go").and_then(GoVersion::parse) else {
+        if !good.is_empty() {
+            out.push(Finding::ok(
+                FindingId::ToolchainOk,
+                format!("{} run and report their own version", good.join(", ")),
+            ));
+        }
+        out
+    }
+}
+
+/// The problem with an installed toolchain that is not in order.
+fn toolchain_problem(
+    env: &DoctorEnv,
+    path: &Path,
+    v: &GoVersion,
+    state: &ToolchainState,
+) -> Finding {
+    let (shown, name) = (env.show(path), v.toolchain_name());
+    let (id, message, why) = match state {
+        ToolchainState::NoGo => (
+            FindingId::ToolchainIncomplete,
+            format!("{shown} has no bin/go"),
+            format!(
+                "gover treats {name} as not installed, and the directory blocks a fresh install"
+            ),
+        ),
+        ToolchainState::NoTools => (
+            FindingId::ToolchainIncomplete,
+            format!("{shown} has no pkg/tool (compiler, linker)"),
+            "`go build` fails with `go: no such tool \"compile\"`".to_string(),
+        ),
+        ToolchainState::Ran(Ok(reported)) => (
+            FindingId::ToolchainWrongVersion,
+            format!("{shown}/bin/go reports {reported}, not {name}"),
+            format!("every pin of {name} silently runs {reported}"),
+        ),
+        ToolchainState::Ran(Err(err)) => (
+            FindingId::ToolchainBroken,
+            format!("{shown}/bin/go does not run: {err}"),
+            format!("every go command pinned to {name} fails"),
+        ),
+    };
+    Finding::problem(id, message).why(why).fix(format!(
+        "`rm -rf {} && gover install {}`",
+        sh_quote(&path.to_string_lossy()),
+        v.as_str()
+    ))
+}
+
+/// What `$GOVER_HOME/tmp` holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TmpFacts {
+    /// `tmp/` is not a directory gover may clean (a link, a file): why.
+    NotADirectory(String),
+    /// gover's scratch entries in it.
+    Scratch {
+        /// Entries no running install or uninstall owns.
+        leftovers: Vec<PathBuf>,
+        /// Entries a running one owns.
+        busy: usize,
+    },
+}
+
+/// Leftovers of interrupted installs and uninstalls in `$GOVER_HOME/tmp`.
+/// Only entries named as gover names them (`ScratchName`) count; anything
+/// else there is not gover's to mention.
+pub(crate) struct Leftovers;
+
+impl Check for Leftovers {
+    type Facts = TmpFacts;
+
+    /// An entry whose owner's lock is free is a leftover; when the lock
+    /// cannot be tried, one older than [`LEFTOVER_AGE`] is.
+    fn facts(env: &DoctorEnv) -> TmpFacts {
+        let entries = match env.home.scratch_entries() {
+            Ok(e) => e,
+            Err(e) => return TmpFacts::NotADirectory(e.to_string()),
+        };
+        let (mut leftovers, mut busy) = (Vec::new(), 0);
+        for (path, name) in entries {
+            if in_use(env, &path, &name) {
+                busy += 1;
+            } else {
+                leftovers.push(path);
+            }
+        }
+        TmpFacts::Scratch { leftovers, busy }
+    }
+
+    fn findings(env: &DoctorEnv, facts: &TmpFacts) -> Vec<Finding> {
+        let tmp = env.show(&env.home.tmp_dir());
+        let id = FindingId::ToolchainLeftovers;
+        let (leftovers, busy) = match facts {
+            TmpFacts::NotADirectory(e) => {
+                return vec![Finding::warning(id, e.clone())
+                    .why("gover never removes anything through a link, so leftovers of interrupted installs stay there")
+                    .fix(format!("remove the link or file {tmp} (`rm`, not `rm -r`); gover creates the directory again"))]
+            }
+            TmpFacts::Scratch { leftovers, busy } => (leftovers, *busy),
+        };
+        let mut out = Vec::new();
+        if !leftovers.is_empty() {
+            let names: Vec<String> = leftovers.iter().map(|p| env.show(p)).collect();
+            let quoted: Vec<String> = leftovers
+                .iter()
+                .map(|p| sh_quote(&p.to_string_lossy()))
+                .collect();
             out.push(
                 Finding::warning(
-                    "toolchain.unknown-entry",
-                    format!("{shown} is not a toolchain gover installed"),
+                    id,
+                    format!(
+                        "{} leftover(s) of interrupted installs or uninstalls in {tmp}: {}",
+                        leftovers.len(),
+                        names.join(", ")
+                    ),
                 )
-                .why("gover ignores it; it only takes space")
+                .why("gover never uses them (an install is committed by renaming into toolchains/); they only take disk space")
                 .fix(format!(
-                    "`rm -rf {}`",
-                    sh_quote(&path.display().to_string())
+                    "the next `gover install` removes them; to free the space now: `rm -rf {}`",
+                    quoted.join(" ")
                 )),
             );
-            continue;
-        };
-        let reinstall = format!(
-            "`rm -rf {} && gover install {}`",
-            sh_quote(&path.display().to_string()),
-            version.as_str()
-        );
-        if !path.join("bin").join(exe_name("go")).is_file() {
-            out.push(
-                Finding::problem("toolchain.incomplete", format!("{shown} has no bin/go"))
-                    .why(format!("gover treats {name} as not installed, and the directory blocks a fresh install"))
-                    .fix(reinstall),
-            );
-            continue;
         }
-        if !path.join("pkg").join("tool").is_dir() {
-            out.push(
-                Finding::problem(
-                    "toolchain.incomplete",
-                    format!("{shown} has no pkg/tool (compiler, linker)"),
-                )
-                .why("`go build` fails with `go: no such tool \"compile\"`")
-                .fix(reinstall),
-            );
-            continue;
-        }
-        match reported_version(env, &path) {
-            Ok(reported) if reported == name => good.push(name),
-            Ok(reported) => out.push(
-                Finding::problem(
-                    "toolchain.wrong-version",
-                    format!("{shown}/bin/go reports {reported}, not {name}"),
-                )
-                .why(format!("every pin of {name} silently runs {reported}"))
-                .fix(reinstall),
-            ),
-            Err(e) => out.push(
-                Finding::problem(
-                    "toolchain.broken",
-                    format!("{shown}/bin/go does not run: {e}"),
-                )
-                .why(format!("every go command pinned to {name} fails"))
-                .fix(reinstall),
-            ),
-        }
-    }
-    if !good.is_empty() {
-        out.push(Finding::ok(
-            "toolchain.ok",
-            format!("{} run and report their own version", good.join(", ")),
-        ));
-    }
-}
-
-/// Entries of `$GOVER_HOME/tmp` no install is working on: an install
-/// names its scratch directory `go<version>@...` and holds that version's
-/// lock while it runs, so an entry whose lock is free is a leftover; other
-/// entries count as leftovers once older than [`LEFTOVER_AGE`].
-pub(crate) fn check_leftovers(env: &DoctorEnv, out: &mut Vec<Finding>) {
-    let tmp = env.home.tmp_dir();
-    let Ok(rd) = std::fs::read_dir(&tmp) else {
-        return;
-    };
-    let mut old = Vec::new();
-    let mut busy = 0;
-    for e in rd.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let age = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| env.now.duration_since(t).ok())
-            .unwrap_or_default();
-        let in_use = match name.split_once('@') {
-            Some((toolchain, _)) if toolchain.starts_with("go") => {
-                match gover_dist::lock::try_acquire(&env.home, toolchain) {
-                    Ok(Some(_free)) => false,
-                    Ok(None) => true,
-                    Err(_) => age < LEFTOVER_AGE,
-                }
-            }
-            _ => age < LEFTOVER_AGE,
-        };
-        if in_use {
-            busy += 1;
-        } else {
-            old.push(e.path());
-        }
-    }
-    old.sort();
-    if !old.is_empty() {
-        let names: Vec<String> = old.iter().map(|p| env.show(p)).collect();
-        out.push(
-            Finding::warning(
-                "toolchain.leftovers",
+        if busy > 0 {
+            out.push(Finding::ok(
+                id,
                 format!(
-                    "{} leftover(s) of interrupted installs or uninstalls in {}: {}",
-                    old.len(),
-                    env.show(&tmp),
-                    names.join(", ")
+                    "{busy} entr{} in {tmp} belong to an install that is running",
+                    if busy == 1 { "y" } else { "ies" }
                 ),
-            )
-            .why("gover never uses them (an install is committed by renaming into toolchains/); they only take disk space")
-            .fix(format!(
-                "the next `gover install` removes them; to free the space now: `rm -rf {}`",
-                old.iter()
-                    .map(|p| sh_quote(&p.display().to_string()))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )),
-        );
-    }
-    if busy > 0 {
-        out.push(Finding::ok(
-            "toolchain.leftovers",
-            format!(
-                "{busy} entr{} in {} belong to an install that is running",
-                if busy == 1 { "y" } else { "ies" },
-                env.show(&tmp)
-            ),
-        ));
+            ));
+        }
+        out
     }
 }
 
-/// True when `a` is the same file as `b` (a link) or has the same bytes (a copy).
-fn same_file(a: &Path, b: &Path) -> bool {
-    if let (Some(x), Some(y)) = (FileId::of(a), FileId::of(b)) {
-        if x == y {
-            return true;
+/// Whether a running gover owns the scratch entry `name` at `path`.
+fn in_use(env: &DoctorEnv, path: &Path, name: &ScratchName) -> bool {
+    match gover_dist::lock::try_acquire(&env.home, &name.owner.to_string()) {
+        Ok(Some(_free)) => false,
+        Ok(None) => true,
+        Err(_) => {
+            let age = std::fs::symlink_metadata(path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| env.now.duration_since(t).ok())
+                .unwrap_or_default();
+            age < LEFTOVER_AGE
         }
     }
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(ma), Ok(mb)) if ma.len() == mb.len() => {
-            matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
-        }
-        _ => false,
-    }
+}
+
+/// The state of the `gover` link beside the shims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GoverLink {
+    /// It leads to an executable.
+    Ok,
+    /// It exists but leads nowhere.
+    Dangling,
+    /// It does not exist.
+    Missing,
+    /// Not used on this platform.
+    NotUsed,
+}
+
+/// What the shims directory holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ShimFacts {
+    /// Whether the directory exists.
+    pub(crate) dir: bool,
+    /// `go` and `gofmt`, when missing.
+    pub(crate) missing: Vec<String>,
+    /// Version shims missing for installed toolchains.
+    pub(crate) missing_versions: Vec<String>,
+    /// The `gover` link.
+    pub(crate) gover_link: GoverLink,
+    /// Version shims of toolchains that are not installed.
+    pub(crate) orphans: Vec<PathBuf>,
+    /// Every shim (`go`, `gofmt`, `go<version>`).
+    pub(crate) shims: Vec<PathBuf>,
+    /// The shims that are not the installed `gover-shim`; `None` when there
+    /// is no `gover-shim` to compare with.
+    pub(crate) stale: Option<Vec<PathBuf>>,
 }
 
 /// The shims: present, current, and one `go<version>` per toolchain.
-pub(crate) fn check_shims(env: &DoctorEnv, out: &mut Vec<Finding>) {
-    let shims = env.home.shims_dir();
-    let shown = env.show(&shims);
-    let fix = "`gover setup --no-modify-rc` (relinks every shim)";
-    if !shims.is_dir() {
-        out.push(
-            Finding::problem(
-                "shims.missing",
+pub(crate) struct Shims;
+
+impl Check for Shims {
+    type Facts = ShimFacts;
+
+    fn facts(env: &DoctorEnv) -> ShimFacts {
+        let dir = env.home.shims_dir();
+        let installed = env.home.installed().unwrap_or_default();
+        let missing = ["go", "gofmt"]
+            .iter()
+            .filter(|t| !dir.join(exe_name(t)).is_file())
+            .map(|t| t.to_string())
+            .collect();
+        let missing_versions = installed
+            .iter()
+            .map(GoVersion::toolchain_name)
+            .filter(|n| !dir.join(exe_name(n)).is_file())
+            .collect();
+        let (shims, orphans) = shim_entries(&dir, &installed);
+        let stale = env.shim_source.as_deref().map(|src| {
+            shims
+                .iter()
+                .filter(|p| !same_shim(src, p))
+                .cloned()
+                .collect()
+        });
+        ShimFacts {
+            dir: dir.is_dir(),
+            missing,
+            missing_versions,
+            gover_link: gover_link(&dir.join("gover")),
+            orphans,
+            shims,
+            stale,
+        }
+    }
+
+    fn findings(env: &DoctorEnv, f: &ShimFacts) -> Vec<Finding> {
+        let shown = env.show(&env.home.shims_dir());
+        if !f.dir {
+            return vec![Finding::problem(
+                FindingId::ShimsMissing,
                 format!("gover's shims are not installed ({shown} does not exist)"),
             )
             .why("without them `go` is never gover's")
-            .fix("`gover setup`"),
-        );
-        return;
-    }
-    let mut missing = Vec::new();
-    for tool in ["go", "gofmt"] {
-        let p = shims.join(exe_name(tool));
-        if !p.is_file() {
-            missing.push(tool.to_string());
+            .fix("`gover setup`")];
         }
-    }
-    let installed = env.home.installed().unwrap_or_default();
-    let mut missing_versions = Vec::new();
-    for v in &installed {
-        let p = shims.join(exe_name(&v.toolchain_name()));
-        if !p.is_file() {
-            missing_versions.push(v.toolchain_name());
+        let mut out = Vec::new();
+        missing_shims(f, &shown, &mut out);
+        gover_link_finding(env, f.gover_link, &mut out);
+        if !f.orphans.is_empty() {
+            let names: Vec<String> = f.orphans.iter().map(|p| env.show(p)).collect();
+            out.push(
+                Finding::warning(
+                    FindingId::ShimsOrphaned,
+                    format!(
+                        "version shims for toolchains that are not installed: {}",
+                        names.join(", ")
+                    ),
+                )
+                .why("running one installs that version again (or fails when auto-install is off)")
+                .fix("`gover setup --no-modify-rc` (removes shims of toolchains that are gone)"),
+            );
         }
+        out.extend(currency(env, f, &shown));
+        out
     }
-    if !missing.is_empty() {
+}
+
+const RELINK: &str = "`gover setup --no-modify-rc` (relinks every shim)";
+
+fn missing_shims(f: &ShimFacts, shown: &str, out: &mut Vec<Finding>) {
+    if !f.missing.is_empty() {
         out.push(
             Finding::problem(
-                "shims.missing",
-                format!("{} missing from {shown}", missing.join(" and ")),
+                FindingId::ShimsMissing,
+                format!("{} missing from {shown}", f.missing.join(" and ")),
             )
             .why("that command is not gover's (or not found at all)")
-            .fix(fix),
+            .fix(RELINK),
         );
     }
-    if !missing_versions.is_empty() {
+    if !f.missing_versions.is_empty() {
         out.push(
             Finding::warning(
-                "shims.missing",
-                format!("no version shim for {} in {shown}", missing_versions.join(", ")),
+                FindingId::ShimsMissing,
+                format!("no version shim for {} in {shown}", f.missing_versions.join(", ")),
             )
             .why("Makefiles that run `go1.X.Y` and Go's own toolchain switching (GOTOOLCHAIN=path/auto) look for these names on PATH")
-            .fix(fix),
+            .fix(RELINK),
         );
     }
-    // The `gover` link beside the shims (Unix), through which the shim
-    // finds gover to auto-install where gover itself is not on PATH.
-    if cfg!(unix) {
-        let link = shims.join("gover");
-        let shown_link = env.show(&link);
-        match (std::fs::symlink_metadata(&link), link.is_file()) {
-            (Ok(_), true) => {}
-            (meta, _) => out.push(
-                Finding::warning(
-                    "shims.gover-link",
-                    if meta.is_ok() {
-                        format!("{shown_link} points at no gover executable (was gover moved or removed?)")
-                    } else {
-                        format!("{shown_link} is missing")
-                    },
-                )
-                .why("the shim finds gover there to install a pinned version that is missing; in sessions without gover on PATH (`ssh host go build`, cron) auto-install fails")
-                .fix("`gover setup --no-modify-rc` (links the gover you run it with)"),
-            ),
+}
+
+/// The `gover` link beside the shims (Unix), through which the shim finds
+/// gover to auto-install where gover itself is not on PATH.
+fn gover_link_finding(env: &DoctorEnv, link: GoverLink, out: &mut Vec<Finding>) {
+    let shown = env.show(&env.home.shims_dir().join("gover"));
+    let message = match link {
+        GoverLink::Ok | GoverLink::NotUsed => return,
+        GoverLink::Dangling => {
+            format!("{shown} points at no gover executable (was gover moved or removed?)")
         }
-    }
-    // Version shims whose toolchain is gone.
-    let mut orphans = Vec::new();
-    let mut current = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(&shims) {
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let bare = name
-                .strip_suffix(std::env::consts::EXE_SUFFIX)
-                .unwrap_or(&name);
-            if bare == "go" || bare == "gofmt" {
-                current.push(e.path());
-                continue;
-            }
-            if let Some(v) = bare.strip_prefix("go").and_then(GoVersion::parse) {
-                current.push(e.path());
-                if !installed.contains(&v) {
-                    orphans.push(e.path());
-                }
-            }
-        }
-    }
-    current.sort();
-    orphans.sort();
-    if !orphans.is_empty() {
-        out.push(
-            Finding::warning(
-                "shims.orphaned",
-                format!(
-                    "version shims for toolchains that are not installed: {}",
-                    orphans
-                        .iter()
-                        .map(|p| env.show(p))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-            .why("running one installs that version again (or fails when auto-install is off)")
-            .fix("`gover setup --no-modify-rc` (removes shims of toolchains that are gone)"),
-        );
-    }
+        GoverLink::Missing => format!("{shown} is missing"),
+    };
+    out.push(
+        Finding::warning(FindingId::ShimsGoverLink, message)
+            .why("the shim finds gover there to install a pinned version that is missing; in sessions without gover on PATH (`ssh host go build`, cron) auto-install fails")
+            .fix("`gover setup --no-modify-rc` (links the gover you run it with)"),
+    );
+}
+
+/// Whether the shims are the installed `gover-shim`.
+fn currency(env: &DoctorEnv, f: &ShimFacts, shown: &str) -> Option<Finding> {
     let Some(source) = env.shim_source.as_deref() else {
-        out.push(
+        let beside = env
+            .gover_exe
+            .as_deref()
+            .map_or_else(|| "gover".into(), |p| env.show(p));
+        return Some(
             Finding::warning(
-                "shims.stale",
-                format!(
-                    "cannot tell whether the shims are current: there is no gover-shim beside {}",
-                    env.gover_exe.as_deref().map_or_else(|| "gover".into(), |p| p.display().to_string())
-                ),
+                FindingId::ShimsStale,
+                format!("cannot tell whether the shims are current: there is no gover-shim beside {beside}"),
             )
             .why("gover setup links the gover-shim that sits beside gover; without it the shims cannot be updated")
             .fix("reinstall gover with gover-shim beside it (`scripts/install` from a clone of gover)"),
         );
-        return;
     };
-    let stale: Vec<&PathBuf> = current.iter().filter(|p| !same_file(p, source)).collect();
+    let stale = f.stale.as_deref().unwrap_or_default();
     if stale.is_empty() {
-        if missing.is_empty() {
-            out.push(Finding::ok(
-                "shims.current",
+        return f.missing.is_empty().then(|| {
+            Finding::ok(
+                FindingId::ShimsCurrent,
                 format!(
                     "{} shim(s) in {shown} are the installed gover-shim ({})",
-                    current.len(),
-                    source.display()
-                ),
-            ));
-        }
-    } else {
-        out.push(
-            Finding::problem(
-                "shims.stale",
-                format!(
-                    "{} shim(s) in {shown} are not the installed gover-shim ({}): {}",
-                    stale.len(),
-                    source.display(),
-                    stale.iter().map(|p| p.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect::<Vec<_>>().join(", ")
+                    f.shims.len(),
+                    env.show(source)
                 ),
             )
-            .why("they are left over from another gover build; `go` keeps running the old shim's code")
-            .fix(fix),
-        );
+        });
+    }
+    let names: Vec<String> = stale
+        .iter()
+        .map(|p| {
+            gover_core::text::untrusted(&p.file_name().unwrap_or_default().to_string_lossy())
+                .to_string()
+        })
+        .collect();
+    Some(
+        Finding::problem(
+            FindingId::ShimsStale,
+            format!(
+                "{} shim(s) in {shown} are not the installed gover-shim ({}): {}",
+                stale.len(),
+                env.show(source),
+                names.join(", ")
+            ),
+        )
+        .why("they are left over from another gover build; `go` keeps running the old shim's code")
+        .fix(RELINK),
+    )
+}
+
+/// The shims in `dir` (`go`, `gofmt`, `go<version>`), and the version shims
+/// whose toolchain is not installed.
+fn shim_entries(dir: &Path, installed: &[GoVersion]) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let (mut shims, mut orphans) = (Vec::new(), Vec::new());
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let bare = name
+            .strip_suffix(std::env::consts::EXE_SUFFIX)
+            .unwrap_or(&name);
+        if bare == "go" || bare == "gofmt" {
+            shims.push(e.path());
+        } else if let Some(v) = bare.strip_prefix("go").and_then(GoVersion::parse) {
+            shims.push(e.path());
+            if !installed.contains(&v) {
+                orphans.push(e.path());
+            }
+        }
+    }
+    shims.sort();
+    orphans.sort();
+    (shims, orphans)
+}
+
+fn gover_link(link: &Path) -> GoverLink {
+    if !cfg!(unix) {
+        return GoverLink::NotUsed;
+    }
+    match (std::fs::symlink_metadata(link), link.is_file()) {
+        (Ok(_), true) => GoverLink::Ok,
+        (Ok(_), false) => GoverLink::Dangling,
+        (Err(_), _) => GoverLink::Missing,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::testenv::{one, with_id, Machine};
+    use super::super::model::testenv::{check, one, with_id, Machine};
     use super::super::model::Severity;
     use super::*;
 
     fn run(m: &Machine) -> Vec<Finding> {
-        let mut out = Vec::new();
-        check_toolchains(&m.env, &mut out);
-        check_leftovers(&m.env, &mut out);
-        check_shims(&m.env, &mut out);
+        let mut out = check::<Toolchains>(m);
+        out.extend(check::<Leftovers>(m));
+        out.extend(check::<Shims>(m));
         out
     }
 
@@ -507,8 +658,10 @@ mod tests {
             .unwrap();
         // An interrupted one does not.
         std::fs::create_dir_all(m.path("gover/tmp/go1.22.10@install-1234-5-0")).unwrap();
-        // Something else: judged by age.
-        std::fs::create_dir_all(m.path("gover/tmp/stray")).unwrap();
+        // Not gover's: never mentioned, however old.
+        for other in ["stray", "backup@2024", "go1.22.10@install-01-5-0"] {
+            std::fs::create_dir_all(m.path(&format!("gover/tmp/{other}"))).unwrap();
+        }
         let f = run(&m);
         let l = with_id(&f, "toolchain.leftovers");
         assert_eq!(l.len(), 2, "{f:#?}");
@@ -521,12 +674,22 @@ mod tests {
         assert!(warn.message.contains("go1.22.10@install-1234-5-0"));
         assert!(warn.fix.as_deref().unwrap().contains("rm -rf "), "{warn:?}");
         let ok = l.iter().find(|x| x.severity == Severity::Ok).unwrap();
-        assert!(ok.message.starts_with("2 entries"), "{}", ok.message);
+        assert!(ok.message.starts_with("1 entry"), "{}", ok.message);
         drop(held);
         m.env.now += LEFTOVER_AGE * 2;
         let f = run(&m);
         let l = one(&f, "toolchain.leftovers");
-        assert!(l.message.starts_with("3 leftover(s)"), "{}", l.message);
+        assert!(l.message.starts_with("2 leftover(s)"), "{}", l.message);
+        for other in ["stray", "backup@2024", "install-01-"] {
+            assert!(!l.message.contains(other), "{}", l.message);
+            assert!(!l.fix.as_deref().unwrap().contains(other));
+        }
+        // A linked tmp/ is never cleaned through.
+        std::fs::rename(m.path("gover/tmp"), m.path("elsewhere")).unwrap();
+        std::os::unix::fs::symlink(m.path("elsewhere"), m.path("gover/tmp")).unwrap();
+        let l = one(&run(&m), "toolchain.leftovers").clone();
+        assert_eq!(l.severity, Severity::Warning);
+        assert!(l.message.contains("is not a directory"), "{}", l.message);
     }
 
     #[test]
@@ -565,7 +728,7 @@ mod tests {
         std::fs::remove_file(m.path("gover/shims/gover")).unwrap();
         let gover = m.script("bin/gover", "echo gover");
         std::os::unix::fs::symlink(gover, m.path("gover/shims/gover")).unwrap();
-        assert!(run(&m).iter().all(|x| x.id != "shims.gover-link"));
+        assert!(run(&m).iter().all(|x| x.id != FindingId::ShimsGoverLink));
 
         // An old copy, a missing version shim, an orphan.
         m.script("gover/shims/gofmt", "echo old shim");

@@ -359,6 +359,7 @@ pub(crate) fn place(text: &str, block: &str, syntax: Syntax) -> Result<Placed, M
 /// `text` without gover's block: exactly the text before [`place`] added
 /// it (a last line without a line break gains one). `None` when there is
 /// no block. This is what undoing `gover setup` uses.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn remove(text: &str) -> Result<Option<String>, MarkerError> {
     Ok(find(text)?.map(|span| cut(text, span).0))
 }
