@@ -306,11 +306,17 @@ fn describe(out: &mut impl Write, e: &Edit<'_>, backup: Option<&Path>) -> Result
             misplaced: None,
         } => format!("added gover's block {}", where_to(target)),
         Change::Put {
+            target: Target::End(why),
+            misplaced: Some(m),
+        } => format!(
+            "moved gover's block to the end: it was {m}{}",
+            why.as_ref()
+                .map_or_else(String::new, |u| format!(" ({})", u.describe()))
+        ),
+        Change::Put {
             target,
             misplaced: Some(m),
-        } => {
-            format!("moved gover's block {}, because {m}", where_to(target))
-        }
+        } => format!("moved gover's block {}: it was {m}", where_to(target)),
     };
     write!(out, "Updated {path}: {what}")?;
     if let Some(b) = backup {

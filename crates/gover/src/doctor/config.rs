@@ -54,15 +54,14 @@ impl Check for ConfigFile {
         let file = env.show(&env.home.config_file());
         let id = FindingId::Config;
         let (exists, settings, unknown, invalid) = match facts {
-            ConfigFacts::Unreadable(e) => return vec![Finding::problem(
-                id,
-                untrusted(e).to_string(),
-            )
-            .why("every gover command and the shim refuse to run until it is fixed")
-            .fix(format!(
+            ConfigFacts::Unreadable(e) => {
+                return vec![Finding::problem(id, untrusted(e).to_string())
+                    .why("every gover command and the shim refuse to run until it is fixed")
+                    .fix(format!(
                 "fix that line of {file}; it holds plain `key = value` lines with the keys {}",
                 known_keys()
-            ))],
+            ))]
+            }
             ConfigFacts::Read {
                 exists,
                 settings,

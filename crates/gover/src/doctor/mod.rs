@@ -128,12 +128,19 @@ fn describe_index(index: &Index) -> String {
     )
 }
 
-/// What the cached index (never the network) says about the host.
+/// What the cached index (never the network) says about the host. A local
+/// index that is not a regular file (a FIFO) is not opened at all.
 fn cached_platforms(
     home: &GoverHome,
     settings: &Settings,
     host: &Platform,
 ) -> Option<IndexPlatforms> {
+    let local = gover_core::url::Url::parse(&settings.index_url)
+        .ok()
+        .and_then(|u| u.file_path());
+    if local.is_some_and(|p| !p.is_file()) {
+        return None;
+    }
     let dist = Dist::new(
         home.clone(),
         Sources {

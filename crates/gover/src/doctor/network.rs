@@ -52,9 +52,9 @@ pub(crate) struct Source {
     pub(crate) origin: SettingOrigin,
     /// The value, parsed (or why it does not parse, masked).
     pub(crate) url: Result<Url, String>,
-    /// For a local path: whether it exists (as a directory for the mirror,
-    /// a file for the index).
-    pub(crate) local_exists: Option<bool>,
+    /// For a local path: whether it is what it must be (a directory for
+    /// the mirror, a regular file for the index), or what is wrong.
+    pub(crate) local: Option<Result<(), String>>,
 }
 
 /// What doctor knows about downloads.
@@ -79,13 +79,11 @@ impl Check for Downloads {
     fn facts(env: &DoctorEnv) -> DownloadFacts {
         let source = |what, id, var, key, example, value: &str, dir: bool| {
             let url = Url::parse(value).map_err(|e| e.to_string());
-            let local_exists = url.as_ref().ok().and_then(Url::file_path).map(|p| {
-                if dir {
-                    p.is_dir()
-                } else {
-                    p.is_file()
-                }
-            });
+            let local = url
+                .as_ref()
+                .ok()
+                .and_then(Url::file_path)
+                .map(|p| local_state(&p, dir));
             Source {
                 what,
                 id,
@@ -94,7 +92,7 @@ impl Check for Downloads {
                 example,
                 origin: env.setting_origin(var, key),
                 url,
-                local_exists,
+                local,
             }
         };
         let sources = match &env.settings {
@@ -158,6 +156,18 @@ impl Check for Downloads {
     }
 }
 
+/// Whether a local mirror (`dir`) or index is there: `does not exist`,
+/// `is not a directory`, `is not a regular file`.
+fn local_state(p: &std::path::Path, dir: bool) -> Result<(), String> {
+    match std::fs::metadata(p) {
+        Err(e) if gover_core::fs::is_missing(&e) => Err("does not exist".into()),
+        Err(e) => Err(format!("cannot be read: {e}")),
+        Ok(m) if dir && !m.is_dir() => Err("is not a directory".into()),
+        Ok(m) if !dir && !m.is_file() => Err("is not a regular file".into()),
+        Ok(_) => Ok(()),
+    }
+}
+
 fn origin_text(env: &DoctorEnv, o: &SettingOrigin) -> String {
     match o {
         SettingOrigin::Env(var) => var.clone(),
@@ -184,12 +194,12 @@ fn source_finding(env: &DoctorEnv, s: &Source) -> Finding {
         Ok(u) => u,
     };
     let shown = untrusted(&url.to_string()).to_string();
-    match s.local_exists {
-        Some(true) => Finding::ok(
+    match &s.local {
+        Some(Ok(())) => Finding::ok(
             s.id,
             format!("{}: {shown} ({from}), a local {}", s.what, if s.id == FindingId::NetworkMirror { "directory" } else { "file" }),
         ),
-        Some(false) => Finding::problem(s.id, format!("{} {shown} ({from}) does not exist", s.what))
+        Some(Err(e)) => Finding::problem(s.id, format!("{} {shown} ({from}) {e}", s.what))
             .why("installs fail")
             .fix(format!("create it (`gover mirror` fills a directory with archives and index.json), or fix {where_set}")),
         None if url.scheme() == Scheme::Http && s.id == FindingId::NetworkIndex => {

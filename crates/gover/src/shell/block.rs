@@ -235,18 +235,17 @@ pub(crate) enum Misplaced {
 impl fmt::Display for Misplaced {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::BelowGuard(g) => write!(
-                f,
-                "it comes after the non-interactive `return` guard at line {g}"
-            ),
+            Self::BelowGuard(g) => {
+                write!(f, "below the non-interactive `return` guard at line {g}")
+            }
             Self::NotTopLevel(Position::Inside(kind, from)) => {
                 write!(
                     f,
-                    "it is inside {} (line {from}), which may never run",
+                    "inside {} (line {from}), which may never run",
                     kind.describe()
                 )
             }
-            Self::NotTopLevel(_) => f.write_str("it is not at the top level of the file"),
+            Self::NotTopLevel(_) => f.write_str("not at the top level of the file"),
         }
     }
 }
