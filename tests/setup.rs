@@ -181,7 +181,10 @@ fn bash_login_interactive_and_ssh_sessions_find_the_shim() {
         "{r}"
     );
     // Backups hold the originals.
-    assert_eq!(backups(&env.home, ".bashrc"), [bashrc_before.clone()]);
+    assert_eq!(
+        backups(&env.home, ".bashrc"),
+        std::slice::from_ref(&bashrc_before)
+    );
     assert_eq!(backups(&env.home, ".profile"), [profile_before]);
     assert!(out.contains("(the previous version is kept in "), "{r}");
     // The block sits above the guard, the rest of the file is intact.

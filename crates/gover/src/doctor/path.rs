@@ -385,13 +385,21 @@ mod tests {
         shims
     }
 
+    /// A machine with the shims and apt's go on PATH, in that order or
+    /// (`apt_first`) the other; returns it and apt's `usr/bin`.
+    fn shims_and_apt(apt_first: bool) -> (Machine, PathBuf) {
+        let mut m = Machine::new();
+        let (s, apt) = (shims(&m), apt_go(&m));
+        let order = if apt_first { [&s, &apt] } else { [&apt, &s] };
+        for d in order {
+            m.path_prepend(d);
+        }
+        (m, apt)
+    }
+
     #[test]
     fn shims_first_is_ok_and_names_later_gos() {
-        let mut m = Machine::new();
-        let apt = apt_go(&m);
-        m.path_prepend(&apt);
-        let s = shims(&m);
-        m.path_prepend(&s);
+        let (m, _) = shims_and_apt(false);
         let f = run(&m);
         let ok = one(&f, "path.shims");
         assert_eq!(ok.severity, Severity::Ok, "{f:#?}");
@@ -405,11 +413,7 @@ mod tests {
 
     #[test]
     fn apt_go_before_shims() {
-        let mut m = Machine::new();
-        let s = shims(&m);
-        m.path_prepend(&s);
-        let apt = apt_go(&m);
-        m.path_prepend(&apt);
+        let (m, apt) = shims_and_apt(true);
         let f = run(&m);
         let p = one(&f, "path.shadowed");
         assert_eq!(p.severity, Severity::Problem);
@@ -462,11 +466,7 @@ mod tests {
         );
         // Through /usr/bin, removing golang-go removes the link that
         // shadows; autoremove takes the tree.
-        let mut m = Machine::new();
-        let s = shims(&m);
-        m.path_prepend(&s);
-        let apt = apt_go(&m);
-        m.path_prepend(&apt);
+        let (m, _) = shims_and_apt(true);
         let f = run(&m);
         let fix = one(&f, "path.shadowed").fix.clone().unwrap();
         assert!(
@@ -517,55 +517,34 @@ mod tests {
     fn classifies_other_installs() {
         let mut m = Machine::new();
         m.fake_goroot("sys/usr/local/go", "1.20.1", "1.20.1");
-        let snap = m.script("sys/snap/bin/go", "exit 0");
-        let gopath = m.script("home/go/bin/go", "exit 0");
-        let gvm = m.script("home/.gvm/gos/go1.19/bin/go", "exit 0");
-        let goenv = m.script("home/.goenv/shims/go", "exit 0");
-        let asdf = m.script("home/.asdf/shims/go", "exit 0");
-        let mise = m.script("home/.local/share/mise/shims/go", "exit 0");
-        let other = m.script("opt/weird/go", "exit 0");
         let cases = [
             (
-                m.path("sys/usr/local/go/bin"),
+                "sys/usr/local/go/bin",
                 OtherGo::UsrLocal,
                 "sudo rm -rf /usr/local/go",
             ),
+            ("sys/snap/bin", OtherGo::Snap, "sudo snap remove go"),
+            ("home/go/bin", OtherGo::GopathBin, "rm "),
+            ("home/.gvm/gos/go1.19/bin", OtherGo::Gvm, "rm -rf ~/.gvm"),
+            ("home/.goenv/shims", OtherGo::Goenv, "rm -rf ~/.goenv"),
             (
-                snap.parent().unwrap().to_path_buf(),
-                OtherGo::Snap,
-                "sudo snap remove go",
-            ),
-            (
-                gopath.parent().unwrap().to_path_buf(),
-                OtherGo::GopathBin,
-                "rm ",
-            ),
-            (
-                gvm.parent().unwrap().to_path_buf(),
-                OtherGo::Gvm,
-                "rm -rf ~/.gvm",
-            ),
-            (
-                goenv.parent().unwrap().to_path_buf(),
-                OtherGo::Goenv,
-                "rm -rf ~/.goenv",
-            ),
-            (
-                asdf.parent().unwrap().to_path_buf(),
+                "home/.asdf/shims",
                 OtherGo::Asdf,
                 "asdf plugin remove golang",
             ),
             (
-                mise.parent().unwrap().to_path_buf(),
+                "home/.local/share/mise/shims",
                 OtherGo::Mise,
                 "mise uninstall go",
             ),
-            (
-                other.parent().unwrap().to_path_buf(),
-                OtherGo::Unknown,
-                "remove ",
-            ),
-        ];
+            ("opt/weird", OtherGo::Unknown, "remove "),
+        ]
+        .map(|(dir, kind, fix)| {
+            if kind != OtherGo::UsrLocal {
+                m.script(&format!("{dir}/go"), "exit 0");
+            }
+            (m.path(dir), kind, fix)
+        });
         let s = shims(&m);
         m.write("home/.profile", "export PATH=$PATH:/usr/local/go/bin\n");
         for (dir, kind, fix) in cases {

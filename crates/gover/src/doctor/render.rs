@@ -97,7 +97,7 @@ mod tests {
             "toolchains/go1\u{1b}]0;pwned\u{7} is odd",
         )
         .fix("`rm -rf 'go1\u{1b}[2J'`\nor keep it");
-        let t = text(&[f.clone()], false);
+        let t = text(std::slice::from_ref(&f), false);
         assert!(!t.contains('\u{1b}') && !t.contains('\u{7}'), "{t:?}");
         assert!(t.contains("go1\\u{1b}]0;pwned\\u{7} is odd"), "{t}");
         assert!(t.contains("\n           or keep it"), "{t}");

@@ -347,121 +347,112 @@ impl Lexer<'_> {
 
     /// Up to and past the closing `"`.
     fn skip_double_quoted(&mut self, from: usize) {
-        while let Some(b) = self.peek(0) {
-            match b {
-                b'"' => {
-                    self.i += 1;
-                    return;
-                }
-                b'\\' if self.peek(1) == Some(b'\n') => {
-                    self.i += 1;
-                    self.newline_inside(LineStart::Quote(from + 1));
-                }
-                b'\\' => self.escape(),
-                b'$' => self.dollar(),
-                b'`' => {
-                    let l = self.line;
-                    self.i += 1;
-                    self.skip_backquoted(l);
-                }
-                b'\n' => self.newline_inside(LineStart::Quote(from + 1)),
-                _ => self.i += 1,
-            }
-        }
-        self.trouble(from, "a quoted string that is never closed");
+        self.skip_to(
+            b'"',
+            Inside::DoubleQuote,
+            from,
+            "a quoted string that is never closed",
+        );
     }
 
     /// Up to and past the closing backquote.
     fn skip_backquoted(&mut self, from: usize) {
+        self.skip_to(
+            b'`',
+            Inside::Backquote,
+            from,
+            "a backquoted command that is never closed",
+        );
+    }
+
+    /// Up to and past `close`, inside `how`; `what` says what was opened
+    /// (on the 0-based line `from`) when the text ends first.
+    fn skip_to(&mut self, close: u8, how: Inside, from: usize, what: &str) {
         while let Some(b) = self.peek(0) {
-            match b {
-                b'`' => {
-                    self.i += 1;
-                    return;
-                }
-                b'\\' if self.peek(1) == Some(b'\n') => {
-                    self.i += 1;
-                    self.newline_inside(LineStart::Substitution(from + 1));
-                }
-                b'\\' => self.escape(),
-                b'\n' => self.newline_inside(LineStart::Substitution(from + 1)),
-                _ => self.i += 1,
+            if b == close {
+                self.i += 1;
+                return;
             }
+            self.step(b, how, from);
         }
-        self.trouble(from, "a backquoted command that is never closed");
+        self.trouble(from, what);
     }
 
     /// Past `depth` closing parentheses, following quotes inside.
-    fn skip_parens(&mut self, mut depth: usize, from: usize) {
-        while let Some(b) = self.peek(0) {
-            match b {
-                b'(' => {
-                    depth += 1;
-                    self.i += 1;
-                }
-                b')' => {
-                    depth -= 1;
-                    self.i += 1;
-                    if depth == 0 {
-                        return;
-                    }
-                }
-                _ => self.inside_substitution(b, from),
-            }
-        }
-        self.trouble(from, "a `$(`, `((` or `(` that is never closed");
+    fn skip_parens(&mut self, depth: usize, from: usize) {
+        self.skip_nested(
+            b'(',
+            b')',
+            depth,
+            from,
+            "a `$(`, `((` or `(` that is never closed",
+        );
     }
 
     /// Past the closing `}` of `${`.
     fn skip_braces(&mut self, from: usize) {
-        let mut depth = 1;
-        while let Some(b) = self.peek(0) {
-            match b {
-                b'{' => {
-                    depth += 1;
-                    self.i += 1;
-                }
-                b'}' => {
-                    depth -= 1;
-                    self.i += 1;
-                    if depth == 0 {
-                        return;
-                    }
-                }
-                _ => self.inside_substitution(b, from),
-            }
-        }
-        self.trouble(from, "a `${` that is never closed");
+        self.skip_nested(b'{', b'}', 1, from, "a `${` that is never closed");
     }
 
-    /// One step inside `$( )` or `${ }`, where quotes nest again.
-    fn inside_substitution(&mut self, b: u8, from: usize) {
+    /// Past `depth` unmatched `close` bytes, counting `open` ones.
+    fn skip_nested(&mut self, open: u8, close: u8, mut depth: usize, from: usize, what: &str) {
+        while let Some(b) = self.peek(0) {
+            if b == open || b == close {
+                self.i += 1;
+                depth = if b == open { depth + 1 } else { depth - 1 };
+                if depth == 0 {
+                    return;
+                }
+                continue;
+            }
+            self.step(b, Inside::Substitution, from);
+        }
+        self.trouble(from, what);
+    }
+
+    /// One step over the byte `b` inside `how`, opened on the 0-based line
+    /// `from`: escapes, line breaks, and what nests there.
+    fn step(&mut self, b: u8, how: Inside, from: usize) {
+        let line_start = match how {
+            Inside::DoubleQuote => LineStart::Quote(from + 1),
+            Inside::Backquote | Inside::Substitution => LineStart::Substitution(from + 1),
+        };
+        let nests_quotes = how == Inside::Substitution;
+        let l = self.line;
         match b {
             b'\\' if self.peek(1) == Some(b'\n') => {
                 self.i += 1;
-                self.newline_inside(LineStart::Substitution(from + 1));
+                self.newline_inside(line_start);
             }
             b'\\' => self.escape(),
-            b'\'' => {
-                let l = self.line;
+            b'\n' => self.newline_inside(line_start),
+            b'\'' if nests_quotes => {
                 self.i += 1;
                 self.skip_single_quoted(l, false);
             }
-            b'"' => {
-                let l = self.line;
+            b'"' if nests_quotes => {
                 self.i += 1;
                 self.skip_double_quoted(l);
             }
-            b'`' => {
-                let l = self.line;
+            b'`' if how != Inside::Backquote => {
                 self.i += 1;
                 self.skip_backquoted(l);
             }
-            b'$' if matches!(self.peek(1), Some(b'{' | b'\'' | b'"')) => self.dollar(),
-            b'\n' => self.newline_inside(LineStart::Substitution(from + 1)),
+            b'$' if how != Inside::Backquote => self.dollar(),
             _ => self.i += 1,
         }
     }
+}
+
+/// What [`Lexer::step`] is inside.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inside {
+    /// `"..."`: `$` and backquotes nest.
+    DoubleQuote,
+    /// `` `...` ``: nothing nests (the rare nested quoting is not followed).
+    Backquote,
+    /// `$( )`, `$(( ))`, `${ }`: quotes and substitutions nest again.
+    Substitution,
 }
 
 #[cfg(test)]
