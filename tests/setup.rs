@@ -595,7 +595,7 @@ fn markers_that_do_not_pair_up_are_refused_with_their_lines() {
     ] {
         let env = debian_home();
         env.write("home/.bashrc", text);
-        let before = snapshot(&env.home);
+        let before = snapshot(&env.root);
         let r = env.run_gover(["setup", "--shell", "bash"]).failure();
         assert!(
             r.stderr.contains(&format!("error: gover will not edit {}: {said}", env.home.join(".bashrc").display())),
@@ -603,8 +603,8 @@ fn markers_that_do_not_pair_up_are_refused_with_their_lines() {
         );
         assert!(r.stderr.contains("hint: edit the file so that gover's markers pair up"), "{r}");
         assert_eq!(r.stderr.matches("error:").count(), 1, "one error block\n{r}");
-        // Nothing changed: not ~/.bashrc, not ~/.profile, no backup.
-        assert_eq!(snapshot(&env.home), before, "{r}");
+        // Nothing changed: not ~/.bashrc, not ~/.profile, no backup, no shims.
+        assert_eq!(snapshot(&env.root), before, "{r}");
         let complaints = shell_complaints(&env);
         assert!(complaints.iter().any(|c| c["id"] == "shell.markers"), "{complaints:#?}");
     }

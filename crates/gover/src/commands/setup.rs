@@ -39,28 +39,38 @@ pub(crate) fn run(app: &App, args: &SetupArgs) -> Result<ExitCode> {
         .filter(|v| !v.is_empty())
         .map(|_| app.home.root().to_string_lossy().into_owned());
     let block = block_text(shell, &shims_str, gover_home.as_deref());
+    // Every startup file is read and checked before anything is written.
+    let dirs = match user_dirs() {
+        Err(_) if args.no_modify_rc => None,
+        dirs => Some(dirs?),
+    };
+    let targets = dirs
+        .as_ref()
+        .map_or_else(Vec::new, |d| setup_files(shell, d));
+    let edits = if args.no_modify_rc {
+        Vec::new()
+    } else {
+        targets
+            .iter()
+            .map(|t| plan(t, &block))
+            .collect::<Result<Vec<_>>>()?
+    };
     let report = sync_shims(&app.home)?;
     let mut out = io::stdout().lock();
     print_shims(&mut out, &shims, &report)?;
-    let dirs = user_dirs()?;
-    let targets = setup_files(shell, &dirs);
     if args.no_modify_rc {
         print_block(&mut out, &targets, &block)?;
-    } else {
-        let edits = targets
-            .iter()
-            .map(|t| plan(t, &block))
-            .collect::<Result<Vec<_>>>()?;
-        for e in &edits {
-            let backup = apply(e, SystemTime::now())?;
-            describe(&mut out, e, backup.as_deref())?;
-            for (line, text) in lines::overriding(&e.new_text, &shims, Some(&dirs.home)) {
-                app.warn(format!(
-                    "{}:{line} changes PATH after gover's block (`{}`); if it puts another Go first, it wins over the shims",
-                    untrusted_path(&e.file.path),
-                    untrusted(text.trim())
-                ));
-            }
+    }
+    for e in &edits {
+        let backup = apply(e, SystemTime::now())?;
+        describe(&mut out, e, backup.as_deref())?;
+        let home = dirs.as_ref().map(|d| d.home.as_path());
+        for (line, text) in lines::overriding(&e.new_text, &shims, home) {
+            app.warn(format!(
+                "{}:{line} changes PATH after gover's block (`{}`); if it puts another Go first, it wins over the shims",
+                untrusted_path(&e.file.path),
+                untrusted(text.trim())
+            ));
         }
     }
     advise_this_shell(app, &mut out, shell, &shims, &shims_str)?;
@@ -162,10 +172,14 @@ fn print_block(out: &mut impl Write, targets: &[StartupFile], block: &str) -> Re
         .iter()
         .map(|t| untrusted_path(&t.path).to_string())
         .collect();
+    let files = if names.is_empty() {
+        "your shell's startup files".to_string()
+    } else {
+        names.join(" and ")
+    };
     writeln!(
         out,
-        "Left shell startup files alone (--no-modify-rc). To put the shims first on PATH, add this to {}:",
-        names.join(" and ")
+        "Left shell startup files alone (--no-modify-rc). To put the shims first on PATH, add this to {files}:"
     )?;
     for line in block.lines() {
         writeln!(out, "    {line}")?;

@@ -153,7 +153,7 @@ pub(crate) fn bash_login_file(home: &Path) -> PathBuf {
     LOGIN_NAMES
         .iter()
         .map(|n| home.join(n))
-        .find(|p| p.exists() || p.is_symlink())
+        .find(|p| p.exists())
         .unwrap_or_else(|| home.join(".profile"))
 }
 
