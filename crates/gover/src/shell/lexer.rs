@@ -248,7 +248,7 @@ impl Lexer<'_> {
                     self.i += 1;
                     self.skip_backquoted(l);
                 }
-                b'$' => self.dollar(),
+                b'$' => self.dollar(false),
                 b'(' if self.paren_joins_word(start) => {
                     let l = self.line;
                     self.i += 1;
@@ -302,9 +302,11 @@ impl Lexer<'_> {
     }
 
     /// After a `$`: `$( )`, `$(( ))`, `${ }`, `$' '`, `$" "` or a plain `$`.
-    fn dollar(&mut self) {
+    /// Inside double quotes `$'` and `$"` are a plain `$`.
+    fn dollar(&mut self, in_double_quotes: bool) {
         let l = self.line;
         match self.peek(1) {
+            Some(b'\'' | b'"') if in_double_quotes => self.i += 1,
             Some(b'(') if self.peek(2) == Some(b'(') => {
                 self.i += 3;
                 self.skip_parens(2, l);
@@ -438,7 +440,7 @@ impl Lexer<'_> {
                 self.i += 1;
                 self.skip_backquoted(l);
             }
-            b'$' if how != Inside::Backquote => self.dollar(),
+            b'$' if how != Inside::Backquote => self.dollar(how == Inside::DoubleQuote),
             _ => self.i += 1,
         }
     }

@@ -273,6 +273,8 @@ struct Parser {
     want_function_name: bool,
     /// The `(` `)` of a function header, to step over.
     skip_ops: u8,
+    /// The last word closed a compound command.
+    after_compound: bool,
     line: usize,
     prev_word: String,
     trouble: Option<Trouble>,
@@ -312,6 +314,7 @@ impl Parser {
             pending_function: None,
             want_function_name: false,
             skip_ops: 0,
+            after_compound: false,
             line: 0,
             prev_word: String::new(),
             trouble: None,
@@ -424,9 +427,11 @@ impl Parser {
             self.trouble(what);
         }
         self.cmd_start = false;
+        self.after_compound = true;
     }
 
     fn op(&mut self, op: &str) {
+        self.after_compound = false;
         if self.skip_ops > 0 {
             self.skip_ops -= 1;
             return;
@@ -505,7 +510,15 @@ impl Parser {
             self.function_header(w, ahead);
             return;
         }
-        if !self.cmd_start {
+        // After `done`, `fi`, `esac` or `}`, a closing reserved word may
+        // follow on the same line: `{ while read a; do :; done }`.
+        let closes_after_compound = self.after_compound
+            && matches!(
+                w,
+                "}" | "fi" | "done" | "esac" | "then" | "do" | "else" | "elif"
+            );
+        self.after_compound = false;
+        if !self.cmd_start && !closes_after_compound {
             self.continuing = false;
             return;
         }
@@ -725,6 +738,20 @@ mod tests {
         let s = Script::parse("a &&\nb\n");
         assert!(!s.is_top_level(1));
         assert!(s.is_top_level(2));
+    }
+
+    #[test]
+    fn odd_but_valid_syntax_is_followed() {
+        for text in [
+            "PS1=\"$\"\nx=\"a)$\" # end\n",
+            "f() {\n  ls | { while read -r a; do echo \" $a\"; done }\n}\n",
+            "if a; then { b; } fi\n",
+            "case x in a) { b; } esac\n",
+        ] {
+            let s = Script::parse(text);
+            assert!(s.trouble.is_none(), "{text:?}: {:?}", s.trouble);
+            assert!(s.is_top_level(line_count(text)), "{text:?}");
+        }
     }
 
     #[test]
