@@ -552,6 +552,76 @@ mod tests {
     }
 }
 
+#[cfg(all(test, unix))]
+mod against_bash {
+    use super::*;
+
+    /// Sources `text` with gover's block placed in it in a non-interactive
+    /// bash (as sshd starts one for a command) and says whether the block
+    /// ran. `None` without bash.
+    fn block_runs(text: &str) -> Option<bool> {
+        let block = "# >>> gover >>>\nGOVER_BLOCK_RAN=1\n# <<< gover <<<\n";
+        let placed = place(text, block, Syntax::Posix).unwrap().text;
+        let t = tempfile::tempdir().unwrap();
+        let rc = t.path().join("bashrc");
+        std::fs::write(&rc, &placed).unwrap();
+        let out = std::process::Command::new("bash")
+            .args([
+                "--norc",
+                "--noprofile",
+                "-c",
+                ". \"$1\"; echo \"ran=${GOVER_BLOCK_RAN-}\"",
+                "_",
+            ])
+            .arg(&rc)
+            .env_remove("PS1")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        Some(stdout.lines().any(|l| l == "ran=1"))
+    }
+
+    /// Wherever the block goes, bash runs it: above a real guard, and
+    /// never inside a function, a subshell, a string or a here-document.
+    #[test]
+    fn bash_runs_the_block_in_every_file() {
+        let mut files: Vec<String> = super::super::script::tests::GUARDS
+            .iter()
+            .map(|g| format!("x=1\n# c\n{g}\nalias ll='ls -l'\n"))
+            .collect();
+        files.extend(
+            [
+                "{ [ -z \"$PS1\" ] && return; }\nalias a=b\n",
+                "for i in 1; do\n  [[ $- != *i* ]] && return\ndone\n",
+                "if [ -n \"$BASH_VERSION\" ]; then\n  [ -z \"$PS1\" ] && return\nfi\n",
+                "__prompt_command() {\n  local EXIT=\"$?\"\n  PS1='$ '\n  return $EXIT\n}\nPROMPT_COMMAND=__prompt_command\n",
+                "( [ -z \"$PS1\" ] && return )\n",
+                "cat >/dev/null <<EOF\n[ -z \"$PS1\" ] && return\nEOF\n",
+                "echo '[ -z \"$PS1\" ] && return' >/dev/null\n",
+                "f() { [ -z \"$PS1\" ] && return; }\nf\n",
+                "PS1=\"$\"\nx=\"a)$\"\n[ -n \"$BASH\" ] && { [[ $- == *i* ]] || return; }\n",
+                "",
+                "no newline at the end",
+            ]
+            .map(str::to_string),
+        );
+        for text in &files {
+            let Some(ran) = block_runs(text) else {
+                eprintln!("note: bash is not installed; skipping");
+                return;
+            };
+            assert!(
+                ran,
+                "the block did not run in:\n{}",
+                place(text, "# >>> gover >>>\nX\n# <<< gover <<<\n", Syntax::Posix)
+                    .unwrap()
+                    .text
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod properties {
     use super::*;

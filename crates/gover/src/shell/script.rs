@@ -2,13 +2,16 @@
 //! about: its top-level commands, the lines where code may be inserted at
 //! the top level, and the "not interactive: return" guard.
 //!
-//! A guard counts only when it is a command at the top level of the file:
-//! `[ -z "$PS1" ] && return`, `[[ $- != *i* ]] && return`,
-//! `[[ -o interactive ]] || return`, `case $- in *i*) ;; *) return;; esac`,
-//! or an `if` whose body returns. The same words inside a function (a
-//! prompt function that sets `PS1` and returns its status), a `{ }` group,
-//! a subshell, a loop, a string or a here-document are no guard: the file
-//! goes on past them when it is sourced.
+//! A guard is a command at the top level of the file that tests whether
+//! the shell is interactive and returns: `[ -z "$PS1" ] && return`,
+//! `[[ $- != *i* ]] && return`, `[[ -o interactive ]] || return`,
+//! `case $- in *i*) ;; *) return;; esac`, or an `if` (a `{ }` group, a
+//! loop) around such a `return`: wherever that `return` ends the reading of
+//! the file. The same words inside a function body (a prompt function that
+//! sets `PS1` and returns its status), which runs only when called, inside
+//! a subshell, which a `return` only leaves, or in a string, a comment or a
+//! here-document are no guard: the file goes on past them when it is
+//! sourced, and code inserted inside them would not run.
 
 use super::lexer::{lex, LineStart, Tok, Trouble};
 
@@ -51,8 +54,9 @@ impl Kind {
 struct Return {
     /// 0-based line.
     line: usize,
-    /// Inside a function body (which only runs when the function is called).
-    in_function: bool,
+    /// The innermost function whose body it is in (a body runs only when
+    /// the function is called).
+    in_function: Option<String>,
     /// Inside a subshell (which returns from the subshell only).
     in_subshell: bool,
 }
@@ -74,12 +78,12 @@ pub(crate) struct Statement {
 impl Statement {
     /// True when this is a non-interactive guard (see the module docs).
     fn is_guard(&self) -> bool {
-        matches!(self.kind, Kind::Simple | Kind::If | Kind::Case)
+        !matches!(self.kind, Kind::Function(_) | Kind::Subshell)
             && self.interactive
             && self
                 .returns
                 .iter()
-                .any(|r| !r.in_function && !r.in_subshell)
+                .any(|r| r.in_function.is_none() && !r.in_subshell)
     }
 
     /// True when it tests interactivity and returns somewhere, but is no
@@ -201,15 +205,13 @@ impl Script {
     pub(crate) fn unsure(&self) -> Option<Unsure> {
         if let Some(s) = self.statements.iter().find(|s| s.looks_like_guard()) {
             let r = &s.returns[0];
-            let inside = if s.kind == Kind::Simple || s.kind == Kind::If || s.kind == Kind::Case {
-                if r.in_subshell {
-                    Kind::Subshell
-                } else {
-                    s.kind.clone()
-                }
-            } else {
-                s.kind.clone()
+            // Inside a function or a subshell, the innermost that matters.
+            let inside = match (&r.in_function, r.in_subshell) {
+                (Some(name), _) => Kind::Function(name.clone()),
+                (None, true) => Kind::Subshell,
+                (None, false) => s.kind.clone(),
             };
+
             return Some(Unsure::NotTopLevel {
                 line: r.line + 1,
                 inside,
@@ -224,15 +226,15 @@ impl Script {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Frame {
     /// `if` (until `fi`).
-    If { func: bool },
+    If { func: Func },
     /// A loop (until `done`).
-    Loop { func: bool },
+    Loop { func: Func },
     /// `case`: its word, `in`, then patterns and bodies (until `esac`).
-    Case { func: bool, state: CaseState },
+    Case { func: Func, state: CaseState },
     /// `{` (until `}`).
-    Brace { func: bool },
+    Brace { func: Func },
     /// `(` (until `)`).
-    Paren { func: bool },
+    Paren { func: Func },
     /// `[[` (until `]]`): its words are no commands.
     Test,
 }
@@ -245,15 +247,18 @@ enum CaseState {
     Body,
 }
 
+/// The name of the function whose body a compound command is, if it is one.
+type Func = Option<String>;
+
 impl Frame {
-    fn is_function(&self) -> bool {
+    fn function(&self) -> Option<&str> {
         match self {
             Self::If { func }
             | Self::Loop { func }
             | Self::Case { func, .. }
             | Self::Brace { func }
-            | Self::Paren { func } => *func,
-            Self::Test => false,
+            | Self::Paren { func } => func.as_deref(),
+            Self::Test => None,
         }
     }
 }
@@ -405,18 +410,10 @@ impl Parser {
     }
 
     /// Opens a compound command, the body of a pending function if any.
-    fn open(&mut self, kind: Kind, frame: impl FnOnce(bool) -> Frame) {
+    fn open(&mut self, kind: Kind, frame: impl FnOnce(Func) -> Frame) {
         let func = self.pending_function.take();
-        match func {
-            Some(name) => {
-                self.begin(Kind::Function(name));
-                self.stack.push(frame(true));
-            }
-            None => {
-                self.begin(kind);
-                self.stack.push(frame(false));
-            }
-        }
+        self.begin(func.clone().map_or(kind, Kind::Function));
+        self.stack.push(frame(func));
         self.continuing = false;
     }
 
@@ -582,7 +579,11 @@ impl Parser {
                 if w == "return" {
                     let r = Return {
                         line: self.line,
-                        in_function: self.stack.iter().any(Frame::is_function),
+                        in_function: self
+                            .stack
+                            .iter()
+                            .rev()
+                            .find_map(|f| f.function().map(str::to_string)),
                         in_subshell: self.stack.iter().any(|f| matches!(f, Frame::Paren { .. })),
                     };
                     if let Some(s) = &mut self.cur {
@@ -649,7 +650,7 @@ fn is_function_header(ahead: &[Tok]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The guard's 1-based first line, or why there is none.
@@ -701,9 +702,8 @@ mod tests {
                 "inside the function `__prompt_command`",
             ),
             ("function p {\n  [ -z \"$PS1\" ] && return\n}\n", "the function `p`"),
-            ("{\n  [ -z \"$PS1\" ] && return\n}\n", "inside a `{ }` group (line 1)"),
             ("( [[ $- != *i* ]] && return )\n", "a `( )` subshell"),
-            ("for f in a; do\n  [ -z \"$PS1\" ] && return\ndone\n", "inside a loop"),
+            ("if true; then\n  ( [ -z \"$PS1\" ] && return )\nfi\n", "a `( )` subshell (line 1)"),
         ] {
             let e = guard_line(text).unwrap_err();
             assert!(e.contains(why), "{text:?}: {e}");
