@@ -186,7 +186,7 @@ fn bash_login_interactive_and_ssh_sessions_find_the_shim() {
         std::slice::from_ref(&bashrc_before)
     );
     assert_eq!(backups(&env.home, ".profile"), [profile_before]);
-    assert!(out.contains("(the previous version is kept in "), "{r}");
+    assert!(out.contains("; the previous version is kept in "), "{r}");
     // The block sits above the guard, the rest of the file is intact.
     let bashrc = fs::read_to_string(env.home.join(".bashrc")).unwrap();
     let block = bashrc.find("# >>> gover >>>").unwrap();
@@ -684,7 +684,7 @@ fn every_change_keeps_a_timestamped_backup() {
     let r = run(&mut env.gover(["setup", "--shell", "bash"])).success();
     assert!(
         r.stdout
-            .contains("replaced gover's block (the previous version is kept in "),
+            .contains("replaced gover's block; the previous version is kept in "),
         "{r}"
     );
     let second = fs::read_to_string(env.home.join(".bashrc")).unwrap();

@@ -336,7 +336,7 @@ fn describe(out: &mut impl Write, e: &Edit<'_>, backup: Option<&Path>) -> Result
     if let Some(b) = backup {
         write!(
             out,
-            " (the previous version is kept in {})",
+            "; the previous version is kept in {}",
             untrusted_path(b)
         )?;
     }

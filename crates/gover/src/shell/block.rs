@@ -137,7 +137,9 @@ pub(crate) fn find(text: &str) -> Result<Option<Span>, MarkerError> {
             }
             (None, true) => {
                 if let Some(f) = found {
-                    let end = block_end_after(text, i).unwrap_or(i);
+                    let Some(end) = block_end_after(text, i) else {
+                        return Err(MarkerError::Unclosed(i + 1));
+                    };
                     return Err(MarkerError::Twice {
                         first: f.lines(),
                         second: (i + 1, end + 1),
@@ -532,6 +534,10 @@ mod tests {
             (
                 &format!("{BLOCK}x\n{BLOCK}"),
                 "appears twice (lines 1-3 and 5-7)",
+            ),
+            (
+                &format!("{BLOCK}x\n{BLOCK_START}\nmine\n"),
+                "line 5 opens gover's block",
             ),
             (
                 "# >>> gover >>> (edited)\n",
