@@ -1,10 +1,16 @@
 //! docs/reference.md cannot drift from the program: every command, its
 //! usage line, flags and possible values (from `gover <cmd> --help`), every
-//! environment variable gover's code reads, and every `config.toml` key
-//! must be documented there, and everything documented there must exist.
-//! Also checks `gover completions` for each shell.
+//! environment variable gover's code reads, every `config.toml` key and
+//! every finding `gover doctor` can report must be documented there, and
+//! everything documented there must exist. Also checks `gover completions`
+//! for each shell.
 
 use crate::support;
+
+/// doctor's `FindingId`, the very file the program is built from.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../crates/gover/src/doctor/id.rs"]
+mod finding_id;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -294,6 +300,8 @@ const NOT_VARIABLES: &[&str] = &[
     "CARGO_PKG_VERSION", // read at compile time
     "PS1",               // searched for in ~/.bashrc, not read
     "FIFO",              // a kind of file, in messages
+    "EOF",               // a here-document's end, in shell-syntax tests
+    "END",               // the same
 ];
 
 #[test]
@@ -387,6 +395,26 @@ fn every_config_key_is_documented_and_every_documented_one_exists() {
     assert_eq!(
         parsed.keys().map(str::to_string).collect::<BTreeSet<_>>(),
         keys
+    );
+}
+
+#[test]
+fn every_doctor_finding_is_documented_and_every_documented_one_exists() {
+    let doc = reference();
+    let sec = section(&doc, "### `gover doctor`").expect("a `gover doctor` section");
+    let documented: BTreeSet<String> = table_names(sec, "")
+        .into_iter()
+        .filter(|n| !n.starts_with('-'))
+        .collect();
+    let ids: BTreeSet<String> = finding_id::FindingId::ALL
+        .iter()
+        .map(|i| i.as_str().to_string())
+        .collect();
+    let undocumented: Vec<&String> = ids.difference(&documented).collect();
+    let unknown: Vec<&String> = documented.difference(&ids).collect();
+    assert!(
+        undocumented.is_empty() && unknown.is_empty(),
+        "doctor's checks table in docs/reference.md lacks {undocumented:?} and documents {unknown:?}, which doctor does not report"
     );
 }
 

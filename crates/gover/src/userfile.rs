@@ -5,18 +5,10 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use gover_core::fs::{LinkPolicy, UserFile, UserFileError};
+use gover_core::fs::UserFileError;
 use gover_core::text::untrusted_path;
 
 use crate::error::UserError;
-
-/// Replaces the content of `path` with `data` under `policy`.
-pub(crate) fn write_user_file(path: &Path, data: &[u8], policy: &LinkPolicy<'_>) -> Result<()> {
-    UserFile::open(path, policy)
-        .and_then(|f| f.replace(data))
-        .map_err(|e| refused(&e).into())
-}
 
 /// The user-facing form of a refusal or failure.
 pub(crate) fn refused(e: &UserFileError) -> UserError {

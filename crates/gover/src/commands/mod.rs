@@ -2,7 +2,6 @@
 
 pub(crate) mod completions;
 pub(crate) mod current;
-pub(crate) mod doctor;
 pub(crate) mod env;
 pub(crate) mod exec;
 pub(crate) mod install;

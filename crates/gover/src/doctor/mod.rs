@@ -1,111 +1,79 @@
 //! `gover doctor [--json] [--network]`: checks the live environment and,
 //! for every problem, says what is wrong, why it matters and the exact fix.
 //!
-//! The checks are functions of a [`DoctorEnv`] (environment variables, the
-//! current directory, gover's home and settings, and a root for system
-//! files), so each is unit-tested on constructed machines; this module
-//! builds the live one, runs the checks and prints the findings. Exit 0
-//! when nothing is a problem (warnings do not fail), 1 otherwise.
+//! Each check ([`model::Check`]) gathers typed facts from a [`DoctorEnv`]
+//! (environment variables, the current directory, gover's home and
+//! settings, and a root for system files) and turns them into findings,
+//! each with a [`FindingId`]; so every check is unit-tested on constructed
+//! machines. This module builds the live environment, runs the checks and
+//! prints the findings ([`render`]). Exit 0 when nothing is a problem
+//! (warnings do not fail), 1 otherwise.
 
+mod config;
 mod goenv;
+pub(crate) mod id;
 mod model;
 mod network;
 mod path;
 mod pins;
 mod platform;
+mod render;
 mod shell;
 mod toolchains;
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
-use gover_core::config::{Config, KEYS};
+use gover_core::config::Config;
 use gover_core::resolve::logical_cwd;
 use gover_core::GoverHome;
 use gover_dist::http::{Fetched, Http, HttpConfig, Validators};
-use gover_dist::source::{local_path, Dist, Sources, DEFAULT_INDEX_TTL};
+use gover_dist::source::{Dist, Sources, DEFAULT_INDEX_TTL};
 use gover_dist::{Index, NoProgress, Platform};
 
 use crate::app::Settings;
 use crate::cli::{DoctorArgs, GlobalArgs};
 use crate::error::UserError;
 
+use model::run as check;
 pub(crate) use model::{DoctorEnv, Finding, IndexPlatforms, IndexProbe, Severity};
 
 /// Runs every check, in the order they are printed within a severity.
 pub(crate) fn check_all(env: &DoctorEnv) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let pin = pins::resolve_pin(env);
-    check_config(env, &mut out);
-    path::check(env, &mut out);
-    shell::check(env, &mut out);
-    toolchains::check_shims(env, &mut out);
-    pins::check(env, &pin, &mut out);
-    goenv::check_goroot(env, pin.as_ref().ok(), &mut out);
-    goenv::check_gotoolchain(env, &mut out);
-    goenv::check_go111module(env, &mut out);
-    goenv::check_gobin(env, &mut out);
-    goenv::check_wsl(env, &mut out);
-    toolchains::check_toolchains(env, &mut out);
-    toolchains::check_leftovers(env, &mut out);
-    network::check(env, &mut out);
-    platform::check(env, pin.as_ref().ok(), &mut out);
-    out
+    [
+        check::<config::ConfigFile>,
+        check::<path::GoOnPath>,
+        check::<shell::StartupFiles>,
+        check::<toolchains::Shims>,
+        check::<pins::Pin>,
+        check::<goenv::Goroot>,
+        check::<goenv::GoEnvFile>,
+        check::<goenv::Gotoolchain>,
+        check::<goenv::Go111Module>,
+        check::<goenv::GoBin>,
+        check::<goenv::Wsl>,
+        check::<toolchains::Toolchains>,
+        check::<toolchains::Leftovers>,
+        check::<network::Downloads>,
+        check::<platform::Host>,
+    ]
+    .iter()
+    .flat_map(|c| c(env))
+    .collect()
 }
 
-/// `config.toml`: readable, known keys, valid settings.
-fn check_config(env: &DoctorEnv, out: &mut Vec<Finding>) {
-    let file = env.show(&env.home.config_file());
-    match &env.config {
-        Err(e) => out.push(
-            Finding::problem("config", e.clone())
-                .why("every gover command and the shim refuse to run until it is fixed")
-                .fix(format!(
-                    "fix that line of {file}; it holds plain `key = value` lines with the keys {}",
-                    KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
-                )),
-        ),
-        Ok(c) => {
-            let unknown: Vec<&str> = c
-                .keys()
-                .filter(|k| !KEYS.iter().any(|(known, _)| known == k))
-                .collect();
-            if !unknown.is_empty() {
-                out.push(
-                    Finding::warning(
-                        "config",
-                        format!("{file} sets unknown keys: {}", unknown.join(", ")),
-                    )
-                    .why(
-                        "gover ignores them, so whatever they were meant to change does not happen",
-                    )
-                    .fix(format!(
-                        "remove or rename them; the keys are {}",
-                        KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
-                    )),
-                );
-            }
-            match &env.settings {
-                Err(e) => out.push(
-                    Finding::problem("config", e.clone())
-                        .why("every gover command refuses to run until it is fixed")
-                        .fix("correct or unset that variable or setting (see docs/reference.md)"),
-                ),
-                Ok(_) if c.path.is_some() && unknown.is_empty() => out.push(Finding::ok(
-                    "config",
-                    format!("{file}: {} setting(s), all valid", c.keys().count()),
-                )),
-                Ok(_) if c.path.is_none() => out.push(Finding::ok(
-                    "config",
-                    format!("no {file}: default settings"),
-                )),
-                Ok(_) => {}
-            }
-        }
-    }
+/// The largest local index file the probe reads.
+const MAX_LOCAL_INDEX: u64 = 64 << 20;
+
+/// Reads a local index file without blocking on a FIFO or device.
+fn read_local_index(p: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let (file, _) = gover_core::fs::open_regular(p)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_LOCAL_INDEX).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Asks the index whether it answers (`--network`).
@@ -114,21 +82,23 @@ fn probe_index(settings: &Settings) -> IndexProbe {
         return IndexProbe::Offline;
     }
     let url = settings.index_url.value.expose();
-    let bytes = if let Some(p) = local_path(url) {
-        match std::fs::read(&p) {
+    let failed =
+        |e: gover_dist::Error| IndexProbe::Failed(e.to_string(), e.hint().map(str::to_string));
+    let local = settings.index_url.value.file_path();
+    let bytes = if let Some(p) = local {
+        match read_local_index(&p) {
             Ok(b) => b,
             Err(e) => return IndexProbe::Failed(format!("cannot read {}: {e}", p.display()), None),
         }
     } else {
-        let http = match Http::new(HttpConfig {
+        let config = HttpConfig {
             timeout: settings.http_timeout.value,
             retries: 0,
             ..HttpConfig::default()
-        }) {
-            Ok(h) => h,
-            Err(e) => return IndexProbe::Failed(e.to_string(), e.hint().map(str::to_string)),
         };
-        match http.fetch(url, &Validators::default(), &NoProgress) {
+        let fetched =
+            Http::new(config).and_then(|h| h.fetch(url, &Validators::default(), &NoProgress));
+        match fetched {
             Ok(Fetched::Body(b, _)) => b,
             Ok(Fetched::NotModified) => {
                 return IndexProbe::Answered(format!(
@@ -136,12 +106,12 @@ fn probe_index(settings: &Settings) -> IndexProbe {
                     settings.index_url.value
                 ))
             }
-            Err(e) => return IndexProbe::Failed(e.to_string(), e.hint().map(str::to_string)),
+            Err(e) => return failed(e),
         }
     };
     match Index::parse(&bytes, url) {
         Ok(index) => IndexProbe::Answered(describe_index(&index)),
-        Err(e) => IndexProbe::Failed(e.to_string(), e.hint().map(str::to_string)),
+        Err(e) => failed(e),
     }
 }
 
@@ -154,17 +124,22 @@ fn describe_index(index: &Index) -> String {
         .unwrap_or_else(|| "no stable release".into());
     format!(
         "{} lists {} releases, newest stable {newest}",
-        index.url,
+        gover_core::url::mask_in_text(&index.url),
         index.releases.len()
     )
 }
 
-/// What the cached index (never the network) says about the host.
+/// What the cached index (never the network) says about the host. A local
+/// index that is not a regular file (a FIFO) is not opened at all.
 fn cached_platforms(
     home: &GoverHome,
     settings: &Settings,
     host: &Platform,
 ) -> Option<IndexPlatforms> {
+    let local = settings.index_url.value.file_path();
+    if local.is_some_and(|p| !p.is_file()) {
+        return None;
+    }
     let dist = Dist::new(
         home.clone(),
         Sources {
@@ -192,14 +167,12 @@ fn live_env(global: &GlobalArgs, args: &DoctorArgs) -> Result<DoctorEnv> {
         .collect();
     let cwd = logical_cwd()
         .map_err(|e| UserError::new(format!("cannot determine the current directory: {e}")))?;
-    let home = GoverHome::from_env().map_err(|e| UserError::new(e.to_string()))?;
+    let home = GoverHome::from_env().map_err(UserError::from)?;
     let config = Config::load(&home.config_file()).map_err(|e| e.to_string());
     let settings = match &config {
         Ok(_) => Settings::load(&home, global.offline).map_err(|e| e.to_string()),
         Err(e) => Err(e.clone()),
     };
-    let gover_exe = std::env::current_exe().ok();
-    let shim_source = crate::shimlinks::shim_source().ok();
     let host = Platform::host();
     let index_probe = match (&settings, args.network) {
         (Ok(s), true) => probe_index(s),
@@ -217,8 +190,8 @@ fn live_env(global: &GlobalArgs, args: &DoctorArgs) -> Result<DoctorEnv> {
         home,
         config,
         settings,
-        gover_exe,
-        shim_source,
+        gover_exe: std::env::current_exe().ok(),
+        shim_source: crate::shimlinks::shim_source().ok(),
         host,
         command_timeout: Duration::from_secs(10),
         index_probe,
@@ -227,92 +200,23 @@ fn live_env(global: &GlobalArgs, args: &DoctorArgs) -> Result<DoctorEnv> {
     })
 }
 
-/// The findings as people read them: grouped ok, warnings, problems, with
-/// `why:` and `fix:` lines, then a summary.
-pub(crate) fn render_text(findings: &[Finding], quiet: bool) -> String {
-    let mut s = String::new();
-    let groups = [
-        (Severity::Ok, "ok"),
-        (Severity::Warning, "warnings"),
-        (Severity::Problem, "problems"),
-    ];
-    for (sev, title) in groups {
-        if quiet && sev == Severity::Ok {
-            continue;
-        }
-        let items: Vec<&Finding> = findings.iter().filter(|f| f.severity == sev).collect();
-        if items.is_empty() {
-            continue;
-        }
-        if !s.is_empty() {
-            s.push('\n');
-        }
-        s.push_str(title);
-        s.push_str(":\n");
-        for f in items {
-            s.push_str(&format!("  {}: {}\n", f.id, indent(&f.message, 4)));
-            if let Some(w) = &f.why {
-                s.push_str(&format!("      why: {}\n", indent(w, 11)));
-            }
-            if let Some(x) = &f.fix {
-                s.push_str(&format!("      fix: {}\n", indent(x, 11)));
-            }
-        }
-    }
-    let problems = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Problem)
-        .count();
-    let warnings = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
-    if !s.is_empty() {
-        s.push('\n');
-    }
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    if problems == 0 {
-        s.push_str(&format!(
-            "No problems found ({}).\n",
-            plural(warnings, "warning")
-        ));
-    } else {
-        s.push_str(&format!(
-            "{}, {}: apply the fixes above, then run `gover doctor` again.\n",
-            plural(problems, "problem"),
-            plural(warnings, "warning")
-        ));
-    }
-    s
-}
-
-fn indent(text: &str, n: usize) -> String {
-    text.replace('\n', &format!("\n{}", " ".repeat(n)))
-}
-
-/// The findings as a JSON array of `{id, severity, message, why, fix}`.
-pub(crate) fn render_json(findings: &[Finding]) -> Result<String> {
-    Ok(serde_json::to_string_pretty(findings)?)
-}
-
 pub(crate) fn run(global: &GlobalArgs, args: &DoctorArgs) -> Result<ExitCode> {
     let env = live_env(global, args)?;
     let findings = check_all(&env);
     let text = if args.json {
-        render_json(&findings)? + "\n"
+        render::json(&findings)? + "\n"
     } else {
-        render_text(&findings, global.quiet)
+        render::text(&findings, global.quiet)
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;
-    Ok(
-        if findings.iter().any(|f| f.severity == Severity::Problem) {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        },
-    )
+    let problem = findings.iter().any(|f| f.severity == Severity::Problem);
+    Ok(if problem {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[cfg(test)]
@@ -336,9 +240,9 @@ mod tests {
         m.write("project/.go-version", "1.22.10\n");
         let block = format!(
             "{}\nexport PATH={}\"${{PATH:+:$PATH}}\"\n{}\n",
-            shell::BLOCK_START,
+            crate::shell::block::BLOCK_START,
             m.env.home.shims_dir().display(),
-            shell::BLOCK_END
+            crate::shell::block::BLOCK_END
         );
         m.write(
             "home/.bashrc",
@@ -358,13 +262,13 @@ mod tests {
         let m = healthy();
         let f = check_all(&m.env);
         all_ok(&f);
-        let text = render_text(&f, false);
+        let text = render::text(&f, false);
         assert!(text.starts_with("ok:\n"), "{text}");
         assert!(
             text.ends_with("No problems found (0 warnings).\n"),
             "{text}"
         );
-        assert!(render_text(&f, true).starts_with("No problems found"));
+        assert!(render::text(&f, true).starts_with("No problems found"));
     }
 
     #[test]
@@ -393,14 +297,14 @@ mod tests {
             assert_eq!(x.severity, Severity::Problem, "{x:?}");
             assert!(x.fix.is_some(), "{x:?}");
         }
-        let text = render_text(&f, false);
+        let text = render::text(&f, false);
         assert!(text.contains("problems:\n  path.shadowed: "), "{text}");
         assert!(
             text.contains("      fix: `sudo apt remove golang-go golang-src`"),
             "{text}"
         );
         assert!(text.ends_with("then run `gover doctor` again.\n"), "{text}");
-        let json: serde_json::Value = serde_json::from_str(&render_json(&f).unwrap()).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&render::json(&f).unwrap()).unwrap();
         let arr = json.as_array().unwrap();
         assert_eq!(arr.len(), f.len());
         let first_problem = arr.iter().find(|x| x["severity"] == "problem").unwrap();

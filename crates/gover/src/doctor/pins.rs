@@ -8,7 +8,10 @@ use gover_core::resolve::{resolve, ResolveContext};
 use gover_core::toolenv::{find_system_tool, FileId};
 use gover_core::{env as vars, PinSource, Resolution, ResolveError, VersionRequest};
 
-use super::model::{DoctorEnv, Finding};
+use gover_core::text::untrusted;
+
+use super::id::FindingId;
+use super::model::{Check, DoctorEnv, Finding};
 
 /// Resolves the pin for [`DoctorEnv::cwd`] as the shim would, also finding
 /// the governing go.mod/go.work.
@@ -36,153 +39,176 @@ fn source_text(env: &DoctorEnv, s: &PinSource) -> String {
     }
 }
 
-/// Checks the pin (`pin` is [`resolve_pin`]'s answer).
-pub(crate) fn check(
-    env: &DoctorEnv,
-    pin: &Result<Resolution, ResolveError>,
-    out: &mut Vec<Finding>,
-) {
-    let r = match pin {
-        Ok(r) => r,
-        Err(e @ ResolveError::NoPin { .. }) => {
-            out.push(
-                Finding::warning("pin.none", format!("no Go version is pinned for {}", env.cwd.display()))
-                    .why(format!("`go` fails here: {e}"))
-                    .fix("`gover use --global 1.22` sets a default for everywhere; `gover use 1.22` pins this directory"),
-            );
-            return;
-        }
-        Err(e) => {
-            let mut f = Finding::problem("pin.invalid", e.to_string())
-                .why("every `go` command here fails with this error");
-            if let Some(h) = e.hint() {
-                f = f.fix(h);
-            }
-            out.push(f);
-            return;
-        }
-    };
-    let name = r.display_name();
-    let source = r.source.to_string();
+/// What is pinned here.
+#[derive(Debug)]
+pub(crate) struct PinFacts {
+    /// The resolution, or why there is none.
+    pub(crate) pin: Result<Resolution, ResolveError>,
+    /// For a `system` pin: the `go` on `PATH` outside gover, if any.
+    pub(crate) system_go: Option<PathBuf>,
+}
 
-    if r.request == VersionRequest::System {
-        let shim = env.shim_source.as_deref().and_then(FileId::of);
-        let path = env
-            .var("PATH")
-            .map(|p| p.to_os_string())
-            .unwrap_or_default();
-        match find_system_tool("go", &path, &env.home, shim) {
-            Some(t) => out.push(Finding::ok(
-                "pin.installed",
-                format!("`system` ({source}) runs {}", t.path.display()),
-            )),
-            None => out.push(
-                Finding::problem(
-                    "pin.system-missing",
+/// The pin for the current directory.
+pub(crate) struct Pin;
+
+impl Check for Pin {
+    type Facts = PinFacts;
+
+    fn facts(env: &DoctorEnv) -> PinFacts {
+        let pin = resolve_pin(env);
+        let system_go = match &pin {
+            Ok(r) if r.request == VersionRequest::System => system_go(env).map(|t| t.path),
+            _ => None,
+        };
+        PinFacts { pin, system_go }
+    }
+
+    fn findings(env: &DoctorEnv, f: &PinFacts) -> Vec<Finding> {
+        let r = match &f.pin {
+            Ok(r) => r,
+            Err(e) => return vec![unresolved(env, e)],
+        };
+        let source = untrusted(&r.source.to_string()).to_string();
+        if r.request == VersionRequest::System {
+            return vec![match &f.system_go {
+                Some(p) => Finding::ok(FindingId::PinInstalled, format!("`system` ({source}) runs {}", env.show(p))),
+                None => Finding::problem(
+                    FindingId::PinSystemMissing,
                     format!("this directory is pinned to `system` ({source}), but there is no go on PATH outside gover"),
                 )
                 .why("`go` fails here")
                 .fix("pin a version gover installs (`gover use 1.22`), or install a system Go"),
-            ),
+            }];
         }
-        return;
+        let mut out = vec![installed(env, r, &source)];
+        out.extend(older_than_go_line(env, r, &source));
+        out.extend(toolchain_line(env, r));
+        out
     }
+}
 
+/// The `go` on `PATH` that is not gover's shim.
+pub(crate) fn system_go(env: &DoctorEnv) -> Option<gover_core::toolenv::SystemTool> {
+    let shim = env.shim_source.as_deref().and_then(FileId::of);
+    let path = env
+        .var("PATH")
+        .map(|p| p.to_os_string())
+        .unwrap_or_default();
+    find_system_tool("go", &path, &env.home, shim)
+}
+
+fn unresolved(env: &DoctorEnv, e: &ResolveError) -> Finding {
+    if let ResolveError::NoPin { .. } = e {
+        return Finding::warning(FindingId::PinNone, format!("no Go version is pinned for {}", env.show(&env.cwd)))
+            .why(format!("`go` fails here: {e}"))
+            .fix("`gover use --global 1.22` sets a default for everywhere; `gover use 1.22` pins this directory");
+    }
+    let f = Finding::problem(FindingId::PinInvalid, e.to_string())
+        .why("every `go` command here fails with this error");
+    match e.hint() {
+        Some(h) => f.fix(h),
+        None => f,
+    }
+}
+
+fn installed(env: &DoctorEnv, r: &Resolution, source: &str) -> Finding {
+    let name = r.display_name();
     if r.installed {
-        out.push(Finding::ok(
-            "pin.installed",
+        return Finding::ok(
+            FindingId::PinInstalled,
             format!("{name} ({source}) is installed"),
-        ));
+        );
+    }
+    let why = if env.auto_install() {
+        "the first `go` command here downloads and installs it, which fails offline or behind a firewall and slows that command down"
     } else {
-        let why = if env.auto_install() {
-            "the first `go` command here downloads and installs it, which fails offline or behind a firewall and slows that command down"
-        } else {
-            "auto-install is off, so `go` fails here with `gover: error: ... is not installed`"
-        };
-        let what = match (&r.request, &r.version) {
-            (VersionRequest::Line(l), None) => {
-                format!("no Go {} release ({source}) is installed", l.lang())
-            }
-            (VersionRequest::Latest | VersionRequest::Stable, None) => {
-                format!("`{}` ({source}) has no installed release", r.request)
-            }
-            _ => format!("{name} ({source}) is not installed"),
-        };
-        out.push(
-            Finding::problem("pin.not-installed", what)
-                .why(why)
-                .fix(format!(
-                    "`gover install` (run here: it installs what this directory pins, {name})"
-                )),
-        );
-    }
-
-    if let Some((project, min)) = r.older_than_project() {
-        let fix = match &r.source {
-            PinSource::GoVersionFile(p) | PinSource::ToolVersions(p) => format!(
-                "pin {} or newer: `gover use {}` in {} (rewrites {}), or delete {} to let go.mod decide",
-                min.toolchain_name(),
-                min.lang(),
-                p.parent().map_or_else(String::new, |d| env.show(d)),
-                env.show(p),
-                env.show(p),
-            ),
-            PinSource::Env => format!("`unset {}` or set it to {} or newer", vars::GOVER_GO_VERSION, min.lang()),
-            _ => format!("`gover use {}` here, or `gover use --global {}`", min.lang(), min.lang()),
-        };
-        out.push(
-            Finding::problem(
-                "pin.older-than-go-line",
-                format!(
-                    "{name} ({source}) is older than the go line of {} (go {})",
-                    env.show(&project.path),
-                    project.go.as_ref().map(|g| g.to_string()).unwrap_or_default()
-                ),
-            )
-            .why(format!(
-                "Go refuses to build the module: `go: {} requires go >= {} (running go {}; GOTOOLCHAIN=local)`",
-                project.kind.file_name(),
-                min.as_str(),
-                r.version.as_ref().map_or_else(String::new, |v| v.as_str().to_string())
-            ))
-            .fix(fix),
-        );
-    }
-
-    if let (Some(project), Some(v)) = (&r.project, &r.version) {
-        if let Some(ToolchainLine::Name(tname, tv)) = &project.toolchain {
-            let from_project = matches!(
-                r.source,
-                PinSource::ProjectToolchain(..) | PinSource::ProjectGoLine { .. }
-            );
-            if !from_project && v < tv {
-                out.push(
-                    Finding::warning(
-                        "pin.toolchain-line",
-                        format!(
-                            "{} asks for `toolchain {tname}`, newer than {name} pinned by {}",
-                            env.show(&project.path),
-                            source_text(env, &r.source)
-                        ),
-                    )
-                    .why("the module's authors build with the newer toolchain; with GOTOOLCHAIN=local Go runs the older pin without a word, so builds and vet results can differ from theirs")
-                    .fix(format!("`gover use {}` (or remove {} to let go.mod decide)", tv.as_str(), source_text(env, &r.source))),
-                );
-            }
+        "auto-install is off, so `go` fails here with `gover: error: ... is not installed`"
+    };
+    let what = match (&r.request, &r.version) {
+        (VersionRequest::Line(l), None) => {
+            format!("no Go {} release ({source}) is installed", l.lang())
         }
+        (VersionRequest::Latest | VersionRequest::Stable, None) => {
+            format!("`{}` ({source}) has no installed release", r.request)
+        }
+        _ => format!("{name} ({source}) is not installed"),
+    };
+    Finding::problem(FindingId::PinNotInstalled, what)
+        .why(why)
+        .fix(format!(
+            "`gover install` (run here: it installs what this directory pins, {name})"
+        ))
+}
+
+fn older_than_go_line(env: &DoctorEnv, r: &Resolution, source: &str) -> Option<Finding> {
+    let (project, min) = r.older_than_project()?;
+    let fix = match &r.source {
+        PinSource::GoVersionFile(p) | PinSource::ToolVersions(p) => format!(
+            "pin {} or newer: `gover use {}` in {} (rewrites {}), or delete {} to let go.mod decide",
+            min.toolchain_name(),
+            min.lang(),
+            p.parent().map_or_else(String::new, |d| env.show(d)),
+            env.show(p),
+            env.show(p),
+        ),
+        PinSource::Env => format!("`unset {}` or set it to {} or newer", vars::GOVER_GO_VERSION, min.lang()),
+        _ => format!("`gover use {}` here, or `gover use --global {}`", min.lang(), min.lang()),
+    };
+    Some(
+        Finding::problem(
+            FindingId::PinOlderThanGoLine,
+            format!(
+                "{} ({source}) is older than the go line of {} (go {})",
+                r.display_name(),
+                env.show(&project.path),
+                project.go.as_ref().map(|g| g.to_string()).unwrap_or_default()
+            ),
+        )
+        .why(format!(
+            "Go refuses to build the module: `go: {} requires go >= {} (running go {}; GOTOOLCHAIN=local)`",
+            project.kind.file_name(),
+            min.as_str(),
+            r.version.as_ref().map_or_else(String::new, |v| v.as_str().to_string())
+        ))
+        .fix(fix),
+    )
+}
+
+fn toolchain_line(env: &DoctorEnv, r: &Resolution) -> Option<Finding> {
+    let (project, v) = (r.project.as_ref()?, r.version.as_ref()?);
+    let Some(ToolchainLine::Name(tname, tv)) = &project.toolchain else {
+        return None;
+    };
+    let from_project = matches!(
+        r.source,
+        PinSource::ProjectToolchain(..) | PinSource::ProjectGoLine { .. }
+    );
+    if from_project || v >= tv {
+        return None;
     }
+    let pinned_by = source_text(env, &r.source);
+    Some(
+        Finding::warning(
+            FindingId::PinToolchainLine,
+            format!(
+                "{} asks for `toolchain {tname}`, newer than {} pinned by {pinned_by}",
+                env.show(&project.path),
+                r.display_name(),
+            ),
+        )
+        .why("the module's authors build with the newer toolchain; with GOTOOLCHAIN=local Go runs the older pin without a word, so builds and vet results can differ from theirs")
+        .fix(format!("`gover use {}` (or remove {pinned_by} to let go.mod decide)", tv.as_str())),
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::testenv::{one, with_id, Machine};
+    use super::super::model::testenv::{check, one, with_id, Machine};
     use super::super::model::Severity;
     use super::*;
 
     fn run(m: &Machine) -> Vec<Finding> {
-        let mut out = Vec::new();
-        check(&m.env, &resolve_pin(&m.env), &mut out);
-        out
+        check::<Pin>(m)
     }
 
     #[test]
