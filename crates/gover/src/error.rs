@@ -75,15 +75,31 @@ pub(crate) fn io_hint(e: &io::Error, path: &Path) -> Option<String> {
     hint_for(e, &path.display().to_string())
 }
 
-/// [`io_hint`] for the file the message names as `p`.
-fn hint_for(e: &io::Error, p: &str) -> Option<String> {
+/// A hint for an I/O error whose cause is the file system holding `path`
+/// itself, not the file: full, out of quota, or read-only. `None` for
+/// other errors.
+pub(crate) fn fs_cause(e: &io::Error, path: &Path) -> Option<String> {
+    fs_cause_for(e, &path.display().to_string())
+}
+
+fn fs_cause_for(e: &io::Error, p: &str) -> Option<String> {
     match e.kind() {
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Some(format!(
-            "the file system holding {p} is full (or your quota is used up): free some space, then run this again"
+            "the file system holding {p} is full (or you are over your quota); free some space, then run this again"
         )),
         io::ErrorKind::ReadOnlyFilesystem => Some(format!(
             "{p} is on a read-only file system: remount it read-write, or run this where you can write"
         )),
+        _ => None,
+    }
+}
+
+/// [`io_hint`] for the file the message names as `p`.
+fn hint_for(e: &io::Error, p: &str) -> Option<String> {
+    if let Some(h) = fs_cause_for(e, p) {
+        return Some(h);
+    }
+    match e.kind() {
         io::ErrorKind::PermissionDenied => Some(format!(
             "you may not change {p}: check its owner and permissions (`ls -l`), or run this as the user who owns it"
         )),
@@ -207,6 +223,22 @@ mod tests {
 
     fn io_err(kind: io::ErrorKind) -> io::Error {
         io::Error::new(kind, "boom")
+    }
+
+    #[test]
+    fn file_system_causes_are_named_and_permission_is_not_one() {
+        let p = Path::new("/srv/gover");
+        let full = io::Error::from(io::ErrorKind::StorageFull);
+        assert!(fs_cause(&full, p)
+            .unwrap()
+            .starts_with("the file system holding /srv/gover is full"));
+        let ro = io::Error::from(io::ErrorKind::ReadOnlyFilesystem);
+        assert!(fs_cause(&ro, p)
+            .unwrap()
+            .starts_with("/srv/gover is on a read-only file system"));
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert_eq!(fs_cause(&denied, p), None);
+        assert!(io_hint(&denied, p).unwrap().contains("you may not change"));
     }
 
     #[test]

@@ -2,11 +2,9 @@
 //! shell startup files), through `gover_core::fs::UserFile`, with errors
 //! that name the file, the link and the real cause.
 
-use std::io;
 use std::path::{Path, PathBuf};
 
 use gover_core::fs::UserFileError;
-use gover_core::text::untrusted_path;
 
 use crate::error::UserError;
 
@@ -20,27 +18,10 @@ pub(crate) fn refused(e: &UserFileError) -> UserError {
         UserFileError::Refused { target: None, .. } => {
             u.hint("remove or rename it, then run this again")
         }
-        UserFileError::Io { path, error, .. } => match io_cause(path, error) {
+        UserFileError::Io { path, error, .. } => match crate::error::fs_cause(error, path) {
             Some(h) => u.hint(h),
             None => u,
         },
-    }
-}
-
-/// A hint for an I/O error whose cause is the file system itself, not the
-/// file: full, read-only, or out of quota. `None` for other errors.
-pub(crate) fn io_cause(path: &Path, e: &io::Error) -> Option<String> {
-    let fs = || untrusted_path(path.parent().unwrap_or(path)).to_string();
-    match e.kind() {
-        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Some(format!(
-            "the file system holding {} is full (or you are over your quota); free some space, then run this again",
-            fs()
-        )),
-        io::ErrorKind::ReadOnlyFilesystem => Some(format!(
-            "{} is on a read-only file system",
-            fs()
-        )),
-        _ => None,
     }
 }
 
@@ -77,23 +58,5 @@ mod tests {
         // A worktree or submodule has a .git file.
         std::fs::write(sub.join(".git"), "gitdir: ../../.git/worktrees/a\n").unwrap();
         assert_eq!(pin_tree(&sub), sub);
-    }
-
-    #[test]
-    fn full_and_read_only_file_systems_are_named() {
-        let p = Path::new("/srv/gover/version");
-        let full = io::Error::from(io::ErrorKind::StorageFull);
-        assert!(io_cause(p, &full)
-            .unwrap()
-            .starts_with("the file system holding /srv/gover is full"));
-        let ro = io::Error::from(io::ErrorKind::ReadOnlyFilesystem);
-        assert_eq!(
-            io_cause(p, &ro).unwrap(),
-            "/srv/gover is on a read-only file system"
-        );
-        assert_eq!(
-            io_cause(p, &io::Error::from(io::ErrorKind::PermissionDenied)),
-            None
-        );
     }
 }

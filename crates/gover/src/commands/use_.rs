@@ -17,10 +17,11 @@ use gover_dist::Platform;
 
 use crate::app::App;
 use crate::cli::UseArgs;
+use crate::error::fs_cause;
 use crate::error::UserError;
 use crate::installing::install_requests;
 use crate::selecting::{context_here, resolve_here, warn_if_older_than_project};
-use crate::userfile::{io_cause, pin_tree, refused};
+use crate::userfile::{pin_tree, refused};
 
 pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
     let request = VersionRequest::parse(&args.version).map_err(|e| {
@@ -126,7 +127,7 @@ fn write_pin(args: &UseArgs, request: &VersionRequest, file: &Path) -> Result<()
     };
     // A full or read-only file system is the cause to name; otherwise say
     // how to pin without this file.
-    let hint = match e.io_error().and_then(|io| io_cause(file, io)) {
+    let hint = match e.io_error().and_then(|io| fs_cause(io, file.parent().unwrap_or(file))) {
         Some(cause) => cause,
         None if args.global => "set GOVER_HOME to a directory you can write to, or pin per directory with `gover use VERSION`".to_string(),
         None => format!(
