@@ -27,8 +27,8 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
 use anyhow::Result;
-use gover_core::config::Config;
 use gover_core::resolve::logical_cwd;
+use gover_core::settings::Layers;
 use gover_core::GoverHome;
 use gover_dist::http::{Fetched, Http, HttpConfig, Validators};
 use gover_dist::source::{Dist, Sources, DEFAULT_INDEX_TTL};
@@ -168,11 +168,14 @@ fn live_env(global: &GlobalArgs, args: &DoctorArgs) -> Result<DoctorEnv> {
     let cwd = logical_cwd()
         .map_err(|e| UserError::new(format!("cannot determine the current directory: {e}")))?;
     let home = GoverHome::from_env().map_err(UserError::from)?;
-    let config = Config::load(&home.config_file()).map_err(|e| e.to_string());
-    let settings = match &config {
-        Ok(_) => Settings::load(&home, global.offline).map_err(|e| e.to_string()),
+    // Unknown keys are the config check's finding, not a reason to stop:
+    // the settings are computed without that check.
+    let layers = Layers::from_process(&home).map_err(|e| e.to_string());
+    let settings = match &layers {
+        Ok(l) => Settings::values(l, global.offline).map_err(|e| e.to_string()),
         Err(e) => Err(e.clone()),
     };
+    let config = layers.map(|l| l.files().to_vec());
     let host = Platform::host();
     let index_probe = match (&settings, args.network) {
         (Ok(s), true) => probe_index(s),
@@ -321,13 +324,18 @@ mod tests {
         ));
         let f = check_all(&m.env);
         assert_eq!(one(&f, "config").severity, Severity::Problem);
-        let mut c = Config::parse("mirror = \"https://m/\"\ncolour = true\n").unwrap();
+        let mut c =
+            gover_core::config::Config::parse("mirror = \"https://m/\"\ncolour = true\n").unwrap();
         c.path = Some(m.env.home.config_file());
-        m.env.config = Ok(c);
+        m.env.config = Ok(vec![c]);
         let f = check_all(&m.env);
         let c = one(&f, "config");
-        assert_eq!(c.severity, Severity::Warning);
-        assert!(c.message.contains("unknown keys: colour"), "{}", c.message);
+        assert_eq!(c.severity, Severity::Problem);
+        assert!(
+            c.message.contains(":2: unknown key `colour`"),
+            "{}",
+            c.message
+        );
         m.env.settings = Err("GOVER_AUTO_INSTALL=maybe is not a boolean; use 1 or 0".into());
         let f = check_all(&m.env);
         assert!(with_id(&f, "config")

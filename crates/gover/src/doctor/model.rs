@@ -147,8 +147,9 @@ pub(crate) struct DoctorEnv {
     pub(crate) cwd: PathBuf,
     /// gover's home.
     pub(crate) home: GoverHome,
-    /// `config.toml`, or why it cannot be read.
-    pub(crate) config: Result<Config, String>,
+    /// The config files that exist (`$GOVER_HOME/config.toml`, then the
+    /// user-level one), or why one cannot be read.
+    pub(crate) config: Result<Vec<Config>, String>,
     /// The effective settings, or why they cannot be computed.
     pub(crate) settings: Result<Settings, String>,
     /// The running `gover` executable.
@@ -351,43 +352,12 @@ impl DoctorEnv {
         Dirs::from_vars(|k| self.var(k).map(OsStr::to_os_string))
     }
 
-    /// Where a download setting comes from: the variable `var`, the key
-    /// `key` of `config.toml`, or the default.
-    pub(crate) fn setting_origin(&self, var: &str, key: &str) -> SettingOrigin {
-        if self.var(var).is_some() {
-            return SettingOrigin::Env(var.to_string());
-        }
-        match &self.config {
-            Ok(c) if c.get(key).is_some() => SettingOrigin::Config {
-                key: key.to_string(),
-                file: self.home.config_file(),
-            },
-            _ => SettingOrigin::Default,
-        }
-    }
-
     /// `config.toml`'s `auto_install` as the shim sees it (default on).
     pub(crate) fn auto_install(&self) -> bool {
         self.settings
             .as_ref()
             .map_or(true, |s| s.auto_install.value)
     }
-}
-
-/// Where one of gover's settings comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum SettingOrigin {
-    /// An environment variable.
-    Env(String),
-    /// A key of `config.toml`.
-    Config {
-        /// The key.
-        key: String,
-        /// The file.
-        file: PathBuf,
-    },
-    /// The built-in default.
-    Default,
 }
 
 /// Where a Go setting came from.
@@ -475,7 +445,7 @@ pub(crate) mod testenv {
                 vars,
                 cwd: dir.join("project"),
                 home: GoverHome::new(dir.join("gover")),
-                config: Ok(Config::default()),
+                config: Ok(Vec::new()),
                 settings: Ok(default_settings()),
                 gover_exe: None,
                 shim_source: None,

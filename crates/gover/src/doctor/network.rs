@@ -10,7 +10,9 @@ use gover_core::text::untrusted;
 use gover_core::url::{mask_in_text, Scheme, Url};
 
 use super::id::FindingId;
-use super::model::{Check, DoctorEnv, Finding, IndexProbe, SettingOrigin};
+use gover_core::settings::{Origin, Setting};
+
+use super::model::{Check, DoctorEnv, Finding, IndexProbe};
 
 /// The proxy variables gover-dist honours, in the order they are reported.
 pub(crate) const PROXY_VARS: &[&str] = &[
@@ -49,7 +51,7 @@ pub(crate) struct Source {
     /// An example value, for fixes.
     pub(crate) example: &'static str,
     /// Where its value comes from.
-    pub(crate) origin: SettingOrigin,
+    pub(crate) origin: Origin,
     /// The value, parsed (or why it does not parse, masked).
     pub(crate) url: Result<Url, String>,
     /// For a local path: whether it is what it must be (a directory for
@@ -77,8 +79,8 @@ impl Check for Downloads {
     type Facts = DownloadFacts;
 
     fn facts(env: &DoctorEnv) -> DownloadFacts {
-        let source = |what, id, var, key, example, value: &str, dir: bool| {
-            let url = Url::parse(value).map_err(|e| e.to_string());
+        let source = |what, id, var, key, example, setting: &Setting<Url>, dir: bool| {
+            let url = Ok(setting.value.clone());
             let local = url
                 .as_ref()
                 .ok()
@@ -90,7 +92,7 @@ impl Check for Downloads {
                 var,
                 key,
                 example,
-                origin: env.setting_origin(var, key),
+                origin: setting.origin.clone(),
                 url,
                 local,
             }
@@ -103,7 +105,7 @@ impl Check for Downloads {
                     vars::GOVER_INDEX_URL,
                     "index_url",
                     "https://go.dev/dl/?mode=json&include=all or file:///srv/go-mirror/index.json",
-                    s.index_url.value.expose(),
+                    &s.index_url,
                     false,
                 ),
                 source(
@@ -112,7 +114,7 @@ impl Check for Downloads {
                     vars::GOVER_MIRROR,
                     "mirror",
                     "https://dl.google.com/go/ or file:///srv/go-mirror/",
-                    s.mirror.value.expose(),
+                    &s.mirror,
                     true,
                 ),
             ],
@@ -168,18 +170,18 @@ fn local_state(p: &std::path::Path, dir: bool) -> Result<(), String> {
     }
 }
 
-fn origin_text(env: &DoctorEnv, o: &SettingOrigin) -> String {
+fn origin_text(env: &DoctorEnv, o: &Origin) -> String {
     match o {
-        SettingOrigin::Env(var) => var.clone(),
-        SettingOrigin::Config { key, file } => format!("`{key}` in {}", env.show(file)),
-        SettingOrigin::Default => "default".into(),
+        Origin::Env(var) | Origin::Flag(var) => (*var).to_string(),
+        Origin::File { key, path, .. } => format!("`{key}` in {}", env.show(path)),
+        Origin::Default => "default".into(),
     }
 }
 
 fn source_finding(env: &DoctorEnv, s: &Source) -> Finding {
     let from = origin_text(env, &s.origin);
     let where_set = match &s.origin {
-        SettingOrigin::Default => s.var.to_string(),
+        Origin::Default => s.var.to_string(),
         _ => from.clone(),
     };
     let url = match &s.url {
@@ -321,12 +323,18 @@ mod tests {
             let s = m.env.settings.as_mut().unwrap();
             s.index_url.value =
                 gover_core::url::Url::parse(&format!("file://{}", idx.display())).unwrap();
+            s.index_url.origin = Origin::Env("GOVER_INDEX_URL");
             s.mirror.value = gover_core::url::Url::parse("file:///nonexistent/mirror/").unwrap();
+            s.mirror.origin = Origin::File {
+                path: m.env.home.config_file(),
+                key: "mirror",
+                line: 1,
+            };
         }
-        m.env.config = Ok(gover_core::config::Config::parse(
+        m.env.config = Ok(vec![gover_core::config::Config::parse(
             "mirror = \"file:///nonexistent/mirror/\"\n",
         )
-        .unwrap());
+        .unwrap()]);
         let f = run(&m);
         let i = one(&f, "network.index");
         assert_eq!(i.severity, Severity::Ok);
