@@ -245,20 +245,62 @@ fn plan<R: Read + Seek>(
     Ok(out)
 }
 
-/// A file read by position, so threads share one open file.
+/// A file read by position, so threads share one open file, through a
+/// buffer of its own (the zip reader asks for small pieces).
 #[derive(Clone)]
 struct SharedFile {
     file: Arc<File>,
     pos: u64,
     len: u64,
+    buf: Vec<u8>,
+    /// The file offset of `buf[0]`.
+    buf_at: u64,
+}
+
+/// How much [`SharedFile`] reads at once.
+const READ_AHEAD: usize = 256 << 10;
+
+impl SharedFile {
+    fn new(file: File, len: u64) -> Self {
+        Self {
+            file: Arc::new(file),
+            pos: 0,
+            len,
+            buf: Vec::new(),
+            buf_at: 0,
+        }
+    }
+
+    fn read_at(&self, buf: &mut [u8], at: u64) -> io::Result<usize> {
+        #[cfg(unix)]
+        return std::os::unix::fs::FileExt::read_at(&*self.file, buf, at);
+        #[cfg(windows)]
+        return std::os::windows::fs::FileExt::seek_read(&*self.file, buf, at);
+    }
 }
 
 impl Read for SharedFile {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        #[cfg(unix)]
-        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.pos)?;
-        #[cfg(windows)]
-        let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.pos)?;
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let in_buf = self.pos >= self.buf_at && self.pos < self.buf_at + self.buf.len() as u64;
+        if !in_buf {
+            if out.len() >= READ_AHEAD {
+                let n = self.read_at(out, self.pos)?;
+                self.pos += n as u64;
+                return Ok(n);
+            }
+            let mut buf = std::mem::take(&mut self.buf);
+            buf.resize(READ_AHEAD, 0);
+            let n = self.read_at(&mut buf, self.pos)?;
+            buf.truncate(n);
+            self.buf = buf;
+            self.buf_at = self.pos;
+            if n == 0 {
+                return Ok(0);
+            }
+        }
+        let from = (self.pos - self.buf_at) as usize;
+        let n = out.len().min(self.buf.len() - from);
+        out[..n].copy_from_slice(&self.buf[from..from + n]);
         self.pos += n as u64;
         Ok(n)
     }
@@ -275,6 +317,38 @@ impl Seek for SharedFile {
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
         Ok(self.pos)
     }
+}
+
+/// The entry count the zip's end records declare (zip64 too), read before
+/// the `zip` crate parses the central directory, whose size (and memory)
+/// follows that count. `None` when there is no end record (not a zip).
+fn declared_entries(f: &mut SharedFile) -> io::Result<Option<u64>> {
+    let tail_len = f.len.min(22 + 65_535);
+    let mut tail = vec![0u8; tail_len as usize];
+    f.seek(SeekFrom::Start(f.len - tail_len))?;
+    f.read_exact(&mut tail)?;
+    let le16 = |b: &[u8], at: usize| u64::from(u16::from_le_bytes([b[at], b[at + 1]]));
+    let le64 = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    // The end record: its comment runs exactly to the end of the file.
+    let Some(eocd) = (0..tail.len().saturating_sub(21)).rev().find(|&i| {
+        tail[i..i + 4] == [0x50, 0x4b, 0x05, 0x06]
+            && i + 22 + le16(&tail, i + 20) as usize == tail.len()
+    }) else {
+        return Ok(None);
+    };
+    let count = le16(&tail, eocd + 10);
+    if count != 0xffff || eocd < 20 || tail[eocd - 20..eocd - 16] != [0x50, 0x4b, 0x06, 0x07] {
+        return Ok(Some(count));
+    }
+    // Zip64: the locator before the end record points at the zip64 end record.
+    let at = le64(&tail, eocd - 12);
+    let mut rec = [0u8; 40];
+    f.seek(SeekFrom::Start(at))?;
+    f.read_exact(&mut rec)?;
+    if rec[..4] != [0x50, 0x4b, 0x06, 0x06] {
+        return Ok(None);
+    }
+    Ok(Some(le64(&rec, 32)))
 }
 
 /// Reads entry `p` whole, checking its size (the CRC is checked by the
@@ -378,11 +452,15 @@ pub fn extract_toolchain_zip(
             ),
         ));
     }
-    let shared = SharedFile {
-        file: Arc::new(file),
-        pos: 0,
-        len,
-    };
+    let mut shared = SharedFile::new(file, len);
+    let declared =
+        declared_entries(&mut shared).map_err(|e| Error::io("cannot read", zip_path, e))?;
+    if declared.is_some_and(|n| n > limits.max_entries) {
+        return Err(bad_zip(
+            &zip,
+            format!("it holds more than {} entries (limit)", limits.max_entries),
+        ));
+    }
     let archive = ZipArchive::new(shared).map_err(|e| bad_zip(&zip, e))?;
     let plan = plan(&archive, &module.zip_prefix(), &zip, limits)?;
     let dirs: BTreeSet<&str> = plan

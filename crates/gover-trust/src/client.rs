@@ -458,7 +458,10 @@ pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let write = || -> io::Result<()> {
-        let mut f = File::create(&tmp)?;
+        // A stale file of this process's name (a crash) goes; a link
+        // planted there is removed, never written through.
+        let _ = fs::remove_file(&tmp);
+        let mut f = File::options().write(true).create_new(true).open(&tmp)?;
         f.write_all(data)?;
         f.sync_all()?;
         fs::rename(&tmp, path)

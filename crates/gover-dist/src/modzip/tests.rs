@@ -289,6 +289,66 @@ fn oversized_and_overfull_zips_fail_fast() {
     assert!(msg.contains("more than 1000 (limit)"), "{msg}");
 }
 
+/// `bytes` (a zip without a comment) with zip64 end records: the end
+/// record's counts say 0xffff and the zip64 end record holds them.
+fn to_zip64(bytes: &[u8]) -> Vec<u8> {
+    to_zip64_claiming(bytes, None)
+}
+
+/// [`to_zip64`], the zip64 end record claiming `count` entries if given.
+fn to_zip64_claiming(bytes: &[u8], count: Option<u64>) -> Vec<u8> {
+    let eocd = bytes.len() - 22;
+    assert_eq!(bytes[eocd..eocd + 4], [0x50, 0x4b, 0x05, 0x06]);
+    let u16_at = |at: usize| u64::from(u16::from_le_bytes([bytes[at], bytes[at + 1]]));
+    let u32_at = |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()));
+    let (real, cd_size, cd_offset) = (u16_at(eocd + 10), u32_at(eocd + 12), u32_at(eocd + 16));
+    let mut out = bytes[..eocd].to_vec();
+    let z64 = out.len() as u64;
+    out.extend_from_slice(&[0x50, 0x4b, 0x06, 0x06]);
+    out.extend_from_slice(&44u64.to_le_bytes());
+    out.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let count = count.unwrap_or(real);
+    for v in [count, count, cd_size, cd_offset] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&[0x50, 0x4b, 0x06, 0x07, 0, 0, 0, 0]);
+    out.extend_from_slice(&z64.to_le_bytes());
+    out.extend_from_slice(&1u32.to_le_bytes());
+    out.extend_from_slice(&[0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+    out.extend_from_slice(&[0xff; 8]);
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+#[test]
+fn the_declared_entry_count_is_read_from_zip64_end_records_too() {
+    let names: Vec<String> = (0..5).map(|i| format!("{P}f{i}")).collect();
+    let entries: Vec<E<'_>> = names.iter().map(|n| E::File(n, b"x")).collect();
+    let bytes = to_zip64(&build(&entries));
+    let t = tempfile::tempdir().unwrap();
+    let p = write_zip(t.path(), &bytes);
+    let file = File::open(&p).unwrap();
+    let len = file.metadata().unwrap().len();
+    let mut f = SharedFile::new(file, len);
+    assert_eq!(declared_entries(&mut f).unwrap(), Some(5));
+    let limits = ZipLimits {
+        max_entries: 4,
+        ..ZipLimits::default()
+    };
+    let (_t, r) = run(&bytes, &limits);
+    assert!(r.unwrap_err().to_string().contains("more than 4 entries"));
+    let (_t, r) = run(&bytes, &ZipLimits::default());
+    assert_eq!(r.unwrap().files, 5);
+    // A billion entries claimed: refused before the central directory is
+    // parsed (whose memory would follow the claim).
+    let (_t, r) = run(
+        &to_zip64_claiming(&build(&entries), Some(1 << 30)),
+        &ZipLimits::default(),
+    );
+    let e = r.unwrap_err();
+    assert!(e.to_string().contains("more than 100000 entries"), "{e}");
+}
+
 #[test]
 fn damaged_zips_and_lying_sizes_are_refused() {
     let (_t, r) = run(b"this is not a zip", &ZipLimits::default());
