@@ -428,6 +428,41 @@ fn work(
     Ok((digests, held))
 }
 
+/// Runs `writers` workers over `plan`; returns every digest and the file
+/// held back, or the first error.
+fn write_all(
+    archive: &ZipArchive<SharedFile>,
+    plan: &[Planned],
+    dest: &Path,
+    zip: &str,
+    writers: usize,
+) -> Result<WorkerOutput> {
+    let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let results: Vec<_> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..writers.max(1))
+            .map(|_| {
+                let a = archive.clone();
+                let (next, stop) = (&next, &stop);
+                s.spawn(move || work(a, plan, next, stop, (dest, zip)))
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join()).collect()
+    });
+    let mut digests = Vec::with_capacity(plan.len());
+    let mut held = None;
+    for r in results {
+        let (d, h) = r.unwrap_or_else(|_| {
+            Err(Error::new(
+                ErrorKind::Io,
+                format!("unpacking {zip}: a writer thread panicked"),
+            ))
+        })?;
+        digests.extend(d);
+        held = held.or(h);
+    }
+    Ok((digests, held))
+}
+
 /// Unpacks the toolchain module zip at `zip_path` into `dest` (an empty
 /// directory that becomes the GOROOT) and returns its `h1:` hash. On error
 /// `dest` may hold part of the files: the caller removes it.
@@ -471,40 +506,7 @@ pub fn extract_toolchain_zip(
         let path = dest.join(d);
         fs::create_dir_all(&path).map_err(|e| Error::io("cannot create", &path, e))?;
     }
-    let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
-    let mut first_error: Option<Error> = None;
-    let results: Vec<_> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..limits.writers.max(1))
-            .map(|_| {
-                let a = archive.clone();
-                let (plan, next, stop, zip) = (&plan, &next, &stop, &zip);
-                s.spawn(move || work(a, plan, next, stop, (dest, zip)))
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join()).collect()
-    });
-    let mut digests = Vec::with_capacity(plan.len());
-    let mut held = None;
-    for r in results {
-        match r {
-            Ok(Ok((d, h))) => {
-                digests.extend(d);
-                held = held.or(h);
-            }
-            Ok(Err(e)) => {
-                first_error.get_or_insert(e);
-            }
-            Err(_) => {
-                first_error.get_or_insert(Error::new(
-                    ErrorKind::Io,
-                    format!("unpacking {zip}: a writer thread panicked"),
-                ));
-            }
-        }
-    }
-    if let Some(e) = first_error {
-        return Err(e);
-    }
+    let (mut digests, held) = write_all(&archive, &plan, dest, &zip, limits.writers)?;
     if let Some((i, data)) = held {
         write_file(dest, &plan[i], &data)?;
     }

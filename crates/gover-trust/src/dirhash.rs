@@ -64,6 +64,43 @@ pub fn go_mod_hash1() -> String {
     hash1(&mut [("go.mod".to_string(), sum)]).expect("one plain name")
 }
 
+/// Collects the sha256 of a GOROOT's files as an extractor writes them,
+/// so the toolchain module's `h1:` comes without reading the tree again
+/// (for checking a tarball install against the database's record). Safe
+/// to share between writer threads.
+pub struct Collector {
+    module: ToolchainModule,
+    files: Mutex<Vec<FileDigest>>,
+}
+
+impl Collector {
+    /// A collector for `module`'s files.
+    pub fn new(module: ToolchainModule) -> Self {
+        Self {
+            module,
+            files: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Records a file written at GOROOT-relative `rel` (`/`-separated)
+    /// whose content has `sha256`; files the module leaves out (`api/`,
+    /// `doc/`, `misc/`, `test/`) are ignored.
+    pub fn add(&self, rel: &str, sha256: [u8; 32]) {
+        if let Some(name) = self.module.zip_name(rel) {
+            self.files
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((name, sha256));
+        }
+    }
+
+    /// The `h1:` of the files recorded.
+    pub fn finish(self) -> Result<String> {
+        let mut files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
+        hash1(&mut files)
+    }
+}
+
 /// Files of a GOROOT to hash: zip name and path on disk.
 fn goroot_files(
     goroot: &Path,
@@ -272,6 +309,23 @@ mod tests {
             let e = hash_goroot(g, &m, &|n| n == "gover-marker").unwrap_err();
             assert!(e.to_string().contains("not a regular file"), "{e}");
         }
+        // An extractor's collector, fed from two threads in any order,
+        // gets the same hash without reading the tree again.
+        fs::remove_file(g.join("link")).ok();
+        let c = Collector::new(m.clone());
+        std::thread::scope(|sc| {
+            for part in [&files[..5], &files[5..]] {
+                let c = &c;
+                sc.spawn(move || {
+                    for (n, data) in part.iter().rev() {
+                        if *n != "gover-marker" {
+                            c.add(n, sha(data));
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(c.finish().unwrap(), want);
         let e = hash_goroot(&g.join("nope"), &m, &|_| false).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Io);
     }
