@@ -102,6 +102,17 @@ fn go_version(
     (run(&mut c), modcache)
 }
 
+/// Asserts `r` is go1.22.10's `go version`, run successfully.
+#[track_caller]
+fn assert_ran_target(r: Run) {
+    let r = r.success();
+    assert_eq!(
+        r.stdout,
+        format!("go version go{TARGET} linux/amd64\n"),
+        "{r}"
+    );
+}
+
 /// gover-trust's fetcher over plain loopback HTTP.
 struct Http(String);
 
@@ -171,12 +182,7 @@ fn real_go_installs_through_the_loopback_proxy_and_database_and_so_does_gover_tr
         "real Go downloaded, verified and ran go{TARGET} in {:.1}s",
         t.elapsed().as_secs_f64()
     );
-    let r = r.success();
-    assert_eq!(
-        r.stdout,
-        format!("go version go{TARGET} linux/amd64\n"),
-        "{r}"
-    );
+    assert_ran_target(r);
     // It proved the record through the full level-0 tile and its parents.
     assert_eq!(
         tiles_read(&p, "good"),
@@ -268,12 +274,7 @@ fn gover_trust_refuses_a_forgery_this_go_accepts(archives: &Path, env: &TestEnv,
         &gopath,
         "modcache-many-subtrees",
     );
-    let r = r.success();
-    assert_eq!(
-        r.stdout,
-        format!("go version go{TARGET} linux/amd64\n"),
-        "{r}"
-    );
+    assert_ran_target(r);
     assert_eq!(
         tiles_read(&p, "forged-record"),
         [

@@ -123,11 +123,13 @@ fn check_path(rel: &str) -> std::result::Result<(), &'static str> {
             return Err("has a character Go does not allow in module file names");
         }
         let short = elem.split('.').next().unwrap_or("");
-        const WINDOWS: [&str; 22] = [
-            "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7",
-            "COM8", "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-        ];
-        if WINDOWS.iter().any(|w| w.eq_ignore_ascii_case(short)) {
+        // The device names Windows reserves in every directory.
+        const WINDOWS: &str = "con prn aux nul com1 com2 com3 com4 com5 com6 com7 com8 com9 \
+                               lpt1 lpt2 lpt3 lpt4 lpt5 lpt6 lpt7 lpt8 lpt9";
+        if WINDOWS
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case(short))
+        {
             return Err("has a path element Windows reserves");
         }
     }

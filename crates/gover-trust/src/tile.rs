@@ -416,6 +416,11 @@ pub(crate) mod tests {
         }
     }
 
+    /// The record hash node of record `i`, as a one-node request.
+    fn leaf(i: u64) -> [Node; 1] {
+        [Node { level: 0, index: i }]
+    }
+
     fn tile(level: u8, index: u64, width: u32) -> Tile {
         Tile {
             height: 8,
@@ -572,12 +577,7 @@ pub(crate) mod tests {
     fn every_tile_read_is_authenticated_including_a_full_one_far_from_the_edge() {
         let (all, src, tree) = big();
         let r = TileHashReader::new(tree, 8, &src);
-        let got = r
-            .read_hashes(&[Node {
-                level: 0,
-                index: 300,
-            }])
-            .unwrap();
+        let got = r.read_hashes(&leaf(300)).unwrap();
         assert_eq!(got[0], all[300]);
         let mut reads: Vec<String> = src.reads.borrow().iter().map(Tile::path).collect();
         reads.sort();
@@ -597,45 +597,23 @@ pub(crate) mod tests {
         let mut d = src.data(&t);
         d[44 * 32..45 * 32].copy_from_slice(&crate::tlog::record_hash(b"forged\n").0);
         src.tamper.borrow_mut().insert(t, d.clone());
-        let e = r
-            .read_hashes(&[Node {
-                level: 0,
-                index: 300,
-            }])
-            .unwrap_err();
+        let e = r.read_hashes(&leaf(300)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Unverified);
         assert_eq!(
             e.to_string(),
             "tile tile/8/0/001 does not hash to its entry in its parent tile tile/8/1/000"
         );
         // Another record of the same tile is refused too: the tile is forged.
-        assert!(r
-            .read_hashes(&[Node {
-                level: 0,
-                index: 260
-            }])
-            .is_err());
+        assert!(r.read_hashes(&leaf(260)).is_err());
         // Records in other tiles still read.
-        assert_eq!(
-            r.read_hashes(&[Node {
-                level: 0,
-                index: 10
-            }])
-            .unwrap()[0],
-            all[10]
-        );
+        assert_eq!(r.read_hashes(&leaf(10)).unwrap()[0], all[10]);
 
         // The forger fixes the level-1 tile too: it no longer fits level 2.
         let p = tile(1, 0, 256);
         let mut pd = src.data(&p);
         pd[32..64].copy_from_slice(&merkle(&d).0);
         src.tamper.borrow_mut().insert(p, pd);
-        let e = r
-            .read_hashes(&[Node {
-                level: 0,
-                index: 300,
-            }])
-            .unwrap_err();
+        let e = r.read_hashes(&leaf(300)).unwrap_err();
         assert_eq!(
             e.to_string(),
             "tile tile/8/1/000 does not hash to its entry in its parent tile tile/8/2/000.p/1"
@@ -650,7 +628,7 @@ pub(crate) mod tests {
         d[0] ^= 1;
         src.tamper.borrow_mut().insert(t, d);
         let r = TileHashReader::new(tree, 8, &src);
-        let e = r.read_hashes(&[Node { level: 0, index: 5 }]).unwrap_err();
+        let e = r.read_hashes(&leaf(5)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Unverified);
         assert!(
             e.to_string()
@@ -664,7 +642,7 @@ pub(crate) mod tests {
             hash: crate::tlog::record_hash(b"x"),
         };
         let r = TileHashReader::new(bad, 8, &src);
-        assert!(r.read_hashes(&[Node { level: 0, index: 5 }]).is_err());
+        assert!(r.read_hashes(&leaf(5)).is_err());
     }
 
     #[test]
@@ -673,24 +651,14 @@ pub(crate) mod tests {
         let t = tile(1, 0, 256);
         src.tamper.borrow_mut().insert(t, vec![0; 100]);
         let r = TileHashReader::new(tree, 8, &src);
-        let e = r
-            .read_hashes(&[Node {
-                level: 0,
-                index: 300,
-            }])
-            .unwrap_err();
+        let e = r.read_hashes(&leaf(300)).unwrap_err();
         assert_eq!(
             e.to_string(),
             "tile tile/8/1/000 has 100 bytes, not 8192 (256 hashes)"
         );
-        let e = r
-            .read_hashes(&[Node {
-                level: 0,
-                index: 70_000,
-            }])
-            .unwrap_err();
+        let e = r.read_hashes(&leaf(70_000)).unwrap_err();
         assert!(e.to_string().contains("is not in a tree of 70000"), "{e}");
         let empty = TileHashReader::new(Tree::default(), 8, &src);
-        assert!(empty.read_hashes(&[Node { level: 0, index: 0 }]).is_err());
+        assert!(empty.read_hashes(&leaf(0)).is_err());
     }
 }

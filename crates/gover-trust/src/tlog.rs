@@ -136,20 +136,55 @@ fn split_point(n: u64) -> u64 {
     1 << (n - 1).ilog2()
 }
 
-/// The nodes a record proof for record `index` in a tree of `size` needs,
-/// in the order [`record_proof`] consumes them.
-fn record_proof_nodes(lo: u64, hi: u64, index: u64, out: &mut Vec<Node>) {
-    if hi - lo <= 1 {
-        return;
+/// What a proof is about: a record's inclusion, or an older tree's
+/// consistency with a newer one.
+#[derive(Clone, Copy)]
+enum Target {
+    Record(u64),
+    Tree(u64),
+}
+
+/// The ranges of records whose (folded) hashes make up the proof of
+/// `target` in the tree `lo..hi`, bottom-up.
+fn proof_ranges(target: Target, lo: u64, hi: u64, out: &mut Vec<(u64, u64)>) {
+    match target {
+        Target::Record(_) if hi - lo <= 1 => return,
+        Target::Tree(old) if old == hi => {
+            if lo != 0 {
+                out.push((lo, hi));
+            }
+            return;
+        }
+        _ => {}
     }
     let k = split_point(hi - lo);
-    if index < lo + k {
-        record_proof_nodes(lo, lo + k, index, out);
-        out.extend(subtrees(lo + k, hi));
+    let left = match target {
+        Target::Record(index) => index < lo + k,
+        Target::Tree(old) => old <= lo + k,
+    };
+    if left {
+        proof_ranges(target, lo, lo + k, out);
+        out.push((lo + k, hi));
     } else {
-        out.extend(subtrees(lo, lo + k));
-        record_proof_nodes(lo + k, hi, index, out);
+        proof_ranges(target, lo + k, hi, out);
+        out.push((lo, lo + k));
     }
+}
+
+/// The proof of `target` in the tree of `size` records, from `r`.
+fn prove(target: Target, size: u64, r: &dyn HashReader) -> Result<Vec<Hash>> {
+    let mut ranges = Vec::new();
+    proof_ranges(target, 0, size, &mut ranges);
+    let nodes: Vec<Node> = ranges
+        .iter()
+        .flat_map(|&(lo, hi)| subtrees(lo, hi))
+        .collect();
+    let hashes = r.read_hashes(&nodes)?;
+    let mut it = hashes.iter();
+    Ok(ranges
+        .iter()
+        .map(|&(lo, hi)| take_subtree(lo, hi, &mut it))
+        .collect())
 }
 
 /// Consumes subtree hashes of `lo..hi` from the front of `hashes`, folded.
@@ -157,27 +192,6 @@ fn take_subtree(lo: u64, hi: u64, hashes: &mut std::slice::Iter<'_, Hash>) -> Ha
     let n = subtrees(lo, hi).len();
     let parts: Vec<Hash> = hashes.take(n).copied().collect();
     fold(&parts)
-}
-
-fn record_proof_from(
-    lo: u64,
-    hi: u64,
-    index: u64,
-    it: &mut std::slice::Iter<'_, Hash>,
-) -> Vec<Hash> {
-    if hi - lo <= 1 {
-        return Vec::new();
-    }
-    let k = split_point(hi - lo);
-    let (mut p, sibling) = if index < lo + k {
-        let p = record_proof_from(lo, lo + k, index, it);
-        (p, take_subtree(lo + k, hi, it))
-    } else {
-        let s = take_subtree(lo, lo + k, it);
-        (record_proof_from(lo + k, hi, index, it), s)
-    };
-    p.push(sibling);
-    p
 }
 
 /// The RFC 6962 audit path of record `index` in the tree of `size`
@@ -189,10 +203,7 @@ pub fn record_proof(size: u64, index: u64, r: &dyn HashReader) -> Result<Vec<Has
             format!("record {index} is not in a tree of {size} records"),
         ));
     }
-    let mut nodes = Vec::new();
-    record_proof_nodes(0, size, index, &mut nodes);
-    let hashes = r.read_hashes(&nodes)?;
-    Ok(record_proof_from(0, size, index, &mut hashes.iter()))
+    prove(Target::Record(index), size, r)
 }
 
 fn run_record_proof(p: &[Hash], lo: u64, hi: u64, index: u64, leaf: Hash) -> Option<Hash> {
@@ -220,43 +231,6 @@ pub fn check_record_proof(proof: &[Hash], size: u64, root: &Hash, index: u64, le
     index < size && run_record_proof(proof, 0, size, index, *leaf).as_ref() == Some(root)
 }
 
-fn tree_proof_nodes(lo: u64, hi: u64, old: u64, out: &mut Vec<Node>) {
-    if old == hi {
-        if lo != 0 {
-            out.extend(subtrees(lo, hi));
-        }
-        return;
-    }
-    let k = split_point(hi - lo);
-    if old <= lo + k {
-        tree_proof_nodes(lo, lo + k, old, out);
-        out.extend(subtrees(lo + k, hi));
-    } else {
-        out.extend(subtrees(lo, lo + k));
-        tree_proof_nodes(lo + k, hi, old, out);
-    }
-}
-
-fn tree_proof_from(lo: u64, hi: u64, old: u64, it: &mut std::slice::Iter<'_, Hash>) -> Vec<Hash> {
-    if old == hi {
-        return if lo == 0 {
-            Vec::new()
-        } else {
-            vec![take_subtree(lo, hi, it)]
-        };
-    }
-    let k = split_point(hi - lo);
-    let (mut p, other) = if old <= lo + k {
-        let p = tree_proof_from(lo, lo + k, old, it);
-        (p, take_subtree(lo + k, hi, it))
-    } else {
-        let s = take_subtree(lo, lo + k, it);
-        (tree_proof_from(lo + k, hi, old, it), s)
-    };
-    p.push(other);
-    p
-}
-
 /// The RFC 6962 consistency proof that the tree of `old` records is a
 /// prefix of the tree of `size` records (`1 ≤ old ≤ size`).
 pub fn tree_proof(size: u64, old: u64, r: &dyn HashReader) -> Result<Vec<Hash>> {
@@ -266,10 +240,7 @@ pub fn tree_proof(size: u64, old: u64, r: &dyn HashReader) -> Result<Vec<Hash>> 
             format!("no consistency proof from a tree of {old} records to one of {size}"),
         ));
     }
-    let mut nodes = Vec::new();
-    tree_proof_nodes(0, size, old, &mut nodes);
-    let hashes = r.read_hashes(&nodes)?;
-    Ok(tree_proof_from(0, size, old, &mut hashes.iter()))
+    prove(Target::Tree(old), size, r)
 }
 
 /// Runs a consistency proof: the (old, new) hashes it implies.
