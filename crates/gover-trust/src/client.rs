@@ -50,6 +50,21 @@ pub trait Fetcher: Sync {
     fn url(&self, path: &str) -> String;
 }
 
+macro_rules! forward_fetcher {
+    ($($t:ty),*) => {$(
+        impl<T: Fetcher + Send + ?Sized> Fetcher for $t {
+            fn get(&self, path: &str) -> std::result::Result<Vec<u8>, FetchError> {
+                (**self).get(path)
+            }
+            fn url(&self, path: &str) -> String {
+                (**self).url(path)
+            }
+        }
+    )*};
+}
+
+forward_fetcher!(&T, Box<T>, std::sync::Arc<T>);
+
 /// A tree head together with the signed note it came in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignedTree {
@@ -456,7 +471,9 @@ const ROLLBACK_HINT: &str = "a database or proxy serving an older state may be r
 pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}-{seq}.tmp", std::process::id()));
     let write = || -> io::Result<()> {
         // A stale file of this process's name (a crash) goes; a link
         // planted there is removed, never written through.

@@ -128,15 +128,6 @@ impl Fetcher for TestDb {
     }
 }
 
-impl Fetcher for Arc<TestDb> {
-    fn get(&self, path: &str) -> std::result::Result<Vec<u8>, FetchError> {
-        self.as_ref().get(path)
-    }
-    fn url(&self, path: &str) -> String {
-        self.as_ref().url(path)
-    }
-}
-
 fn client(db: &Arc<TestDb>, state: &Path) -> Client<Arc<TestDb>> {
     Client::new(db.signer.verifier(), db.clone(), state)
 }
@@ -485,4 +476,34 @@ fn module_paths_and_versions_are_escaped_and_checked() {
     ] {
         assert!(lookup_path(m, v).is_err(), "{m}@{v}");
     }
+}
+
+#[test]
+fn concurrent_lookups_keep_the_newest_head() {
+    let tmp = tempfile::tempdir().unwrap();
+    let all = records(3_000, None);
+    let dbs: Vec<Arc<TestDb>> = (0..6)
+        .map(|i| {
+            let mut db = TestDb::new(all.clone());
+            db.head = 1_000 + 400 * i;
+            Arc::new(db)
+        })
+        .collect();
+    std::thread::scope(|s| {
+        for db in &dbs {
+            let state = tmp.path();
+            s.spawn(move || {
+                for _ in 0..3 {
+                    client(db, state).lookup(MODULE, VERSION).unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(stored_size(tmp.path()), 3_000);
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "latest" && n != "latest.lock")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
