@@ -21,3 +21,4 @@ mod shim;
 mod shim_autoinstall;
 mod shim_real;
 mod switching;
+mod trust_oracle;

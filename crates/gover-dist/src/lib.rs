@@ -19,6 +19,7 @@ pub mod http;
 pub mod index;
 pub mod install;
 pub mod lock;
+pub mod modzip;
 pub mod platform;
 pub mod redact;
 pub mod release;

@@ -47,15 +47,14 @@ impl Check for ConfigFile {
     fn findings(env: &DoctorEnv, facts: &ConfigFacts) -> Vec<Finding> {
         let id = FindingId::Config;
         let (files, unknown, invalid) = match facts {
-            ConfigFacts::Unreadable(e) => return vec![Finding::problem(
-                id,
-                untrusted(e).to_string(),
-            )
-            .why("every gover command and the shim refuse to run until it is fixed")
-            .fix(format!(
+            ConfigFacts::Unreadable(e) => {
+                return vec![Finding::problem(id, untrusted(e).to_string())
+                    .why("every gover command and the shim refuse to run until it is fixed")
+                    .fix(format!(
                 "fix that line; a config file holds plain `key = value` lines with the keys {}",
                 known_keys()
-            ))],
+            ))]
+            }
             ConfigFacts::Read {
                 files,
                 unknown,
