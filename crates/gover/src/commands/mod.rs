@@ -1,12 +1,14 @@
 //! One module per command; each exposes `run(&App, &Args)`.
 
 pub(crate) mod completions;
+pub(crate) mod config;
 pub(crate) mod current;
 pub(crate) mod env;
 pub(crate) mod exec;
 pub(crate) mod install;
 pub(crate) mod list;
 pub(crate) mod mirror;
+pub(crate) mod overview;
 pub(crate) mod self_update;
 pub(crate) mod setup;
 pub(crate) mod uninstall;

@@ -1,0 +1,471 @@
+//! `gover config list|get|set|unset [--global]`: reads and changes the
+//! settings of the config files, and says where each effective value comes
+//! from (an environment variable, which file and line, or the default).
+//!
+//! Which file: `$GOVER_HOME/config.toml` (the home in use) by default, the
+//! user-level `$XDG_CONFIG_HOME/gover/config.toml` (else
+//! `~/.config/gover/config.toml`) with `--global`. `list` and `get` show
+//! the effective settings (environment, both files, defaults); with
+//! `--global` only what the user-level file sets.
+//!
+//! Keys and values are checked by `gover_core::settings`, the very code that
+//! reads them: a value is written only when the loader accepts it from that
+//! file, and the new file is read back to make sure it says exactly that.
+//! The rest of the file (comments, other keys, their order) is kept; the
+//! file is replaced atomically, through a link only to a regular file. The
+//! command works when a config file holds an unknown key or an invalid
+//! value, so it can fix them.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use gover_core::config::{nearest_key, Config, Value, KEYS};
+use gover_core::fs::{LinkPolicy, UserFile};
+use gover_core::settings::{known_keys, Layers, Origin, Settings, NUMBERS};
+use gover_core::text::{shorten, untrusted_path};
+use gover_core::toolenv::GoToolchainPolicy;
+use gover_core::GoverHome;
+
+use crate::app::settings_error;
+use crate::cli::GlobalArgs;
+use crate::error::UserError;
+use crate::output::{self, style, Paint, Stream};
+
+/// `gover config`
+#[derive(Debug, Args)]
+pub(crate) struct ConfigArgs {
+    /// What to do (default: list)
+    #[command(subcommand)]
+    pub(crate) command: Option<ConfigCommand>,
+}
+
+/// What `gover config` does.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Print every setting, its effective value and where it comes from
+    List(ScopeArgs),
+    /// Print one setting's effective value (where it comes from goes to stderr)
+    Get(KeyArgs),
+    /// Write a setting into a config file, checked as gover checks it when reading
+    Set(SetArgs),
+    /// Remove a setting (or an unknown key) from a config file
+    Unset(KeyArgs),
+}
+
+/// Which file.
+#[derive(Debug, Args)]
+pub(crate) struct ScopeArgs {
+    /// The user-level file ($XDG_CONFIG_HOME/gover/config.toml, else
+    /// ~/.config/gover/config.toml) instead of $GOVER_HOME/config.toml;
+    /// with list and get: only what that file sets
+    #[arg(long)]
+    pub(crate) global: bool,
+}
+
+/// `gover config get|unset KEY`
+#[derive(Debug, Args)]
+pub(crate) struct KeyArgs {
+    /// The key: mirror, index_url, auto_install, gotoolchain, http_timeout, lock_timeout
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(key_candidates))]
+    pub(crate) key: String,
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+}
+
+/// `gover config set KEY VALUE`
+#[derive(Debug, Args)]
+pub(crate) struct SetArgs {
+    /// The key: mirror, index_url, auto_install, gotoolchain, http_timeout, lock_timeout
+    #[arg(add = clap_complete::engine::ArgValueCandidates::new(key_candidates))]
+    pub(crate) key: String,
+    /// The value: a URL, true or false, a whole number, local or inherit
+    pub(crate) value: String,
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+}
+
+/// The keys, with what each means, for completion.
+fn key_candidates() -> Vec<clap_complete::engine::CompletionCandidate> {
+    KEYS.iter()
+        .map(|(k, what)| {
+            clap_complete::engine::CompletionCandidate::new(*k).help(Some((*what).into()))
+        })
+        .collect()
+}
+
+pub(crate) fn run(global: &GlobalArgs, args: &ConfigArgs) -> Result<ExitCode> {
+    let home = GoverHome::from_env().map_err(UserError::from)?;
+    let quiet = global.quiet;
+    match &args.command {
+        None => list(&home, false),
+        Some(ConfigCommand::List(a)) => list(&home, a.global),
+        Some(ConfigCommand::Get(a)) => get(&home, &a.key, a.scope.global, quiet),
+        Some(ConfigCommand::Set(a)) => set(&home, a, quiet),
+        Some(ConfigCommand::Unset(a)) => unset(&home, &a.key, a.scope.global, quiet),
+    }
+}
+
+/// The file `--global` (or its absence) names.
+fn target_file(home: &GoverHome, global: bool) -> Result<PathBuf> {
+    if !global {
+        return Ok(home.config_file());
+    }
+    gover_core::home::user_config_file(|k| std::env::var_os(k)).ok_or_else(|| {
+        UserError::new("HOME is not set to an absolute path, so there is no user-level config file")
+            .hint("set HOME (or XDG_CONFIG_HOME), or leave out --global to use $GOVER_HOME/config.toml")
+            .into()
+    })
+}
+
+/// The sources the values come from: the environment and both files, or
+/// with `--global` the user-level file alone.
+fn layers(home: &GoverHome, global: bool) -> Result<Layers<'static>> {
+    let parse_error = |e| settings_error(&gover_core::settings::SettingsError::File(e));
+    if !global {
+        return Ok(Layers::from_process(home).map_err(parse_error)?);
+    }
+    let file = target_file(home, true)?;
+    let config = Config::load(&file).map_err(parse_error)?;
+    let files = if config.path.is_some() {
+        vec![config]
+    } else {
+        Vec::new()
+    };
+    Ok(Layers::new(|_| None, files))
+}
+
+/// The settings `layers` give, as the loader computes them.
+fn values(layers: &Layers<'_>) -> Result<Settings> {
+    Settings::values(layers, false).map_err(|e| {
+        settings_error(&gover_core::settings::SettingsError::Value(e))
+            .hint("fix or unset it: `gover config unset KEY` (with --global for the user-level file), or unset the variable")
+            .into()
+    })
+}
+
+/// `key`'s effective value as written in a config file (`None`: not set,
+/// which only `lock_timeout` can be) and where it comes from.
+fn effective(s: &Settings, key: &str) -> (Option<Value>, Origin) {
+    let string = |v: String| Some(Value::String(v));
+    let number = |n: u64| Some(Value::Integer(n.to_string()));
+    match key {
+        "mirror" => (string(s.mirror.value.to_string()), s.mirror.origin.clone()),
+        "index_url" => (
+            string(s.index_url.value.to_string()),
+            s.index_url.origin.clone(),
+        ),
+        "auto_install" => (
+            Some(Value::Bool(s.auto_install.value)),
+            s.auto_install.origin.clone(),
+        ),
+        "gotoolchain" => {
+            let v = match s.gotoolchain.value {
+                GoToolchainPolicy::Local => "local",
+                GoToolchainPolicy::Inherit => "inherit",
+            };
+            (string(v.into()), s.gotoolchain.origin.clone())
+        }
+        "http_timeout" => (
+            number(s.http_timeout.value.as_secs()),
+            s.http_timeout.origin.clone(),
+        ),
+        "lock_timeout" => (
+            s.lock_timeout.value.and_then(|d| number(d.as_secs())),
+            s.lock_timeout.origin.clone(),
+        ),
+        other => unreachable!("config key `{other}` has no setting"),
+    }
+}
+
+/// Where a value comes from, in words.
+fn origin_text(o: &Origin) -> String {
+    match o {
+        Origin::Default => "default".into(),
+        Origin::Flag(f) => format!("the {f} flag"),
+        Origin::Env(v) => format!("environment variable {v}"),
+        Origin::File { path, line, .. } => format!("{}:{line}", untrusted_path(path)),
+    }
+}
+
+/// A value as a config file holds it.
+fn toml(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+        Value::Bool(b) => b.to_string(),
+        Value::Integer(i) => i.clone(),
+    }
+}
+
+fn list(home: &GoverHome, global: bool) -> Result<ExitCode> {
+    let layers = layers(home, global)?;
+    let settings = values(&layers)?;
+    let paint = Paint::for_stream(Stream::Stdout);
+    let width = KEYS.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (key, _) in KEYS {
+        let (value, origin) = effective(&settings, key);
+        let line = match value {
+            Some(v) => format!("{key:width$} = {}", shorten(&toml(&v), 200)),
+            None => format!("# {key:width$}   not set: wait as long as another install takes"),
+        };
+        rows.push((line, origin_text(&origin)));
+    }
+    let col = rows
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = std::io::stdout().lock();
+    for (line, origin) in rows {
+        let pad = col - line.chars().count();
+        let from = paint.paint(style::DIM, format!("# {origin}"));
+        writeln!(out, "{line}{:pad$}  {from}", "")?;
+    }
+    out.flush()?;
+    for k in layers.unknown_keys() {
+        output::warn(format!(
+            "{k}; remove it with `gover config unset {}{}`",
+            shorten(&k.key, 40),
+            if global { " --global" } else { "" }
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn get(home: &GoverHome, key: &str, global: bool, quiet: bool) -> Result<ExitCode> {
+    let settings = values(&layers(home, global)?)?;
+    let (value, origin) = effective(&settings, key);
+    if let Some(v) = &value {
+        let text = match v {
+            Value::String(s) => shorten(s, 4096),
+            other => toml(other),
+        };
+        println!("{text}");
+    }
+    if !quiet {
+        let what = if value.is_some() {
+            ""
+        } else {
+            " (not set: installs wait for each other as long as it takes)"
+        };
+        eprintln!("{key}{what}: from {}", origin_text(&origin));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A config file opened for editing, with its current text.
+struct Editing {
+    file: UserFile,
+    text: String,
+    config: Config,
+}
+
+/// Opens the config file at `path` for editing: it must be a regular file
+/// (or a link to one) that parses, since gover will not guess its way
+/// around a line it cannot read.
+fn edit(path: &Path) -> Result<Editing> {
+    let file = UserFile::open(path, &LinkPolicy::RegularTarget).map_err(UserError::from)?;
+    let text = file
+        .read(64 * 1024)
+        .map_err(UserError::from)?
+        .unwrap_or_default();
+    let config = Config::parse(&text).map_err(|(line, message)| {
+        UserError::new(format!(
+            "cannot edit {}: line {line}: {message}",
+            untrusted_path(path)
+        ))
+        .hint("fix that line yourself first; a config file holds plain `key = value` lines")
+    })?;
+    Ok(Editing { file, text, config })
+}
+
+/// What the user typed, as a config file value: `true`, `false` and whole
+/// numbers as such (and quoted strings as written), anything else as text.
+fn typed_value(text: &str) -> Value {
+    if !text.contains(['\n', '\r']) {
+        if let Some(v) = Config::parse(&format!("k = {text}"))
+            .ok()
+            .and_then(|c| c.get("k").cloned())
+        {
+            return v;
+        }
+    }
+    Value::String(text.to_string())
+}
+
+/// `text` with the line of `key` (1-based `line`, if any) replaced by
+/// `new` (or removed when `new` is `None`), or `new` appended.
+fn with_line(text: &str, line: Option<usize>, new: Option<&str>) -> String {
+    let mut out = String::with_capacity(text.len() + 80);
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if Some(i + 1) == line {
+            if let Some(n) = new {
+                out.push_str(n);
+                out.push('\n');
+            }
+            continue;
+        }
+        out.push_str(l);
+    }
+    if let (None, Some(n)) = (line, new) {
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(n);
+        out.push('\n');
+    }
+    out
+}
+
+/// True when `new_text` parses, gives `key` the value `value` (none when
+/// `None`) and leaves every other key of `old` as it was.
+fn reads_back(new_text: &str, old: &Config, key: &str, value: Option<&Value>) -> bool {
+    let others = |c: &Config| -> Vec<(String, Value)> {
+        c.entries()
+            .iter()
+            .filter(|e| e.key != key)
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect()
+    };
+    Config::parse(new_text).is_ok_and(|c| c.get(key) == value && others(&c) == others(old))
+}
+
+/// Refuses a key gover does not know, naming the nearest one (or the
+/// variable of a setting that has no key).
+fn known_key(key: &str) -> Result<&'static str> {
+    if let Some((k, _)) = KEYS.iter().find(|(k, _)| *k == key) {
+        return Ok(k);
+    }
+    let var = format!("GOVER_{}", key.to_ascii_uppercase().replace('-', "_"));
+    let hint = match (
+        nearest_key(key),
+        NUMBERS.iter().find(|n| n.env == var && n.key.is_none()),
+    ) {
+        (_, Some(n)) => format!(
+            "{} is read only from the environment: set {} instead",
+            shorten(key, 40),
+            n.env
+        ),
+        (Some(n), None) => format!("did you mean `{n}`? The keys are {}", known_keys()),
+        (None, None) => format!("the keys are {}", known_keys()),
+    };
+    Err(
+        UserError::new(format!("unknown key `{}`", shorten(key, 40)))
+            .hint(hint)
+            .into(),
+    )
+}
+
+fn set(home: &GoverHome, args: &SetArgs, quiet: bool) -> Result<ExitCode> {
+    let key = known_key(&args.key)?;
+    let path = target_file(home, args.scope.global)?;
+    let value = typed_value(&args.value);
+    // Checked by the loader, as the only setting of this very file.
+    let mut alone =
+        Config::parse(&format!("{key} = {}", toml(&value))).map_err(|(_, m)| UserError::new(m))?;
+    alone.path = Some(path.clone());
+    if let Err(e) = Settings::values(&Layers::new(|_| None, vec![alone]), false) {
+        return Err(UserError::new(format!("{key} = {} {}", e.shown, e.problem))
+            .hint(format!("`{key}` takes {}", e.expected))
+            .into());
+    }
+    let ed = edit(&path)?;
+    let old = ed.config.entry(key).cloned();
+    let line = format!("{key} = {}", toml(&value));
+    let new_text = with_line(&ed.text, old.as_ref().map(|e| e.line), Some(&line));
+    // Read back: the file must now say exactly this, and nothing else changed.
+    if !reads_back(&new_text, &ed.config, key, Some(&value)) {
+        return Err(UserError::new(format!(
+            "cannot write `{}` into {}",
+            shorten(&line, 200),
+            untrusted_path(&path)
+        ))
+        .into());
+    }
+    if old.as_ref().is_some_and(|e| e.value == value) {
+        if !quiet {
+            eprintln!(
+                "{key} is already {} in {}",
+                toml(&value),
+                untrusted_path(&path)
+            );
+        }
+    } else {
+        ed.file
+            .replace(new_text.as_bytes())
+            .map_err(UserError::from)?;
+        if !quiet {
+            eprintln!("Set {} in {}", shorten(&line, 200), untrusted_path(&path));
+        }
+    }
+    warn_if_overridden(home, key, &path);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn unset(home: &GoverHome, key: &str, global: bool, quiet: bool) -> Result<ExitCode> {
+    let path = target_file(home, global)?;
+    let ed = edit(&path)?;
+    let Some(entry) = ed.config.entry(key).cloned() else {
+        known_key(key)?;
+        if !quiet {
+            eprintln!(
+                "{key} is not set in {}; nothing to do",
+                untrusted_path(&path)
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let new_text = with_line(&ed.text, Some(entry.line), None);
+    if !reads_back(&new_text, &ed.config, key, None) {
+        return Err(UserError::new(format!(
+            "cannot remove `{}` from {}",
+            shorten(key, 40),
+            untrusted_path(&path)
+        ))
+        .into());
+    }
+    ed.file
+        .replace(new_text.as_bytes())
+        .map_err(UserError::from)?;
+    if quiet {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "Removed {} from {} (line {})",
+        shorten(key, 40),
+        untrusted_path(&path),
+        entry.line
+    );
+    let now = layers(home, false).and_then(|l| values(&l));
+    if let (Ok(settings), true) = (now, KEYS.iter().any(|(k, _)| *k == key)) {
+        let (value, origin) = effective(&settings, key);
+        let shown = value.map_or_else(|| "not set".to_string(), |v| shorten(&toml(&v), 200));
+        eprintln!("{key} is now {shown} (from {})", origin_text(&origin));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// After `key` was set in `path`: warns when its effective value comes
+/// from somewhere that wins over that file (an environment variable, or
+/// `$GOVER_HOME/config.toml` over the user-level file), so the change does
+/// not show.
+fn warn_if_overridden(home: &GoverHome, key: &str, path: &Path) {
+    let Ok(settings) = layers(home, false).and_then(|l| values(&l)) else {
+        return;
+    };
+    let (_, origin) = effective(&settings, key);
+    let wins = match &origin {
+        Origin::File { path: p, .. } => p != path && !gover_core::fs::same_file(p, path),
+        _ => true,
+    };
+    if wins {
+        output::warn(format!(
+            "{key} still comes from {}, which wins over {}",
+            origin_text(&origin),
+            untrusted_path(path)
+        ));
+    }
+}
