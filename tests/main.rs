@@ -5,6 +5,8 @@
 
 mod support;
 
+mod cli;
+mod config;
 mod current;
 mod docs;
 mod docs_ci;

@@ -116,8 +116,14 @@ fn render(f: &Facts, paint: Paint) -> String {
     } else {
         "Next, in order:\n"
     });
+    let width = steps.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
     for (cmd, why) in steps {
-        out.push_str(&format!("  {}  {why}\n", paint.paint(style::HINT, cmd)));
+        let pad = width - cmd.len();
+        out.push_str(&format!(
+            "  {}{:pad$}  {why}\n",
+            paint.paint(style::HINT, cmd),
+            ""
+        ));
     }
     out.push_str("\nEvery command: `gover --help`. To check the set-up: `gover doctor`.\n");
     out

@@ -1,0 +1,1 @@
+//! `gover config`: placeholder.
