@@ -190,10 +190,26 @@ fn origin_text(o: &Origin) -> String {
     }
 }
 
-/// A value as a config file holds it.
+/// A value as a config file holds it: strings quoted, with the escapes the
+/// loader reads (a control character it has no escape for is written
+/// raw, and the loader then refuses the line, so it is never written).
 fn toml(v: &Value) -> String {
     match v {
-        Value::String(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+        Value::String(s) => {
+            let mut out = String::with_capacity(s.len() + 2);
+            out.push('"');
+            for c in s.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '"' => out.push_str("\\\""),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        }
         Value::Bool(b) => b.to_string(),
         Value::Integer(i) => i.clone(),
     }
@@ -209,7 +225,7 @@ fn list(home: &GoverHome, global: bool) -> Result<ExitCode> {
         let (value, origin) = effective(&settings, key);
         let line = match value {
             Some(v) => format!("{key:width$} = {}", shorten(&toml(&v), 200)),
-            None => format!("# {key:width$}   not set: wait as long as another install takes"),
+            None => format!("# {key}: not set, so an install waits as long as another one takes"),
         };
         rows.push((line, origin_text(&origin)));
     }
