@@ -109,7 +109,7 @@ pub(crate) enum Command {
     #[command(after_help = examples::COMPLETIONS)]
     Completions(CompletionsArgs),
     /// Update gover itself (`gover self update`)
-    #[command(name = "self")]
+    #[command(name = "self", after_help = examples::SELF_UPDATE)]
     SelfCmd(crate::commands::self_update::SelfArgs),
     /// Read and change settings in config.toml, and say where each comes from
     #[command(after_help = examples::CONFIG)]
@@ -210,6 +210,27 @@ Examples:
   gover config set mirror https://mirrors.aliyun.com/golang/
   gover config set --global auto_install false
   gover config unset mirror";
+    /// `gover config list`.
+    pub(crate) const CONFIG_LIST: &str = "\
+Examples:
+  gover config list
+  gover config list --global        Only what the user-level file sets";
+    /// `gover config get`.
+    pub(crate) const CONFIG_GET: &str = "\
+Examples:
+  gover config get mirror           The value on stdout, where it comes from on stderr
+  gover config get -q http_timeout  The value alone";
+    /// `gover config set`.
+    pub(crate) const CONFIG_SET: &str = "\
+Examples:
+  gover config set mirror https://mirrors.aliyun.com/golang/
+  gover config set http_timeout 120
+  gover config set --global auto_install false";
+    /// `gover config unset`.
+    pub(crate) const CONFIG_UNSET: &str = "\
+Examples:
+  gover config unset mirror
+  gover config unset --global mirror";
 }
 
 /// `gover current`
@@ -402,7 +423,7 @@ pub(crate) struct SetupArgs {
 /// `gover doctor`
 #[derive(Debug, Args)]
 pub(crate) struct DoctorArgs {
-    /// Print JSON
+    /// Print JSON: [{"id","severity","message","why","fix"}]
     #[arg(long)]
     pub(crate) json: bool,
     /// Also check that the release index answers

@@ -46,12 +46,16 @@ pub(crate) struct ConfigArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum ConfigCommand {
     /// Print every setting, its effective value and where it comes from
+    #[command(after_help = crate::cli::examples::CONFIG_LIST)]
     List(ScopeArgs),
     /// Print one setting's effective value (where it comes from goes to stderr)
+    #[command(after_help = crate::cli::examples::CONFIG_GET)]
     Get(KeyArgs),
     /// Write a setting into a config file, checked as gover checks it when reading
+    #[command(after_help = crate::cli::examples::CONFIG_SET)]
     Set(SetArgs),
     /// Remove a setting (or an unknown key) from a config file
+    #[command(after_help = crate::cli::examples::CONFIG_UNSET)]
     Unset(KeyArgs),
 }
 
