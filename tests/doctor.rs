@@ -466,3 +466,32 @@ fn only_gover_scratch_entries_are_leftovers() {
         "{r}"
     );
 }
+
+#[test]
+fn a_toolchain_put_first_by_gover_env_is_recognised_as_gover_s_own() {
+    // `eval "$(gover env 1.21.13)"` in this shell, then `gover doctor`.
+    let t = healthy();
+    t.install_fake("1.21.13");
+    let gover = support::gover_bin();
+    let script = format!(
+        "eval \"$('{g}' env 1.21.13)\" && '{g}' doctor --json",
+        g = gover.display()
+    );
+    let r = support::run(t.command("sh").args(["-c", &script]));
+    let f = json(&r);
+    let p = problem(&f, "path.shadowed");
+    let toolchain = t.gover_home.join("toolchains/go1.21.13/bin/go");
+    assert!(
+        p["message"].as_str().unwrap().starts_with(&format!(
+            "{} (gover's own go1.21.13, put on PATH by `gover env` or `gover exec`",
+            toolchain.display()
+        )),
+        "{p:#}"
+    );
+    let fix = p["fix"].as_str().unwrap();
+    assert!(
+        fix.starts_with("nothing to delete: go1.21.13 is gover's own toolchain"),
+        "{fix}"
+    );
+    assert!(!fix.contains("rm "), "{fix}");
+}
