@@ -590,7 +590,7 @@ fn help_fields(help: &str, prefix: &str) -> Vec<String> {
     let at = flat
         .find(prefix)
         .unwrap_or_else(|| panic!("no `{prefix}` in\n{help}"));
-    let list = &flat[at + prefix.len()..];
+    let list = flat[at + prefix.len()..].trim_start();
     let list = list.trim_start_matches('[').trim_start_matches('{');
     let list = &list[..list.find('}').expect("a closing brace")];
     list.split(',')
@@ -635,7 +635,7 @@ fn json_field_lists_say_what_the_commands_print() {
     for (cmd, prefix, args) in [
         ("current", "Print JSON:", &["current", "--json"][..]),
         ("list", "Print JSON:", &["list", "--json"]),
-        ("list", "with --remote", &["list", "--remote", "--json"]),
+        ("list", "; with --remote:", &["list", "--remote", "--json"]),
         ("doctor", "Print JSON:", &["doctor", "--json"]),
     ] {
         let help = gover(&[cmd, "--help"]);
@@ -705,4 +705,34 @@ fn completion_scripts_ask_gover_and_the_bash_recipe_needs_no_package() {
         .arg(&rc)
         .args(["-i", "-c", probe]));
     assert_eq!(r.stdout, "doctor\n", "bash completion of `gover doc`\n{r}");
+}
+
+#[test]
+fn the_closed_networks_page_gives_settings_gover_accepts() {
+    // Every `gover config set` the page shows (also the commented ones) is
+    // run as written, in a new home: gover must accept each.
+    let page = read("docs/closed-networks.md");
+    let mut env = support::TestEnv::new();
+    let bin = gover_bin();
+    env.path = format!("{}:{}", bin.parent().unwrap().display(), env.path);
+    let mut ran = 0;
+    for block in page.split("```sh\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        for line in block.lines() {
+            let line = line.trim_start_matches("# ");
+            if !line.starts_with("gover config set") {
+                continue;
+            }
+            let r = run(env.command("sh").args(["-c", line]));
+            assert_eq!(r.code, 0, "docs/closed-networks.md: `{line}`\n{r}");
+            ran += 1;
+        }
+    }
+    assert!(ran >= 6, "only {ran} `gover config set` lines found");
+    // The last ones set a file:// mirror: gover reads the result.
+    let r = run(&mut env.gover(["config", "get", "index_url"])).success();
+    assert_eq!(
+        r.stdout, "https://go-mirror.corp.example/index.json\n",
+        "{r}"
+    );
 }

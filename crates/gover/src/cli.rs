@@ -109,7 +109,7 @@ pub(crate) enum Command {
     #[command(after_help = examples::COMPLETIONS)]
     Completions(CompletionsArgs),
     /// Update gover itself (`gover self update`)
-    #[command(name = "self", after_help = examples::SELF_UPDATE)]
+    #[command(name = "self", after_help = examples::SELF)]
     SelfCmd(crate::commands::self_update::SelfArgs),
     /// Read and change settings in config.toml, and say where each comes from
     #[command(after_help = examples::CONFIG)]
@@ -196,6 +196,10 @@ Examples:
   gover completions bash > ~/.local/share/bash-completion/completions/gover
   gover completions zsh > ~/.zfunc/_gover
   gover completions fish > ~/.config/fish/completions/gover.fish";
+    /// `gover self`.
+    pub(crate) const SELF: &str = "\
+Examples:
+  gover self update                 Update gover and gover-shim to the newest release";
     /// `gover self update`.
     pub(crate) const SELF_UPDATE: &str = "\
 Examples:
@@ -285,7 +289,7 @@ pub(crate) struct ListArgs {
     /// names it (default: this host)
     #[arg(long, value_name = "OS-ARCH", requires = "remote")]
     pub(crate) platform: Option<String>,
-    /// Print JSON: [{"version","path","current"}], with --remote
+    /// Print JSON: [{"version","path","current"}]; with --remote:
     /// [{"version","stable","installed","platform","filename","size","sha256"}]
     #[arg(long)]
     pub(crate) json: bool,
