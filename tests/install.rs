@@ -408,15 +408,21 @@ fn truncated_and_short_bodies_fail_cleanly() {
         .any(|q| q.header("range") == Some(&format!("bytes={}-", len / 2))));
     assert_nothing_new(&env, &before);
 
+    // A complete response, shorter than the index says: not a network
+    // problem to retry, but another file than the index describes.
     m.fault(&file, Fault::ShortFile(len - 100), None);
     let r = env.run_gover(["install", "1.22.10"]).failure();
     assert!(
         r.stderr.contains(&format!(
-            "is truncated: it has {} bytes, the release index lists {len}",
+            "error: {file} from {}{file} has {} bytes, but the release index lists {len}: the mirror serves another file than the index describes",
+            m.url(),
             len - 100
         )),
         "{r}"
     );
+    assert!(r.stderr.contains("a wrong or tampered file"), "{r}");
+    assert!(!r.stderr.contains("try again later"), "{r}");
+    assert!(!r.stderr.contains("truncated"), "{r}");
     assert_nothing_new(&env, &before);
     assert_earlier_intact(&env);
 }
@@ -830,8 +836,11 @@ fn file_mirror_is_verified_against_the_index() {
     let mut env = env_for(&m);
     let dir = env.mkdir("mirror");
     let file = host_filename("1.22.10");
-    // The local mirror holds a different file under the same name.
-    fs::write(dir.join(&file), archive::toolchain("1.22.9")).unwrap();
+    // The local mirror holds other bytes of the same size under the name
+    // (the gzip header's timestamp differs).
+    let mut other = good.clone();
+    other[4] ^= 1;
+    fs::write(dir.join(&file), &other).unwrap();
     env.set("GOVER_MIRROR", format!("file://{}", dir.display()));
     let r = env.run_gover(["install", "1.22.10"]).failure();
     assert!(r.stderr.contains("checksum mismatch"), "{r}");
@@ -840,6 +849,19 @@ fn file_mirror_is_verified_against_the_index() {
             .contains(&format!("from file://{}/{file}", dir.display())),
         "{r}"
     );
+    assert!(env.toolchain_dirs().is_empty());
+    // ... and a different file of another size: a size mismatch.
+    fs::write(dir.join(&file), archive::toolchain("1.22.9")).unwrap();
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "error: {file} from file://{}/{file} is larger than the {} bytes the release index lists",
+            dir.display(),
+            good.len()
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains("a wrong or tampered file"), "{r}");
     assert!(env.toolchain_dirs().is_empty());
 
     fs::write(dir.join(&file), &good).unwrap();
@@ -1010,7 +1032,7 @@ fn the_index_is_cached_and_revalidated() {
 #[test]
 fn malformed_index_names_its_url() {
     let m = Mirror::start();
-    m.put("index.json", b"<html>not json</html>".to_vec());
+    m.put("index.json", b"{\"not\": \"an index\"}".to_vec());
     let env = env_for(&m);
     let r = env.run_gover(["install", "1.22.10"]).failure();
     assert!(
@@ -1021,6 +1043,18 @@ fn malformed_index_names_its_url() {
         "{r}"
     );
     assert!(r.stderr.contains("GOVER_INDEX_URL"), "{r}");
+    assert!(env.toolchain_dirs().is_empty());
+
+    // An HTML page (a captive portal) is named as one.
+    m.put("index.json", b"<html>not json</html>".to_vec());
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "error: GET {} answered with an HTML page instead of the release index",
+            m.index_url()
+        )),
+        "{r}"
+    );
     assert!(env.toolchain_dirs().is_empty());
 }
 

@@ -39,7 +39,7 @@ fn upstream() -> (Mirror, &'static str) {
     } else {
         "arm64"
     };
-    let body = archive::toolchain("1.23.4");
+    let body = archive::toolchain_for("1.23.4", &format!("linux_{other}"));
     let filename = format!("go1.23.4.linux-{other}.tar.gz");
     m.add_release(
         "1.23.4",

@@ -276,6 +276,9 @@ impl Mirror {
             let mut s = self.state.lock().unwrap();
             let name = format!("go{version}");
             if let Some(r) = s.releases.iter_mut().find(|r| r.version == name) {
+                // Publishing a file again replaces its entry.
+                r.files
+                    .retain(|f| !files.iter().any(|n| n.filename == f.filename));
                 r.files.extend(files);
             } else {
                 s.releases.insert(

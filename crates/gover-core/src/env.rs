@@ -27,3 +27,22 @@ pub const GOWORK: &str = "GOWORK";
 pub const GOTOOLCHAIN: &str = "GOTOOLCHAIN";
 /// The Go root the `go` command uses; the shim always sets it.
 pub const GOROOT: &str = "GOROOT";
+
+// Download limits and redirects of gover-dist: tuning knobs, read by the
+// CLI for tests and unusual set-ups.
+
+/// `1` follows a redirect from `https://` down to `http://` (with a
+/// warning) instead of refusing it.
+pub const GOVER_ALLOW_INSECURE_REDIRECTS: &str = "GOVER_ALLOW_INSECURE_REDIRECTS";
+/// The most bytes a release index may have (default 64 MiB).
+pub const GOVER_MAX_INDEX_BYTES: &str = "GOVER_MAX_INDEX_BYTES";
+/// The average speed, in bytes per second, a whole download must keep up:
+/// it must end within the HTTP timeout plus its size divided by this
+/// (default 16384).
+pub const GOVER_DOWNLOAD_MIN_RATE: &str = "GOVER_DOWNLOAD_MIN_RATE";
+/// A download slower than this many bytes per second for
+/// `GOVER_DOWNLOAD_LOW_SPEED_TIME` is stopped (default 1024; 0: never).
+pub const GOVER_DOWNLOAD_LOW_SPEED_LIMIT: &str = "GOVER_DOWNLOAD_LOW_SPEED_LIMIT";
+/// Seconds over which the speed of a download is measured against
+/// `GOVER_DOWNLOAD_LOW_SPEED_LIMIT` (default 30).
+pub const GOVER_DOWNLOAD_LOW_SPEED_TIME: &str = "GOVER_DOWNLOAD_LOW_SPEED_TIME";

@@ -11,10 +11,7 @@ use gover_core::{env, GoverHome};
 use crate::cli::GlobalArgs;
 use crate::error::UserError;
 
-/// Default release index.
-pub(crate) const DEFAULT_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
-/// Default archive mirror.
-pub(crate) const DEFAULT_MIRROR: &str = "https://dl.google.com/go/";
+pub(crate) use gover_dist::source::{DEFAULT_INDEX_URL, DEFAULT_MIRROR};
 
 /// How much to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -104,6 +104,9 @@ pub(crate) struct UninstallArgs {
     /// Installed versions to remove (1.22.10, go1.22.10)
     #[arg(required = true)]
     pub(crate) versions: Vec<String>,
+    /// Remove even a toolchain that running processes (a build) use
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// `gover list`

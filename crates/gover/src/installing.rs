@@ -4,10 +4,12 @@
 use std::time::Duration;
 
 use anyhow::Result;
+use gover_core::env;
+use gover_core::url::Url;
 use gover_dist::extract::Limits;
 use gover_dist::http::HttpConfig;
 use gover_dist::install::Installer;
-use gover_dist::source::{Dist, Sources, DEFAULT_INDEX_TTL};
+use gover_dist::source::{Dist, Sources, DEFAULT_INDEX_TTL, DEFAULT_MAX_INDEX_BYTES};
 use gover_dist::Platform;
 
 use crate::app::App;
@@ -41,23 +43,41 @@ fn knob(name: &str) -> Result<Option<u64>> {
     }
 }
 
+/// `value` of the setting `var` (`key` in config.toml) as a URL.
+fn url_setting(value: &str, var: &str, key: &str) -> Result<Url> {
+    Url::parse(value).map_err(|e| {
+        UserError::new(format!("{var} (or `{key}` in config.toml): {e}"))
+            .hint(format!(
+                "set {var} to an https://, http:// or file:///abs/path URL"
+            ))
+            .into()
+    })
+}
+
 /// The release index and mirror client for this invocation.
 pub(crate) fn dist(app: &App) -> Result<Dist> {
     let s = &app.settings;
     let ttl = knob(knobs::INDEX_TTL)?.map_or(DEFAULT_INDEX_TTL, Duration::from_secs);
-    let defaults = HttpConfig::default();
+    let d = HttpConfig::default();
     let http = HttpConfig {
         timeout: s.http_timeout,
-        retries: knob(knobs::HTTP_RETRIES)?.map_or(defaults.retries, |r| r as u32),
-        backoff: knob(knobs::HTTP_BACKOFF_MS)?.map_or(defaults.backoff, Duration::from_millis),
+        retries: knob(knobs::HTTP_RETRIES)?.map_or(d.retries, |r| r.min(100) as u32),
+        backoff: knob(knobs::HTTP_BACKOFF_MS)?.map_or(d.backoff, Duration::from_millis),
+        min_rate: knob(env::GOVER_DOWNLOAD_MIN_RATE)?.unwrap_or(d.min_rate),
+        low_speed_limit: knob(env::GOVER_DOWNLOAD_LOW_SPEED_LIMIT)?.unwrap_or(d.low_speed_limit),
+        low_speed_time: knob(env::GOVER_DOWNLOAD_LOW_SPEED_TIME)?
+            .map_or(d.low_speed_time, Duration::from_secs),
+        allow_insecure_redirects: knob(env::GOVER_ALLOW_INSECURE_REDIRECTS)?
+            .is_some_and(|v| v != 0),
     };
     Ok(Dist::new(
         app.home.clone(),
         Sources {
-            index_url: s.index_url.clone(),
-            mirror: s.mirror.clone(),
+            index_url: url_setting(&s.index_url, env::GOVER_INDEX_URL, "index_url")?,
+            mirror: url_setting(&s.mirror, env::GOVER_MIRROR, "mirror")?,
             offline: s.offline,
             index_ttl: ttl,
+            max_index_bytes: knob(env::GOVER_MAX_INDEX_BYTES)?.unwrap_or(DEFAULT_MAX_INDEX_BYTES),
             http,
         },
     ))

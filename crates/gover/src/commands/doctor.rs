@@ -24,9 +24,10 @@ use std::time::{Duration, SystemTime};
 use anyhow::Result;
 use gover_core::config::{Config, KEYS};
 use gover_core::resolve::logical_cwd;
+use gover_core::url::Url;
 use gover_core::GoverHome;
 use gover_dist::http::{Fetched, Http, HttpConfig, Validators};
-use gover_dist::source::{local_path, Dist, Sources, DEFAULT_INDEX_TTL};
+use gover_dist::source::{Dist, Sources, DEFAULT_MAX_INDEX_BYTES};
 use gover_dist::{Index, NoProgress, Platform};
 
 use crate::app::Settings;
@@ -114,7 +115,11 @@ fn probe_index(settings: &Settings) -> IndexProbe {
         return IndexProbe::Offline;
     }
     let url = &settings.index_url;
-    let bytes = if let Some(p) = local_path(url) {
+    let parsed = match Url::parse(url) {
+        Ok(u) => u,
+        Err(e) => return IndexProbe::Failed(e.to_string(), None),
+    };
+    let bytes = if let Some(p) = parsed.file_path() {
         match std::fs::read(&p) {
             Ok(b) => b,
             Err(e) => return IndexProbe::Failed(format!("cannot read {}: {e}", p.display()), None),
@@ -128,7 +133,12 @@ fn probe_index(settings: &Settings) -> IndexProbe {
             Ok(h) => h,
             Err(e) => return IndexProbe::Failed(e.to_string(), e.hint().map(str::to_string)),
         };
-        match http.fetch(url, &Validators::default(), &NoProgress) {
+        match http.fetch(
+            &parsed,
+            &Validators::default(),
+            DEFAULT_MAX_INDEX_BYTES,
+            &NoProgress,
+        ) {
             Ok(Fetched::Body(b, _)) => b,
             Ok(Fetched::NotModified) => {
                 return IndexProbe::Answered(format!("{url} answered 304 Not Modified"))
@@ -165,11 +175,9 @@ fn cached_platforms(
     let dist = Dist::new(
         home.clone(),
         Sources {
-            index_url: settings.index_url.clone(),
-            mirror: settings.mirror.clone(),
+            index_url: Url::parse(&settings.index_url).ok()?,
             offline: true,
-            index_ttl: DEFAULT_INDEX_TTL,
-            http: HttpConfig::default(),
+            ..Sources::default()
         },
     );
     let index = dist.cached_index()?;

@@ -21,10 +21,17 @@ use crate::installing::{dist, installer, platform};
 use crate::progress::{mib, Reporter};
 
 fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
-    let (Outcome::AlreadyInstalled { version, .. } | Outcome::Installed { version, .. }) = outcome;
-    crate::shimlinks::after_install(app, version);
+    let (Outcome::AlreadyInstalled {
+        version, foreign, ..
+    }
+    | Outcome::Installed {
+        version, foreign, ..
+    }) = outcome;
+    if foreign.is_none() {
+        crate::shimlinks::after_install(app, version);
+    }
     match outcome {
-        Outcome::AlreadyInstalled { version, path } => app.info(format!(
+        Outcome::AlreadyInstalled { version, path, .. } => app.info(format!(
             "{} is already installed at {} (use --force to reinstall)",
             version.toolchain_name(),
             path.display()
@@ -33,6 +40,7 @@ fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
             version,
             path,
             unpacked,
+            ..
         } => {
             app.debug(format!(
                 "verified sha256 {}; unpacked {} entries, {}",
@@ -126,16 +134,17 @@ fn install_one(
 ) -> Result<Outcome> {
     // An exact version already installed needs no index (works offline).
     if let (Some(v), false) = (req.exact(), force) {
-        if let Some(found) = app.home.find_installed(v) {
+        if let Some((found, path)) = installer.find_installed(v, platform) {
             return Ok(Outcome::AlreadyInstalled {
-                path: app.home.toolchain_dir(&found),
+                path,
                 version: found,
+                foreign: (!platform.is_host()).then(|| platform.clone()),
             });
         }
     }
     if index.is_none() {
         let loaded = dist.index(&NoProgress).map_err(user_error)?;
-        if let Some(w) = &loaded.warning {
+        for w in &loaded.warnings {
             app.warn(w);
         }
         *index = Some(loaded.index);

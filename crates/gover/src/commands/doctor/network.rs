@@ -24,10 +24,10 @@ pub(crate) const PROXY_VARS: &[&str] = &[
 /// `https://***@host` for a bare token), as every gover message shows them.
 pub(crate) fn redact(url: &str) -> String {
     if url.contains("://") {
-        return gover_dist::redact::redact_url(url);
+        return gover_core::url::mask_in_text(url);
     }
     // Proxy variables without a scheme (`user:pass@proxy:3128`) mean http.
-    let masked = gover_dist::redact::redact_url(&format!("http://{url}"));
+    let masked = gover_core::url::mask_in_text(&format!("http://{url}"));
     masked
         .strip_prefix("http://")
         .unwrap_or(&masked)
@@ -76,7 +76,10 @@ pub(crate) fn check(env: &DoctorEnv, out: &mut Vec<Finding>) {
         } else {
             "network.index"
         };
-        if let Some(p) = gover_dist::source::local_path(url) {
+        if let Some(p) = gover_core::url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.file_path())
+        {
             let exists = if is_dir { p.is_dir() } else { p.is_file() };
             if exists {
                 out.push(Finding::ok(

@@ -200,10 +200,9 @@ pub(crate) fn check_leftovers(env: &DoctorEnv, out: &mut Vec<Finding>) {
             .unwrap_or_default();
         let in_use = match name.split_once('@') {
             Some((toolchain, _)) if toolchain.starts_with("go") => {
-                match gover_dist::lock::try_acquire(&env.home, toolchain) {
-                    Ok(Some(_free)) => false,
-                    Ok(None) => true,
-                    Err(_) => age < LEFTOVER_AGE,
+                match gover_core::home::LockName::parse(toolchain) {
+                    Some(owner) => gover_dist::lock::is_held(&env.home, &owner),
+                    None => age < LEFTOVER_AGE,
                 }
             }
             _ => age < LEFTOVER_AGE,
@@ -502,9 +501,12 @@ mod tests {
         let mut m = Machine::new();
         // A running install holds its version's lock.
         std::fs::create_dir_all(m.path("gover/tmp/go1.23.0@install-99-1-0")).unwrap();
-        let held = gover_dist::lock::try_acquire(&m.env.home, "go1.23.0")
-            .unwrap()
-            .unwrap();
+        let held = gover_dist::lock::try_acquire(
+            &m.env.home,
+            &gover_core::home::LockName::parse("go1.23.0").unwrap(),
+        )
+        .unwrap()
+        .unwrap();
         // An interrupted one does not.
         std::fs::create_dir_all(m.path("gover/tmp/go1.22.10@install-1234-5-0")).unwrap();
         // Something else: judged by age.
