@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use archive::{Entry, Kind};
 use mirror::{host_filename, sha256_hex, Fault, Mirror};
+use support::tls::{Serve, TlsServer};
 use support::{Run, TestEnv};
 
 /// A test environment pointed at `m`, with short timeouts and retries.
@@ -1349,144 +1350,45 @@ fn config_names_the_mirror_and_the_environment_wins() {
     assert!(toolchain(&env, "1.22.10").join("bin/go").is_file());
 }
 
-/// Kills a helper process when the test ends.
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// An HTTPS mirror on 127.0.0.1 (`openssl s_server -WWW`) whose
-/// certificate is signed by a private CA, serving go1.22.10 for this
-/// machine and its index.
+/// An HTTPS mirror on 127.0.0.1 whose certificate is signed by a private
+/// CA, serving go1.22.10 for this machine and its index.
 struct HttpsMirror {
+    tls: TlsServer,
     /// `https://127.0.0.1:PORT/`
     base: String,
     /// The private CA's certificate (PEM).
     ca: PathBuf,
-    _server: KillOnDrop,
 }
 
 impl HttpsMirror {
     /// Starts one in `env`'s directory; `None` (after a note) without openssl.
     fn start(env: &TestEnv) -> Option<Self> {
-        let have_openssl = std::process::Command::new("openssl")
-            .arg("version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !have_openssl {
-            eprintln!("note: openssl is not installed; skipping the HTTPS test");
-            return None;
-        }
-        let dir = env.mkdir("tls");
-        let ossl = |args: &[&str]| {
-            let o = std::process::Command::new("openssl")
-                .args(args)
-                .current_dir(&dir)
-                .output()
-                .unwrap();
-            assert!(
-                o.status.success(),
-                "openssl {args:?}: {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-        };
-        // A private CA (a TLS-inspecting proxy's) and a server certificate it signs.
-        ossl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=gover test CA",
-        ]);
-        ossl(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "leaf.key",
-            "-out",
-            "leaf.csr",
-            "-subj",
-            "/CN=localhost",
-        ]);
-        fs::write(
-            dir.join("ext.cnf"),
-            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-        )
-        .unwrap();
-        ossl(&[
-            "x509",
-            "-req",
-            "-in",
-            "leaf.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "leaf.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "ext.cnf",
-        ]);
-
         let bytes = archive::toolchain("1.22.10");
         let file = host_filename("1.22.10");
         let (os, arch) = mirror::host_platform();
-        fs::write(dir.join(&file), &bytes).unwrap();
         let index = serde_json::json!([{
             "version": "go1.22.10", "stable": true,
             "files": [{"filename": file, "os": os, "arch": arch, "version": "go1.22.10",
                        "sha256": sha256_hex(&bytes), "size": bytes.len(), "kind": "archive"}],
         }]);
-        fs::write(dir.join("index.json"), index.to_string()).unwrap();
-
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let server = KillOnDrop(
-            std::process::Command::new("openssl")
-                .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
-                .args(["-cert", "leaf.pem", "-key", "leaf.key", "-WWW", "-quiet"])
-                .current_dir(&dir)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
-        wait_for("openssl s_server", || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
+        let tls = TlsServer::start(
+            env,
+            &[
+                (&file, bytes),
+                ("index.json", index.to_string().into_bytes()),
+            ],
+            Serve::Files,
+        )?;
         Some(Self {
-            base: format!("https://127.0.0.1:{port}/"),
-            ca: dir.join("ca.pem"),
-            _server: server,
+            base: tls.base.clone(),
+            ca: tls.ca.clone(),
+            tls,
         })
     }
 
     /// `host:port` as a `CONNECT` request names it.
     fn authority(&self) -> &str {
-        self.base
-            .trim_start_matches("https://")
-            .trim_end_matches('/')
+        self.tls.authority()
     }
 
     /// Points `env` at this mirror.

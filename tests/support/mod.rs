@@ -5,7 +5,9 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod archive;
+pub mod hostile;
 pub mod mirror;
+pub mod tls;
 
 use std::ffi::OsStr;
 use std::fs;

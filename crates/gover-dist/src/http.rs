@@ -309,6 +309,29 @@ fn redirect_error(url: &Url, r: &RedirectRefused) -> Error {
     ))
 }
 
+/// The error for a redirect the client did not follow: one to a URL that
+/// is not `http(s)://` (such as `file://`), which it cannot even request.
+fn unfollowed(url: &Url, r: &Response) -> Error {
+    let to = header(r, reqwest::header::LOCATION).unwrap_or_default();
+    let scheme = to.split_once(':').map_or("", |(s, _)| s);
+    if !to.is_empty()
+        && !scheme.eq_ignore_ascii_case("http")
+        && !scheme.eq_ignore_ascii_case("https")
+    {
+        let from = mask_in_text(url.expose());
+        let to = mask_in_text(&to);
+        return redirect_error(
+            url,
+            &RedirectRefused {
+                from,
+                to,
+                downgrade: false,
+            },
+        );
+    }
+    status_error(url, r.status())
+}
+
 /// The refused redirect behind a reqwest error, if that is what it is.
 fn refused_redirect(e: &reqwest::Error) -> Option<&RedirectRefused> {
     let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
@@ -488,21 +511,25 @@ impl Http {
         self.config.backoff.saturating_mul(1 << attempt.min(6))
     }
 
-    /// Sends one GET, then passes on the warnings of the redirects it
-    /// followed.
-    fn send(
-        &self,
-        url: &Url,
-        headers: HeaderMap,
-        progress: &dyn Progress,
-    ) -> reqwest::Result<Response> {
-        let res = self.client.get(url.expose()).headers(headers).send();
-        let notes: Vec<String> =
-            std::mem::take(&mut *self.notes.lock().unwrap_or_else(|p| p.into_inner()));
-        for n in notes {
-            progress.message(&format!("warning: {}", crate::error::for_terminal(&n)));
+    /// Sends one GET.
+    fn send(&self, url: &Url, headers: HeaderMap) -> reqwest::Result<Response> {
+        self.client.get(url.expose()).headers(headers).send()
+    }
+
+    /// The warnings of the redirects followed against the usual rule
+    /// since the last call (see [`HttpConfig::allow_insecure_redirects`]).
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notes.lock().unwrap_or_else(|p| p.into_inner()))
+            .iter()
+            .map(|n| crate::error::for_terminal(n))
+            .collect()
+    }
+
+    /// Shows the warnings of [`Http::take_warnings`] through `progress`.
+    fn show_warnings(&self, progress: &dyn Progress) {
+        for w in self.take_warnings() {
+            progress.message(&format!("warning: {w}"));
         }
-        res
     }
 
     /// Sends a GET with `headers`, retrying connection errors, timeouts and
@@ -517,8 +544,9 @@ impl Http {
     ) -> Result<Response> {
         let mut attempt = 0;
         loop {
-            let retry_reason = match self.send(url, headers.clone(), progress) {
+            let retry_reason = match self.send(url, headers.clone()) {
                 Ok(r) if r.status().is_success() || accept(r.status()) => return Ok(r),
+                Ok(r) if r.status().is_redirection() => return Err(unfollowed(url, &r)),
                 Ok(r)
                     if r.status().is_server_error()
                         || r.status() == StatusCode::TOO_MANY_REQUESTS =>
@@ -602,7 +630,9 @@ impl Http {
         expected_size: u64,
         progress: Arc<dyn Progress>,
     ) -> Result<Download> {
-        let resp = self.get(url, HeaderMap::new(), &*progress, &|_| false)?;
+        let resp = self.get(url, HeaderMap::new(), &*progress, &|_| false);
+        self.show_warnings(&*progress);
+        let resp = resp?;
         let expected = (expected_size > 0).then_some(expected_size);
         let length = resp.content_length().filter(|&n| n > 0);
         let validator = header(&resp, ETAG)
@@ -929,7 +959,9 @@ impl Download {
                 headers.insert(IF_RANGE, v);
             }
         }
-        let r = match self.http.send(&self.url, headers, &*self.progress) {
+        let sent = self.http.send(&self.url, headers);
+        self.http.show_warnings(&*self.progress);
+        let r = match sent {
             Ok(r) => r,
             Err(e) if retryable(&e) => return Ok(Resumed::Retry(describe(&e))),
             Err(e) => return Err(io::Error::other(network_error(&self.url, &e))),

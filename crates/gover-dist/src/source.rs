@@ -266,17 +266,22 @@ impl Dist {
                 last_modified: m.last_modified.clone(),
             })
             .unwrap_or_default();
-        match self.fetch_index(&validators, progress) {
-            Ok(fresh) => self.store_fetched(fresh, cached, now, cache_body),
+        let fetched = self.fetch_index(&validators, progress);
+        // Redirects followed against the usual rule, when allowed.
+        let redirects = self.http.get().map(Http::take_warnings).unwrap_or_default();
+        let mut loaded = match fetched {
+            Ok(fresh) => self.store_fetched(fresh, cached, now, cache_body)?,
             Err(e) => {
                 let Some((index, meta)) = cached else {
                     return Err(e);
                 };
                 let age = human_age(now.saturating_sub(meta.fetched));
                 let warning = format!("{e}; using the release index cached {age} ago");
-                Ok(LoadedIndex::new(index, Some(cache_body), Some(warning)))
+                LoadedIndex::new(index, Some(cache_body), Some(warning))
             }
-        }
+        };
+        loaded.warnings.splice(0..0, redirects);
+        Ok(loaded)
     }
 
     /// Reads a `file://` index (bounded, never a FIFO or device).

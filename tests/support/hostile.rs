@@ -1,0 +1,121 @@
+//! (`crate::support::hostile` in the end-to-end test binary.)
+//!
+//! What a hostile mirror serves, beside the faults of `mirror.rs` (endless
+//! bodies, garbage, a slow drip, redirects, HTML pages, lying lengths):
+//! release indexes with hostile entries (file names that leave the mirror,
+//! escape sequences, negative sizes), an HTTPS index that redirects to
+//! `http://`, incompressible archives that take long to drip, and a way to
+//! run a command that might hang with a time limit.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::archive::{self, Entry};
+use crate::support::mirror::{host_platform, sha256_hex};
+use crate::support::tls::{Serve, TlsServer};
+use crate::support::{Run, TestEnv};
+
+/// Escape sequences that retitle the window and clear the screen when
+/// printed raw.
+pub const ESCAPES: &str = "\u{1b}]0;pwned\u{7}\u{1b}[2J";
+
+/// True when `text` holds a raw escape or BEL character.
+pub fn has_raw_controls(text: &str) -> bool {
+    text.contains('\u{1b}') || text.contains('\u{7}') || text.contains('\u{9b}')
+}
+
+/// One file entry of an index, as JSON, with any values.
+pub fn file_json(filename: &str, os: &str, arch: &str, bytes: &[u8]) -> serde_json::Value {
+    serde_json::json!({
+        "filename": filename, "os": os, "arch": arch,
+        "sha256": sha256_hex(bytes), "size": bytes.len(), "kind": "archive",
+    })
+}
+
+/// One file entry of an index for this machine.
+pub fn host_file_json(filename: &str, bytes: &[u8]) -> serde_json::Value {
+    let (os, arch) = host_platform();
+    file_json(filename, os, arch, bytes)
+}
+
+/// An index of one stable release `version` with `files`.
+pub fn index_of(version: &str, files: Vec<serde_json::Value>) -> Vec<u8> {
+    serde_json::to_vec_pretty(&serde_json::json!([{
+        "version": format!("go{version}"), "stable": true, "files": files,
+    }]))
+    .unwrap()
+}
+
+/// A fake toolchain archive of `version` with `kib` KiB of incompressible
+/// data in it, so that it takes a while to drip.
+pub fn incompressible_toolchain(version: &str, kib: usize) -> Vec<u8> {
+    let mut x: u32 = 0x2545_f491;
+    let data: Vec<u8> = (0..kib * 1024)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    archive::toolchain_with(version, vec![Entry::file("go/noise", 0o644, data)])
+}
+
+/// An HTTPS server whose `index.json` answers `302 Found` to `location`;
+/// `None` without openssl.
+pub fn https_redirect(env: &TestEnv, location: &str) -> Option<TlsServer> {
+    let response =
+        format!("HTTP/1.0 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n");
+    TlsServer::start(
+        env,
+        &[("index.json", response.into_bytes())],
+        Serve::RawResponses,
+    )
+}
+
+/// Runs `cmd`, killing it after `limit`: what would hang forever fails
+/// the test instead of the suite. Returns the run (exit -1 when killed)
+/// and how long it took.
+pub fn run_within(cmd: &mut Command, limit: Duration) -> (Run, Duration) {
+    let started = Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    // Drain the pipes while waiting, so a chatty child cannot block.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code().unwrap_or(-1);
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break -1;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = started.elapsed();
+    let run = Run {
+        code,
+        stdout: out_t.join().unwrap(),
+        stderr: err_t.join().unwrap(),
+    };
+    (run, took)
+}
