@@ -163,7 +163,7 @@ fn escape_sequences_from_an_index_never_reach_the_terminal() {
                     arch,
                     &bytes,
                 ),
-                hostile::file_json("go1.22.10.y.tar.gz", os, &format!("{ESCAPES}"), &bytes),
+                hostile::file_json("go1.22.10.y.tar.gz", os, ESCAPES, &bytes),
             ],
         ),
     );
