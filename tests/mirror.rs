@@ -541,3 +541,118 @@ fn an_unwritable_dir_is_named_before_anything_is_downloaded() {
     assert!(!r.stderr.contains("GOVER_HOME"), "{r}");
     assert_eq!(up.requests_for(&host_filename("1.22.10")).len(), 0);
 }
+
+/// `go/` holding `files` (path under `go/`, contents), with directory
+/// entries, as a .tar.gz.
+fn tree(files: &[(&str, &str)]) -> Vec<u8> {
+    let mut entries = vec![archive::Entry::dir("go/")];
+    for (path, data) in files {
+        let mode = if path.starts_with("bin/") {
+            0o755
+        } else {
+            0o644
+        };
+        entries.push(archive::Entry::file(&format!("go/{path}"), mode, *data));
+    }
+    archive::targz(&entries)
+}
+
+#[test]
+fn mirror_and_install_accept_and_refuse_the_same_archives() {
+    let other = if host_platform().1 == "arm64" {
+        "amd64"
+    } else {
+        "arm64"
+    };
+    let mut corrupt = archive::toolchain("1.22.10");
+    let n = corrupt.len();
+    for b in &mut corrupt[n / 2..n / 2 + 16] {
+        *b ^= 0x5a;
+    }
+    let version = "go1.22.10\ntime 2024-01-01T00:00:00Z\n";
+    let cases: Vec<(&str, Vec<u8>, Option<String>)> = vec![
+        ("a toolchain", archive::toolchain("1.22.10"), None),
+        (
+            "only go/VERSION",
+            tree(&[("VERSION", version)]),
+            Some("has no go/bin/go".into()),
+        ),
+        (
+            "no go/VERSION",
+            tree(&[("bin/go", "#!/bin/sh\n")]),
+            Some("has no go/VERSION file".into()),
+        ),
+        (
+            "a VERSION that names no release",
+            tree(&[("VERSION", "devel +abc\n"), ("bin/go", "")]),
+            Some("which is not a Go release name".into()),
+        ),
+        (
+            "no pkg/tool",
+            tree(&[("VERSION", version), ("bin/go", "#!/bin/sh\n")]),
+            Some("has no go/pkg/tool directory".into()),
+        ),
+        (
+            "another version",
+            archive::toolchain("1.22.9"),
+            Some("holds go1.22.9 (go/VERSION), not go1.22.10".into()),
+        ),
+        (
+            "another platform",
+            archive::toolchain_for("1.22.10", &format!("linux_{other}")),
+            Some(format!("is a Go toolchain for linux-{other}")),
+        ),
+        (
+            "a symbolic link",
+            archive::toolchain_with(
+                "1.22.10",
+                vec![archive::Entry::special(
+                    "go/bin/sh",
+                    archive::Kind::Symlink,
+                    "/bin/sh",
+                )],
+            ),
+            Some("is a symbolic link (to `/bin/sh`)".into()),
+        ),
+        (
+            "a corrupt gzip stream",
+            corrupt,
+            Some("is not a valid .tar.gz archive".into()),
+        ),
+        (
+            "outside go/",
+            archive::toolchain_with("1.22.10", vec![archive::Entry::file("evil/x", 0o644, "x")]),
+            Some("lies outside the top-level go/ directory".into()),
+        ),
+    ];
+    let up = Mirror::start();
+    for (what, bytes, refusal) in cases {
+        up.publish("1.22.10", bytes);
+        let installing = env_for(&up);
+        let install = installing.run_gover(["install", "1.22.10"]);
+        let mirroring = env_for(&up);
+        let dir = mirroring.root.join("mirror");
+        let mirror = mirror_into(&mirroring, &dir, &["1.22.10"]);
+        match &refusal {
+            None => {
+                assert_eq!(install.code, 0, "{what}: install\n{install}");
+                assert_eq!(mirror.code, 0, "{what}: mirror\n{mirror}");
+                assert!(dir.join(host_filename("1.22.10")).is_file(), "{what}");
+            }
+            Some(why) => {
+                assert_eq!(install.code, 1, "{what}: install\n{install}");
+                assert_eq!(mirror.code, 1, "{what}: mirror\n{mirror}");
+                assert!(
+                    install.stderr.contains(why.as_str()),
+                    "{what}: install\n{install}"
+                );
+                assert!(
+                    mirror.stderr.contains(why.as_str()),
+                    "{what}: mirror\n{mirror}"
+                );
+                assert!(installing.toolchain_dirs().is_empty(), "{what}");
+                assert_eq!(files_of(&dir), ["index.json"], "{what}");
+            }
+        }
+    }
+}
