@@ -658,6 +658,7 @@ fn limit_error(ctx: &ParseCtx<'_>) -> ParseError {
 struct Progressed {
     seen: HashSet<PathBuf>,
     dirs: HashSet<PathBuf>,
+    files: HashSet<PathBuf>,
     stats: Stats,
 }
 
@@ -682,6 +683,7 @@ fn parse_entries(
     let mut done = Progressed {
         seen: HashSet::new(),
         dirs: HashSet::new(),
+        files: HashSet::new(),
         stats: Stats {
             entries: 0,
             bytes: 0,
@@ -773,7 +775,7 @@ fn unpack_entry<R: Read>(
     }
     if is_dir {
         if !done.dirs.contains(&rel) {
-            ensure_dirs(ctx, &rel, &mut done.dirs, &shown)?;
+            ensure_dirs(ctx, &rel, done, &shown)?;
         }
         return Ok(());
     }
@@ -792,8 +794,9 @@ fn unpack_entry<R: Read>(
         ));
     };
     if !done.dirs.contains(parent) {
-        ensure_dirs(ctx, parent, &mut done.dirs, &shown)?;
+        ensure_dirs(ctx, parent, done, &shown)?;
     }
+    done.files.insert(rel.clone());
     let size = entry.size();
     done.stats.bytes = done.stats.bytes.saturating_add(size);
     if done.stats.bytes > limits.max_unpacked_bytes {
@@ -866,21 +869,32 @@ fn format_error(archive: &str, entry: &str, e: &io::Error) -> Error {
     .with_hint("the file is damaged; download it again, or check the mirror (GOVER_MIRROR)")
 }
 
+/// Creates `rel` and its missing parents. A path the archive already
+/// holds as a file is refused here, before a writer thread may have
+/// created the file.
 fn ensure_dirs(
     ctx: &ParseCtx<'_>,
     rel: &Path,
-    dirs: &mut HashSet<PathBuf>,
+    done: &mut Progressed,
     shown: &str,
 ) -> std::result::Result<(), ParseError> {
     let mut missing: Vec<&Path> = Vec::new();
     let mut cur = Some(rel);
     while let Some(p) = cur {
-        if p.as_os_str().is_empty() || dirs.contains(p) {
+        if p.as_os_str().is_empty() || done.dirs.contains(p) {
             break;
+        }
+        if done.files.contains(p) {
+            return Err(unsafe_entry(
+                ctx.name,
+                shown,
+                "needs a directory where the archive already put a file",
+            ));
         }
         missing.push(p);
         cur = p.parent();
     }
+    let dirs = &mut done.dirs;
     for p in missing.into_iter().rev() {
         let full = ctx.dest.join(p);
         let mut b = fs::DirBuilder::new();
@@ -1008,5 +1022,341 @@ mod tests {
         ] {
             assert!(checked_path(p).unwrap_err().contains(why), "{p:?}");
         }
+    }
+
+    /// A tar entry for the in-memory archives below.
+    struct E {
+        path: &'static [u8],
+        kind: tar::EntryType,
+        mode: u32,
+        data: Vec<u8>,
+        link: &'static str,
+        claimed: Option<u64>,
+    }
+
+    fn file(path: &'static str, mode: u32, data: &str) -> E {
+        E {
+            path: path.as_bytes(),
+            kind: tar::EntryType::Regular,
+            mode,
+            data: data.as_bytes().to_vec(),
+            link: "",
+            claimed: None,
+        }
+    }
+
+    fn dir(path: &'static str) -> E {
+        E {
+            kind: tar::EntryType::Directory,
+            ..file(path, 0o755, "")
+        }
+    }
+
+    fn special(path: &'static str, kind: tar::EntryType, link: &'static str) -> E {
+        E {
+            kind,
+            link,
+            ..file(path, 0o777, "")
+        }
+    }
+
+    /// A .tar.gz of `entries`, names written byte for byte (no tar library
+    /// check in the way: the policy under test is gover's).
+    fn targz(entries: &[E]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for e in entries {
+            let mut h = tar::Header::new_ustar();
+            h.as_old_mut().name[..e.path.len()].copy_from_slice(e.path);
+            h.set_entry_type(e.kind);
+            h.set_mode(e.mode);
+            h.set_size(e.claimed.unwrap_or(e.data.len() as u64));
+            h.as_old_mut().linkname[..e.link.len()].copy_from_slice(e.link.as_bytes());
+            h.set_cksum();
+            b.append(&h, &e.data[..]).unwrap();
+        }
+        let tar = b.into_inner().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        io::Write::write_all(&mut gz, &tar).unwrap();
+        gz.finish().unwrap()
+    }
+
+    fn toolchain(extra: Vec<E>) -> Vec<E> {
+        let mut v = vec![
+            dir("go/"),
+            file("go/VERSION", 0o644, "go1.22.10\n"),
+            dir("go/bin/"),
+            file("go/bin/go", 0o755, "#!/bin/sh\n"),
+        ];
+        v.extend(extra);
+        v
+    }
+
+    fn run(
+        bytes: Vec<u8>,
+        size: u64,
+        expected: Option<[u8; 32]>,
+        limits: Limits,
+        writers: usize,
+    ) -> (Result<Unpacked>, tempfile::TempDir) {
+        let t = tempfile::tempdir().unwrap();
+        let exp = expected.map(|sha256| Expected {
+            sha256,
+            source: "the test".into(),
+        });
+        let res = unpack(
+            Input {
+                reader: Box::new(std::io::Cursor::new(bytes)),
+                name: "a.tar.gz".into(),
+                location: "test://a.tar.gz".into(),
+                expected_size: size,
+            },
+            t.path(),
+            exp.as_ref(),
+            limits,
+            Pipeline {
+                writers,
+                ..Pipeline::default()
+            },
+            &crate::NoProgress,
+        );
+        (res, t)
+    }
+
+    fn refused(entries: Vec<E>) -> String {
+        let (res, _t) = run(targz(&entries), 0, None, Limits::default(), 2);
+        let e = res.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadArchive, "{e}");
+        e.to_string()
+    }
+
+    #[test]
+    fn a_good_archive_unpacks_with_normalised_modes_whatever_the_writers() {
+        for writers in [0, 1, 3] {
+            let bytes = targz(&toolchain(vec![
+                file("go/bin/suid", 0o6777, "x"),
+                file("go/lib/shared", 0o666, "data"),
+                file("go/lib/deep/er", 0o1644, "data"),
+            ]));
+            let sha: [u8; 32] = Sha256::digest(&bytes).into();
+            let (res, t) = run(
+                bytes.clone(),
+                bytes.len() as u64,
+                Some(sha),
+                Limits::default(),
+                writers,
+            );
+            let u = res.unwrap();
+            assert_eq!(u.sha256, sha);
+            assert_eq!(u.archive_bytes, bytes.len() as u64);
+            assert_eq!(u.entries, 7);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode =
+                    |p: &str| fs::metadata(t.path().join(p)).unwrap().permissions().mode() & 0o7777;
+                assert_eq!(mode("go/bin/suid") & !0o022, 0o755 & !0o022);
+                assert_eq!(mode("go/bin/suid") & 0o7000, 0);
+                assert_eq!(mode("go/lib/shared") & 0o022, 0);
+                assert_eq!(mode("go/lib/deep/er") & 0o1111, 0);
+            }
+            assert_eq!(
+                fs::read_to_string(t.path().join("go/lib/shared")).unwrap(),
+                "data"
+            );
+        }
+    }
+
+    #[test]
+    fn every_entry_breaking_the_policy_is_refused_by_name() {
+        use tar::EntryType as T;
+        for (extra, want) in [
+            (
+                vec![file("go/../../evil", 0o644, "x")],
+                "entry `go/../../evil` has a `..` component",
+            ),
+            (
+                vec![file("/tmp/evil", 0o644, "x")],
+                "entry `/tmp/evil` has an absolute path",
+            ),
+            (
+                vec![file("evil/x", 0o644, "x")],
+                "entry `evil/x` lies outside the top-level go/ directory",
+            ),
+            (
+                vec![special("go/bin/sh", T::Symlink, "/bin/sh")],
+                "entry `go/bin/sh` is a symbolic link (to `/bin/sh`)",
+            ),
+            (
+                vec![special("go/bin/gofmt", T::Link, "go/bin/go")],
+                "entry `go/bin/gofmt` is a hard link",
+            ),
+            (
+                vec![special("go/null", T::Char, "")],
+                "entry `go/null` is a device node",
+            ),
+            (
+                vec![special("go/sda", T::Block, "")],
+                "entry `go/sda` is a device node",
+            ),
+            (
+                vec![special("go/fifo", T::Fifo, "")],
+                "entry `go/fifo` is a FIFO",
+            ),
+            (
+                vec![file("go/VERSION", 0o644, "again")],
+                "entry `go/VERSION` appears twice",
+            ),
+            (
+                vec![file("go/bin", 0o644, "x")],
+                "entry `go/bin` appears twice",
+            ),
+            (
+                vec![file("go/VERSION/x", 0o644, "x")],
+                "needs a directory where the archive already put a file",
+            ),
+            (
+                vec![file("go/a\\b", 0o644, "x")],
+                "has a backslash in its path",
+            ),
+        ] {
+            let got = refused(toolchain(extra));
+            assert!(got.starts_with("refusing to unpack a.tar.gz: "), "{got}");
+            assert!(got.contains(want), "want {want:?}, got {got}");
+        }
+        let got = refused(vec![file("go", 0o644, "x")]);
+        assert!(
+            got.contains("is a file in place of the go/ directory"),
+            "{got}"
+        );
+        let got = refused(toolchain(vec![dir("go/bin/go/")]));
+        assert!(
+            got.contains("appears twice") || got.contains("needs a directory"),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn the_caps_stop_bombs_and_floods() {
+        let small = Limits {
+            max_unpacked_bytes: 1000,
+            max_entries: 10,
+        };
+        let bomb = targz(&toolchain(vec![E {
+            data: vec![0; 1 << 20],
+            ..file("go/zeros", 0o644, "")
+        }]));
+        let (res, _t) = run(bomb, 0, None, small, 2);
+        let e = res.unwrap_err().to_string();
+        assert!(
+            e.contains("it unpacks to more than 1000 bytes (limit)"),
+            "{e}"
+        );
+        // A size claimed in the header, not even backed by data.
+        let liar = targz(&toolchain(vec![E {
+            claimed: Some(1 << 40),
+            ..file("go/huge", 0o644, "x")
+        }]));
+        let (res, _t) = run(liar, 0, None, small, 2);
+        assert!(res.unwrap_err().to_string().contains("(limit)"));
+        let flood: Vec<E> = (0..20).map(|_| file("go/x", 0o644, "")).collect();
+        let (res, _t) = run(targz(&flood), 0, None, small, 2);
+        let e = res.unwrap_err().to_string();
+        assert!(
+            e.contains("it has more than 10 entries (limit)") || e.contains("appears twice"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_stream_is_bounded_by_the_index_size_and_its_first_error() {
+        let good = targz(&toolchain(vec![]));
+        let n = good.len() as u64;
+        // Longer than the index says: stopped there.
+        let mut longer = good.clone();
+        longer.extend(vec![0u8; 1 << 20]);
+        let (res, _t) = run(longer, n, None, Limits::default(), 2);
+        let e = res.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::SizeMismatch);
+        assert!(
+            e.to_string().contains(&format!(
+                "is larger than the {n} bytes the release index lists"
+            )),
+            "{e}"
+        );
+        // Shorter: a size mismatch, not a network failure.
+        let (res, _t) = run(
+            good[..good.len() - 10].to_vec(),
+            n,
+            None,
+            Limits::default(),
+            2,
+        );
+        let e = res.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::SizeMismatch);
+        assert!(
+            e.to_string().contains(&format!(
+                "has {} bytes, but the release index lists {n}",
+                n - 10
+            )),
+            "{e}"
+        );
+        // Endless garbage: the first gzip error ends it.
+        struct Garbage;
+        impl Read for Garbage {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                buf.fill(0x5a);
+                Ok(buf.len())
+            }
+        }
+        let t = tempfile::tempdir().unwrap();
+        let e = unpack(
+            Input {
+                reader: Box::new(Garbage),
+                name: "a.tar.gz".into(),
+                location: "test://a".into(),
+                expected_size: 0,
+            },
+            t.path(),
+            None,
+            Limits::default(),
+            Pipeline::default(),
+            &crate::NoProgress,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("a.tar.gz is not a valid .tar.gz archive"),
+            "{e}"
+        );
+        // An HTML page says so.
+        let (res, _t) = run(
+            b"\n<!DOCTYPE html><html>login</html>".to_vec(),
+            0,
+            None,
+            Limits::default(),
+            2,
+        );
+        let e = res.unwrap_err().to_string();
+        assert!(e.contains("is an HTML page, not a .tar.gz archive"), "{e}");
+    }
+
+    #[test]
+    fn a_checksum_mismatch_names_both_digests_and_the_source() {
+        let good = targz(&toolchain(vec![]));
+        let (res, t) = run(good, 0, Some([7; 32]), Limits::default(), 2);
+        let e = res.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ChecksumMismatch);
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "checksum mismatch for a.tar.gz from test://a.tar.gz\n  expected sha256 0707"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("(from the test)\n  computed sha256 "),
+            "{text}"
+        );
+        drop(t);
     }
 }
