@@ -674,6 +674,14 @@ fn retry_hint() -> String {
     format!("check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), or try again later; {} sets the timeout in seconds", env::GOVER_HTTP_TIMEOUT)
 }
 
+/// `tried once`, `tried 3 times`.
+fn tried(n: u32) -> String {
+    match n {
+        1 => "tried once".into(),
+        n => format!("tried {n} times"),
+    }
+}
+
 /// The error once every retry of a GET failed with `reason`.
 fn retries_exhausted(url: &Url, reason: &str, tries: u32) -> Error {
     let status = reason.starts_with("HTTP ");
@@ -688,7 +696,7 @@ fn retries_exhausted(url: &Url, reason: &str, tries: u32) -> Error {
     };
     Error::new(
         kind,
-        format!("GET {url}{via} failed: {reason} (tried {tries} times)"),
+        format!("GET {url}{via} failed: {reason} ({})", tried(tries)),
     )
     .with_hint(match &proxy {
         Some(p) => proxy_hint(url, p),
@@ -893,7 +901,7 @@ impl Download {
                 ),
             ),
         };
-        let e = Error::new(kind, format!("{msg} (tried {} times)", self.failures))
+        let e = Error::new(kind, format!("{msg} ({})", tried(self.failures)))
             .with_hint(retry_hint());
         io::Error::other(e)
     }
