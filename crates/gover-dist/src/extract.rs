@@ -746,28 +746,15 @@ fn is_dir_entry<R: Read>(
 /// Checks one entry against the policy and creates it (a directory now, a
 /// file now or through the writers).
 fn unpack_entry<R: Read>(
-    mut entry: tar::Entry<'_, R>,
+    entry: tar::Entry<'_, R>,
     jobs: &SyncSender<Job>,
     ctx: &ParseCtx<'_>,
     done: &mut Progressed,
 ) -> std::result::Result<(), ParseError> {
-    let (name, limits) = (ctx.name, ctx.limits);
+    let name = ctx.name;
     let raw = entry.path_bytes().into_owned();
     let shown = String::from_utf8_lossy(&raw).into_owned();
-    done.stats.entries += 1;
-    if done.stats.entries > limits.max_entries {
-        return Err(ParseError::Fatal(
-            Error::new(
-                ErrorKind::BadArchive,
-                format!(
-                    "refusing to unpack {name}: it has more than {} entries (limit); the last was `{}`",
-                    limits.max_entries,
-                    shown.escape_debug()
-                ),
-            )
-            .with_hint("a Go toolchain has about 12,000 entries; this archive is damaged or malicious"),
-        ));
-    }
+    count_entry(ctx, done, &shown)?;
     let is_dir = is_dir_entry(&entry, ctx, &shown)?;
     let rel = checked_path(&raw).map_err(|why| unsafe_entry(name, &shown, why))?;
     if !done.seen.insert(rel.clone()) {
@@ -797,16 +784,29 @@ fn unpack_entry<R: Read>(
         ensure_dirs(ctx, parent, done, &shown)?;
     }
     done.files.insert(rel.clone());
+    write_file(entry, &rel, shown, jobs, ctx, done)
+}
+
+/// Writes the file entry `rel`: large ones (or all, without writer
+/// threads) now, the others through the writers.
+fn write_file<R: Read>(
+    mut entry: tar::Entry<'_, R>,
+    rel: &Path,
+    shown: String,
+    jobs: &SyncSender<Job>,
+    ctx: &ParseCtx<'_>,
+    done: &mut Progressed,
+) -> std::result::Result<(), ParseError> {
     let size = entry.size();
     done.stats.bytes = done.stats.bytes.saturating_add(size);
-    if done.stats.bytes > limits.max_unpacked_bytes {
+    if done.stats.bytes > ctx.limits.max_unpacked_bytes {
         return Err(limit_error(ctx));
     }
     let mode = match entry.header().mode() {
         Ok(m) if m & 0o111 != 0 => 0o755,
         _ => 0o644,
     };
-    let full = ctx.dest.join(&rel);
+    let full = ctx.dest.join(rel);
     if size > ctx.pipeline.inline_above || ctx.pipeline.writers == 0 {
         return write_inline(&mut entry, &full, mode, ctx, &shown).map_err(|e| match e {
             InlineError::Read(e) => read_failure(ctx, &shown, &e),
@@ -818,17 +818,37 @@ fn unpack_entry<R: Read>(
         .take(size)
         .read_to_end(&mut data)
         .map_err(|e| read_failure(ctx, &shown, &e))?;
-    queue(
-        jobs,
-        ctx.shared,
-        ctx.pipeline,
-        Job {
-            path: full,
-            entry: shown,
-            mode,
-            data,
-        },
-    )
+    let job = Job {
+        path: full,
+        entry: shown,
+        mode,
+        data,
+    };
+    queue(jobs, ctx.shared, ctx.pipeline, job)
+}
+
+/// Counts one more entry; an error past the cap.
+fn count_entry(
+    ctx: &ParseCtx<'_>,
+    done: &mut Progressed,
+    shown: &str,
+) -> std::result::Result<(), ParseError> {
+    done.stats.entries += 1;
+    if done.stats.entries <= ctx.limits.max_entries {
+        return Ok(());
+    }
+    Err(ParseError::Fatal(
+        Error::new(
+            ErrorKind::BadArchive,
+            format!(
+                "refusing to unpack {}: it has more than {} entries (limit); the last was `{}`",
+                ctx.name,
+                ctx.limits.max_entries,
+                shown.escape_debug()
+            ),
+        )
+        .with_hint("a Go toolchain has about 12,000 entries; this archive is damaged or malicious"),
+    ))
 }
 
 /// Hands a file to the writers, waiting for room in their queue (one file

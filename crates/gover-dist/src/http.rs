@@ -901,8 +901,8 @@ impl Download {
                 ),
             ),
         };
-        let e = Error::new(kind, format!("{msg} ({})", tried(self.failures)))
-            .with_hint(retry_hint());
+        let e =
+            Error::new(kind, format!("{msg} ({})", tried(self.failures))).with_hint(retry_hint());
         io::Error::other(e)
     }
 

@@ -456,9 +456,9 @@ impl<'a> Installer<'a> {
         let scratch_lock = ScratchLock(lock::acquire(self.home(), &local, None, &|_| {})?);
         let tmp = scratch::create(self.home(), local, ScratchPurpose::Install)?;
         progress.start(&shown, total);
-        let expected = sha256.map(|s| Expected {
-            sha256: s,
-            source: "--sha256".to_string(),
+        let expected = sha256.map(|sha256| Expected {
+            sha256,
+            source: "--sha256".into(),
         });
         let unpacked = extract::unpack(
             Input {
@@ -485,10 +485,7 @@ impl<'a> Installer<'a> {
                     e.kind(),
                     format!("cannot verify {shown} against the release index: {e}"),
                 )
-                .with_hint(format!(
-                    "pass the archive's sha256: `gover install --from {} --sha256 HEX`",
-                    archive.display()
-                ))
+                .with_hint(sha256_hint(&archive.display().to_string()))
             })?;
             verify_with_index(&index, &version, &unpacked.sha256, &shown, platform)?;
         }
@@ -699,6 +696,11 @@ pub fn not_installed(home: &GoverHome, v: &GoVersion) -> Error {
     .with_hint("`gover list` shows installed versions")
 }
 
+/// The hint for a local archive the index cannot vouch for.
+fn sha256_hint(archive: &str) -> String {
+    format!("pass the archive's sha256: `gover install --from {archive} --sha256 HEX`")
+}
+
 fn verify_with_index(
     index: &Index,
     version: &GoVersion,
@@ -715,9 +717,7 @@ fn verify_with_index(
                 index.url
             ),
         )
-        .with_hint(format!(
-            "pass the archive's sha256: `gover install --from {archive} --sha256 HEX`"
-        )));
+        .with_hint(sha256_hint(archive)));
     };
     let matching = release
         .files
