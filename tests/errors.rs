@@ -8,8 +8,6 @@ use crate::support::archive;
 use crate::support::hostile;
 use crate::support::mirror::{host_platform, sha256_hex, Fault, Mirror};
 
-use std::time::Duration;
-
 use support::{Run, TestEnv};
 
 /// A test environment pointed at `m`, with short timeouts and no retries.
@@ -133,14 +131,7 @@ fn proxy_407() {
 fn download_too_slow() {
     let m = Mirror::start();
     let file = m.publish("1.22.10", hostile::incompressible_toolchain("1.22.10", 8));
-    m.fault(
-        &file,
-        Fault::Drip {
-            bytes: 1,
-            every: Duration::from_millis(300),
-        },
-        None,
-    );
+    hostile::drip(&m, &file, 1, 300);
     let mut env = env_for(&m);
     env.set("GOVER_DOWNLOAD_LOW_SPEED_TIME", "1");
     let r = env.run_gover(["install", "1.22.10"]);

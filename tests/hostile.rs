@@ -298,14 +298,7 @@ fn a_drip_is_stopped_by_the_minimum_speed_and_a_slow_transfer_by_the_deadline() 
     let mut env = env_for(&m);
     env.set("GOVER_DOWNLOAD_LOW_SPEED_TIME", "2");
     // One byte every 500 ms: never silent long enough for the timeout.
-    m.fault(
-        &file,
-        Fault::Drip {
-            bytes: 1,
-            every: Duration::from_millis(500),
-        },
-        None,
-    );
+    hostile::drip(&m, &file, 1, 500);
     let (r, took) = gover_within(&env, &["install", "1.22.10"]);
     assert_eq!(r.code, 1, "{r}");
     assert!(took < Duration::from_secs(10), "took {took:?}");
@@ -327,14 +320,7 @@ fn a_drip_is_stopped_by_the_minimum_speed_and_a_slow_transfer_by_the_deadline() 
     // size gives (2 s timeout + 1 s).
     env.set("GOVER_DOWNLOAD_LOW_SPEED_LIMIT", "0")
         .set("GOVER_DOWNLOAD_MIN_RATE", "1000000");
-    m.fault(
-        &file,
-        Fault::Drip {
-            bytes: 1000,
-            every: Duration::from_millis(200),
-        },
-        None,
-    );
+    hostile::drip(&m, &file, 1000, 200);
     let (r, took) = gover_within(&env, &["install", "1.22.10"]);
     assert_eq!(r.code, 1, "{r}");
     assert!(took < Duration::from_secs(10), "took {took:?}");
@@ -350,14 +336,7 @@ fn a_drip_is_stopped_by_the_minimum_speed_and_a_slow_transfer_by_the_deadline() 
 fn the_shim_s_auto_install_and_mirror_are_bounded_too() {
     let m = Mirror::start();
     let file = m.publish("1.22.10", hostile::incompressible_toolchain("1.22.10", 16));
-    m.fault(
-        &file,
-        Fault::Drip {
-            bytes: 1,
-            every: Duration::from_millis(500),
-        },
-        None,
-    );
+    hostile::drip(&m, &file, 1, 500);
     let mut env = env_for(&m);
     env.set("GOVER_DOWNLOAD_LOW_SPEED_TIME", "2");
     env.path = format!("{}:{}", gover_bin().parent().unwrap().display(), env.path);

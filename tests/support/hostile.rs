@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::archive::{self, Entry};
-use crate::support::mirror::{host_platform, sha256_hex};
+use crate::support::mirror::{host_platform, sha256_hex, Fault, Mirror};
 use crate::support::tls::{Serve, TlsServer};
 use crate::support::{Run, TestEnv};
 
@@ -62,6 +62,18 @@ pub fn incompressible_toolchain(version: &str, kib: usize) -> Vec<u8> {
         })
         .collect();
     archive::toolchain_with(version, vec![Entry::file("go/noise", 0o644, data)])
+}
+
+/// Makes `/file` on `m` drip `bytes` bytes every `ms` milliseconds.
+pub fn drip(m: &Mirror, file: &str, bytes: usize, ms: u64) {
+    m.fault(
+        file,
+        Fault::Drip {
+            bytes,
+            every: Duration::from_millis(ms),
+        },
+        None,
+    );
 }
 
 /// An HTTPS server whose `index.json` answers `302 Found` to `location`;
