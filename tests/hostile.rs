@@ -582,6 +582,21 @@ fn misleading_url_and_index_messages_name_the_real_cause() {
         assert!(r.stderr.contains("three slashes"), "{r}");
         assert!(!r.stderr.contains("scheme is not allowed"), "{r}");
     }
+    // A relative or `~/` mirror: said so, without a network hint.
+    for (url, why) in [
+        ("./mirror/", "it is not an absolute URL"),
+        ("~/mirror/", "`~` is not expanded here"),
+    ] {
+        env.set("GOVER_MIRROR", url);
+        let r = env.run_gover(["install", "1.22.10"]).failure();
+        assert!(
+            r.stderr
+                .contains(&format!("`{url}` is not a usable URL: {why}")),
+            "{r}"
+        );
+        assert!(!r.stderr.contains("relative URL without a base"), "{r}");
+        assert!(!r.stderr.contains("network"), "{r}");
+    }
 }
 
 #[test]

@@ -145,12 +145,27 @@ impl fmt::Display for ScratchFile {
     }
 }
 
-/// A scratch path inside `DIR`, removed on drop.
+/// A scratch file or directory gover created inside `DIR`, removed on
+/// drop. It is created exclusively: a link planted under its (predictable)
+/// name is never followed, and what gover did not create is never removed.
 struct Scratch(PathBuf);
 
 impl Scratch {
-    fn new(dir: &Path, purpose: ScratchPurpose) -> Self {
-        Self(dir.join(ScratchFile::new(purpose).to_string()))
+    /// A new scratch file, open for writing.
+    fn file(dir: &Path, purpose: ScratchPurpose) -> io::Result<(Self, File)> {
+        let path = dir.join(ScratchFile::new(purpose).to_string());
+        let f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        Ok((Self(path), f))
+    }
+
+    /// A new scratch directory.
+    fn dir(dir: &Path, purpose: ScratchPurpose) -> Result<Self> {
+        let path = dir.join(ScratchFile::new(purpose).to_string());
+        fs::create_dir(&path).map_err(|e| Error::io("cannot create", &path, e))?;
+        Ok(Self(path))
     }
 }
 
@@ -237,8 +252,7 @@ impl<'a> Mirror<'a> {
         }
         {
             // Every run writes scratch files: find out now, not after downloading.
-            let probe = Scratch::new(&dir, ScratchPurpose::Probe);
-            File::create(&probe.0).map_err(|e| {
+            Scratch::file(&dir, ScratchPurpose::Probe).map_err(|e| {
                 Error::new(ErrorKind::from_io(&e), format!("cannot write to {}: {e}", dir.display()))
                     .with_hint("`gover mirror` needs a directory it can write to: fix its permissions (or owner, or immutable attribute), or pick another DIR")
             })?;
@@ -426,8 +440,7 @@ impl<'a> Mirror<'a> {
         location: String,
         progress: &dyn Progress,
     ) -> Result<Unpacked> {
-        let unpack_dir = Scratch::new(&self.dir, ScratchPurpose::Unpack);
-        fs::create_dir(&unpack_dir.0).map_err(|e| Error::io("cannot create", &unpack_dir.0, e))?;
+        let unpack_dir = Scratch::dir(&self.dir, ScratchPurpose::Unpack)?;
         let unpacked = extract::unpack(
             Input {
                 reader,
@@ -486,8 +499,8 @@ impl<'a> Mirror<'a> {
     ) -> Result<Unpacked> {
         let name = &entry.file.filename;
         let url = self.dist.archive_url(name)?;
-        let part = Scratch::new(&self.dir, ScratchPurpose::Download);
-        let out = File::create(&part.0).map_err(|e| Error::io("cannot create", &part.0, e))?;
+        let (part, out) = Scratch::file(&self.dir, ScratchPurpose::Download)
+            .map_err(|e| Error::io("cannot create a scratch file in", &self.dir, e))?;
         let size = entry.file.size;
         let (reader, total) = self.dist.open_archive(&url, size, progress.clone())?;
         progress.start(name, total.or((size > 0).then_some(size)));
@@ -547,10 +560,12 @@ impl<'a> Mirror<'a> {
     /// renamed into place, so readers (and a crash) see the old or the new
     /// content, never half of one.
     fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<()> {
-        let tmp = Scratch::new(&self.dir, ScratchPurpose::Write);
-        File::create(&tmp.0)
-            .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-            .and_then(|()| fs::rename(&tmp.0, path))
+        Scratch::file(&self.dir, ScratchPurpose::Write)
+            .and_then(|(tmp, mut f)| {
+                f.write_all(bytes)?;
+                f.sync_all()?;
+                fs::rename(&tmp.0, path)
+            })
             .map_err(|e| Error::io("cannot write", path, e))
     }
 }
