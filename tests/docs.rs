@@ -1,10 +1,16 @@
 //! docs/reference.md cannot drift from the program: every command, its
 //! usage line, flags and possible values (from `gover <cmd> --help`), every
-//! environment variable gover's code reads, and every `config.toml` key
-//! must be documented there, and everything documented there must exist.
-//! Also checks `gover completions` for each shell.
+//! environment variable gover's code reads, every `config.toml` key and
+//! every finding `gover doctor` can report must be documented there, and
+//! everything documented there must exist. Also checks `gover completions`
+//! for each shell.
 
 use crate::support;
+
+/// doctor's `FindingId`, the very file the program is built from.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../crates/gover/src/doctor/id.rs"]
+mod finding_id;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -158,6 +164,35 @@ fn table_names(text: &str, prefix: &str) -> BTreeSet<String> {
     out
 }
 
+/// The reference section `sec` (under `heading`) shows the usage line of
+/// `help`, a flags table naming exactly its long flags (the global ones
+/// aside), and each of its possible values.
+fn check_command_section(heading: &str, sec: &str, help: &str) {
+    let usage = help
+        .lines()
+        .find(|l| l.starts_with("Usage: "))
+        .expect("a usage line");
+    assert!(
+        sec.contains(usage),
+        "the `{heading}` section must show `{usage}` exactly (the program's usage line)"
+    );
+    let flags: BTreeSet<String> = long_flags(help)
+        .into_iter()
+        .filter(|f| !GLOBAL.contains(&f.as_str()))
+        .collect();
+    let documented = table_names(sec, "--");
+    assert_eq!(
+        documented, flags,
+        "the flags table of `{heading}` (left) differs from the program's --help (right)"
+    );
+    for v in possible_values(help) {
+        assert!(
+            sec.contains(&format!("`{v}`")),
+            "`{heading}`: possible value `{v}` is not documented"
+        );
+    }
+}
+
 #[test]
 fn every_command_is_documented_with_its_usage_flags_and_values() {
     let doc = reference();
@@ -167,29 +202,21 @@ fn every_command_is_documented_with_its_usage_flags_and_values() {
         let sec = section(&doc, &heading)
             .unwrap_or_else(|| panic!("docs/reference.md has no `{heading}` section"));
         let help = gover(&[cmd, "--help"]);
-        let usage = help
-            .lines()
-            .find(|l| l.starts_with("Usage: "))
-            .expect("a usage line");
-        assert!(
-            sec.contains(usage),
-            "the `{heading}` section must show `{usage}` exactly (the program's usage line)"
-        );
-        let flags: BTreeSet<String> = long_flags(&help)
-            .into_iter()
-            .filter(|f| !GLOBAL.contains(&f.as_str()))
-            .collect();
-        let documented = table_names(sec, "--");
-        assert_eq!(
-            documented, flags,
-            "the flags table of `{heading}` (left) differs from `gover {cmd} --help` (right)"
-        );
-        for v in possible_values(&help) {
-            assert!(
-                sec.contains(&format!("`{v}`")),
-                "`{heading}`: possible value `{v}` is not documented"
-            );
+        // Subcommands (`gover self update`) have a `####` section each,
+        // checked the same way; the command's own part ends at the first.
+        let sec = sec.split("\n#### ").next().unwrap_or(sec);
+        for sub in help_section(&help, "Commands:")
+            .iter()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|c| *c != "help")
+        {
+            let sub_heading = format!("#### `gover {cmd} {sub}`");
+            let sub_sec = section(&doc, &sub_heading)
+                .unwrap_or_else(|| panic!("docs/reference.md has no `{sub_heading}` section"));
+            check_command_section(&sub_heading, sub_sec, &gover(&[cmd, sub, "--help"]));
         }
+        check_command_section(&heading, sec, &help);
     }
     // And nothing documented that does not exist.
     for line in doc.lines() {
@@ -265,13 +292,16 @@ fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Uppercase literals that are not environment variables.
 const NOT_VARIABLES: &[&str] = &[
-    "VERSION",           // the go/VERSION file
+    "VERSION",           // the go/VERSION file, and a gover release's
+    "SHA256SUMS",        // a gover release's checksum file
     "HEX",               // --sha256's value name
     "FILE",              // --from's value name
     "CMD",               // exec's value name
     "CARGO_PKG_VERSION", // read at compile time
     "PS1",               // searched for in ~/.bashrc, not read
     "FIFO",              // a kind of file, in messages
+    "EOF",               // a here-document's end, in shell-syntax tests
+    "END",               // the same
 ];
 
 #[test]
@@ -365,6 +395,26 @@ fn every_config_key_is_documented_and_every_documented_one_exists() {
     assert_eq!(
         parsed.keys().map(str::to_string).collect::<BTreeSet<_>>(),
         keys
+    );
+}
+
+#[test]
+fn every_doctor_finding_is_documented_and_every_documented_one_exists() {
+    let doc = reference();
+    let sec = section(&doc, "### `gover doctor`").expect("a `gover doctor` section");
+    let documented: BTreeSet<String> = table_names(sec, "")
+        .into_iter()
+        .filter(|n| !n.starts_with('-'))
+        .collect();
+    let ids: BTreeSet<String> = finding_id::FindingId::ALL
+        .iter()
+        .map(|i| i.as_str().to_string())
+        .collect();
+    let undocumented: Vec<&String> = ids.difference(&documented).collect();
+    let unknown: Vec<&String> = documented.difference(&ids).collect();
+    assert!(
+        undocumented.is_empty() && unknown.is_empty(),
+        "doctor's checks table in docs/reference.md lacks {undocumented:?} and documents {unknown:?}, which doctor does not report"
     );
 }
 

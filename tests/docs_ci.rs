@@ -2,13 +2,16 @@
 //! docs/examples/github-actions.yml (with `$GITHUB_PATH`/`$GITHUB_ENV`
 //! applied between steps as Actions does), the scripts of
 //! docs/examples/gitlab-ci.yml, and docs/examples/Makefile through `make`,
-//! against fake toolchains served by a mirror on 127.0.0.1. Each CI recipe
-//! runs twice: with an empty toolchain cache (installing) and with the
-//! cache restored (no network at all).
+//! against fake toolchains served by a mirror on 127.0.0.1. The recipes
+//! install gover with the release's `install.sh`, from a release of the
+//! binaries under test served on 127.0.0.1 in place of the project's
+//! releases. Each CI recipe runs twice: with an empty cache (installing
+//! gover and Go) and with the cache restored (no network at all).
 
 use crate::support;
 use crate::support::archive;
 use crate::support::mirror;
+use crate::support::release;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -38,6 +41,29 @@ fn mirror() -> Mirror {
     m.publish("1.21.13", archive::toolchain("1.21.13"));
     m.publish("1.22.10", archive::toolchain("1.22.10"));
     m
+}
+
+/// Where the recipes download gover's releases from.
+const RELEASES: &str = "https://github.com/gover-dev/gover/releases/download/";
+
+/// A release server standing in for the project's releases: this gover
+/// under test as the release the recipe pins, at `/v<VERSION>/`.
+fn releases(pinned: &str) -> Mirror {
+    assert_eq!(
+        pinned,
+        release::VERSION,
+        "the recipe pins gover {pinned}, but this is gover {}: update GOVER_VERSION in docs/examples (and docs/ci.md)",
+        release::VERSION
+    );
+    let r = Mirror::start();
+    release::serve(&r, &format!("v{pinned}"), release::under_test());
+    r
+}
+
+/// `script` with the project's release URL replaced by `r`'s.
+fn from_loopback(script: &str, r: &Mirror) -> String {
+    assert!(script.contains(RELEASES), "{script}");
+    script.replace(RELEASES, &r.url())
 }
 
 /// A throwaway machine: `root/home` and a project pinned to 1.22.10.
@@ -70,11 +96,10 @@ impl Machine {
         }
     }
 
-    /// A command with a clean environment: HOME, a system PATH with gover
-    /// on it (where the recipes install it), the mirror.
+    /// A command with a clean environment: HOME, a system PATH (gover is
+    /// not on it until a recipe installs it), the mirror.
     fn command(&self, program: &str, m: &Mirror, path_front: &[String]) -> Command {
         let mut path: Vec<String> = path_front.to_vec();
-        path.push(gover_bin().parent().unwrap().display().to_string());
         path.push("/usr/local/bin:/usr/bin:/bin".into());
         let mut c = Command::new(program);
         c.env_clear()
@@ -91,17 +116,33 @@ impl Machine {
     }
 }
 
-/// The value of the first `key:` line after the line `after` (trimmed),
-/// e.g. the `path:` of the `actions/cache` step.
-fn yaml_value_after(yaml: &str, after: &str, key: &str) -> String {
-    let mut lines = yaml.lines().skip_while(|l| !l.contains(after));
-    lines
-        .find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim().to_string()))
-        .unwrap_or_else(|| panic!("no `{key}` after `{after}` in\n{yaml}"))
+/// The list under the first `key` line after the line `after`: a `|`
+/// block (`path: |` of `actions/cache`) or `- item` lines (`paths:` of
+/// GitLab's cache), each item trimmed.
+fn yaml_list_after(yaml: &str, after: &str, key: &str) -> Vec<String> {
+    let mut lines = yaml
+        .lines()
+        .skip_while(|l| !l.contains(after))
+        .skip_while(|l| l.trim() != key);
+    let head = lines
+        .next()
+        .unwrap_or_else(|| panic!("no `{key}` after `{after}` in\n{yaml}"));
+    let indent = head.len() - head.trim_start().len();
+    let items: Vec<String> = lines
+        .take_while(|l| l.len() - l.trim_start().len() > indent)
+        .map(|l| l.trim().trim_start_matches("- ").to_string())
+        .collect();
+    assert!(!items.is_empty(), "an empty `{key}` list in\n{yaml}");
+    items
 }
 
-/// Copies a directory tree (a cache restore).
+/// Copies a file or a directory tree (a cache restore).
 fn copy_tree(from: &Path, to: &Path) {
+    if from.is_file() {
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(from, to).unwrap();
+        return;
+    }
     fs::create_dir_all(to).unwrap();
     for e in fs::read_dir(from).unwrap() {
         let e = e.unwrap();
@@ -111,6 +152,19 @@ fn copy_tree(from: &Path, to: &Path) {
         } else {
             fs::copy(&src, &dst).unwrap();
         }
+    }
+}
+
+/// Restores what a cache step saved on `cold` (paths under `from`) into
+/// the same places under `to`.
+fn restore(paths: &[String], from: &Path, to: &Path) {
+    for p in paths {
+        let rel = p.trim_start_matches("~/").trim_end_matches('/');
+        assert!(
+            from.join(rel).exists(),
+            "the cache path {p} does not exist after the cold run"
+        );
+        copy_tree(&from.join(rel), &to.join(rel));
     }
 }
 
@@ -180,15 +234,29 @@ fn github_steps(yaml: &str) -> Vec<Step> {
     steps
 }
 
+/// The `env:` of the (only) job: `KEY: value` lines.
+fn github_job_env(yaml: &str) -> Vec<(String, String)> {
+    let mut lines = yaml.lines().skip_while(|l| l.trim() != "env:");
+    let head = lines.next().expect("an env: block in the job");
+    let indent = head.len() - head.trim_start().len();
+    lines
+        .take_while(|l| l.len() - l.trim_start().len() > indent)
+        .map(|l| {
+            let (k, v) = l.trim().split_once(": ").expect("KEY: value");
+            (k.to_string(), v.trim_matches('"').to_string())
+        })
+        .collect()
+}
+
 /// Runs the workflow's shell steps in order, as Actions runs them: bash
-/// with `-e`, `$GITHUB_PATH` entries prepended and `$GITHUB_ENV` variables
-/// set for every later step. The "Install gover" step is stood in for by
-/// what `scripts/install` does besides building: `gover setup
-/// --no-modify-rc` with gover on PATH. Returns each step's name and result.
-fn run_workflow(machine: &Machine, m: &Mirror) -> Vec<(String, Run)> {
+/// with `-e`, the job's `env:`, `$GITHUB_PATH` entries prepended and
+/// `$GITHUB_ENV` variables set for every later step. gover's releases come
+/// from `r`. Returns each step's name and result.
+fn run_workflow(machine: &Machine, m: &Mirror, r: &Mirror) -> Vec<(String, Run)> {
     let yaml = fs::read_to_string(example("github-actions.yml")).unwrap();
     let steps = github_steps(&yaml);
     assert!(steps.len() >= 6, "parsed too few steps: {steps:#?}");
+    let job_env = github_job_env(&yaml);
     let gh_path = machine.root.join("github_path");
     let gh_env = machine.root.join("github_env");
     fs::write(&gh_path, "").unwrap();
@@ -202,16 +270,10 @@ fn run_workflow(machine: &Machine, m: &Mirror) -> Vec<(String, Run)> {
             );
             continue;
         }
-        let script = step.run.clone().expect("a run step");
-        let script = if step.name == "Install gover" {
-            assert!(
-                script.contains("scripts/install\" --no-modify-rc"),
-                "{script}"
-            );
-            "gover setup --no-modify-rc\n".to_string()
-        } else {
-            script
-        };
+        let mut script = step.run.clone().expect("a run step");
+        if step.name == "Install gover" {
+            script = from_loopback(&script, r);
+        }
         let added: Vec<String> = fs::read_to_string(&gh_path)
             .unwrap()
             .lines()
@@ -221,14 +283,18 @@ fn run_workflow(machine: &Machine, m: &Mirror) -> Vec<(String, Run)> {
         let mut c = machine.command("bash", m, &added);
         c.args(["-e", "-c", &script])
             .env("GITHUB_PATH", &gh_path)
-            .env("GITHUB_ENV", &gh_env);
+            .env("GITHUB_ENV", &gh_env)
+            .env("GOVER_INSTALL_BASE_URL", format!("{}latest", r.url()));
+        for (k, v) in &job_env {
+            c.env(k, v);
+        }
         for line in fs::read_to_string(&gh_env).unwrap().lines() {
             let (k, v) = line.split_once('=').expect("KEY=VALUE in $GITHUB_ENV");
             c.env(k, v);
         }
-        let r = run(&mut c);
-        assert_eq!(r.code, 0, "step `{}` failed\n{r}", step.name);
-        results.push((step.name, r));
+        let res = run(&mut c);
+        assert_eq!(res.code, 0, "step `{}` failed\n{res}", step.name);
+        results.push((step.name, res));
     }
     results
 }
@@ -243,15 +309,42 @@ fn step<'a>(results: &'a [(String, Run)], name: &str) -> &'a Run {
 
 #[test]
 fn github_actions_recipe() {
-    let m = mirror();
-    let cold = Machine::new();
-    let results = run_workflow(&cold, &m);
-    let toolchains = cold.home.join(".local/share/gover/toolchains");
-    // What the cache step saves is where the toolchains went.
     let yaml = fs::read_to_string(example("github-actions.yml")).unwrap();
-    let cached = yaml_value_after(&yaml, "uses: actions/cache@", "path:");
-    let cached = cached.strip_prefix("~/").expect("a path under ~");
-    assert_eq!(cold.home.join(cached), toolchains);
+    let pinned = github_job_env(&yaml)
+        .into_iter()
+        .find(|(k, _)| k == "GOVER_VERSION")
+        .expect("the job pins GOVER_VERSION")
+        .1;
+    let m = mirror();
+    let r = releases(&pinned);
+    let cold = Machine::new();
+    let results = run_workflow(&cold, &m, &r);
+    let toolchains = cold.home.join(".local/share/gover/toolchains");
+    // gover came from the release, through install.sh.
+    let install = step(&results, "Install gover");
+    assert!(
+        install.stderr.contains(&format!(
+            "installed gover {pinned} and gover-shim to {}",
+            cold.home.join(".local/bin").display()
+        )),
+        "{install}"
+    );
+    assert_eq!(
+        r.requests_for(&format!("v{pinned}/{}", release::archive_name(&pinned)))
+            .len(),
+        1
+    );
+    // What the cache step saves is gover and where the toolchains went.
+    let cached = yaml_list_after(&yaml, "uses: actions/cache@", "path: |");
+    for want in ["~/.local/bin/gover", "~/.local/bin/gover-shim"] {
+        assert!(cached.iter().any(|c| c == want), "{cached:?}");
+    }
+    assert!(
+        cached
+            .iter()
+            .any(|c| cold.home.join(c.trim_start_matches("~/")) == toolchains),
+        "{cached:?}"
+    );
 
     let install = step(&results, "Install the pinned Go");
     assert!(
@@ -292,10 +385,14 @@ fn github_actions_recipe() {
 
     // The cache restored: the same job touches no network at all.
     let warm = Machine::new();
-    copy_tree(&cold.home.join(cached), &warm.home.join(cached));
-    let before = m.requests().len();
-    let results = run_workflow(&warm, &m);
-    assert_eq!(m.requests().len(), before, "a cached run made requests");
+    restore(&cached, &cold.home, &warm.home);
+    let before = (m.requests().len(), r.requests().len());
+    let results = run_workflow(&warm, &m, &r);
+    assert_eq!(
+        (m.requests().len(), r.requests().len()),
+        before,
+        "a cached run made requests"
+    );
     let install = step(&results, "Install the pinned Go");
     assert!(
         install.stderr.contains("go1.22.10 is already installed"),
@@ -341,10 +438,9 @@ fn gitlab_job(yaml: &str) -> (Vec<(String, String)>, Vec<String>) {
 }
 
 /// Runs the job's commands in one bash (as a GitLab shell runner does),
-/// with `CI_PROJECT_DIR` and the job's variables; the two commands that
-/// build and install gover are stood in for by gover on PATH and `gover
-/// setup --no-modify-rc`.
-fn run_gitlab(machine: &Machine, m: &Mirror) -> Run {
+/// with `CI_PROJECT_DIR` and the job's variables; gover's releases come
+/// from `r`.
+fn run_gitlab(machine: &Machine, m: &Mirror, r: &Mirror) -> Run {
     let yaml = fs::read_to_string(example("gitlab-ci.yml")).unwrap();
     let (vars, cmds) = gitlab_job(&yaml);
     assert!(vars.iter().any(|(k, _)| k == "GOVER_HOME"), "{vars:?}");
@@ -356,72 +452,83 @@ fn run_gitlab(machine: &Machine, m: &Mirror) -> Run {
     for (k, v) in &vars {
         script.push_str(&format!("export {k}=\"{v}\"\n"));
     }
-    let mut replaced = 0;
+    let mut installs = 0;
     for c in &cmds {
-        if c.contains("gover-src") {
-            replaced += 1;
-            if replaced == 2 {
-                assert!(c.ends_with("scripts/install --no-modify-rc"), "{c}");
-                script.push_str("gover setup --no-modify-rc\n");
-            }
-            continue;
-        }
-        script.push_str(&format!("echo '$ {c}'\n{c}\n"));
+        let c = if c.contains(RELEASES) {
+            installs += 1;
+            from_loopback(c, r)
+        } else {
+            c.clone()
+        };
+        script.push_str(&format!("echo '$ {}'\n{c}\n", c.replace('\'', "")));
     }
-    assert_eq!(replaced, 2, "{cmds:?}");
+    assert_eq!(installs, 1, "{cmds:?}");
     let mut c = machine.command("bash", m, &[]);
-    c.args(["-c", &script]);
+    c.args(["-c", &script])
+        .env("GOVER_INSTALL_BASE_URL", format!("{}latest", r.url()));
     run(&mut c)
 }
 
 #[test]
 fn gitlab_ci_recipe() {
-    let m = mirror();
-    let cold = Machine::new();
-    let r = run_gitlab(&cold, &m);
-    assert_eq!(r.code, 0, "{r}");
-    let toolchains = cold.project.join(".gover/toolchains");
-    // What the job caches is where the toolchains went.
     let yaml = fs::read_to_string(example("gitlab-ci.yml")).unwrap();
-    let cached = yaml_value_after(&yaml, "paths:", "- ");
-    assert_eq!(
-        cold.project.join(cached.trim_end_matches('/')),
-        toolchains,
-        "{yaml}"
-    );
-    assert!(r.stderr.contains("Installed go1.22.10 to "), "{r}");
+    let (vars, _) = gitlab_job(&yaml);
+    let pinned = vars
+        .iter()
+        .find(|(k, _)| k == "GOVER_VERSION")
+        .expect("the job pins GOVER_VERSION")
+        .1
+        .clone();
+    let m = mirror();
+    let r = releases(&pinned);
+    let cold = Machine::new();
+    let res = run_gitlab(&cold, &m, &r);
+    assert_eq!(res.code, 0, "{res}");
     assert!(
-        r.stdout
+        res.stderr.contains(&format!(
+            "installed gover {pinned} and gover-shim to {}",
+            cold.project.join(".gover/bin").display()
+        )),
+        "{res}"
+    );
+    let toolchains = cold.project.join(".gover/toolchains");
+    // What the job caches is gover and where the toolchains went.
+    let cached = yaml_list_after(&yaml, "cache:", "paths:");
+    assert_eq!(cached, [".gover/bin/", ".gover/toolchains/"], "{yaml}");
+    assert!(toolchains.join("go1.22.10/bin/go").is_file());
+    assert!(res.stderr.contains("Installed go1.22.10 to "), "{res}");
+    assert!(
+        res.stdout
             .contains("$ gover exec -- go version\ngo version go1.22.10 linux/amd64\n"),
-        "{r}"
+        "{res}"
     );
     assert!(
-        r.stdout.contains(&format!(
+        res.stdout.contains(&format!(
             "$ gover exec -- go test ./...\nfake-go go1.22.10\nGOROOT={}\nGOTOOLCHAIN=local\n",
             toolchains.join("go1.22.10").display()
         )),
-        "{r}"
+        "{res}"
     );
     assert!(
-        r.stdout
+        res.stdout
             .contains("$ gover exec 1.21 -- go vet ./...\nfake-go go1.21.13\n"),
-        "{r}"
+        "{res}"
     );
 
     let warm = Machine::new();
-    copy_tree(
-        &toolchains,
-        &warm.project.join(cached.trim_end_matches('/')),
-    );
-    let before = m.requests().len();
-    let r = run_gitlab(&warm, &m);
-    assert_eq!(r.code, 0, "{r}");
+    restore(&cached, &cold.project, &warm.project);
+    let before = (m.requests().len(), r.requests().len());
+    let res = run_gitlab(&warm, &m, &r);
+    assert_eq!(res.code, 0, "{res}");
     assert_eq!(
-        m.requests().len(),
+        (m.requests().len(), r.requests().len()),
         before,
-        "a cached run made requests\n{r}"
+        "a cached run made requests\n{res}"
     );
-    assert!(r.stdout.contains("go version go1.22.10 linux/amd64"), "{r}");
+    assert!(
+        res.stdout.contains("go version go1.22.10 linux/amd64"),
+        "{res}"
+    );
 }
 
 // ---------------------------------------------------------------- make

@@ -334,3 +334,135 @@ fn network_probe_only_with_the_flag() {
         "{r}"
     );
 }
+
+#[test]
+fn fifos_never_hang_doctor() {
+    let t = healthy();
+    let fifo = t.home.join(".config/go/env");
+    fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let r = support::run_within(&mut t.gover(["doctor"]), 30).expect("doctor hung on a FIFO");
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stdout.contains(
+            "  go-env-file: ~/.config/go/env, the file `go env -w` writes, cannot be read: is not a regular file (a FIFO)"
+        ),
+        "{r}"
+    );
+    // A local index that is a FIFO, with --network.
+    let mut t = t;
+    let index = t.root.join("index-fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&index)
+        .status()
+        .unwrap()
+        .success());
+    t.set("GOVER_INDEX_URL", format!("file://{}", index.display()));
+    let r = support::run_within(&mut t.gover(["doctor", "--network"]), 30)
+        .expect("doctor --network hung on a FIFO index");
+    assert!(
+        r.stdout
+            .contains("network.reachable: the release index does not answer: cannot read"),
+        "{r}"
+    );
+}
+
+#[test]
+fn credentials_never_show() {
+    for (var, value, secret) in [
+        (
+            "GOVER_INDEX_URL",
+            "http://alice:s3cr'e(t)@127.0.0.1:9/dl/?mode=json",
+            "s3cr'e(t)",
+        ),
+        (
+            "GOVER_INDEX_URL",
+            "http://alice:pa\"ss#w0rd@127.0.0.1:9/dl/",
+            "pa\"ss#w0rd",
+        ),
+        (
+            "GOVER_MIRROR",
+            "https://bob:hunter(2)@mirror.example/go/",
+            "hunter(2)",
+        ),
+        (
+            "GOVER_MIRROR",
+            "https://ghp_t0ken'x@mirror.example/go/",
+            "ghp_t0ken'x",
+        ),
+        (
+            "HTTPS_PROXY",
+            "http://carol:pr(o)xy'pw@proxy:3128",
+            "pr(o)xy'pw",
+        ),
+        (
+            "HTTPS_PROXY",
+            "dave:n0-scheme\"pw@proxy:3128",
+            "n0-scheme\"pw",
+        ),
+    ] {
+        let mut t = healthy();
+        t.set(var, value);
+        t.set("GOVER_HTTP_TIMEOUT", "2");
+        for args in [
+            &["doctor"][..],
+            &["doctor", "--json"],
+            &["doctor", "--network"],
+        ] {
+            let r = t.run_gover(args);
+            assert!(
+                !r.stdout.contains(secret) && !r.stderr.contains(secret),
+                "{var}={value}: {args:?} shows the secret\n{r}"
+            );
+            assert!(r.stdout.contains("***@"), "{var}={value}: {args:?}\n{r}");
+        }
+    }
+}
+
+#[test]
+fn names_from_the_disk_never_reach_the_terminal_raw() {
+    let t = healthy();
+    t.mkdir("gover/toolchains/go1.22\u{1b}]0;pwned\u{7}\u{1b}[2J");
+    let r = t.run_gover(["doctor"]);
+    assert!(
+        !r.stdout.contains('\u{1b}') && !r.stdout.contains('\u{7}'),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains("go1.22\\u{1b}]0;pwned\\u{7}\\u{1b}[2J is not a toolchain gover installed"),
+        "{r}"
+    );
+    let r = t.run_gover(["doctor", "--json"]);
+    assert!(!r.stdout.contains("\\u001b"), "{r}");
+}
+
+#[test]
+fn only_gover_scratch_entries_are_leftovers() {
+    let t = healthy();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    for name in [
+        "backup@2024",
+        "go1.22.10@notes",
+        "go1.22.10@install-1234-5-0",
+    ] {
+        let d = t.mkdir(&format!("gover/tmp/{name}"));
+        fs::File::open(&d).unwrap().set_modified(old).unwrap();
+    }
+    let r = t.run_gover(["doctor"]);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("toolchain.leftovers"))
+        .unwrap_or_else(|| panic!("{r}"));
+    assert!(line.contains("1 leftover(s)"), "{r}");
+    assert!(line.contains("go1.22.10@install-1234-5-0"), "{r}");
+    assert!(
+        !r.stdout.contains("backup@2024") && !r.stdout.contains("@notes"),
+        "{r}"
+    );
+}

@@ -77,6 +77,29 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// The contents of the backups of `dir/name` (`name.gover-backup-<time>`),
+/// oldest first.
+fn backups(dir: &Path, name: &str) -> Vec<String> {
+    let prefix = format!("{name}.gover-backup-");
+    let mut found: Vec<(std::time::SystemTime, String, String)> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with(&prefix).then(|| {
+                let m = fs::symlink_metadata(e.path()).unwrap();
+                (
+                    m.modified().unwrap(),
+                    n,
+                    fs::read_to_string(e.path()).unwrap(),
+                )
+            })
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, _, text)| text).collect()
+}
+
 fn setup(env: &TestEnv, args: &[&str]) -> Run {
     let mut all = vec!["setup"];
     all.extend_from_slice(args);
@@ -99,6 +122,31 @@ fn assert_finds_shim(env: &TestEnv, what: &str, mut c: Command) {
 }
 
 const PROBE: &str = "command -v go; go version";
+
+/// `ssh host command -v go`: a non-interactive bash whose stdin is a socket
+/// and with SSH_CLIENT set reads ~/.bashrc (and nothing else).
+fn ssh_bash(env: &TestEnv) -> Run {
+    let (sock, _peer) = UnixStream::pair().unwrap();
+    let mut ssh = fresh(env, "bash", &["-c", PROBE]);
+    ssh.env("SSH_CLIENT", "192.0.2.1 50000 22")
+        .stdin(Stdio::from(std::os::fd::OwnedFd::from(sock)));
+    let r = ssh.output().unwrap();
+    Run {
+        code: r.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&r.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&r.stderr).into_owned(),
+    }
+}
+
+#[track_caller]
+fn assert_ssh_finds_shim(env: &TestEnv) {
+    let r = ssh_bash(env);
+    assert_eq!(
+        r.stdout.lines().next(),
+        Some(env.gover_home.join("shims/go").to_str().unwrap()),
+        "ssh-style bash\n{r}"
+    );
+}
 
 #[test]
 fn bash_login_interactive_and_ssh_sessions_find_the_shim() {
@@ -134,13 +182,11 @@ fn bash_login_interactive_and_ssh_sessions_find_the_shim() {
     );
     // Backups hold the originals.
     assert_eq!(
-        fs::read_to_string(env.home.join(".bashrc.gover-backup")).unwrap(),
-        bashrc_before
+        backups(&env.home, ".bashrc"),
+        std::slice::from_ref(&bashrc_before)
     );
-    assert_eq!(
-        fs::read_to_string(env.home.join(".profile.gover-backup")).unwrap(),
-        profile_before
-    );
+    assert_eq!(backups(&env.home, ".profile"), [profile_before]);
+    assert!(out.contains("; the previous version is kept in "), "{r}");
     // The block sits above the guard, the rest of the file is intact.
     let bashrc = fs::read_to_string(env.home.join(".bashrc")).unwrap();
     let block = bashrc.find("# >>> gover >>>").unwrap();
@@ -156,23 +202,7 @@ fn bash_login_interactive_and_ssh_sessions_find_the_shim() {
 
     assert_finds_shim(&env, "bash -lc", fresh(&env, "bash", &["-lc", PROBE]));
     assert_finds_shim(&env, "bash -ic", fresh(&env, "bash", &["-ic", PROBE]));
-    // `ssh host go version`: a non-interactive bash whose stdin is a socket
-    // and with SSH_CLIENT set reads ~/.bashrc (and nothing else).
-    let (sock, _peer) = UnixStream::pair().unwrap();
-    let mut ssh = fresh(&env, "bash", &["-c", PROBE]);
-    ssh.env("SSH_CLIENT", "192.0.2.1 50000 22")
-        .stdin(Stdio::from(std::os::fd::OwnedFd::from(sock)));
-    let r = ssh.output().unwrap();
-    let r = Run {
-        code: r.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&r.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&r.stderr).into_owned(),
-    };
-    assert_eq!(
-        r.stdout.lines().next(),
-        Some(env.gover_home.join("shims/go").to_str().unwrap()),
-        "ssh-style bash\n{r}"
-    );
+    assert_ssh_finds_shim(&env);
 
     // Twice: byte-identical.
     let before = snapshot(&env.root);
@@ -219,7 +249,7 @@ fn bash_login_file_is_the_one_bash_reads() {
             )),
             "{r}"
         );
-        assert!(!env.home.join(format!("{f}.gover-backup")).exists());
+        assert!(backups(&env.home, f).is_empty());
     }
     assert_finds_shim(&env, "bash -lc", fresh(&env, "bash", &["-lc", PROBE]));
     assert_finds_shim(&env, "bash -ic", fresh(&env, "bash", &["-ic", PROBE]));
@@ -282,7 +312,7 @@ fn default_shell_comes_from_shell_and_falls_back_to_bash() {
     c.env("SHELL", "/bin/zsh");
     run(&mut c).success();
     assert!(env.home.join(".zshenv").is_file());
-    assert!(!env.home.join(".bashrc.gover-backup").exists());
+    assert!(backups(&env.home, ".bashrc").is_empty());
 
     let env = debian_home();
     let r = run(&mut env.gover(["setup"])).success();
@@ -291,7 +321,7 @@ fn default_shell_comes_from_shell_and_falls_back_to_bash() {
             .contains("warning: cannot tell your shell from SHELL=; setting up bash"),
         "{r}"
     );
-    assert!(env.home.join(".bashrc.gover-backup").exists());
+    assert_eq!(backups(&env.home, ".bashrc").len(), 1);
 }
 
 #[test]
@@ -407,10 +437,7 @@ fn an_existing_block_is_rewritten_in_place() {
     assert!(now.ends_with("# <<< gover <<<\n\n# after\n"), "{now}");
     assert!(!now.contains("/old/shims"));
     assert_eq!(now.matches(">>> gover >>>").count(), 1);
-    assert_eq!(
-        fs::read_to_string(env.home.join(".zshenv.gover-backup")).unwrap(),
-        old
-    );
+    assert_eq!(backups(&env.home, ".zshenv"), [old]);
 }
 
 #[test]
@@ -444,4 +471,276 @@ fn warns_about_startup_lines_that_put_another_go_first_after_the_block() {
         apt_tree.join("bin/go").to_str().unwrap(),
         "{r}"
     );
+}
+
+/// The shell findings of `gover doctor --json` that are not ok.
+fn shell_complaints(env: &TestEnv) -> Vec<serde_json::Value> {
+    let mut c = env.gover(["doctor", "--json"]);
+    c.env("SHELL", "/bin/bash");
+    let r = run(&mut c);
+    let all: Vec<serde_json::Value> =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{r}"));
+    all.into_iter()
+        .filter(|f| f["id"].as_str().unwrap_or("").starts_with("shell."))
+        .filter(|f| f["severity"] != "ok")
+        .collect()
+}
+
+/// Every guard form doctor knows, as a bashrc's non-interactive guard.
+const GUARDS: &[&str] = &[
+    "[[ -o interactive ]] || return",
+    "case $- in\n    *i*) ;;\n      *) return;;\nesac",
+    "case \"$-\" in *i*) ;; *) return ;; esac",
+    "[ -z \"$PS1\" ] && return",
+    "[[ $- != *i* ]] && return",
+    "[[ $- == *i* ]] || return 0",
+    "if [ -z \"$PS1\" ]; then\n  return\nfi",
+    "if [[ $- != *i* ]]; then return; fi",
+    "test -z \"${PS1-}\" && return",
+];
+
+#[test]
+fn setup_then_doctor_agree_for_every_guard_form() {
+    for guard in GUARDS {
+        let env = debian_home();
+        let bashrc = format!("export A=1\n# mine\n{guard}\nalias ll='ls -l'\n");
+        env.write("home/.bashrc", &bashrc);
+        let r = setup(&env, &["--shell", "bash"]);
+        assert!(
+            r.stdout
+                .contains("added gover's block above the non-interactive `return` guard (line 3)"),
+            "{guard}\n{r}"
+        );
+        assert_eq!(
+            shell_complaints(&env),
+            Vec::<serde_json::Value>::new(),
+            "{guard}"
+        );
+        assert_ssh_finds_shim(&env);
+        // The user's lines are all still there, in order.
+        let now = fs::read_to_string(env.home.join(".bashrc")).unwrap();
+        assert!(
+            now.ends_with(&format!("\n\n# mine\n{guard}\nalias ll='ls -l'\n")),
+            "{now}"
+        );
+        assert!(now.starts_with("export A=1\n# >>> gover >>>\n"), "{now}");
+    }
+}
+
+const PROMPT: &str = "__prompt_command() {\n    local EXIT=\"$?\"\n    PS1='\\u@\\h:\\w\\$ '\n    return $EXIT\n}\nPROMPT_COMMAND=__prompt_command\n";
+
+#[test]
+fn a_prompt_function_is_no_guard() {
+    let env = debian_home();
+    env.write("home/.bashrc", PROMPT);
+    let r = setup(&env, &["--shell", "bash"]);
+    assert!(
+        r.stdout.contains("added gover's block at the end (the `return` at line 4 is inside the function `__prompt_command` (line 1), not at the top level of the file, so it is no non-interactive guard)"),
+        "{r}"
+    );
+    let now = fs::read_to_string(env.home.join(".bashrc")).unwrap();
+    assert!(now.starts_with(PROMPT), "the function is untouched:\n{now}");
+    assert!(now.ends_with("# <<< gover <<<\n"), "{now}");
+    assert_eq!(shell_complaints(&env), Vec::<serde_json::Value>::new());
+    assert_ssh_finds_shim(&env);
+    assert_finds_shim(&env, "bash -ic", fresh(&env, "bash", &["-ic", PROBE]));
+}
+
+#[test]
+fn a_block_inside_a_function_is_reported_and_moved_out() {
+    // What an older setup wrote: the block inside the prompt function.
+    let env = debian_home();
+    setup(&env, &["--shell", "bash", "--no-modify-rc"]);
+    let block = format!(
+        "# >>> gover >>>\nexport GOVER_HOME={gh}\ncase \"${{PATH-}}\" in\n  {s} | {s}:*) ;;\n  *) export PATH={s}\"${{PATH:+:$PATH}}\" ;;\nesac\n# <<< gover <<<\n",
+        gh = env.gover_home.display(),
+        s = env.gover_home.join("shims").display()
+    );
+    let inside = PROMPT.replacen("    PS1=", &format!("{block}    PS1="), 1);
+    env.write("home/.bashrc", &inside);
+    let complaints = shell_complaints(&env);
+    assert!(
+        complaints.iter().any(|c| c["id"] == "shell.block-misplaced"
+            && c["message"]
+                .as_str()
+                .unwrap()
+                .contains("inside the function `__prompt_command` (line 1)")),
+        "{complaints:#?}"
+    );
+    let r = ssh_bash(&env);
+    assert!(
+        !r.stdout.contains("shims/go"),
+        "the block in the function does not run:\n{r}"
+    );
+    let r = setup(&env, &["--shell", "bash"]);
+    assert!(r.stdout.contains("moved gover's block to the end: it was inside the function `__prompt_command` (line 1), which may never run"), "{r}");
+    assert_eq!(shell_complaints(&env), Vec::<serde_json::Value>::new());
+    assert_ssh_finds_shim(&env);
+    assert_eq!(backups(&env.home, ".bashrc"), [inside]);
+}
+
+#[test]
+fn markers_that_do_not_pair_up_are_refused_with_their_lines() {
+    for (text, said) in [
+        ("alias a=b\n# >>> gover >>>\nmine\nmine too\n", "line 2 opens gover's block (`# >>> gover >>>`), but no `# <<< gover <<<` line closes it"),
+        ("mine\n# <<< gover <<<\nmine too\n", "line 2 closes gover's block"),
+        (
+            "# >>> gover >>>\nx\n# <<< gover <<<\nmine\n# >>> gover >>>\ny\n# <<< gover <<<\n",
+            "gover's block appears twice (lines 1-3 and 5-7)",
+        ),
+        (
+            "# >>> gover >>>\n# >>> conda initialize >>>\nconda stuff\n# <<< conda initialize <<<\n# <<< gover <<<\n",
+            "gover's block (lines 1-5) holds another marker at line 2: `# >>> conda initialize >>>`",
+        ),
+    ] {
+        let env = debian_home();
+        env.write("home/.bashrc", text);
+        let before = snapshot(&env.root);
+        let r = env.run_gover(["setup", "--shell", "bash"]).failure();
+        assert!(
+            r.stderr.contains(&format!("error: gover will not edit {}: {said}", env.home.join(".bashrc").display())),
+            "{r}"
+        );
+        assert!(r.stderr.contains("hint: edit the file so that gover's markers pair up"), "{r}");
+        assert_eq!(r.stderr.matches("error:").count(), 1, "one error block\n{r}");
+        // Nothing changed: not ~/.bashrc, not ~/.profile, no backup, no shims.
+        assert_eq!(snapshot(&env.root), before, "{r}");
+        let complaints = shell_complaints(&env);
+        assert!(complaints.iter().any(|c| c["id"] == "shell.markers"), "{complaints:#?}");
+    }
+}
+
+#[test]
+fn startup_files_that_are_devices_or_fifos_are_refused_without_hanging() {
+    let mkfifo = |p: &Path| assert!(Command::new("mkfifo").arg(p).status().unwrap().success());
+    let rc = |env: &TestEnv| env.home.join(".bashrc");
+    // A link to a device, with and without a backup already there.
+    for with_backup in [false, true] {
+        let env = debian_home();
+        fs::remove_file(rc(&env)).unwrap();
+        std::os::unix::fs::symlink("/dev/null", rc(&env)).unwrap();
+        if with_backup {
+            env.write("home/.bashrc.gover-backup", "old\n");
+            env.write("home/.bashrc.gover-backup-20200101T000000Z", "old\n");
+        }
+        let before = snapshot(&env.home);
+        let r = support::run_within(&mut env.gover(["setup", "--shell", "bash"]), 20)
+            .expect("setup hung");
+        assert_ne!(r.code, 0, "{r}");
+        assert!(
+            r.stderr.contains(&format!("refusing to write {}: it is a symbolic link to /dev/null, which is a device, not a regular file", rc(&env).display())),
+            "{r}"
+        );
+        assert_eq!(
+            snapshot(&env.home),
+            before,
+            "nothing written, no backup\n{r}"
+        );
+        use std::os::unix::fs::FileTypeExt;
+        assert!(fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    }
+    // A FIFO, and a link to one: refused at once.
+    for linked in [false, true] {
+        let env = debian_home();
+        fs::remove_file(rc(&env)).unwrap();
+        if linked {
+            mkfifo(&env.root.join("fifo"));
+            std::os::unix::fs::symlink(env.root.join("fifo"), rc(&env)).unwrap();
+        } else {
+            mkfifo(&rc(&env));
+        }
+        let r = support::run_within(&mut env.gover(["setup", "--shell", "bash"]), 20)
+            .expect("setup hung on a FIFO");
+        assert_ne!(r.code, 0, "{r}");
+        assert!(r.stderr.contains("FIFO"), "{r}");
+        assert!(
+            fs::read_to_string(env.home.join(".profile")).unwrap() == skel(".profile"),
+            "no file changed\n{r}"
+        );
+        let mut doctor = env.gover(["doctor"]);
+        doctor.env("SHELL", "/bin/bash");
+        let r = support::run_within(&mut doctor, 20).expect("doctor hung on a FIFO");
+        assert!(
+            r.stdout.contains(
+                "  shell.unreadable: ~/.bashrc cannot be read: is not a regular file (a FIFO)"
+            ),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn every_change_keeps_a_timestamped_backup() {
+    let mut env = debian_home();
+    let original = fs::read_to_string(env.home.join(".bashrc")).unwrap();
+    setup(&env, &["--shell", "bash"]);
+    let first = fs::read_to_string(env.home.join(".bashrc")).unwrap();
+    // Another home: the block is rewritten, so the file changes again.
+    let other = env.root.join("gover2");
+    env.set("GOVER_HOME", &other);
+    let r = run(&mut env.gover(["setup", "--shell", "bash"])).success();
+    assert!(
+        r.stdout
+            .contains("replaced gover's block; the previous version is kept in "),
+        "{r}"
+    );
+    let second = fs::read_to_string(env.home.join(".bashrc")).unwrap();
+    assert!(second.contains(other.to_str().unwrap()));
+    assert_eq!(backups(&env.home, ".bashrc"), [original, first]);
+    // Unchanged: no new backup.
+    run(&mut env.gover(["setup", "--shell", "bash"])).success();
+    assert_eq!(backups(&env.home, ".bashrc").len(), 2);
+}
+
+#[test]
+fn a_home_that_cannot_go_on_path_is_refused() {
+    for (home, what) in [
+        ("gover:x", "a `:`, which separates PATH entries"),
+        ("gover\nx", "a line break"),
+        ("go\u{1b}[2Jver", "a control character"),
+    ] {
+        let mut env = debian_home();
+        let gh = env.root.join(home);
+        env.set("GOVER_HOME", &gh);
+        let before = snapshot(&env.root);
+        let r = run(&mut env.gover(["setup", "--shell", "bash"])).failure();
+        assert!(
+            r.stderr.contains(&format!(
+                "holds {what}, so its shims directory cannot be put on PATH"
+            )),
+            "{r}"
+        );
+        assert!(
+            r.stderr
+                .contains("hint: set GOVER_HOME to a directory whose path has no `:`"),
+            "{r}"
+        );
+        assert!(!r.stderr.contains('\u{1b}'), "{r:?}");
+        assert_eq!(snapshot(&env.root), before, "nothing written\n{r}");
+    }
+}
+
+#[test]
+fn names_from_files_never_reach_the_terminal_raw() {
+    let env = debian_home();
+    // A line after the block that puts another Go first, holding escapes.
+    let mut bashrc = skel(".bashrc");
+    bashrc.push_str("export PATH=/usr/local/go/bin\u{1b}]0;pwned\u{7}:$PATH\n");
+    env.write("home/.bashrc", &bashrc);
+    let mut c = env.gover(["setup", "--shell", "bash"]);
+    c.env("SHELL", "/bin/\u{1b}[31mbash")
+        .env("GOROOT", "/x\u{1b}[2J");
+    let r = run(&mut c).success();
+    for out in [&r.stdout, &r.stderr] {
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{r:?}");
+    }
+    assert!(
+        r.stderr
+            .contains("/usr/local/go/bin\\u{1b}]0;pwned\\u{7}:$PATH"),
+        "{r}"
+    );
+    assert!(r.stderr.contains("GOROOT=/x\\u{1b}[2J is set"), "{r}");
 }

@@ -366,7 +366,7 @@ fn system_runs_the_first_go_on_path_that_is_not_a_shim() {
     assert_eq!(r.code, 1, "{r}");
     assert!(
         r.stderr
-            .starts_with("gover: error: `system` Go is pinned (set by "),
+            .starts_with("gover: error: `system` Go is selected (set by "),
         "{r}"
     );
 }

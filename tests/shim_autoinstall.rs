@@ -129,21 +129,74 @@ fn a_line_request_installs_the_newest_of_the_line() {
     assert_eq!(env.toolchain_dirs(), ["go1.23.4"]);
 }
 
+/// A failed install is reported once, by the install itself: no second
+/// error block ("`gover install` failed", "fix the problem above"), no
+/// empty `gover:` line, and nothing is left behind.
 #[test]
-fn a_failed_install_leaves_nothing_and_says_so() {
+fn a_failed_install_is_reported_once_by_the_shim_and_every_command() {
     let m = Mirror::start();
+    m.publish("1.22.10", archive::toolchain("1.22.10"));
     let env = env_for(&m);
-    env.write("project/.go-version", "1.99.1\n");
+    let pin = env.write("project/.go-version", "1.99.1\n");
+    // The error `gover install 1.99.1` itself prints: one block, naming
+    // the version.
+    let direct = env.run_gover(["install", "1.99.1"]);
+    assert_eq!(direct.code, 1, "{direct}");
+    let block = direct.stderr.clone();
+    assert!(
+        block.starts_with("error: ") && block.contains("go1.99.1"),
+        "{direct}"
+    );
+    assert_eq!(block.matches("error:").count(), 1, "{direct}");
+    assert!(block.matches("hint:").count() <= 1, "{direct}");
+
+    // The shim: its own line, then the install's block, prefixed.
     let r = go(&env, &["version"]);
     assert_eq!(r.code, 1, "{r}");
     assert_eq!(r.stdout, "");
-    assert!(r.stderr.contains("gover: error: "), "{r}");
-    assert!(
-        r.stderr
-            .contains("gover: error: `gover install 1.99.1` failed (exit status: 1); go1.99.1 is not installed"),
-        "{r}"
+    let prefixed: String = block
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("gover: {l}\n")
+            }
+        })
+        .collect();
+    assert_eq!(
+        r.stderr,
+        format!(
+            "gover: go1.99.1 is not installed (set by {}); installing it (set GOVER_AUTO_INSTALL=0 to turn this off)\n{prefixed}",
+            pin.display()
+        )
     );
+    assert!(!r.stderr.contains("gover: \n"), "{r}");
+
+    // use, exec and env install in-process: one line, then the same block.
+    for (args, reason) in [
+        (&["use", "1.99.1"][..], None),
+        (
+            &["exec", "1.99.1", "--", "go", "version"][..],
+            Some("given on the command line"),
+        ),
+        (&["env", "1.99.1"][..], Some("given on the command line")),
+        (
+            &["exec", "--", "go", "version"][..],
+            Some(format!("set by {}", pin.display())).as_deref(),
+        ),
+    ] {
+        let r = env.run_gover(args);
+        assert_eq!(r.code, 1, "{args:?}: {r}");
+        assert_eq!(r.stdout, "", "{args:?}: {r}");
+        let first = match reason {
+            None => "go1.99.1 is not installed; installing it\n".to_string(),
+            Some(why) => format!("go1.99.1 is not installed ({why}); installing it\n"),
+        };
+        assert_eq!(r.stderr, format!("{first}{block}"), "{args:?}");
+    }
     assert!(env.toolchain_dirs().is_empty());
+    assert_eq!(fs::read_to_string(&pin).unwrap(), "1.99.1\n");
 }
 
 #[test]

@@ -7,6 +7,8 @@
 pub mod archive;
 pub mod hostile;
 pub mod mirror;
+pub mod oracle;
+pub mod release;
 pub mod tls;
 
 use std::ffi::OsStr;
@@ -154,6 +156,27 @@ pub fn run(cmd: &mut Command) -> Run {
             .output()
             .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}")),
     )
+}
+
+/// Runs a command with no stdin, killing it if it has not finished within
+/// `secs` seconds: `None` then (it hung).
+pub fn run_within(cmd: &mut Command, secs: u64) -> Option<Run> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Some(Run::from_output(child.wait_with_output().unwrap()))
 }
 
 /// A throwaway environment: `root/home` (HOME), `root/gover` (GOVER_HOME),

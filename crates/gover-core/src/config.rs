@@ -1,63 +1,136 @@
-//! `$GOVER_HOME/config.toml`: a flat list of `key = value` settings.
+//! gover's config files: flat lists of `key = value` settings.
 //!
-//! gover's settings are a handful of scalars, so the file is read with a
+//! gover's settings are a handful of scalars, so the files are read with a
 //! small strict parser for that subset of TOML (comments, basic and literal
 //! strings, booleans, integers). It is cheap enough for the shim, which only
-//! reads it when the file exists. Tables and arrays are rejected with an
-//! error naming the file and line rather than silently ignored.
+//! reads a file that exists. Tables and arrays are rejected with an error
+//! naming the file and line rather than silently ignored. What the values
+//! mean, their ranges and which file wins is [`crate::settings`]'s business;
+//! this module only reads the text.
 
 use std::fmt;
-use std::io;
 use std::path::{Path, PathBuf};
 
-/// Every key `config.toml` may hold, with a one-line description.
+use crate::text::untrusted_path;
+
+/// The names of the keys, for code that reads them.
+pub mod keys {
+    /// Base URL archives are downloaded from.
+    pub const MIRROR: &str = "mirror";
+    /// URL of the release index.
+    pub const INDEX_URL: &str = "index_url";
+    /// Whether a pinned but missing toolchain is installed on first use.
+    pub const AUTO_INSTALL: &str = "auto_install";
+    /// What the shim does with `GOTOOLCHAIN`.
+    pub const GOTOOLCHAIN: &str = "gotoolchain";
+    /// HTTP connect and idle-read timeout.
+    pub const HTTP_TIMEOUT: &str = "http_timeout";
+    /// How long to wait for another install's lock.
+    pub const LOCK_TIMEOUT: &str = "lock_timeout";
+}
+
+/// Every key a config file may hold, with a one-line description.
 pub const KEYS: &[(&str, &str)] = &[
     (
-        "mirror",
+        keys::MIRROR,
         "Base URL archives are downloaded from (like GOVER_MIRROR)",
     ),
     (
-        "index_url",
+        keys::INDEX_URL,
         "URL of the release index (like GOVER_INDEX_URL)",
     ),
     (
-        "auto_install",
+        keys::AUTO_INSTALL,
         "Whether the shim installs a pinned but missing toolchain (default true)",
     ),
     (
-        "gotoolchain",
+        keys::GOTOOLCHAIN,
         "`local` (default): the shim sets GOTOOLCHAIN=local unless set; `inherit`: leave it alone",
     ),
     (
-        "http_timeout",
+        keys::HTTP_TIMEOUT,
         "Connect and idle-read timeout in seconds (like GOVER_HTTP_TIMEOUT)",
     ),
     (
-        "lock_timeout",
+        keys::LOCK_TIMEOUT,
         "Seconds to wait for another install of the same version (like GOVER_LOCK_TIMEOUT)",
     ),
 ];
 
-/// A value in `config.toml`.
+/// The known key nearest to `key`, for "did you mean": the same key in
+/// another spelling (`auto-install`, `Auto_Install`) or one a typo or two
+/// away (`mirorr`).
+pub fn nearest_key(key: &str) -> Option<&'static str> {
+    let norm = key.to_ascii_lowercase().replace('-', "_");
+    let mut best: Option<(usize, &'static str)> = None;
+    for (k, _) in KEYS {
+        let d = edit_distance(&norm, k);
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, k));
+        }
+    }
+    let (d, k) = best?;
+    (d <= 2.max(k.len() / 3)).then_some(k)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// A value in a config file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     /// A quoted string.
     String(String),
     /// `true` or `false`.
     Bool(bool),
-    /// A decimal integer.
-    Integer(i64),
+    /// A whole number as written (sign and digits, `_` separators removed);
+    /// its range is checked where it is used, so no size can overflow here.
+    Integer(String),
 }
 
-/// The parsed settings file.
+impl fmt::Display for Value {
+    /// The value as it would be written in the file (strings escaped).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::String(s) => write!(f, "\"{}\"", s.escape_debug()),
+            Self::Bool(b) => write!(f, "{b}"),
+            Self::Integer(i) => f.write_str(i),
+        }
+    }
+}
+
+/// One `key = value` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The key as written.
+    pub key: String,
+    /// The value.
+    pub value: Value,
+    /// The 1-based line.
+    pub line: usize,
+}
+
+/// A parsed config file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
     /// The file it was read from (`None` when no file exists).
     pub path: Option<PathBuf>,
-    entries: Vec<(String, Value)>,
+    entries: Vec<Entry>,
 }
 
-/// A settings file that cannot be used.
+/// A config file that cannot be read or parsed.
 #[derive(Debug)]
 pub struct ConfigError {
     /// The file.
@@ -70,9 +143,10 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = untrusted_path(&self.path);
         match self.line {
-            Some(l) => write!(f, "{}:{}: {}", self.path.display(), l, self.message),
-            None => write!(f, "{}: {}", self.path.display(), self.message),
+            Some(l) => write!(f, "{path}:{l}: {}", self.message),
+            None => write!(f, "{path}: {}", self.message),
         }
     }
 }
@@ -91,7 +165,7 @@ impl Config {
         };
         let text = match crate::fs::read_small_text(path, MAX_CONFIG_BYTES) {
             Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) if crate::fs::is_missing(&e) => return Ok(Self::default()),
             Err(e) => return Err(err(None, e.to_string())),
         };
         let mut cfg = Self::parse(&text).map_err(|(line, m)| err(Some(line), m))?;
@@ -99,23 +173,24 @@ impl Config {
         Ok(cfg)
     }
 
-    /// Parses the text of a settings file; errors carry the 1-based line.
+    /// Parses the text of a config file; errors carry the 1-based line.
     pub fn parse(text: &str) -> Result<Self, (usize, String)> {
-        let mut entries: Vec<(String, Value)> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
         for (n, raw) in text.lines().enumerate() {
             let line_no = n + 1;
             let line = raw.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
+            let shown = crate::text::shorten(line, 80);
             if line.starts_with('[') {
                 return Err((
                     line_no,
-                    format!("tables are not used in gover's config; write plain `key = value` lines (found `{line}`)"),
+                    format!("tables are not used in gover's config; write plain `key = value` lines (found `{shown}`)"),
                 ));
             }
             let Some((key, rest)) = line.split_once('=') else {
-                return Err((line_no, format!("expected `key = value`, found `{line}`")));
+                return Err((line_no, format!("expected `key = value`, found `{shown}`")));
             };
             let key = key.trim();
             if key.is_empty()
@@ -123,13 +198,20 @@ impl Config {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
             {
-                return Err((line_no, format!("invalid key `{key}`")));
+                return Err((
+                    line_no,
+                    format!("invalid key `{}`", crate::text::shorten(key, 40)),
+                ));
             }
             let value = parse_value(rest.trim()).map_err(|m| (line_no, format!("{key}: {m}")))?;
-            if entries.iter().any(|(k, _)| k == key) {
+            if entries.iter().any(|e| e.key == key) {
                 return Err((line_no, format!("`{key}` is set twice")));
             }
-            entries.push((key.to_string(), value));
+            entries.push(Entry {
+                key: key.to_string(),
+                value,
+                line: line_no,
+            });
         }
         Ok(Self {
             path: None,
@@ -137,49 +219,24 @@ impl Config {
         })
     }
 
+    /// The entry for `key`.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
     /// The raw value of `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.entry(key).map(|e| &e.value)
     }
 
     /// Every key present, in file order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(k, _)| k.as_str())
+        self.entries.iter().map(|e| e.key.as_str())
     }
 
-    fn type_error(&self, key: &str, want: &str) -> ConfigError {
-        ConfigError {
-            path: self.path.clone().unwrap_or_default(),
-            line: None,
-            message: format!("`{key}` must be {want}"),
-        }
-    }
-
-    /// A string setting; an error when it has another type.
-    pub fn string(&self, key: &str) -> Result<Option<&str>, ConfigError> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(self.type_error(key, "a quoted string")),
-        }
-    }
-
-    /// A boolean setting; an error when it has another type.
-    pub fn bool(&self, key: &str) -> Result<Option<bool>, ConfigError> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(self.type_error(key, "`true` or `false`")),
-        }
-    }
-
-    /// A non-negative integer setting; an error when it has another type.
-    pub fn uint(&self, key: &str) -> Result<Option<u64>, ConfigError> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Value::Integer(i)) if *i >= 0 => Ok(Some(*i as u64)),
-            Some(_) => Err(self.type_error(key, "a non-negative integer")),
-        }
+    /// Every entry, in file order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
     }
 }
 
@@ -197,7 +254,10 @@ fn parse_value(s: &str) -> Result<Value, String> {
                     Some('n') => out.push('\n'),
                     Some('t') => out.push('\t'),
                     other => {
-                        return Err(format!("unsupported escape `\\{}`", other.unwrap_or(' ')))
+                        return Err(format!(
+                            "unsupported escape `\\{}`",
+                            crate::text::escape(&other.unwrap_or(' ').to_string())
+                        ))
                     }
                 },
                 Some(c) => out.push(c),
@@ -221,13 +281,19 @@ fn parse_value(s: &str) -> Result<Value, String> {
     match word {
         "true" => Ok(Value::Bool(true)),
         "false" => Ok(Value::Bool(false)),
-        w => w
-            .replace('_', "")
-            .parse::<i64>()
-            .map(Value::Integer)
-            .map_err(|_| {
-                format!("expected a quoted string, `true`, `false` or a number, found `{w}`")
-            }),
+        w => {
+            let digits = w.strip_prefix(['+', '-']).unwrap_or(w);
+            let is_number = digits.starts_with(|c: char| c.is_ascii_digit())
+                && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_');
+            if is_number {
+                Ok(Value::Integer(w.replace(['_', '+'], "")))
+            } else {
+                Err(format!(
+                    "expected a quoted string, `true`, `false` or a whole number, found `{}`",
+                    crate::text::shorten(w, 40)
+                ))
+            }
+        }
     }
 }
 
@@ -236,7 +302,10 @@ fn check_trailing(rest: &str) -> Result<(), String> {
     if rest.is_empty() || rest.starts_with('#') {
         Ok(())
     } else {
-        Err(format!("unexpected `{rest}` after the value"))
+        Err(format!(
+            "unexpected `{}` after the value",
+            crate::text::shorten(rest, 40)
+        ))
     }
 }
 
@@ -247,21 +316,23 @@ mod tests {
     #[test]
     fn parses_the_subset() {
         let c = Config::parse(
-            "# gover settings\nmirror = \"https://mirrors.example/go/\" # cn\nauto_install = false\nhttp_timeout = 60\nindex_url = 'file:///srv/index.json'\n",
+            "# gover settings\nmirror = \"https://mirrors.example/go/\" # cn\nauto_install = false\nhttp_timeout = 60\nindex_url = 'file:///srv/index.json'\nlock_timeout = 1_000\nbig = -99999999999999999999999\n",
         )
         .unwrap();
         assert_eq!(
-            c.string("mirror").unwrap(),
-            Some("https://mirrors.example/go/")
+            c.get("mirror"),
+            Some(&Value::String("https://mirrors.example/go/".into()))
         );
-        assert_eq!(c.bool("auto_install").unwrap(), Some(false));
-        assert_eq!(c.uint("http_timeout").unwrap(), Some(60));
+        assert_eq!(c.get("auto_install"), Some(&Value::Bool(false)));
+        assert_eq!(c.get("http_timeout"), Some(&Value::Integer("60".into())));
+        assert_eq!(c.get("lock_timeout"), Some(&Value::Integer("1000".into())));
         assert_eq!(
-            c.string("index_url").unwrap(),
-            Some("file:///srv/index.json")
+            c.get("big"),
+            Some(&Value::Integer("-99999999999999999999999".into()))
         );
-        assert!(c.bool("mirror").is_err());
-        assert_eq!(c.string("gotoolchain").unwrap(), None);
+        assert_eq!(c.entry("index_url").unwrap().line, 5);
+        assert_eq!(c.get("gotoolchain"), None);
+        assert_eq!(Value::String("a\"b".into()).to_string(), "\"a\\\"b\"");
     }
 
     #[test]
@@ -273,6 +344,9 @@ mod tests {
             ("auto_install = yes", 1, "found `yes`"),
             ("a = 1\na = 2", 2, "twice"),
             ("a = \"x\" y", 1, "unexpected"),
+            ("a = 1.5", 1, "whole number"),
+            ("a = 0x10", 1, "whole number"),
+            ("a = \"\\q\"", 1, "unsupported escape"),
         ] {
             let (l, m) = Config::parse(text).unwrap_err();
             assert_eq!(l, line, "{text:?}");
@@ -288,5 +362,16 @@ mod tests {
         std::fs::write(t.path().join("config.toml"), "auto_install = maybe\n").unwrap();
         let e = Config::load(&t.path().join("config.toml")).unwrap_err();
         assert!(e.to_string().contains("config.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn nearest_keys() {
+        assert_eq!(nearest_key("auto-install"), Some("auto_install"));
+        assert_eq!(nearest_key("Auto_Install"), Some("auto_install"));
+        assert_eq!(nearest_key("mirorr"), Some("mirror"));
+        assert_eq!(nearest_key("indexurl"), Some("index_url"));
+        assert_eq!(nearest_key("http-timeout"), Some("http_timeout"));
+        assert_eq!(nearest_key("proxy"), None);
+        assert_eq!(nearest_key("colour"), None);
     }
 }

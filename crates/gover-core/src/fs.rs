@@ -23,6 +23,8 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::text::untrusted_path;
+
 /// `O_NONBLOCK` for `open(2)`, where std does not name it: opening a FIFO
 /// with it returns at once instead of waiting for a writer. On platforms
 /// not listed the check after `open` still refuses a FIFO, but a FIFO
@@ -128,6 +130,12 @@ pub fn open_regular(path: &Path) -> io::Result<(File, Metadata)> {
 /// (`InvalidInput`/`InvalidData`) whose message says what is wrong; a
 /// missing file is `NotFound`.
 pub fn read_small_text(path: &Path, max: u64) -> io::Result<String> {
+    read_small_text_meta(path, max).map(|(text, _)| text)
+}
+
+/// Like [`read_small_text`], also returning the file's metadata (its owner,
+/// for one), at no extra cost.
+pub fn read_small_text_meta(path: &Path, max: u64) -> io::Result<(String, Metadata)> {
     let (file, meta) = open_regular(path)?;
     if meta.len() > max {
         return Err(io::Error::new(
@@ -146,8 +154,18 @@ pub fn read_small_text(path: &Path, max: u64) -> io::Result<String> {
             format!("is larger than {max} bytes"),
         ));
     }
-    String::from_utf8(buf)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "is not UTF-8 text"))
+    let text = String::from_utf8(buf)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "is not UTF-8 text"))?;
+    Ok((text, meta))
+}
+
+/// Like [`read_small_text_meta`] but `Ok(None)` when the file does not exist.
+pub fn read_optional_meta(path: &Path, max: u64) -> io::Result<Option<(String, Metadata)>> {
+    match read_small_text_meta(path, max) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if is_missing(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Like [`read_small_text`] but `Ok(None)` when the file does not exist.
@@ -206,6 +224,25 @@ impl FileId {
     pub fn of_meta(_meta: &Metadata) -> Option<Self> {
         None
     }
+}
+
+impl fmt::Display for FileId {
+    /// `<device>:<inode>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.0, self.1)
+    }
+}
+
+/// The effective user id of this process.
+#[cfg(unix)]
+pub fn effective_uid() -> u32 {
+    extern "C" {
+        fn geteuid() -> u32;
+    }
+    // SAFETY: geteuid(2) takes no arguments, cannot fail and touches no
+    // memory of ours; uid_t is a 32-bit unsigned integer on every Unix
+    // Rust supports.
+    unsafe { geteuid() }
 }
 
 /// True when `a` and `b` name the same file or directory.
@@ -356,6 +393,22 @@ pub enum LinkPolicy<'a> {
     },
 }
 
+/// Why a pin file's link to `target` (a regular file holding `text`) must
+/// not be written through under [`LinkPolicy::Pin`], if it must not.
+fn pin_link_refusal(
+    target: &Path,
+    tree: Option<&Path>,
+    text: &str,
+    holds_pin: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    if let Some(tree) = tree {
+        if !fs::canonicalize(tree).is_ok_and(|t| target.starts_with(&t)) {
+            return Some(format!("which is outside {}", untrusted_path(tree)));
+        }
+    }
+    (!holds_pin(text)).then(|| "which does not hold a Go version pin (and nothing else)".into())
+}
+
 /// The largest file [`UserFile`] reads back to check it.
 const MAX_USER_FILE_BYTES: u64 = 4 << 20;
 
@@ -407,16 +460,16 @@ impl fmt::Display for UserFileError {
             } => write!(
                 f,
                 "refusing to write {}: it is a symbolic link to {}, {reason}",
-                path.display(),
-                t.display()
+                untrusted_path(path),
+                untrusted_path(t)
             ),
             Self::Refused {
                 path,
                 target: None,
                 reason,
-            } => write!(f, "refusing to write {}: it {reason}", path.display()),
+            } => write!(f, "refusing to write {}: it {reason}", untrusted_path(path)),
             Self::Io { path, what, error } => {
-                write!(f, "{what} {}: {error}", path.display())
+                write!(f, "{what} {}: {error}", untrusted_path(path))
             }
         }
     }
@@ -447,25 +500,19 @@ impl UserFile {
             what,
             error,
         };
+        let plain = |exists| Self {
+            path: path.to_path_buf(),
+            target: path.to_path_buf(),
+            via_link: false,
+            exists,
+        };
         let meta = match fs::symlink_metadata(path) {
             Ok(m) => m,
-            Err(e) if is_missing(&e) => {
-                return Ok(Self {
-                    path: path.to_path_buf(),
-                    target: path.to_path_buf(),
-                    via_link: false,
-                    exists: false,
-                })
-            }
+            Err(e) if is_missing(&e) => return Ok(plain(false)),
             Err(e) => return Err(io_err("cannot inspect", e)),
         };
         if meta.is_file() {
-            return Ok(Self {
-                path: path.to_path_buf(),
-                target: path.to_path_buf(),
-                via_link: false,
-                exists: true,
-            });
+            return Ok(plain(true));
         }
         if !meta.file_type().is_symlink() {
             return Err(refused(
@@ -495,22 +542,10 @@ impl UserFile {
             ));
         }
         if let LinkPolicy::Pin { tree, holds_pin } = policy {
-            if let Some(tree) = tree {
-                let inside = fs::canonicalize(tree).is_ok_and(|t| target.starts_with(&t));
-                if !inside {
-                    return Err(refused(
-                        Some(target),
-                        format!("which is outside {}", tree.display()),
-                    ));
-                }
-            }
             let text = read_small_text(&target, MAX_USER_FILE_BYTES)
                 .map_err(|e| io_err("cannot read", e))?;
-            if !holds_pin(&text) {
-                return Err(refused(
-                    Some(target),
-                    "which does not hold a Go version pin".into(),
-                ));
+            if let Some(reason) = pin_link_refusal(&target, *tree, &text, *holds_pin) {
+                return Err(refused(Some(target), reason));
             }
         }
         Ok(Self {

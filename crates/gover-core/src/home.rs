@@ -12,14 +12,21 @@ use crate::version::GoVersion;
 ///
 /// ```text
 /// $GOVER_HOME/
-///   version              global default (same format as .go-version)
-///   config.toml          settings (mirror, index_url, auto_install, gotoolchain)
-///   toolchains/go1.22.10/  one complete GOROOT per installed version
-///   shims/               go, gofmt and go<version> links to gover-shim
-///   cache/               release index and its validators
-///   tmp/                 scratch space for installs (same filesystem)
-///   locks/               per-version install locks
+///   version                  global default (same format as .go-version)
+///   config.toml              settings (see crate::settings)
+///   toolchains/go1.22.10/    one complete GOROOT per installed version
+///   shims/go, gofmt          links to gover-shim
+///   shims/go1.22.10          one version shim per installed toolchain
+///   shims/gover              a link to the gover that ran `gover setup`
+///   cache/index-<key>.json   the release index as last fetched, per index URL
+///   cache/index-<key>.meta.json  its validators
+///   cache/config-warnings    config files the shim already warned about
+///   tmp/<scratch name>       scratch space for installs (same filesystem)
+///   locks/<lock name>.lock   per-version install locks
 /// ```
+///
+/// The user-level config file lives outside the home:
+/// [`user_config_file`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GoverHome {
     root: PathBuf,
@@ -52,6 +59,25 @@ impl fmt::Display for HomeError {
 
 impl std::error::Error for HomeError {}
 
+/// The variable `name` as a path, when it is set to an absolute one.
+fn absolute_var(get: impl Fn(&str) -> Option<OsString>, name: &str) -> Option<PathBuf> {
+    get(name).map(PathBuf::from).filter(|p| p.is_absolute())
+}
+
+/// The user-level config file: `$XDG_CONFIG_HOME/gover/config.toml` when
+/// `XDG_CONFIG_HOME` is absolute, else `~/.config/gover/config.toml`;
+/// `None` without an absolute `HOME` either. Its settings rank below
+/// `$GOVER_HOME/config.toml`'s (see [`crate::settings`]).
+pub fn user_config_file(get: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let dir = absolute_var(&get, env::XDG_CONFIG_HOME)
+        .or_else(|| Some(absolute_var(&get, env::HOME)?.join(".config")))?;
+    Some(dir.join("gover").join(CONFIG_FILE))
+}
+
+/// The name of a config file, in `$GOVER_HOME` and in the user's config
+/// directory.
+const CONFIG_FILE: &str = "config.toml";
+
 /// The executable file name of a Go tool on this platform (`go`, `go.exe`).
 pub fn exe_name(tool: &str) -> String {
     format!("{tool}{}", std::env::consts::EXE_SUFFIX)
@@ -78,14 +104,12 @@ impl GoverHome {
             }
             return Err(HomeError::Relative(p));
         }
-        if let Some(x) = get("XDG_DATA_HOME").map(PathBuf::from) {
-            if x.is_absolute() {
-                return Ok(Self::new(x.join("gover")));
-            }
+        if let Some(x) = absolute_var(&get, env::XDG_DATA_HOME) {
+            return Ok(Self::new(x.join("gover")));
         }
-        match get("HOME").map(PathBuf::from) {
-            Some(h) if h.is_absolute() => Ok(Self::new(h.join(".local/share/gover"))),
-            _ => Err(HomeError::NotSet),
+        match absolute_var(&get, env::HOME) {
+            Some(h) => Ok(Self::new(h.join(".local/share/gover"))),
+            None => Err(HomeError::NotSet),
         }
     }
 
@@ -132,9 +156,42 @@ impl GoverHome {
         self.root.join("version")
     }
 
-    /// The settings file.
+    /// The settings file of this home.
     pub fn config_file(&self) -> PathBuf {
-        self.root.join("config.toml")
+        self.root.join(CONFIG_FILE)
+    }
+
+    /// Where the shim records the config files it already warned about.
+    pub fn config_warnings_file(&self) -> PathBuf {
+        self.cache_dir().join("config-warnings")
+    }
+
+    /// The cached release index for the index URL whose cache key is
+    /// `key` (a hex digest of the URL): `(body, metadata)`, as
+    /// `cache/index-<key>.json` and `cache/index-<key>.meta.json`.
+    pub fn index_cache_files(&self, key: &str) -> (PathBuf, PathBuf) {
+        let dir = self.cache_dir();
+        (
+            dir.join(format!("index-{key}.json")),
+            dir.join(format!("index-{key}.meta.json")),
+        )
+    }
+
+    /// The shim named `name` (`go`, `gofmt`, `go1.22.10`; the platform's
+    /// executable suffix is added).
+    pub fn shim_file(&self, name: &str) -> PathBuf {
+        self.shims_dir().join(exe_name(name))
+    }
+
+    /// The version shim of `v`: `shims/go1.22.10`.
+    pub fn version_shim_file(&self, v: &GoVersion) -> PathBuf {
+        self.shim_file(&v.toolchain_name())
+    }
+
+    /// The link to `gover` beside the shims, through which the shim finds
+    /// gover to install a missing toolchain.
+    pub fn gover_link(&self) -> PathBuf {
+        self.shim_file("gover")
     }
 
     /// True when `toolchains/go<v>/bin/go` exists: a directory without it is
@@ -404,6 +461,33 @@ mod tests {
         assert_eq!(
             GoverHome::from_vars(vars(&[("GOVER_HOME", "rel/g"), ("HOME", "/h")])),
             Err(HomeError::Relative("rel/g".into()))
+        );
+    }
+
+    #[test]
+    fn user_config_file_precedence() {
+        let f = |pairs: &[(&str, &str)]| user_config_file(vars(pairs));
+        assert_eq!(
+            f(&[("XDG_CONFIG_HOME", "/x"), ("HOME", "/h")]),
+            Some(PathBuf::from("/x/gover/config.toml"))
+        );
+        assert_eq!(
+            f(&[("XDG_CONFIG_HOME", "rel"), ("HOME", "/h")]),
+            Some(PathBuf::from("/h/.config/gover/config.toml"))
+        );
+        assert_eq!(f(&[("HOME", "h")]), None);
+        assert_eq!(f(&[]), None);
+        let h = GoverHome::new("/g");
+        assert_eq!(
+            h.index_cache_files("ab12"),
+            (
+                PathBuf::from("/g/cache/index-ab12.json"),
+                PathBuf::from("/g/cache/index-ab12.meta.json")
+            )
+        );
+        assert_eq!(
+            h.gover_link(),
+            PathBuf::from(format!("/g/shims/gover{}", std::env::consts::EXE_SUFFIX))
         );
     }
 

@@ -36,6 +36,19 @@ pub fn parse_go_version_file(text: &str) -> Option<&str> {
     meaningful_lines(text).next()?.split_whitespace().next()
 }
 
+/// True when `text` is a `.go-version` file and nothing more: exactly one
+/// meaningful line holding exactly one word, a valid version request. Only
+/// such a file may be replaced through a link by `gover use`: a file with
+/// anything else in it would lose it.
+pub fn is_pin_only(text: &str) -> bool {
+    let mut lines = meaningful_lines(text);
+    let (Some(line), None) = (lines.next(), lines.next()) else {
+        return false;
+    };
+    let mut words = line.split_whitespace();
+    matches!((words.next(), words.next()), (Some(w), None) if crate::request::VersionRequest::parse(w).is_ok())
+}
+
 /// The result of looking for Go in a `.tool-versions` file.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ToolVersionsEntry<'a> {
@@ -150,7 +163,13 @@ pub struct ProjectFileError {
 
 impl fmt::Display for ProjectFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+        write!(
+            f,
+            "{}:{}: {}",
+            crate::text::untrusted_path(&self.path),
+            self.line,
+            self.message
+        )
     }
 }
 
@@ -251,6 +270,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pin_only_files() {
+        for yes in [
+            "1.22\n",
+            "# team pin\ngo1.22.10\n",
+            "\u{feff}latest",
+            "  1.21.0  \n\n",
+        ] {
+            assert!(is_pin_only(yes), "{yes:?}");
+        }
+        for no in [
+            "",
+            "# nothing\n",
+            "1.22\n1.21\n",
+            "1.22 extra\n",
+            "alias ll='ls -l'\n",
+            "export PATH=/bin\n",
+            "1.22\nsecret=1\n",
+        ] {
+            assert!(!is_pin_only(no), "{no:?}");
+        }
+    }
+
+    #[test]
     fn go_version_file_shapes() {
         let cases = [
             ("1.22.10\n", Some("1.22.10")),
@@ -321,7 +363,8 @@ mod tests {
         }
     }
 
-    /// §4.3: Go's modfile matches the raw token, quotes included, against
+    /// Go's modfile matches the raw token (docs/internals/go-rules.md, "go.mod and
+    /// go.work"), quotes included, against
     /// GoVersionRE/ToolchainRE, so quoted values are invalid lines.
     #[test]
     fn quoted_go_and_toolchain_values_are_invalid_as_in_go() {
@@ -339,7 +382,7 @@ mod tests {
         assert!(e.message.contains("invalid toolchain version"), "{e}");
     }
 
-    /// §1.6/§4.2: a toolchain line must match `^default$|^go1($|\.)`; the
+    /// A toolchain line (docs/internals/go-rules.md, "go.mod and go.work") must match `^default$|^go1($|\.)`; the
     /// custom suffix of `go1.21.0-bigcorp` is allowed and ignored for the
     /// version.
     #[test]
@@ -375,7 +418,8 @@ mod tests {
         assert_eq!(name("toolchain go1.21\n").unwrap().1, "1.21");
     }
 
-    /// §4.1/§1.4: `go 1.22` (a language version) admits go1.22rc1;
+    /// `go 1.22` (a language version) admits go1.22rc1 (docs/internals/go-rules.md,
+    /// "Language versions");
     /// `go 1.22.0` does not; `go 1.20` is the release go1.20 and does not
     /// admit go1.20rc1.
     #[test]

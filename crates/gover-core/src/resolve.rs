@@ -4,7 +4,11 @@
 //! 1. `GOVER_GO_VERSION`.
 //! 2. The nearest `.go-version` or `.tool-versions` (with a `golang`/`go`
 //!    entry) walking up to `/`; in one directory `.go-version` first. Explicit
-//!    pin files beat go.mod at any depth.
+//!    pin files beat go.mod at any depth. Pin files directly in the temp
+//!    directory are ignored (as Go ignores a go.mod there), and so is a pin
+//!    file that another user (not root) owns in a directory anyone can write
+//!    to, with a warning ([`Resolution::warnings`]): in a shared `/tmp`-like
+//!    directory it is no evidence of what the user wants.
 //! 3. Go's project file, found as Go finds it: `GOWORK` (`off` disables
 //!    go.work, an absolute path names it), else the nearest `go.work`, else
 //!    the nearest `go.mod` (a go.mod directly in the temp dir is ignored).
@@ -15,6 +19,9 @@
 //!    that does (`go 1.22` → `go1.22.0`, `go 1.20` → `go1.20`).
 //! 4. The global default, `$GOVER_HOME/version`.
 //! 5. Nothing: [`ResolveError::NoPin`].
+//!
+//! Go's own rules behind step 3 are written up in
+//! `docs/internals/go-rules.md` ("go.mod and go.work", "How Go finds them").
 
 use std::ffi::OsString;
 use std::fmt;
@@ -28,6 +35,7 @@ use crate::pinfile::{
     ProjectKind, ToolVersionsEntry, ToolchainLine, MAX_PIN_FILE_BYTES, MAX_PROJECT_FILE_BYTES,
 };
 use crate::request::VersionRequest;
+use crate::text::untrusted_path;
 use crate::version::GoVersion;
 
 /// Where a pin came from.
@@ -88,15 +96,27 @@ impl fmt::Display for PinSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Env => write!(f, "set by {}", env::GOVER_GO_VERSION),
-            Self::GoVersionFile(p) | Self::ToolVersions(p) => write!(f, "set by {}", p.display()),
+            Self::GoVersionFile(p) | Self::ToolVersions(p) => {
+                write!(f, "set by {}", untrusted_path(p))
+            }
             Self::ProjectToolchain(p, k) => {
-                write!(f, "{} toolchain line in {}", k.file_name(), p.display())
+                write!(
+                    f,
+                    "{} toolchain line in {}",
+                    k.file_name(),
+                    untrusted_path(p)
+                )
             }
             Self::ProjectGoLine {
                 path,
                 kind,
                 via_global: None,
-            } => write!(f, "{} go line in {}", kind.file_name(), path.display()),
+            } => write!(
+                f,
+                "{} go line in {}",
+                kind.file_name(),
+                untrusted_path(path)
+            ),
             Self::ProjectGoLine {
                 path,
                 kind,
@@ -104,11 +124,11 @@ impl fmt::Display for PinSource {
             } => write!(
                 f,
                 "global default {} satisfies the {} go line in {}",
-                g.display(),
+                untrusted_path(g),
                 kind.file_name(),
-                path.display()
+                untrusted_path(path)
             ),
-            Self::Global(p) => write!(f, "global default {}", p.display()),
+            Self::Global(p) => write!(f, "global default {}", untrusted_path(p)),
             Self::CommandLine => f.write_str("given on the command line"),
         }
     }
@@ -137,14 +157,13 @@ impl ResolveContext {
     /// A context for `dir` reading `GOVER_GO_VERSION`, `GOWORK` and `TMPDIR`
     /// from the process environment.
     pub fn from_process(home: GoverHome, dir: PathBuf) -> Self {
-        let temp = std::env::var_os("TMPDIR")
-            .filter(|t| !t.is_empty())
+        let temp = env::var_os(env::TMPDIR)
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("/tmp"));
         Self {
             dir,
             home,
-            go_version_env: std::env::var_os(env::GOVER_GO_VERSION).filter(|v| !v.is_empty()),
+            go_version_env: env::var_os(env::GOVER_GO_VERSION),
             gowork: std::env::var_os(env::GOWORK),
             temp_dir: Some(temp),
             want_project: false,
@@ -174,21 +193,30 @@ pub struct Resolution {
     /// or `GOVER_GO_VERSION` decided anyway (with
     /// [`ResolveContext::want_project`]); Go itself will reject that file.
     pub project_error: Option<String>,
+    /// Pin files that were ignored and why, to be shown as warnings.
+    pub warnings: Vec<String>,
+}
+
+/// The toolchain name to show for `request`: `go1.22.10` when the concrete
+/// `version` is known, else the request (`go1.22`, `latest`, `stable`,
+/// `system`).
+pub fn display_name(request: &VersionRequest, version: Option<&GoVersion>) -> String {
+    match version {
+        Some(v) => v.toolchain_name(),
+        None => match request {
+            VersionRequest::System | VersionRequest::Latest | VersionRequest::Stable => {
+                request.to_string()
+            }
+            _ => format!("go{request}"),
+        },
+    }
 }
 
 impl Resolution {
     /// The toolchain name to show: `go1.22.10`, or the request when no
     /// concrete version is known (`go1.22`, `latest`, `stable`, `system`).
     pub fn display_name(&self) -> String {
-        match &self.version {
-            Some(v) => v.toolchain_name(),
-            None => match self.request {
-                VersionRequest::System | VersionRequest::Latest | VersionRequest::Stable => {
-                    self.request.to_string()
-                }
-                _ => format!("go{}", self.request),
-            },
-        }
+        display_name(&self.request, self.version.as_ref())
     }
 
     /// The GOROOT of the resolved toolchain when it is installed.
@@ -248,20 +276,20 @@ pub enum ResolveError {
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::PinFile { path, message } => write!(f, "{}: {message}", path.display()),
+            Self::PinFile { path, message } => write!(f, "{}: {message}", untrusted_path(path)),
             Self::Env { message } => write!(f, "{}: {message}", env::GOVER_GO_VERSION),
             Self::ProjectFile(e) => e.fmt(f),
             Self::GoWork(v) => write!(
                 f,
                 "invalid GOWORK `{}`: not an absolute path (use `off`, `auto` or an absolute path to a go.work)",
-                v.to_string_lossy()
+                crate::text::shorten(&v.to_string_lossy(), 80)
             ),
             Self::NoPin { dir, global } => write!(
                 f,
                 "no Go version is pinned for {}: searched {}, .go-version and .tool-versions, go.work and go.mod from there up to /, then the global default {}",
-                dir.display(),
+                untrusted_path(dir),
                 env::GOVER_GO_VERSION,
-                global.display()
+                untrusted_path(global)
             ),
         }
     }
@@ -279,16 +307,16 @@ impl ResolveError {
             Self::PinFile { path, .. } => Some(match path.file_name().and_then(|n| n.to_str()) {
                 Some(".go-version") => format!(
                     "fix or remove {}; `gover use VERSION` rewrites it",
-                    path.display()
+                    untrusted_path(path)
                 ),
                 Some(".tool-versions") => format!(
                     "fix the golang line of {}, or run `gover use VERSION` there to write a .go-version, which takes precedence",
-                    path.display()
+                    untrusted_path(path)
                 ),
-                Some("go.mod" | "go.work") => format!("fix or remove {}", path.display()),
+                Some("go.mod" | "go.work") => format!("fix or remove {}", untrusted_path(path)),
                 _ => format!(
                     "fix or remove {}; `gover use --global VERSION` rewrites it",
-                    path.display()
+                    untrusted_path(path)
                 ),
             }),
             Self::Env { .. } => Some(format!(
@@ -298,7 +326,7 @@ impl ResolveError {
             Self::ProjectFile(e) => Some(format!(
                 "fix line {} of {} (see https://go.dev/ref/mod#go-mod-file-go)",
                 e.line,
-                e.path.display()
+                untrusted_path(&e.path)
             )),
             Self::GoWork(_) => Some("unset GOWORK or set it to an absolute path".into()),
         }
@@ -307,56 +335,199 @@ impl ResolveError {
 
 /// Resolves the pin for `ctx.dir`.
 pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
-    let mut trace = Vec::new();
-    let t = |trace: &mut Vec<String>, f: &dyn Fn() -> String| {
-        if ctx.trace {
-            trace.push(f());
-        }
+    let mut r = Resolver {
+        ctx,
+        trace: Vec::new(),
+        warnings: Vec::new(),
+        installed: std::cell::OnceCell::new(),
     };
+    // 1. The environment, 2. pin files, nearest first, all the way up.
+    let gowork = GoWorkMode::from_env(ctx.gowork.as_deref())?;
+    let pin = match r.env_pin()? {
+        Some(p) => Some(p),
+        None => r.pin_files()?,
+    };
+    // 3. Go's project file: needed when nothing else pinned, or for warnings.
+    let (project, project_error) = if pin.is_none() || ctx.want_project {
+        match r.find_project(&gowork) {
+            Some((p, kind)) => r.read_project(&p, kind, pin.is_some())?,
+            None => {
+                r.note(|| "go.work/go.mod: none found".to_string());
+                (None, None)
+            }
+        }
+    } else {
+        (None, None)
+    };
+    if let Some((request, source)) = pin {
+        return Ok(r.finish(request, source, project, project_error));
+    }
+    // 4. The global default, also consulted by a go line.
+    let global_path = ctx.home.version_file();
+    let global = read_version_file(&global_path)?;
+    match &global {
+        Some(g) => r.note(|| format!("{}: {g}", untrusted_path(&global_path))),
+        None => r.note(|| format!("{}: not found", untrusted_path(&global_path))),
+    }
+    if let Some(pf) = &project {
+        if let Some((request, source)) = r.project_pin(pf, global.as_ref(), &global_path) {
+            return Ok(r.finish(request, source, project, None));
+        }
+    }
+    if let Some(request) = global {
+        return Ok(r.finish(request, PinSource::Global(global_path), project, None));
+    }
+    Err(ResolveError::NoPin {
+        dir: ctx.dir.clone(),
+        global: global_path,
+    })
+}
 
-    // 1. The environment.
-    let mut pin: Option<(VersionRequest, PinSource)> = None;
-    if let Some(raw) = &ctx.go_version_env {
+/// One resolution in progress: the rules checked and what was ignored.
+struct Resolver<'a> {
+    ctx: &'a ResolveContext,
+    trace: Vec<String>,
+    warnings: Vec<String>,
+    installed: std::cell::OnceCell<Vec<GoVersion>>,
+}
+
+impl Resolver<'_> {
+    /// Records a rule checked, with [`ResolveContext::trace`].
+    fn note(&mut self, line: impl FnOnce() -> String) {
+        if self.ctx.trace {
+            self.trace.push(line());
+        }
+    }
+
+    /// Every installed toolchain, listed at most once.
+    fn installed(&self) -> &[GoVersion] {
+        self.installed
+            .get_or_init(|| self.ctx.home.installed().unwrap_or_default())
+    }
+
+    /// The concrete version a request means here, and whether it is installed.
+    fn concrete(&self, request: &VersionRequest) -> (Option<GoVersion>, bool) {
+        concrete(request, &self.ctx.home, || self.installed())
+    }
+
+    fn finish(
+        self,
+        request: VersionRequest,
+        source: PinSource,
+        project: Option<ProjectFile>,
+        project_error: Option<String>,
+    ) -> Resolution {
+        let (version, installed) = self.concrete(&request);
+        Resolution {
+            request,
+            source,
+            version,
+            installed,
+            project,
+            trace: self.trace,
+            project_error,
+            warnings: self.warnings,
+        }
+    }
+
+    /// Step 1: `GOVER_GO_VERSION`.
+    fn env_pin(&mut self) -> Result<Option<(VersionRequest, PinSource)>, ResolveError> {
+        let Some(raw) = &self.ctx.go_version_env else {
+            self.note(|| format!("{}: not set", env::GOVER_GO_VERSION));
+            return Ok(None);
+        };
         let s = raw.to_str().ok_or_else(|| ResolveError::Env {
             message: "is not valid UTF-8".into(),
         })?;
         let req = VersionRequest::parse(s).map_err(|e| ResolveError::Env {
             message: e.to_string(),
         })?;
-        t(&mut trace, &|| {
-            format!("{}={s}: used", env::GOVER_GO_VERSION)
-        });
-        pin = Some((req, PinSource::Env));
-    } else {
-        t(&mut trace, &|| {
-            format!("{}: not set", env::GOVER_GO_VERSION)
-        });
+        self.note(|| format!("{}={}: used", env::GOVER_GO_VERSION, crate::text::escape(s)));
+        Ok(Some((req, PinSource::Env)))
     }
 
-    // 2. Pin files, nearest first, all the way up.
-    let gowork = GoWorkMode::from_env(ctx.gowork.as_deref())?;
-    let mut path = ctx.dir.clone();
-    while pin.is_none() {
-        pin = read_pin_files(&mut path, ctx, &mut trace)?;
-        if !path.pop() {
-            break;
+    /// Step 2: `.go-version`, then `.tool-versions`, in each directory from
+    /// `ctx.dir` up to `/`.
+    fn pin_files(&mut self) -> Result<Option<(VersionRequest, PinSource)>, ResolveError> {
+        let mut path = self.ctx.dir.clone();
+        loop {
+            if is_temp_dir(&path, self.ctx.temp_dir.as_deref()) {
+                self.note(|| {
+                    format!(
+                        "{}: pin files ignored, it is the temp dir (as Go ignores a go.mod there)",
+                        untrusted_path(&path)
+                    )
+                });
+            } else {
+                for kind in [PinKind::GoVersion, PinKind::ToolVersions] {
+                    path.push(kind.file_name());
+                    let found = self.pin_file(&path, kind);
+                    if let Ok(Some(req)) = found {
+                        return Ok(Some((req, kind.source(path))));
+                    }
+                    path.pop();
+                    found?;
+                }
+            }
+            if !path.pop() {
+                return Ok(None);
+            }
         }
     }
 
-    // 3. Go's project file: needed when nothing else pinned, or for warnings.
-    let need_project = |pin: &Option<_>| pin.is_none() || ctx.want_project;
-    let mut gowork_found: Option<PathBuf> = None;
-    let mut gomod_found: Option<PathBuf> = None;
-    if need_project(&pin) {
+    /// Reads one pin file: `Ok(None)` when it is absent, pins nothing or is
+    /// ignored.
+    fn pin_file(
+        &mut self,
+        path: &Path,
+        kind: PinKind,
+    ) -> Result<Option<VersionRequest>, ResolveError> {
+        let read =
+            crate::fs::read_optional_meta(path, MAX_PIN_FILE_BYTES).map_err(|e| pin_error(path, e));
+        let mut ignored = false;
+        let result = match &read {
+            Ok(Some((text, meta))) => {
+                ignored = let_planted(path, meta, &mut self.warnings);
+                if ignored {
+                    Ok(None)
+                } else {
+                    kind.parse(path, text)
+                }
+            }
+            _ => Ok(None),
+        };
+        self.note(|| {
+            let what = match (&read, &result) {
+                (Err(_), _) | (_, Err(_)) => "invalid".to_string(),
+                (Ok(None), _) => "not found".to_string(),
+                _ if ignored => "ignored: another user's file in a world-writable directory".into(),
+                (Ok(Some(_)), Ok(Some(r))) => r.to_string(),
+                (Ok(Some(_)), Ok(None)) => "no golang entry".to_string(),
+            };
+            format!("{}: {what}", untrusted_path(path))
+        });
+        read?;
+        result
+    }
+
+    /// Step 3: where Go's project file is, found as Go finds it: `GOWORK`,
+    /// else the nearest go.work, else the nearest go.mod (not one directly
+    /// in the temp dir).
+    fn find_project(&mut self, gowork: &GoWorkMode) -> Option<(PathBuf, ProjectKind)> {
+        if let GoWorkMode::File(p) = gowork {
+            if p.is_file() {
+                return Some((p.clone(), ProjectKind::GoWork));
+            }
+        }
         let auto = matches!(gowork, GoWorkMode::Auto);
+        let mut gomod: Option<PathBuf> = None;
         let mut gomod_done = false;
-        let mut path = ctx.dir.clone();
+        let mut path = self.ctx.dir.clone();
         loop {
             if auto {
                 path.push("go.work");
                 if path.is_file() {
-                    gowork_found = Some(path.clone());
-                    break;
+                    return Some((path, ProjectKind::GoWork));
                 }
                 path.pop();
             }
@@ -367,17 +538,17 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
                 if found {
                     gomod_done = true;
                     // Go stops at the nearest go.mod, and one directly in
-                    // the temp dir means no module at all (golang.org/issue/26708):
-                    // it does not look further up.
-                    if is_temp_dir(&path, ctx.temp_dir.as_deref()) {
-                        t(&mut trace, &|| {
+                    // the temp dir means no module at all: it does not look
+                    // further up.
+                    if is_temp_dir(&path, self.ctx.temp_dir.as_deref()) {
+                        self.note(|| {
                             format!(
                                 "{}: ignored, it is directly in the temp dir (as Go ignores it)",
-                                path.join("go.mod").display()
+                                untrusted_path(&path.join("go.mod"))
                             )
                         });
                     } else {
-                        gomod_found = Some(path.join("go.mod"));
+                        gomod = Some(path.join("go.mod"));
                     }
                     // A go.work anywhere above still beats the nearest go.mod.
                     if !auto {
@@ -389,210 +560,185 @@ pub fn resolve(ctx: &ResolveContext) -> Result<Resolution, ResolveError> {
                 break;
             }
         }
+        gomod.map(|p| (p, ProjectKind::GoMod))
     }
 
-    let project_path = match &gowork {
-        GoWorkMode::File(p) if p.is_file() => Some((p.clone(), ProjectKind::GoWork)),
-        _ => gowork_found
-            .map(|p| (p, ProjectKind::GoWork))
-            .or_else(|| gomod_found.map(|p| (p, ProjectKind::GoMod))),
-    };
-    let mut project_error = None;
-    let project = match &project_path {
-        Some((p, kind)) if need_project(&pin) => {
-            let read = crate::fs::read_small_text(p, MAX_PROJECT_FILE_BYTES)
-                .map_err(|e| ResolveError::PinFile {
-                    path: p.clone(),
-                    message: format!("cannot read: {e}"),
-                })
-                .and_then(|text| {
-                    parse_project_file(p, *kind, &text).map_err(ResolveError::ProjectFile)
+    /// Reads the project file. When a pin file already decided, a broken
+    /// one only matters to Go itself: it is reported, not fatal.
+    #[allow(clippy::type_complexity)]
+    fn read_project(
+        &mut self,
+        p: &Path,
+        kind: ProjectKind,
+        pin_decided: bool,
+    ) -> Result<(Option<ProjectFile>, Option<String>), ResolveError> {
+        let read = crate::fs::read_small_text(p, MAX_PROJECT_FILE_BYTES)
+            .map_err(|e| ResolveError::PinFile {
+                path: p.to_path_buf(),
+                message: format!("cannot read: {e}"),
+            })
+            .and_then(|text| parse_project_file(p, kind, &text).map_err(ResolveError::ProjectFile));
+        match read {
+            Ok(f) => {
+                self.note(|| {
+                    format!(
+                        "{}: go {}, toolchain {}",
+                        untrusted_path(p),
+                        f.go.as_ref().map_or("(none)".into(), |v| v.to_string()),
+                        match &f.toolchain {
+                            None => "(none)".to_string(),
+                            Some(ToolchainLine::Default) => "default".to_string(),
+                            Some(ToolchainLine::Name(n, _)) => crate::text::escape(n).into_owned(),
+                        }
+                    )
                 });
-            match read {
-                Ok(f) => {
-                    t(&mut trace, &|| {
-                        format!(
-                            "{}: go {}, toolchain {}",
-                            p.display(),
-                            f.go.as_ref().map_or("(none)".into(), |v| v.to_string()),
-                            match &f.toolchain {
-                                None => "(none)".to_string(),
-                                Some(ToolchainLine::Default) => "default".to_string(),
-                                Some(ToolchainLine::Name(n, _)) => n.clone(),
-                            }
-                        )
-                    });
-                    Some(f)
+                Ok((Some(f), None))
+            }
+            Err(e) if pin_decided => {
+                self.note(|| format!("{}: invalid ({e})", untrusted_path(p)));
+                Ok((None, Some(e.to_string())))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What the project file pins: its `toolchain` line, else a release
+    /// that satisfies its `go` line (see the module docs).
+    fn project_pin(
+        &mut self,
+        pf: &ProjectFile,
+        global: Option<&VersionRequest>,
+        global_path: &Path,
+    ) -> Option<(VersionRequest, PinSource)> {
+        if let Some(ToolchainLine::Name(_, tv)) = &pf.toolchain {
+            // Go ignores a toolchain line only when the go line is newer
+            // (`Compare(goLine, toolchain) > 0`): `go 1.22` + `toolchain
+            // go1.22rc1` runs go1.22rc1.
+            if pf.admits(tv) {
+                let source = PinSource::ProjectToolchain(pf.path.clone(), pf.kind);
+                return Some((VersionRequest::Exact(tv.clone()), source));
+            }
+            self.note(|| format!("toolchain go{tv} is older than the go line; Go ignores it"));
+        }
+        let min = pf.minimum()?;
+        let source = |via_global| PinSource::ProjectGoLine {
+            path: pf.path.clone(),
+            kind: pf.kind,
+            via_global,
+        };
+        if let Some(g) = global {
+            if let (Some(gv), _) = self.concrete(g) {
+                if pf.admits(&gv) {
+                    return Some((g.clone(), source(Some(global_path.to_path_buf()))));
                 }
-                // A pin file decided: a broken go.mod only matters to Go
-                // itself, so report it instead of failing (as the shim does).
-                Err(e) if pin.is_some() => {
-                    t(&mut trace, &|| format!("{}: invalid ({e})", p.display()));
-                    project_error = Some(e.to_string());
-                    None
-                }
-                Err(e) => return Err(e),
+                self.note(|| format!("global default go{gv} is older than go{min}"));
             }
         }
-        _ => {
-            if need_project(&pin) {
-                t(&mut trace, &|| "go.work/go.mod: none found".to_string());
-            }
-            None
-        }
-    };
-
-    let installed_cache: std::cell::OnceCell<Vec<GoVersion>> = std::cell::OnceCell::new();
-    let installed = || installed_cache.get_or_init(|| ctx.home.installed().unwrap_or_default());
-
-    if let Some((request, source)) = pin {
-        let (version, is_installed) = concrete(&request, &ctx.home, installed);
-        return Ok(Resolution {
-            request,
-            source,
-            version,
-            installed: is_installed,
-            project,
-            trace,
-            project_error,
-        });
+        let newest = self
+            .installed()
+            .iter()
+            .filter(|v| {
+                v.same_line(&min) && **v >= min && (!v.is_prerelease() || min.is_prerelease())
+            })
+            .max()
+            .cloned();
+        let version = newest.unwrap_or(min);
+        Some((VersionRequest::Exact(version), source(None)))
     }
-
-    let global_path = ctx.home.version_file();
-    let global = read_version_file(&global_path)?;
-    match &global {
-        Some(r) => t(&mut trace, &|| format!("{}: {r}", global_path.display())),
-        None => t(&mut trace, &|| {
-            format!("{}: not found", global_path.display())
-        }),
-    }
-
-    if let Some(pf) = &project {
-        if let Some(res) = resolve_project(
-            pf,
-            global.as_ref(),
-            &global_path,
-            &ctx.home,
-            installed,
-            &mut trace,
-            ctx.trace,
-        ) {
-            let mut res = res;
-            res.project = project.clone();
-            return Ok(res);
-        }
-    }
-
-    if let Some(request) = global {
-        let (version, is_installed) = concrete(&request, &ctx.home, installed);
-        return Ok(Resolution {
-            request,
-            source: PinSource::Global(global_path),
-            version,
-            installed: is_installed,
-            project,
-            trace,
-            project_error,
-        });
-    }
-
-    Err(ResolveError::NoPin {
-        dir: ctx.dir.clone(),
-        global: global_path,
-    })
 }
 
-fn resolve_project<'a>(
-    pf: &ProjectFile,
-    global: Option<&VersionRequest>,
-    global_path: &Path,
-    home: &GoverHome,
-    installed: impl Fn() -> &'a Vec<GoVersion> + Copy,
-    trace: &mut Vec<String>,
-    tracing: bool,
-) -> Option<Resolution> {
-    let min = pf.minimum();
-    if let Some(ToolchainLine::Name(_, tv)) = &pf.toolchain {
-        // Go ignores a toolchain line only when the go line is newer
-        // (`Compare(goLine, toolchain) > 0`): `go 1.22` + `toolchain
-        // go1.22rc1` runs go1.22rc1.
-        if pf.admits(tv) {
-            let request = VersionRequest::Exact(tv.clone());
-            let (version, is_installed) = concrete(&request, home, installed);
-            return Some(Resolution {
-                request,
-                source: PinSource::ProjectToolchain(pf.path.clone(), pf.kind),
-                version,
-                installed: is_installed,
-                project: None,
-                trace: std::mem::take(trace),
-                project_error: None,
-            });
-        }
-        if tracing {
-            trace.push(format!(
-                "toolchain go{tv} is older than the go line; Go ignores it"
-            ));
+/// The two kinds of pin file.
+#[derive(Clone, Copy)]
+enum PinKind {
+    GoVersion,
+    ToolVersions,
+}
+
+impl PinKind {
+    fn file_name(self) -> &'static str {
+        match self {
+            Self::GoVersion => ".go-version",
+            Self::ToolVersions => ".tool-versions",
         }
     }
-    let min = min?;
-    let source = |via_global| PinSource::ProjectGoLine {
-        path: pf.path.clone(),
-        kind: pf.kind,
-        via_global,
-    };
-    if let Some(g) = global {
-        if let (Some(gv), gi) = concrete(g, home, installed) {
-            if pf.admits(&gv) {
-                return Some(Resolution {
-                    request: g.clone(),
-                    source: source(Some(global_path.to_path_buf())),
-                    version: Some(gv),
-                    installed: gi,
-                    project: None,
-                    trace: std::mem::take(trace),
-                    project_error: None,
-                });
-            }
-            if tracing {
-                trace.push(format!("global default go{gv} is older than go{min}"));
-            }
+
+    fn source(self, path: PathBuf) -> PinSource {
+        match self {
+            Self::GoVersion => PinSource::GoVersionFile(path),
+            Self::ToolVersions => PinSource::ToolVersions(path),
         }
     }
-    let newest = installed()
-        .iter()
-        .filter(|v| v.same_line(&min) && **v >= min && (!v.is_prerelease() || min.is_prerelease()))
-        .max()
-        .cloned();
-    let (version, is_installed) = match newest {
-        Some(v) => (v, true),
-        None => {
-            let found = home.find_installed(&min);
-            let i = found.is_some();
-            (found.unwrap_or(min), i)
-        }
+
+    /// The request in a file of this kind (`None`: a `.tool-versions`
+    /// without Go).
+    fn parse(self, path: &Path, text: &str) -> Result<Option<VersionRequest>, ResolveError> {
+        let invalid = |message: String| ResolveError::PinFile {
+            path: path.to_path_buf(),
+            message,
+        };
+        let token = match self {
+            Self::GoVersion => match parse_go_version_file(text) {
+                Some(t) => t,
+                None => return Err(invalid("holds no version".into())),
+            },
+            Self::ToolVersions => match parse_tool_versions(text) {
+                ToolVersionsEntry::Absent => return Ok(None),
+                ToolVersionsEntry::Empty(line) => {
+                    return Err(invalid(format!(
+                        "line {line}: the golang entry names no version"
+                    )))
+                }
+                ToolVersionsEntry::Version(v) => v,
+            },
+        };
+        VersionRequest::parse(token)
+            .map(Some)
+            .map_err(|e| invalid(e.to_string()))
+    }
+}
+
+/// True (and a warning recorded) when the pin file at `path` may have been
+/// planted by someone else: another user (not root) owns it and anyone can
+/// write to its directory, as in a shared `/tmp`-like directory.
+fn let_planted(path: &Path, meta: &std::fs::Metadata, warnings: &mut Vec<String>) -> bool {
+    let Some(owner) = planted_by(path, meta) else {
+        return false;
     };
-    Some(Resolution {
-        request: VersionRequest::Exact(version.clone()),
-        source: source(None),
-        version: Some(version),
-        installed: is_installed,
-        project: None,
-        trace: std::mem::take(trace),
-        project_error: None,
-    })
+    warnings.push(format!(
+        "ignoring {}: it belongs to another user (uid {owner}) and lies in a directory anyone can write to, so it is no evidence of the Go you want",
+        untrusted_path(path)
+    ));
+    true
+}
+
+/// The owner of a pin file that may have been planted (see [`let_planted`]).
+#[cfg(unix)]
+fn planted_by(path: &Path, meta: &std::fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let owner = meta.uid();
+    if owner == 0 || owner == crate::fs::effective_uid() {
+        return None;
+    }
+    let dir = std::fs::metadata(path.parent()?).ok()?;
+    (dir.mode() & 0o002 != 0).then_some(owner)
+}
+
+#[cfg(not(unix))]
+fn planted_by(_path: &Path, _meta: &std::fs::Metadata) -> Option<u32> {
+    None
 }
 
 /// The concrete version a request means here, and whether it is installed.
 fn concrete<'a>(
     request: &VersionRequest,
     home: &GoverHome,
-    installed: impl Fn() -> &'a Vec<GoVersion>,
+    installed: impl Fn() -> &'a [GoVersion],
 ) -> (Option<GoVersion>, bool) {
     match request {
         VersionRequest::Exact(v) => match home.find_installed(v) {
             Some(i) => (Some(i), true),
-            // `1.20.0` is the release named go1.20 (§1.7).
+            // `1.20.0` is the release named go1.20 (see
+            // docs/internals/go-rules.md, "Releases and their names").
             None => (Some(v.release_spelling()), false),
         },
         VersionRequest::System => (None, false),
@@ -607,7 +753,7 @@ fn concrete<'a>(
 /// resolving symlinks, e.g. macOS's `/var` → `/private/var`) the same
 /// directory under another name. Stats only when the last components agree,
 /// so a go.mod elsewhere costs nothing extra.
-fn is_temp_dir(dir: &Path, temp: Option<&Path>) -> bool {
+pub fn is_temp_dir(dir: &Path, temp: Option<&Path>) -> bool {
     let Some(temp) = temp else {
         return false;
     };
@@ -651,65 +797,6 @@ impl GoWorkMode {
     }
 }
 
-/// Reads `.go-version` then `.tool-versions` in `dir` (left unchanged).
-fn read_pin_files(
-    dir: &mut PathBuf,
-    ctx: &ResolveContext,
-    trace: &mut Vec<String>,
-) -> Result<Option<(VersionRequest, PinSource)>, ResolveError> {
-    dir.push(".go-version");
-    let r = read_version_file(dir);
-    if ctx.trace {
-        trace.push(format!(
-            "{}: {}",
-            dir.display(),
-            match &r {
-                Ok(Some(req)) => req.to_string(),
-                Ok(None) => "not found".into(),
-                Err(_) => "invalid".into(),
-            }
-        ));
-    }
-    if let Some(req) = r? {
-        let src = PinSource::GoVersionFile(dir.clone());
-        dir.pop();
-        return Ok(Some((req, src)));
-    }
-    dir.pop();
-    dir.push(".tool-versions");
-    let text = crate::fs::read_optional(dir, MAX_PIN_FILE_BYTES).map_err(|e| pin_error(dir, e))?;
-    let found = match text.as_deref().map(parse_tool_versions) {
-        None => None,
-        Some(ToolVersionsEntry::Absent) => None,
-        Some(ToolVersionsEntry::Empty(line)) => {
-            return Err(ResolveError::PinFile {
-                path: dir.clone(),
-                message: format!("line {line}: the golang entry names no version"),
-            })
-        }
-        Some(ToolVersionsEntry::Version(v)) => {
-            Some(VersionRequest::parse(v).map_err(|e| ResolveError::PinFile {
-                path: dir.clone(),
-                message: e.to_string(),
-            })?)
-        }
-    };
-    if ctx.trace {
-        trace.push(format!(
-            "{}: {}",
-            dir.display(),
-            match (&text, &found) {
-                (None, _) => "not found".to_string(),
-                (Some(_), None) => "no golang entry".to_string(),
-                (Some(_), Some(r)) => r.to_string(),
-            }
-        ));
-    }
-    let out = found.map(|r| (r, PinSource::ToolVersions(dir.clone())));
-    dir.pop();
-    Ok(out)
-}
-
 fn pin_error(path: &Path, e: io::Error) -> ResolveError {
     let message = match e.kind() {
         io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput => e.to_string(),
@@ -726,23 +813,10 @@ fn pin_error(path: &Path, e: io::Error) -> ResolveError {
 /// `Ok(None)` when it does not exist; an error when it exists but holds no
 /// version or something that is not a version.
 pub fn read_version_file(path: &Path) -> Result<Option<VersionRequest>, ResolveError> {
-    let Some(text) =
-        crate::fs::read_optional(path, MAX_PIN_FILE_BYTES).map_err(|e| pin_error(path, e))?
-    else {
-        return Ok(None);
-    };
-    let Some(token) = parse_go_version_file(&text) else {
-        return Err(ResolveError::PinFile {
-            path: path.to_path_buf(),
-            message: "holds no version".into(),
-        });
-    };
-    VersionRequest::parse(token)
-        .map(Some)
-        .map_err(|e| ResolveError::PinFile {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })
+    match crate::fs::read_optional(path, MAX_PIN_FILE_BYTES).map_err(|e| pin_error(path, e))? {
+        None => Ok(None),
+        Some(text) => PinKind::GoVersion.parse(path, &text),
+    }
 }
 
 /// The current directory as the shell sees it: `$PWD` when it names the
@@ -750,7 +824,7 @@ pub fn read_version_file(path: &Path) -> Result<Option<VersionRequest>, ResolveE
 /// them, as Go's `os.Getwd` does), else the physical path.
 pub fn logical_cwd() -> io::Result<PathBuf> {
     #[cfg(unix)]
-    if let Some(pwd) = std::env::var_os("PWD") {
+    if let Some(pwd) = std::env::var_os(env::PWD) {
         use std::os::unix::fs::MetadataExt;
         let p = PathBuf::from(pwd);
         if p.is_absolute() {

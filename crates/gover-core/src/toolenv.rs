@@ -1,7 +1,7 @@
 //! The environment a Go toolchain runs with, and where the `system` Go is.
 //!
 //! The shim, `gover exec` and `gover env` all start a toolchain the same way
-//! (reference: go-versions.md §5.2):
+//! (see `docs/internals/go-rules.md`, "GOROOT"):
 //!
 //! - `GOROOT` is set to the selected toolchain, overwriting any inherited
 //!   value, so a stale `GOROOT=/usr/local/go` from a profile cannot mix one
@@ -16,15 +16,11 @@
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, ConfigError};
-use crate::env;
+use crate::env::{self, PATH};
+use crate::fs::is_executable;
+/// Re-exported: the identity of a file, to recognise the shim under any name.
+pub use crate::fs::FileId;
 use crate::home::{exe_name, GoverHome};
-
-/// The `PATH` environment variable.
-pub const PATH: &str = "PATH";
-
-/// The config key that chooses the [`GoToolchainPolicy`].
-pub const GOTOOLCHAIN_KEY: &str = "gotoolchain";
 
 /// What gover does with `GOTOOLCHAIN` when the user has not set it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -35,24 +31,6 @@ pub enum GoToolchainPolicy {
     Local,
     /// Leave `GOTOOLCHAIN` as inherited (config `gotoolchain = "inherit"`).
     Inherit,
-}
-
-impl GoToolchainPolicy {
-    /// The policy named by `config.toml` (`local` when the key is absent).
-    pub fn from_config(cfg: &Config) -> Result<Self, ConfigError> {
-        match cfg.string(GOTOOLCHAIN_KEY)? {
-            None | Some("local") => Ok(Self::Local),
-            Some("inherit") => Ok(Self::Inherit),
-            Some(other) => Err(ConfigError {
-                path: cfg.path.clone().unwrap_or_default(),
-                line: None,
-                message: format!(
-                    "`{GOTOOLCHAIN_KEY}` must be \"local\" or \"inherit\", found \"{}\"",
-                    other.escape_debug()
-                ),
-            }),
-        }
-    }
 }
 
 /// The variables to change in a toolchain's environment. Everything not
@@ -157,30 +135,6 @@ fn prepend_path(dir: &Path, path: Option<&OsStr>) -> Option<OsString> {
     Some(out)
 }
 
-/// The identity of a file (device and inode on Unix), to recognise hard
-/// links of the shim under any name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FileId(u64, u64);
-
-impl FileId {
-    /// The identity of the file `path` names (following symlinks).
-    pub fn of(path: &Path) -> Option<Self> {
-        let meta = std::fs::metadata(path).ok()?;
-        Self::from_meta(&meta)
-    }
-
-    #[cfg(unix)]
-    fn from_meta(meta: &std::fs::Metadata) -> Option<Self> {
-        use std::os::unix::fs::MetadataExt;
-        Some(Self(meta.dev(), meta.ino()))
-    }
-
-    #[cfg(not(unix))]
-    fn from_meta(_meta: &std::fs::Metadata) -> Option<Self> {
-        None
-    }
-}
-
 /// A Go tool found on `PATH` for the `system` pin.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SystemTool {
@@ -216,7 +170,7 @@ pub fn find_system_tool(
         if !meta.is_file() || !is_executable(&meta) {
             continue;
         }
-        if shim.is_some() && FileId::from_meta(&meta) == shim {
+        if shim.is_some() && FileId::of_meta(&meta) == shim {
             continue;
         }
         let goroot = goroot_of(&candidate);
@@ -229,7 +183,7 @@ pub fn find_system_tool(
 }
 
 /// The Go root of an executable in `<root>/bin`, found the way the `go`
-/// command finds its own (go-versions.md §4.9): the path as given, then
+/// command finds its own (see `docs/internals/go-rules.md`, "GOROOT"): the path as given, then
 /// with symlinks resolved; a root must contain `pkg/tool`.
 pub fn goroot_of(exe: &Path) -> Option<PathBuf> {
     let is_root = |exe: &Path| -> Option<PathBuf> {
@@ -240,17 +194,6 @@ pub fn goroot_of(exe: &Path) -> Option<PathBuf> {
             .then(|| root.to_path_buf())
     };
     is_root(exe).or_else(|| is_root(&std::fs::canonicalize(exe).ok()?))
-}
-
-#[cfg(unix)]
-fn is_executable(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-fn is_executable(_meta: &std::fs::Metadata) -> bool {
-    true
 }
 
 #[cfg(test)]
@@ -318,22 +261,6 @@ mod tests {
             e.changes(),
             [("GOROOT", None), ("GOTOOLCHAIN", os("local"))]
         );
-    }
-
-    #[test]
-    fn policy_from_config() {
-        let p = |t: &str| GoToolchainPolicy::from_config(&Config::parse(t).unwrap());
-        assert_eq!(p("").unwrap(), GoToolchainPolicy::Local);
-        assert_eq!(
-            p("gotoolchain = \"local\"").unwrap(),
-            GoToolchainPolicy::Local
-        );
-        assert_eq!(
-            p("gotoolchain = \"inherit\"").unwrap(),
-            GoToolchainPolicy::Inherit
-        );
-        let e = p("gotoolchain = \"auto\"").unwrap_err();
-        assert!(e.to_string().contains("found \"auto\""), "{e}");
     }
 
     #[cfg(unix)]

@@ -429,7 +429,9 @@ mod tests {
             ("", "bad", 0),
             ("go1.10", "go1.9", 1),
             ("go1.99999999999999998", "go1.99999999999999999", -1),
-            // go/version.IsValid("go1.21.0 X:foo") is false (§1.5 table).
+            // go/version.IsValid("go1.21.0 X:foo") is false: text after the
+            // version makes it invalid (see docs/internals/go-rules.md, "Releases
+            // and their names").
             ("go1.21.0 X:foo", "go1", -1),
             ("devel go1.22-abc", "", 0),
             ("1.21", "go1", -1),
@@ -493,7 +495,8 @@ mod tests {
         assert_eq!(v("1.20.0").first_release().toolchain_name(), "go1.20");
     }
 
-    /// §1.7: toolchain names use the release's own spelling (`go1.20`, not
+    /// Toolchain names use the release's own spelling (docs/internals/go-rules.md,
+    /// "Releases and their names") (`go1.20`, not
     /// `go1.20.0`; but `go1.21.0`).
     #[test]
     fn release_spelling_drops_dot_zero_only_before_1_21() {

@@ -493,7 +493,8 @@ fn broken_go_mod_is_reported_not_fatal_when_a_pin_file_decides() {
     assert!(matches!(t.err("p"), ResolveError::ProjectFile(_)));
 }
 
-/// §4.1/§4.6: the go line is compared as written. `go 1.22` is a language
+/// The go line is compared as written (docs/internals/go-rules.md, "Language
+/// versions"). `go 1.22` is a language
 /// version, below every 1.22 pre-release, so go1.22rc1 satisfies it (from a
 /// toolchain line, the global default or a pin file); `go 1.22.0` excludes it.
 #[test]
@@ -541,7 +542,8 @@ fn go_language_line_admits_its_release_candidates() {
     assert_eq!(min.toolchain_name(), "go1.22.0");
 }
 
-/// §1.1/§1.7: the first release of 1.N before 1.21 is named `go1.N`;
+/// The first release of 1.N before 1.21 is named `go1.N` (docs/internals/go-rules.md,
+/// "Releases and their names");
 /// `1.20.0` (a pin, a `toolchain` line or a `go` line) names it so even
 /// before it is installed.
 #[test]
@@ -563,5 +565,75 @@ fn dot_zero_before_1_21_names_the_release_go1_n() {
             PinSource::GoVersionFile(t.root.join("p/.go-version")),
             true
         )
+    );
+}
+
+/// Pin files directly in the temp dir are ignored, as Go ignores a go.mod
+/// there: anyone can write them.
+#[test]
+fn pin_files_in_the_temp_dir_are_ignored() {
+    let t = Tree::new();
+    t.write("tmp/.go-version", "1.99.0\n");
+    t.write("tmp/.tool-versions", "golang 1.98.0\n");
+    t.global("1.22.10");
+    let mut ctx = t.ctx("tmp/work");
+    ctx.temp_dir = Some(t.root.join("tmp"));
+    let r = resolve(&ctx).unwrap();
+    assert_eq!(r.display_name(), "go1.22.10");
+    assert_eq!(r.source, PinSource::Global(t.home.version_file()));
+    assert!(
+        r.trace.iter().any(|l| l.ends_with(
+            "/tmp: pin files ignored, it is the temp dir (as Go ignores a go.mod there)"
+        )),
+        "{:?}",
+        r.trace
+    );
+    // Below it, in a directory of one's own, they count.
+    t.write("tmp/work/.go-version", "1.21.13\n");
+    let mut ctx = t.ctx("tmp/work");
+    ctx.temp_dir = Some(t.root.join("tmp"));
+    assert_eq!(t.current_ctx(ctx).0, "go1.21.13");
+}
+
+/// A pin file another user (not root) owns in a world-writable directory
+/// is ignored with a warning: in a shared directory it may be planted.
+#[cfg(unix)]
+#[test]
+fn pin_files_other_users_planted_in_shared_directories_are_ignored() {
+    use std::os::unix::fs::{chown, PermissionsExt};
+    let me = gover_core::fs::effective_uid();
+    let other = if me == 65534 { 65533 } else { 65534 };
+    let t = Tree::new();
+    t.global("1.22.10");
+    let shared = t.dir("shared");
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o1777)).unwrap();
+    let planted = t.write("shared/.tool-versions", "golang 1.99.0\n");
+    if chown(&planted, Some(other), None).is_err() {
+        eprintln!("note: cannot give a file to another user here (not root); skipping");
+        return;
+    }
+    let r = resolve(&t.ctx("shared/work")).unwrap();
+    assert_eq!(r.display_name(), "go1.22.10");
+    assert_eq!(
+        r.warnings,
+        [format!(
+            "ignoring {}: it belongs to another user (uid {other}) and lies in a directory anyone can write to, so it is no evidence of the Go you want",
+            planted.display()
+        )]
+    );
+    // Root's files, one's own files, and another user's file in a directory
+    // that is not world-writable all count.
+    chown(&planted, Some(0), None).unwrap();
+    let r = resolve(&t.ctx("shared/work")).unwrap();
+    assert_eq!(
+        (r.display_name().as_str(), r.warnings.len()),
+        ("go1.99.0", 0)
+    );
+    chown(&planted, Some(other), None).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o755)).unwrap();
+    let r = resolve(&t.ctx("shared/work")).unwrap();
+    assert_eq!(
+        (r.display_name().as_str(), r.warnings.len()),
+        ("go1.99.0", 0)
     );
 }

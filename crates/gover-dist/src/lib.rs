@@ -19,7 +19,8 @@
 //!   toolchains of each platform go;
 //! - [`inuse`]: which running processes use a toolchain;
 //! - [`mirror`]: the `gover mirror` transaction (plan, fetch and verify,
-//!   write `index.json`).
+//!   write `index.json`);
+//! - [`release`]: gover's own release archives (for `gover self update`).
 //!
 //! Every URL is a [`gover_core::url::Url`] (credentials masked whenever it
 //! is shown, never persisted), and every message is escaped for a terminal
@@ -34,6 +35,7 @@ pub mod inuse;
 pub mod lock;
 pub mod mirror;
 pub mod platform;
+pub mod release;
 pub mod scratch;
 pub mod source;
 pub mod verify;
@@ -59,6 +61,16 @@ pub trait Progress: Send + Sync {
     }
     /// The transfer is over (successfully or not).
     fn finish(&self) {}
+}
+
+/// The local file a `file://` URL (or an absolute path) names.
+pub(crate) fn local_path(url: &str) -> Option<std::path::PathBuf> {
+    gover_core::url::Url::parse(url).ok()?.file_path()
+}
+
+/// `url` parsed, for a request.
+pub(crate) fn http_url(url: &str) -> Result<gover_core::url::Url> {
+    gover_core::url::Url::parse(url).map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()))
 }
 
 /// A [`Progress`] that shows nothing.

@@ -21,10 +21,8 @@ use crate::http::{Fetched, Http, HttpConfig, Validators};
 use crate::index::{hex, Index};
 use crate::Progress;
 
-/// The release index gover reads unless told otherwise.
-pub const DEFAULT_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
-/// The base URL archives come from unless told otherwise.
-pub const DEFAULT_MIRROR: &str = "https://dl.google.com/go/";
+pub use gover_core::settings::{DEFAULT_INDEX_URL, DEFAULT_MIRROR};
+
 /// How long a fetched index is used without asking the server again.
 pub const DEFAULT_INDEX_TTL: Duration = Duration::from_secs(10 * 60);
 /// The most bytes a release index may have (go.dev's, every release ever,

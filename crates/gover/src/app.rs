@@ -1,17 +1,14 @@
-//! What every command gets: gover's home, the effective settings and the
-//! output verbosity.
-
-use std::ffi::OsString;
-use std::time::Duration;
+//! What every command gets: gover's home, the effective settings (resolved
+//! by `gover_core::settings`, each with where it came from) and the output
+//! verbosity.
 
 use anyhow::Result;
-use gover_core::config::Config;
-use gover_core::{env, GoverHome};
+pub(crate) use gover_core::settings::Settings;
+use gover_core::settings::SettingsError;
+use gover_core::GoverHome;
 
 use crate::cli::GlobalArgs;
 use crate::error::UserError;
-
-pub(crate) use gover_dist::source::{DEFAULT_INDEX_URL, DEFAULT_MIRROR};
 
 /// How much to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -22,28 +19,6 @@ pub(crate) enum Verbosity {
     Normal,
     /// `-v` (1) or `-vv` (2 and more).
     Verbose(u8),
-}
-
-/// Effective settings: the environment beats `config.toml`, which beats the
-/// defaults.
-#[derive(Debug, Clone)]
-pub(crate) struct Settings {
-    /// Release index URL.
-    pub(crate) index_url: String,
-    /// Archive mirror base URL (always ends with `/`).
-    pub(crate) mirror: String,
-    /// Never touch the network.
-    pub(crate) offline: bool,
-    /// Connect and idle-read timeout.
-    pub(crate) http_timeout: Duration,
-    /// How long to wait for another install's lock (`None`: forever).
-    pub(crate) lock_timeout: Option<Duration>,
-    /// Whether the shim installs missing pinned versions.
-    pub(crate) auto_install: bool,
-    /// Whether the shim leaves GOTOOLCHAIN alone (`gotoolchain = "inherit"`).
-    pub(crate) gotoolchain_inherit: bool,
-    /// Show progress bars on a terminal.
-    pub(crate) progress: bool,
 }
 
 /// The context every command runs with.
@@ -57,119 +32,18 @@ pub(crate) struct App {
     pub(crate) verbosity: Verbosity,
 }
 
-fn var(name: &str) -> Option<OsString> {
-    std::env::var_os(name).filter(|v| !v.is_empty())
-}
-
-fn var_string(name: &str) -> Result<Option<String>> {
-    match var(name) {
-        None => Ok(None),
-        Some(v) => v
-            .into_string()
-            .map(Some)
-            .map_err(|_| UserError::new(format!("{name} is not valid UTF-8")).into()),
-    }
-}
-
-fn parse_bool_var(name: &str) -> Result<Option<bool>> {
-    Ok(match var_string(name)?.as_deref() {
-        None => None,
-        Some("1" | "true" | "yes" | "on") => Some(true),
-        Some("0" | "false" | "no" | "off") => Some(false),
-        Some(other) => {
-            return Err(
-                UserError::new(format!("{name}={other} is not a boolean; use 1 or 0")).into(),
-            )
-        }
-    })
-}
-
-fn parse_secs_var(name: &str) -> Result<Option<u64>> {
-    match var_string(name)? {
-        None => Ok(None),
-        Some(s) => s.trim().parse::<u64>().map(Some).map_err(|_| {
-            UserError::new(format!("{name}={s} is not a whole number of seconds")).into()
-        }),
-    }
-}
-
-impl Settings {
-    /// Combines the environment, `config` and the defaults.
-    pub(crate) fn load(config: &Config, offline_flag: bool) -> Result<Self> {
-        let cfg = |e: gover_core::config::ConfigError| UserError::new(e.to_string());
-        let index_url = match var_string(env::GOVER_INDEX_URL)? {
-            Some(u) => u,
-            None => config
-                .string("index_url")
-                .map_err(cfg)?
-                .unwrap_or(DEFAULT_INDEX_URL)
-                .to_string(),
-        };
-        let mut mirror = match var_string(env::GOVER_MIRROR)? {
-            Some(u) => u,
-            None => config
-                .string("mirror")
-                .map_err(cfg)?
-                .unwrap_or(DEFAULT_MIRROR)
-                .to_string(),
-        };
-        if !mirror.ends_with('/') {
-            mirror.push('/');
-        }
-        let offline = offline_flag || parse_bool_var(env::GOVER_OFFLINE)?.unwrap_or(false);
-        let http_timeout = parse_secs_var(env::GOVER_HTTP_TIMEOUT)?
-            .or(config.uint("http_timeout").map_err(cfg)?)
-            .unwrap_or(30);
-        let lock_timeout = parse_secs_var(env::GOVER_LOCK_TIMEOUT)?
-            .or(config.uint("lock_timeout").map_err(cfg)?);
-        let auto_install = match parse_bool_var(env::GOVER_AUTO_INSTALL)? {
-            Some(b) => b,
-            None => config.bool("auto_install").map_err(cfg)?.unwrap_or(true),
-        };
-        let gotoolchain_inherit = match config.string("gotoolchain").map_err(cfg)? {
-            None | Some("local") => false,
-            Some("inherit") => true,
-            Some(other) => {
-                return Err(UserError::new(format!(
-                    "{}: gotoolchain = \"{other}\" is not valid; use \"local\" or \"inherit\"",
-                    config
-                        .path
-                        .as_deref()
-                        .unwrap_or("config.toml".as_ref())
-                        .display()
-                ))
-                .into())
-            }
-        };
-        let progress = !parse_bool_var(env::GOVER_NO_PROGRESS)?.unwrap_or(false);
-        Ok(Self {
-            index_url,
-            mirror,
-            offline,
-            http_timeout: Duration::from_secs(http_timeout.max(1)),
-            lock_timeout: lock_timeout.map(Duration::from_secs),
-            auto_install,
-            gotoolchain_inherit,
-            progress,
-        })
-    }
+/// The user-facing form of a settings error: what is wrong, where, and the fix.
+pub(crate) fn settings_error(e: &SettingsError) -> UserError {
+    UserError::new(e.to_string()).hint(e.hint())
 }
 
 impl App {
-    /// Builds the context from the process environment and global flags.
+    /// Builds the context from the process environment and global flags:
+    /// any problem with the settings (an unknown key in a config file, a
+    /// value out of range) stops the command here.
     pub(crate) fn from_env(global: &GlobalArgs) -> Result<Self> {
         let home = GoverHome::from_env().map_err(|e| UserError::new(e.to_string()))?;
-        let config = Config::load(&home.config_file()).map_err(|e| {
-            UserError::new(e.to_string()).hint(format!(
-                "see `gover doctor`; keys: {}",
-                gover_core::config::KEYS
-                    .iter()
-                    .map(|(k, _)| *k)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?;
-        let settings = Settings::load(&config, global.offline)?;
+        let settings = Settings::load(&home, global.offline).map_err(|e| settings_error(&e))?;
         let verbosity = if global.quiet {
             Verbosity::Quiet
         } else if global.verbose > 0 {

@@ -68,6 +68,9 @@ pub(crate) enum Command {
     Mirror(MirrorArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+    /// Update gover itself (`gover self update`)
+    #[command(name = "self")]
+    SelfCmd(crate::commands::self_update::SelfArgs),
 }
 
 /// `gover current`

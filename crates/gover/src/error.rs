@@ -1,6 +1,22 @@
-//! Errors users read: `error: <what>`, causes, then `hint: <what to do>`.
+//! Errors users read: one block, `error: <what>`, its causes, then
+//! `hint: <what to do>`.
+//!
+//! Every error a command returns becomes one [`UserError`] or is wrapped
+//! around one, through the `From` conversions here, which keep the hint of
+//! the error they convert: gover-dist's, the resolver's, and for file
+//! system errors one that says what to do about a full disk, a read-only
+//! file system or a missing permission. [`report`] prints the block once:
+//! causes already said by the message are not repeated, the hint is the
+//! first one found in the chain (or derived from an I/O error in it), and
+//! an error whose block was already printed (by a child gover) prints
+//! nothing more.
 
 use std::fmt;
+use std::io;
+use std::path::Path;
+
+use gover_core::fs::UserFileError;
+use gover_core::text::escape;
 
 /// An error with an optional hint and exit code, shown as
 /// `error: {message}` followed by a blank line and `hint: {hint}`.
@@ -9,6 +25,8 @@ pub(crate) struct UserError {
     pub(crate) message: String,
     pub(crate) hint: Option<String>,
     pub(crate) code: u8,
+    /// The block was already printed (by a child process): print nothing.
+    pub(crate) reported: bool,
 }
 
 impl UserError {
@@ -18,13 +36,74 @@ impl UserError {
             message: message.into(),
             hint: None,
             code: 1,
+            reported: false,
         }
     }
 
-    /// Adds a hint.
+    /// Adds (or replaces) the hint.
     pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// A failure whose error block is already on the terminal (a child
+    /// `gover` printed it): exits `code` and prints nothing more.
+    #[allow(dead_code)] // for commands that run gover as a child
+    pub(crate) fn already_reported(code: u8) -> Self {
+        Self {
+            message: String::new(),
+            hint: None,
+            code: code.max(1),
+            reported: true,
+        }
+    }
+
+    /// An I/O error while doing `what` to `path` (`cannot write ~/.bashrc:
+    /// No space left on device`), with the hint [`io_hint`] gives.
+    pub(crate) fn io(what: impl fmt::Display, path: &Path, e: &io::Error) -> Self {
+        let u = Self::new(format!("{what} {}: {e}", path.display()));
+        match io_hint(e, path) {
+            Some(h) => u.hint(h),
+            None => u,
+        }
+    }
+}
+
+/// What to do about an I/O error on `path`, when the user can do
+/// something: a full file system, a read-only one, a missing permission.
+pub(crate) fn io_hint(e: &io::Error, path: &Path) -> Option<String> {
+    hint_for(e, &path.display().to_string())
+}
+
+/// A hint for an I/O error whose cause is the file system holding `path`
+/// itself, not the file: full, out of quota, or read-only. `None` for
+/// other errors.
+pub(crate) fn fs_cause(e: &io::Error, path: &Path) -> Option<String> {
+    fs_cause_for(e, &path.display().to_string())
+}
+
+fn fs_cause_for(e: &io::Error, p: &str) -> Option<String> {
+    match e.kind() {
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Some(format!(
+            "the file system holding {p} is full (or you are over your quota); free some space, then run this again"
+        )),
+        io::ErrorKind::ReadOnlyFilesystem => Some(format!(
+            "{p} is on a read-only file system: remount it read-write, or run this where you can write"
+        )),
+        _ => None,
+    }
+}
+
+/// [`io_hint`] for the file the message names as `p`.
+fn hint_for(e: &io::Error, p: &str) -> Option<String> {
+    if let Some(h) = fs_cause_for(e, p) {
+        return Some(h);
+    }
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => Some(format!(
+            "you may not change {p}: check its owner and permissions (`ls -l`), or run this as the user who owns it"
+        )),
+        _ => None,
     }
 }
 
@@ -38,41 +117,195 @@ impl std::error::Error for UserError {}
 
 impl From<gover_core::ResolveError> for UserError {
     fn from(e: gover_core::ResolveError) -> Self {
-        Self {
-            message: e.to_string(),
-            hint: e.hint(),
-            code: 1,
+        let u = Self::new(e.to_string());
+        match e.hint() {
+            Some(h) => u.hint(h),
+            None => u,
         }
+    }
+}
+
+impl From<gover_core::home::HomeError> for UserError {
+    fn from(e: gover_core::home::HomeError) -> Self {
+        Self::new(e.to_string())
+    }
+}
+
+impl From<gover_dist::Error> for UserError {
+    fn from(e: gover_dist::Error) -> Self {
+        let u = Self::new(e.to_string());
+        match e.hint() {
+            Some(h) => u.hint(h),
+            None => u,
+        }
+    }
+}
+
+impl From<UserFileError> for UserError {
+    fn from(e: UserFileError) -> Self {
+        user_file_error(&e)
+    }
+}
+
+/// A refusal with its hint, or a failed read or write with the I/O hint.
+fn user_file_error(e: &UserFileError) -> UserError {
+    let u = crate::userfile::refused(e);
+    let io = match e {
+        UserFileError::Io { path, error, .. } if u.hint.is_none() => io_hint(error, path),
+        _ => None,
+    };
+    match io {
+        Some(h) => u.hint(h),
+        None => u,
     }
 }
 
 /// Turns a `gover-dist` error into one the CLI renders with its hint.
 pub(crate) fn user_error(e: gover_dist::Error) -> anyhow::Error {
-    let mut u = UserError::new(e.to_string());
-    if let Some(h) = e.hint() {
-        u = u.hint(h);
-    }
-    u.into()
+    UserError::from(e).into()
 }
 
-/// Prints an error chain to stderr and returns the exit code to use.
-pub(crate) fn report(err: &anyhow::Error) -> u8 {
-    let mut out = format!("error: {err}");
-    let mut hint = None;
-    let mut code = 1;
-    if let Some(u) = err.downcast_ref::<UserError>() {
-        hint = u.hint.clone();
-        code = u.code;
-    }
-    for cause in err.chain().skip(1) {
-        if let Some(u) = cause.downcast_ref::<UserError>() {
-            hint = hint.or_else(|| u.hint.clone());
+/// The hint the chain of `err` carries: a [`UserError`]'s, gover-dist's,
+/// a user file's, or one for an I/O error in it.
+fn chain_hint(err: &anyhow::Error) -> Option<String> {
+    err.chain().find_map(|c| {
+        if let Some(u) = c.downcast_ref::<UserError>() {
+            return u.hint.clone();
         }
-        out.push_str(&format!("\n  caused by: {cause}"));
+        if let Some(d) = c.downcast_ref::<gover_dist::Error>() {
+            return d.hint().map(str::to_string);
+        }
+        if let Some(f) = c.downcast_ref::<UserFileError>() {
+            return user_file_error(f).hint;
+        }
+        hint_for(c.downcast_ref::<io::Error>()?, "the file named above")
+    })
+}
+
+/// The error block for `err`, or `None` when it was already printed.
+/// Every line of text is escaped, so nothing from a file or directory
+/// name can act on the terminal.
+pub(crate) fn render(err: &anyhow::Error) -> Option<String> {
+    if err.downcast_ref::<UserError>().is_some_and(|u| u.reported) {
+        return None;
     }
-    if let Some(h) = hint {
-        out.push_str(&format!("\n\nhint: {h}"));
+    let safe = |s: &str| s.split('\n').map(escape).collect::<Vec<_>>().join("\n");
+    let mut out = format!("error: {}", safe(&err.to_string()));
+    let mut said = err.to_string();
+    for cause in err.chain().skip(1) {
+        let c = cause.to_string();
+        if c.is_empty() || said.contains(&c) {
+            continue;
+        }
+        out.push_str(&format!("\n  caused by: {}", safe(&c)));
+        said.push_str(&c);
     }
-    eprintln!("{out}");
-    code
+    if let Some(h) = chain_hint(err) {
+        out.push_str(&format!("\n\nhint: {}", safe(&h)));
+    }
+    Some(out)
+}
+
+/// Prints an error to stderr (once) and returns the exit code to use.
+pub(crate) fn report(err: &anyhow::Error) -> u8 {
+    if let Some(text) = render(err) {
+        eprintln!("{text}");
+    }
+    err.chain()
+        .find_map(|c| c.downcast_ref::<UserError>().map(|u| u.code))
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    fn io_err(kind: io::ErrorKind) -> io::Error {
+        io::Error::new(kind, "boom")
+    }
+
+    #[test]
+    fn file_system_causes_are_named_and_permission_is_not_one() {
+        let p = Path::new("/srv/gover");
+        let full = io::Error::from(io::ErrorKind::StorageFull);
+        assert!(fs_cause(&full, p)
+            .unwrap()
+            .starts_with("the file system holding /srv/gover is full"));
+        let ro = io::Error::from(io::ErrorKind::ReadOnlyFilesystem);
+        assert!(fs_cause(&ro, p)
+            .unwrap()
+            .starts_with("/srv/gover is on a read-only file system"));
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert_eq!(fs_cause(&denied, p), None);
+        assert!(io_hint(&denied, p).unwrap().contains("you may not change"));
+    }
+
+    #[test]
+    fn io_hints_survive_every_path() {
+        let p = Path::new("/home/me/.bashrc");
+        // Made directly.
+        let u = UserError::io("cannot write", p, &io_err(io::ErrorKind::StorageFull));
+        assert_eq!(u.message, "cannot write /home/me/.bashrc: boom");
+        assert!(u.hint.as_deref().unwrap().contains("is full"), "{u:?}");
+        // Through a user-file write.
+        let f = UserFileError::Io {
+            path: p.into(),
+            what: "cannot write",
+            error: io_err(io::ErrorKind::ReadOnlyFilesystem),
+        };
+        let e: anyhow::Error = UserError::from(f).into();
+        assert!(render(&e)
+            .unwrap()
+            .contains("hint: /home/me/.bashrc is on a read-only file system"));
+        // A bare io::Error with context.
+        let e = Err::<(), _>(io_err(io::ErrorKind::PermissionDenied))
+            .context("cannot create /x/y")
+            .unwrap_err();
+        let text = render(&e).unwrap();
+        assert!(
+            text.starts_with("error: cannot create /x/y\n  caused by: boom"),
+            "{text}"
+        );
+        assert!(
+            text.contains("hint: you may not change the file named above"),
+            "{text}"
+        );
+        // A user-file error inside a context keeps its hint too.
+        let f = UserFileError::Io {
+            path: p.into(),
+            what: "cannot write",
+            error: io_err(io::ErrorKind::StorageFull),
+        };
+        let e = anyhow::Error::new(f).context("setup failed");
+        assert!(
+            render(&e).unwrap().contains("is full"),
+            "{}",
+            render(&e).unwrap()
+        );
+    }
+
+    #[test]
+    fn one_block_with_no_repeats() {
+        let inner = UserError::new("cannot read /a: boom").hint("fix /a");
+        let e = anyhow::Error::new(inner).context("cannot read /a: boom");
+        let text = render(&e).unwrap();
+        assert_eq!(text, "error: cannot read /a: boom\n\nhint: fix /a");
+        let e: anyhow::Error = UserError::already_reported(3).into();
+        assert!(render(&e).is_none());
+        assert_eq!(report(&e), 3);
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let e: anyhow::Error = UserError::new("bad name go\u{1b}]0;x\u{7}\nsecond line")
+            .hint("rm \u{1b}[2J")
+            .into();
+        let text = render(&e).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(text.contains("go\\u{1b}]0;x\\u{7}\nsecond line"), "{text}");
+    }
 }

@@ -1,15 +1,22 @@
 //! `gover`, the command-line interface: parses arguments, builds the [`App`]
 //! context (home, settings, verbosity) and runs one command. The version
 //! model lives in `gover-core`, downloads and installs in `gover-dist`.
+//!
+//! Commands live in `commands/` (one module each, none importing another);
+//! what several share has a module of its own here: `doctor` (the checks),
+//! `shell` (startup files and gover's block), `selecting`, `installing`,
+//! `progress`, `quote`, `shimlinks`, `userfile` and `error`.
 
 mod app;
 mod cli;
 mod commands;
+mod doctor;
 mod error;
 mod installing;
 mod progress;
 mod quote;
 mod selecting;
+mod shell;
 mod shimlinks;
 mod userfile;
 
@@ -29,45 +36,23 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
-    // Neither needs (nor may be stopped by) a valid config: doctor reports it.
+    use commands::*;
+    // Built by the commands that need it: doctor reports a broken config
+    // rather than stopping at it, and completions need none.
+    let app = || App::from_env(&cli.global);
     match &cli.command {
-        Command::Doctor(args) => return commands::doctor::run(&cli.global, args),
-        Command::Completions(args) => return commands::completions::run(args),
-        _ => {}
-    }
-    let app = App::from_env(&cli.global)?;
-    match &cli.command {
-        Command::Current(args) => commands::current::run(&app, args),
-        Command::Install(args) => commands::install::run(&app, args),
-        Command::Uninstall(args) => commands::uninstall::run(&app, args),
-        Command::List(args) => commands::list::run(&app, args),
-        Command::Use(args) => commands::use_::run(&app, args),
-        Command::Which(args) => commands::which::run(&app, args),
-        Command::Exec(args) => commands::exec::run(&app, args),
-        Command::Env(args) => commands::env::run(&app, args),
-        Command::Setup(args) => commands::setup::run(&app, args),
-        Command::Mirror(args) => commands::mirror::run(&app, args),
-        other => Err(error::UserError::new(format!(
-            "`{}` is not available in this build",
-            command_name(other)
-        ))
-        .into()),
-    }
-}
-
-fn command_name(c: &Command) -> &'static str {
-    match c {
-        Command::Current(_) => "current",
-        Command::Install(_) => "install",
-        Command::Uninstall(_) => "uninstall",
-        Command::List(_) => "list",
-        Command::Use(_) => "use",
-        Command::Which(_) => "which",
-        Command::Exec(_) => "exec",
-        Command::Env(_) => "env",
-        Command::Setup(_) => "setup",
-        Command::Doctor(_) => "doctor",
-        Command::Mirror(_) => "mirror",
-        Command::Completions(_) => "completions",
+        Command::Doctor(args) => doctor::run(&cli.global, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Current(args) => current::run(&app()?, args),
+        Command::Install(args) => install::run(&app()?, args),
+        Command::Uninstall(args) => uninstall::run(&app()?, args),
+        Command::List(args) => list::run(&app()?, args),
+        Command::Use(args) => use_::run(&app()?, args),
+        Command::Which(args) => which::run(&app()?, args),
+        Command::Exec(args) => exec::run(&app()?, args),
+        Command::Env(args) => env::run(&app()?, args),
+        Command::Setup(args) => setup::run(&app()?, args),
+        Command::Mirror(args) => mirror::run(&app()?, args),
+        Command::SelfCmd(args) => self_update::run(&app()?, args),
     }
 }

@@ -23,11 +23,12 @@ impl Reporter {
     /// A reporter suited to `app`'s verbosity and stderr.
     pub(crate) fn new(app: &App) -> Self {
         let quiet = app.verbosity == Verbosity::Quiet;
-        let bar = (!quiet && app.settings.progress && std::io::stderr().is_terminal()).then(|| {
-            let pb = ProgressBar::hidden();
-            pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            pb
-        });
+        let bar =
+            (!quiet && app.settings.progress.value && std::io::stderr().is_terminal()).then(|| {
+                let pb = ProgressBar::hidden();
+                pb.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                pb
+            });
         Self { bar, quiet }
     }
 }

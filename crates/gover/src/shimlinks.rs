@@ -17,6 +17,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use gover_core::fs::{beside_current_exe, open_regular};
 use gover_core::home::exe_name;
 use gover_core::{GoVersion, GoverHome};
 
@@ -29,23 +30,16 @@ pub(crate) const BASE_SHIMS: [&str; 2] = ["go", "gofmt"];
 /// The `gover-shim` executable beside the running `gover` (also looked for
 /// beside the file `gover` resolves to, when it is a symlink).
 pub(crate) fn shim_source() -> Result<PathBuf> {
-    let exe = std::env::current_exe().context("cannot locate the running gover executable")?;
     let name = exe_name("gover-shim");
-    let beside = exe.with_file_name(&name);
-    if beside.is_file() {
-        return Ok(beside);
+    if let Some(p) = beside_current_exe(&name) {
+        return Ok(p);
     }
-    if let Ok(real) = fs::canonicalize(&exe) {
-        let beside_real = real.with_file_name(&name);
-        if beside_real.is_file() {
-            return Ok(beside_real);
-        }
-    }
+    let exe = std::env::current_exe().context("cannot locate the running gover executable")?;
     Err(UserError::new(format!(
         "{} is missing: gover's shim must sit beside the gover executable",
-        beside.display()
+        exe.with_file_name(&name).display()
     ))
-    .hint("reinstall gover with `scripts/install` (or `cargo install`), which installs gover-shim next to it")
+    .hint("reinstall gover with its installer (install.sh, `pipx install gover`, `cargo install --locked gover gover-shim` or `scripts/install`), which puts gover-shim next to it")
     .into())
 }
 
@@ -89,7 +83,10 @@ pub(crate) fn link_shim(src: &Path, dest: &Path) -> Result<LinkOutcome> {
     Ok(outcome)
 }
 
-fn same_shim(src: &Path, dest: &Path) -> bool {
+/// True when `dest` is the shim `src`: the same file (a hard link), or a
+/// regular file with the same bytes (a copy). Never reads anything but
+/// regular files.
+pub(crate) fn same_shim(src: &Path, dest: &Path) -> bool {
     let (Ok(a), Ok(b)) = (fs::metadata(src), fs::symlink_metadata(dest)) else {
         return false;
     };
@@ -103,7 +100,29 @@ fn same_shim(src: &Path, dest: &Path) -> bool {
             return true;
         }
     }
-    a.len() == b.len() && matches!((fs::read(src), fs::read(dest)), (Ok(x), Ok(y)) if x == y)
+    a.is_file() && a.len() == b.len() && same_bytes(src, dest)
+}
+
+/// True when the two regular files hold the same bytes.
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok((fa, _)), Ok((fb, _))) = (open_regular(a), open_regular(b)) else {
+        return false;
+    };
+    let (mut ra, mut rb) = (io::BufReader::new(fa), io::BufReader::new(fb));
+    let (mut x, mut y) = ([0u8; 8192], [0u8; 8192]);
+    loop {
+        let n = match ra.read(&mut x) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if rb.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
+            return false;
+        }
+        if n == 0 {
+            return rb.read(&mut y[..1]).is_ok_and(|m| m == 0);
+        }
+    }
 }
 
 /// The file name of the version shim for `v` (`go1.22.10`).

@@ -1,20 +1,12 @@
 //! Writing files gover does not own (pin files in users' directories,
 //! shell startup files), through `gover_core::fs::UserFile`, with errors
-//! that name the file, the link and what to do.
+//! that name the file, the link and the real cause.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
-use gover_core::fs::{LinkPolicy, UserFile, UserFileError};
+use gover_core::fs::UserFileError;
 
 use crate::error::UserError;
-
-/// Replaces the content of `path` with `data` under `policy`.
-pub(crate) fn write_user_file(path: &Path, data: &[u8], policy: &LinkPolicy<'_>) -> Result<()> {
-    UserFile::open(path, policy)
-        .and_then(|f| f.replace(data))
-        .map_err(|e| refused(&e).into())
-}
 
 /// The user-facing form of a refusal or failure.
 pub(crate) fn refused(e: &UserFileError) -> UserError {
@@ -26,6 +18,45 @@ pub(crate) fn refused(e: &UserFileError) -> UserError {
         UserFileError::Refused { target: None, .. } => {
             u.hint("remove or rename it, then run this again")
         }
-        UserFileError::Io { .. } => u,
+        UserFileError::Io { path, error, .. } => match crate::error::fs_cause(error, path) {
+            Some(h) => u.hint(h),
+            None => u,
+        },
+    }
+}
+
+/// The directory tree a pin file's link may point into: the enclosing
+/// repository (the nearest directory above `dir` with `.git`, `.hg`, `.jj`
+/// or `.svn`), so a monorepo's `services/a/.go-version -> ../../.go-version`
+/// is written through; without one, `dir` itself. A link leading outside,
+/// such as a cloned repository's `.go-version -> ../.bashrc`, is refused.
+pub(crate) fn pin_tree(dir: &Path) -> PathBuf {
+    const MARKERS: [&str; 4] = [".git", ".hg", ".jj", ".svn"];
+    dir.ancestors()
+        .find(|d| {
+            MARKERS
+                .iter()
+                .any(|m| std::fs::symlink_metadata(d.join(m)).is_ok())
+        })
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pin_tree_is_the_repository() {
+        let t = tempfile::tempdir().unwrap();
+        let repo = t.path().join("repo");
+        let sub = repo.join("services/a");
+        std::fs::create_dir_all(&sub).unwrap();
+        assert_eq!(pin_tree(&sub), sub, "no repository: the directory itself");
+        std::fs::create_dir(repo.join(".git")).unwrap();
+        assert_eq!(pin_tree(&sub), repo);
+        // A worktree or submodule has a .git file.
+        std::fs::write(sub.join(".git"), "gitdir: ../../.git/worktrees/a\n").unwrap();
+        assert_eq!(pin_tree(&sub), sub);
     }
 }

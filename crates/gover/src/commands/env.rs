@@ -10,17 +10,18 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use gover_core::env as vars;
 use gover_core::toolenv::ToolEnv;
 
 use crate::app::App;
 use crate::cli::{EnvArgs, EnvShell};
 use crate::error::UserError;
 use crate::quote::{fish_quote, sh_quote};
-use crate::selecting::select;
+use crate::selecting::{path_tool_env, select};
 
 pub(crate) fn run(app: &App, args: &EnvArgs) -> Result<ExitCode> {
-    let sel = select(app, args.version.as_deref(), true)?;
-    let env = sel.path_tool_env(app)?;
+    let sel = select(app, args.version.as_deref(), "go", true)?;
+    let env = path_tool_env(app, &sel)?;
     let name = sel.name();
     match args.shell {
         EnvShell::Github => github(app, &env, &name)?,
@@ -45,7 +46,7 @@ fn utf8<'a>(name: &str, v: &'a OsStr) -> Result<&'a str> {
     v.to_str().ok_or_else(|| {
         UserError::new(format!(
             "{name} is not valid UTF-8 ({}); `gover env` cannot print it safely",
-            v.to_string_lossy()
+            gover_core::text::shorten(&v.to_string_lossy(), 200)
         ))
         .into()
     })
@@ -61,7 +62,7 @@ fn render(env: &ToolEnv, shell: EnvShell) -> Result<String> {
             (EnvShell::Fish, Some(v)) => {
                 let v = utf8(name, v)?;
                 out.push_str(&format!("set -gx {name}"));
-                let parts: Vec<&str> = if name == "PATH" {
+                let parts: Vec<&str> = if name == vars::PATH {
                     v.split(':').filter(|p| !p.is_empty()).collect()
                 } else {
                     vec![v]
@@ -87,7 +88,7 @@ fn github(app: &App, env: &ToolEnv, name: &str) -> Result<()> {
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
-    let (gh_path, gh_env) = (file("GITHUB_PATH"), file("GITHUB_ENV"));
+    let (gh_path, gh_env) = (file(vars::GITHUB_PATH), file(vars::GITHUB_ENV));
     if gh_path.is_none() && gh_env.is_none() {
         return Err(UserError::new(
             "--shell github needs $GITHUB_PATH and $GITHUB_ENV, which are not set (they are set inside a GitHub Actions job)",
@@ -108,7 +109,7 @@ fn github(app: &App, env: &ToolEnv, name: &str) -> Result<()> {
     let mut lines = String::new();
     let mut set = Vec::new();
     for (var, value) in env.changes() {
-        if var == "PATH" {
+        if var == vars::PATH {
             continue;
         }
         match value {
@@ -145,7 +146,8 @@ fn no_newline<'a>(what: &str, v: &'a OsStr) -> Result<&'a str> {
     let s = utf8(what, v)?;
     if s.contains(['\n', '\r']) {
         return Err(UserError::new(format!(
-            "{what} contains a line break and cannot be written to a GitHub Actions file: {s:?}"
+            "{what} contains a line break and cannot be written to a GitHub Actions file: {}",
+            gover_core::text::shorten(s, 200)
         ))
         .into());
     }

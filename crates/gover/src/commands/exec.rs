@@ -11,7 +11,7 @@ use anyhow::Result;
 use crate::app::App;
 use crate::cli::ExecArgs;
 use crate::error::UserError;
-use crate::selecting::select;
+use crate::selecting::{path_tool_env, select};
 
 pub(crate) fn run(app: &App, args: &ExecArgs) -> Result<ExitCode> {
     let Some((program, rest)) = args.command.split_first() else {
@@ -19,18 +19,21 @@ pub(crate) fn run(app: &App, args: &ExecArgs) -> Result<ExitCode> {
             .hint("run `gover exec 1.22 -- go version`")
             .into());
     };
-    let sel = select(app, args.version.as_deref(), true)?;
+    let sel = select(app, args.version.as_deref(), "go", true)?;
     app.debug(format!(
         "running {} with {} ({})",
-        program.to_string_lossy(),
+        gover_core::text::shorten(&program.to_string_lossy(), 200),
         sel.name(),
         sel.reason
     ));
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    sel.path_tool_env(app)?.apply(&mut cmd);
+    path_tool_env(app, &sel)?.apply(&mut cmd);
     let cannot_run = |e: std::io::Error| -> anyhow::Error {
-        let mut err = UserError::new(format!("cannot run `{}`: {e}", program.to_string_lossy()));
+        let mut err = UserError::new(format!(
+            "cannot run `{}`: {e}",
+            gover_core::text::shorten(&program.to_string_lossy(), 200)
+        ));
         // The shell's conventions: 127 for a missing command, 126 otherwise.
         if e.kind() == std::io::ErrorKind::NotFound {
             err = err.hint(format!(

@@ -2,12 +2,12 @@
 
 pub(crate) mod completions;
 pub(crate) mod current;
-pub(crate) mod doctor;
 pub(crate) mod env;
 pub(crate) mod exec;
 pub(crate) mod install;
 pub(crate) mod list;
 pub(crate) mod mirror;
+pub(crate) mod self_update;
 pub(crate) mod setup;
 pub(crate) mod uninstall;
 pub(crate) mod use_;

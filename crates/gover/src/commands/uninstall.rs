@@ -111,7 +111,7 @@ fn say_what_runs_now(app: &App, was: &GoVersion) {
         ));
         return;
     }
-    let next = if app.settings.auto_install {
+    let next = if app.settings.auto_install.value {
         format!("`go` here will install `{}` again first", now.request)
     } else {
         "`go` here will fail until it is installed".to_string()

@@ -9,18 +9,19 @@ use anyhow::Result;
 use crate::app::App;
 use crate::cli::WhichArgs;
 use crate::error::UserError;
-use crate::selecting::select;
+use crate::selecting::{select, tool_path};
 
 pub(crate) fn run(app: &App, args: &WhichArgs) -> Result<ExitCode> {
     let tool = args.tool.as_str();
     if tool.is_empty() || tool.contains(['/', '\\']) || tool.starts_with('.') {
         return Err(UserError::new(format!(
-            "`{tool}` is not a tool name; give the name of a file in the toolchain's bin directory, such as `go` or `gofmt`"
+            "`{}` is not a tool name; give the name of a file in the toolchain's bin directory, such as `go` or `gofmt`",
+            gover_core::text::shorten(tool, 80)
         ))
         .into());
     }
-    let sel = select(app, None, false)?;
-    let path = sel.tool_path(app, tool)?;
+    let sel = select(app, None, tool, false)?;
+    let path = tool_path(&sel, tool)?;
     let mut out = OsString::from(path.as_os_str());
     out.push("\n");
     use std::io::Write;

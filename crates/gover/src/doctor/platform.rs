@@ -1,9 +1,10 @@
 //! The host: its platform as Go names it, its C library, and whether the
 //! Go project publishes archives for it.
 
-use gover_core::{GoVersion, Resolution};
+use gover_core::GoVersion;
 
-use super::model::{read_text, DoctorEnv, Finding};
+use super::id::FindingId;
+use super::model::{read_text, Check, DoctorEnv, Finding};
 
 /// Platforms with official archives (`go.dev/dl`) in Go 1.21 and later.
 /// Used only when no release index is cached; the index is the truth.
@@ -116,95 +117,115 @@ fn kernel_arch(env: &DoctorEnv) -> Option<String> {
     Some(go.to_string())
 }
 
-/// Checks the platform (`pin` to warn about old Go on musl).
-pub(crate) fn check(env: &DoctorEnv, pin: Option<&Resolution>, out: &mut Vec<Finding>) {
-    let host = env.host.to_string();
-    let libc = if env.host.os == "linux" {
-        Some(libc(env))
-    } else {
-        None
-    };
-    let libc_text = match libc {
-        Some(Libc::Glibc) => ", glibc",
-        Some(Libc::Musl) => ", musl",
-        Some(Libc::Unknown) => ", C library not identified",
-        None => "",
-    };
-    out.push(Finding::ok(
-        "platform.host",
-        format!("host platform as Go names it: {host}{libc_text}"),
-    ));
+/// What doctor knows about the host.
+#[derive(Clone, Debug)]
+pub(crate) struct HostFacts {
+    /// The C library (Linux only).
+    pub(crate) libc: Option<Libc>,
+    /// The kernel's architecture as Go names it, when readable.
+    pub(crate) kernel_arch: Option<String>,
+    /// The version pinned here, when it is older than Go 1.21.
+    pub(crate) old_pin: Option<GoVersion>,
+}
 
-    if let Some(k) = kernel_arch(env) {
-        if k != env.host.arch && !(env.host.arch == "386" && k == "amd64") {
-            out.push(
-                Finding::warning(
-                    "platform.host",
-                    format!("the kernel is {}-{k} but this gover is built for {host}", env.host.os),
-                )
-                .why(format!("gover installs {host} toolchains, which run under emulation (slowly) or not at all"))
-                .fix(format!("install a gover built for {}-{k}", env.host.os)),
-            );
+/// The host platform, its C library, and whether archives exist for it.
+pub(crate) struct Host;
+
+impl Check for Host {
+    type Facts = HostFacts;
+
+    fn facts(env: &DoctorEnv) -> HostFacts {
+        let go121 = GoVersion::parse("1.21.0").expect("valid");
+        HostFacts {
+            libc: (env.host.os == "linux").then(|| libc(env)),
+            kernel_arch: kernel_arch(env),
+            old_pin: super::pins::resolve_pin(env)
+                .ok()
+                .and_then(|r| r.version)
+                .filter(|v| *v < go121),
         }
     }
 
-    if libc == Some(Libc::Musl) {
-        let old = pin
-            .and_then(|r| r.version.as_ref())
-            .filter(|v| **v < GoVersion::parse("1.21.0").expect("valid"));
-        let mut f = Finding::warning(
-            "platform.libc",
+    fn findings(env: &DoctorEnv, f: &HostFacts) -> Vec<Finding> {
+        let host = env.host.to_string();
+        let libc_text = match f.libc {
+            Some(Libc::Glibc) => ", glibc",
+            Some(Libc::Musl) => ", musl",
+            Some(Libc::Unknown) => ", C library not identified",
+            None => "",
+        };
+        let mut out = vec![Finding::ok(
+            FindingId::PlatformHost,
+            format!("host platform as Go names it: {host}{libc_text}"),
+        )];
+        if let Some(k) = f.kernel_arch.as_deref() {
+            if k != env.host.arch && !(env.host.arch == "386" && k == "amd64") {
+                let os = &env.host.os;
+                out.push(
+                    Finding::warning(FindingId::PlatformHost, format!("the kernel is {os}-{k} but this gover is built for {host}"))
+                        .why(format!("gover installs {host} toolchains, which run under emulation (slowly) or not at all"))
+                        .fix(format!("install a gover built for {os}-{k}")),
+                );
+            }
+        }
+        if f.libc == Some(Libc::Musl) {
+            out.push(musl(f.old_pin.as_ref()));
+        }
+        out.push(archives(env, &host));
+        out
+    }
+}
+
+fn musl(old_pin: Option<&GoVersion>) -> Finding {
+    let f = match old_pin {
+        Some(v) => Finding::warning(
+            FindingId::PlatformLibc,
+            format!("{} is pinned here; official archives before Go 1.21 may need glibc and fail to run on this musl system", v.toolchain_name()),
+        )
+        .fix("pin Go 1.21 or newer, or install the compatibility layer (`apk add gcompat`)"),
+        None => Finding::warning(
+            FindingId::PlatformLibc,
             "this system uses musl: official Go archives run on it from Go 1.21 on (they are statically linked); cgo needs `apk add gcc musl-dev`",
-        );
-        if let Some(v) = old {
-            f = Finding::warning(
-                "platform.libc",
-                format!("{} is pinned here; official archives before Go 1.21 may need glibc and fail to run on this musl system", v.toolchain_name()),
-            )
-            .fix("pin Go 1.21 or newer, or install the compatibility layer (`apk add gcompat`)");
-        }
-        out.push(f.why("before Go 1.21 the official go binaries could be dynamically linked against glibc (golang/go#57007)"));
-    }
+        ),
+    };
+    f.why("before Go 1.21 the official go binaries could be dynamically linked against glibc (golang/go#57007)")
+}
 
+fn archives(env: &DoctorEnv, host: &str) -> Finding {
+    let id = FindingId::PlatformArchives;
+    let none = |message: String| {
+        Finding::problem(id, message)
+            .why("`gover install` cannot download Go for this machine")
+            .fix("build Go from source (https://go.dev/doc/install/source) and install the archive you make with `gover install --from FILE --sha256 HEX`")
+    };
     match &env.index_platforms {
-        Some(ip) if ip.has_host_archive => out.push(Finding::ok(
-            "platform.archives",
-            format!("official archives exist for {host} (newest: {} in the cached index)", ip.newest),
-        )),
-        Some(ip) => out.push(
-            Finding::problem(
-                "platform.archives",
-                format!("the release index has no {host} archive for {}", ip.newest),
-            )
-            .why("`gover install` cannot download Go for this machine")
-            .fix("build Go from source (https://go.dev/doc/install/source) and install the archive you make with `gover install --from FILE --sha256 HEX`"),
+        Some(ip) if ip.has_host_archive => Finding::ok(
+            id,
+            format!(
+                "official archives exist for {host} (newest: {} in the cached index)",
+                ip.newest
+            ),
         ),
-        None if KNOWN_PLATFORMS.contains(&host.as_str()) => out.push(Finding::ok(
-            "platform.archives",
-            format!("official archives are published for {host}"),
+        Some(ip) => none(format!(
+            "the release index has no {host} archive for {}",
+            ip.newest
         )),
-        None => out.push(
-            Finding::problem(
-                "platform.archives",
-                format!("the Go project publishes no archives for {host}"),
-            )
-            .why("`gover install` cannot download Go for this machine")
-            .fix("build Go from source (https://go.dev/doc/install/source) and install the archive you make with `gover install --from FILE --sha256 HEX`"),
-        ),
+        None if KNOWN_PLATFORMS.contains(&host) => {
+            Finding::ok(id, format!("official archives are published for {host}"))
+        }
+        None => none(format!("the Go project publishes no archives for {host}")),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::testenv::{one, Machine};
+    use super::super::model::testenv::{check, one, Machine};
     use super::super::model::{IndexPlatforms, Severity};
     use super::*;
     use gover_dist::Platform;
 
     fn run(m: &Machine) -> Vec<Finding> {
-        let mut out = Vec::new();
-        check(&m.env, None, &mut out);
-        out
+        check::<Host>(m)
     }
 
     #[test]
@@ -227,11 +248,9 @@ mod tests {
         assert_eq!(libc(&m.env), Libc::Musl);
         let f = run(&m);
         assert_eq!(one(&f, "platform.libc").severity, Severity::Warning);
-        let mut out = Vec::new();
         m.install("1.20.14");
         m.write("project/.go-version", "1.20.14\n");
-        let pin = super::super::pins::resolve_pin(&m.env).unwrap();
-        check(&m.env, Some(&pin), &mut out);
+        let out = run(&m);
         let p = one(&out, "platform.libc");
         assert_eq!(p.severity, Severity::Warning);
         assert!(p.fix.as_deref().unwrap().contains("gcompat"));
@@ -277,7 +296,7 @@ mod tests {
         let f = run(&m);
         let w = f
             .iter()
-            .find(|x| x.id == "platform.host" && x.severity == Severity::Warning)
+            .find(|x| x.id == FindingId::PlatformHost && x.severity == Severity::Warning)
             .unwrap();
         assert!(w.message.contains("linux-arm64"), "{}", w.message);
     }

@@ -5,7 +5,11 @@ use std::path::{Component, Path, PathBuf};
 use gover_core::home::exe_name;
 use gover_core::toolenv::{goroot_of, FileId};
 
-use super::model::{read_text, DoctorEnv, Finding};
+use gover_core::fs::is_executable_file;
+use gover_core::text::untrusted_path;
+
+use super::id::FindingId;
+use super::model::{read_text, same_dir, Check, DoctorEnv, Finding};
 use super::shell;
 use crate::quote::sh_quote;
 
@@ -140,11 +144,6 @@ pub(crate) fn goroot_version(root: &Path) -> Option<String> {
     first.starts_with("go").then(|| first.to_string())
 }
 
-fn is_executable_file(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
 /// True when `exe` is gover's shim: the file in the shims directory or a
 /// link or copy of the `gover-shim` beside `gover`.
 fn is_gover_shim(env: &DoctorEnv, exe: &Path) -> bool {
@@ -165,7 +164,7 @@ pub(crate) fn other_gos(env: &DoctorEnv) -> Vec<(usize, FoundGo)> {
     let mut seen: Vec<PathBuf> = Vec::new();
     let shims = env.home.shims_dir();
     for (i, dir) in env.path_entries().iter().enumerate() {
-        if super::model::same_dir(dir, &shims) || !dir.is_absolute() {
+        if same_dir(dir, &shims) || !dir.is_absolute() {
             continue;
         }
         let exe = dir.join(exe_name("go"));
@@ -236,14 +235,14 @@ fn removal(env: &DoctorEnv, g: &FoundGo) -> String {
                 // golang-go alone would leave this `go` in place.
                 format!(
                     "`sudo apt remove golang-go golang-src golang-{m}-go golang-{m}-src` ({keep}), and delete the line that puts {} on PATH{}",
-                    g.dir.display(),
+                    untrusted_path(&g.dir),
                     line_hint(&format!("lib/go-{m}/bin"))
                 )
             } else {
                 format!("`sudo apt remove golang-go golang-src` ({keep}), then `sudo apt autoremove` for the golang-{m}-go and golang-{m}-src it pulled in")
             }
         }
-        OtherGo::DistroPackage => format!("remove the package that owns {} (`dpkg -S {0}` or `rpm -qf {0}` names it)", g.exe.display()),
+        OtherGo::DistroPackage => format!("remove the package that owns {} (`dpkg -S {0}` or `rpm -qf {0}` names it)", untrusted_path(&g.exe)),
         OtherGo::UsrLocal => format!(
             "`sudo rm -rf /usr/local/go` and delete the line that adds /usr/local/go/bin to PATH{}",
             line_hint("/usr/local/go/bin")
@@ -259,7 +258,7 @@ fn removal(env: &DoctorEnv, g: &FoundGo) -> String {
         OtherGo::Mise => "`mise unuse --global go` and `mise uninstall go --all` (gover reads .tool-versions and .go-version itself)".into(),
         OtherGo::G => format!("delete the line that sources ~/.g/env{} and run `rm -rf ~/.g`", line_hint(".g/env")),
         OtherGo::Homebrew => "`brew uninstall go`".into(),
-        OtherGo::Unknown => format!("remove {} or the PATH entry {}", g.exe.display(), g.dir.display()),
+        OtherGo::Unknown => format!("remove {} or the PATH entry {}", untrusted_path(&g.exe), untrusted_path(&g.dir)),
     }
 }
 
@@ -270,97 +269,106 @@ fn path_fix(env: &DoctorEnv) -> String {
     )
 }
 
-/// Checks that `go` on `PATH` is gover's shim.
-pub(crate) fn check(env: &DoctorEnv, out: &mut Vec<Finding>) {
-    let shims = env.home.shims_dir();
-    let shim_go = shims.join(exe_name("go"));
-    let shims_pos = env
-        .path_entries()
-        .iter()
-        .position(|e| super::model::same_dir(e, &shims));
-    let others = other_gos(env);
-    let shown = env.show(&shims);
-    match shims_pos {
-        None => {
-            let runs = match others.first() {
+/// What `PATH` holds.
+#[derive(Clone, Debug)]
+pub(crate) struct PathFacts {
+    /// The index of the shims directory among the `PATH` entries.
+    pub(crate) shims_at: Option<usize>,
+    /// Whether the `go` shim exists.
+    pub(crate) shim_go: bool,
+    /// Every other `go`, with the index of its entry.
+    pub(crate) others: Vec<(usize, FoundGo)>,
+}
+
+/// Whether `go` on `PATH` is gover's shim.
+pub(crate) struct GoOnPath;
+
+impl Check for GoOnPath {
+    type Facts = PathFacts;
+
+    fn facts(env: &DoctorEnv) -> PathFacts {
+        let shims = env.home.shims_dir();
+        PathFacts {
+            shims_at: env.path_entries().iter().position(|e| same_dir(e, &shims)),
+            shim_go: shims.join(exe_name("go")).is_file(),
+            others: other_gos(env),
+        }
+    }
+
+    fn findings(env: &DoctorEnv, f: &PathFacts) -> Vec<Finding> {
+        let shown = env.show(&env.home.shims_dir());
+        let Some(pos) = f.shims_at else {
+            let runs = match f.others.first() {
                 Some((_, g)) => format!("`go` runs {} instead", describe(env, g)),
                 None => "`go` is not found at all (`command not found: go`)".into(),
             };
-            out.push(
-                Finding::problem(
-                    "path.shims",
-                    format!("gover's shims directory {shown} is not on PATH"),
-                )
-                .why(format!("{runs}, whatever version is pinned here"))
-                .fix(format!(
-                    "run `gover setup`, then open a new terminal; {}",
-                    path_fix(env)
-                )),
-            );
+            return vec![Finding::problem(
+                FindingId::PathShims,
+                format!("gover's shims directory {shown} is not on PATH"),
+            )
+            .why(format!("{runs}, whatever version is pinned here"))
+            .fix(format!(
+                "run `gover setup`, then open a new terminal; {}",
+                path_fix(env)
+            ))];
+        };
+        if let Some((_, first)) = f.others.iter().find(|(i, _)| *i < pos) {
+            return vec![shadowed(env, first, &shown)];
         }
-        Some(pos) => {
-            let ahead: Vec<&FoundGo> = others
-                .iter()
-                .filter(|(i, _)| *i < pos)
-                .map(|(_, g)| g)
-                .collect();
-            if let Some(first) = ahead.first() {
-                let mut fix = removal(env, first);
-                fix.push_str(&format!(
-                    "\nor keep it and put {shown} before {} on PATH (gover's block in your startup files prepends the shims; make sure nothing after it prepends {} again)\n{}",
-                    first.dir.display(),
-                    first.dir.display(),
-                    path_fix(env)
-                ));
-                out.push(
-                    Finding::problem(
-                        "path.shadowed",
-                        format!(
-                            "{} comes before gover's shims on PATH",
-                            describe(env, first)
-                        ),
-                    )
-                    .why(format!(
-                        "every `go` command runs {} instead of the version pinned here",
-                        first.version.as_deref().unwrap_or("that Go")
-                    ))
-                    .fix(fix),
-                );
-            } else if !shim_go.is_file() {
-                // Reported by the shims check; nothing to add here.
-            } else {
-                let later: Vec<String> = others.iter().map(|(_, g)| describe(env, g)).collect();
-                let note = if later.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; later on PATH, used only for the `system` pin: {}",
-                        later.join(", ")
-                    )
-                };
-                out.push(Finding::ok(
-                    "path.shims",
-                    format!(
-                        "`go` on PATH is gover's shim ({}){note}",
-                        env.show(&shim_go)
-                    ),
-                ));
-            }
+        if !f.shim_go {
+            // Reported by the shims check; nothing to add here.
+            return Vec::new();
         }
+        let later: Vec<String> = f.others.iter().map(|(_, g)| describe(env, g)).collect();
+        let note = if later.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; later on PATH, used only for the `system` pin: {}",
+                later.join(", ")
+            )
+        };
+        vec![Finding::ok(
+            FindingId::PathShims,
+            format!(
+                "`go` on PATH is gover's shim ({}){note}",
+                env.show(&env.home.shims_dir().join(exe_name("go")))
+            ),
+        )]
     }
+}
+
+/// Another `go` comes before the shims.
+fn shadowed(env: &DoctorEnv, first: &FoundGo, shown: &str) -> Finding {
+    let dir = env.show(&first.dir);
+    let mut fix = removal(env, first);
+    fix.push_str(&format!(
+        "\nor keep it and put {shown} before {dir} on PATH (gover's block in your startup files prepends the shims; make sure nothing after it prepends {dir} again)\n{}",
+        path_fix(env)
+    ));
+    Finding::problem(
+        FindingId::PathShadowed,
+        format!(
+            "{} comes before gover's shims on PATH",
+            describe(env, first)
+        ),
+    )
+    .why(format!(
+        "every `go` command runs {} instead of the version pinned here",
+        first.version.as_deref().unwrap_or("that Go")
+    ))
+    .fix(fix)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::testenv::{one, with_id, Machine};
+    use super::super::model::testenv::{check, one, with_id, Machine};
     use super::super::model::Severity;
     use super::*;
     use std::os::unix::fs::symlink;
 
     fn run(m: &Machine) -> Vec<Finding> {
-        let mut out = Vec::new();
-        check(&m.env, &mut out);
-        out
+        check::<GoOnPath>(m)
     }
 
     /// `dir/sys/usr/bin/go` -> `../lib/go-1.21/bin/go`, like apt.
@@ -377,13 +385,21 @@ mod tests {
         shims
     }
 
+    /// A machine with the shims and apt's go on PATH, in that order or
+    /// (`apt_first`) the other; returns it and apt's `usr/bin`.
+    fn shims_and_apt(apt_first: bool) -> (Machine, PathBuf) {
+        let mut m = Machine::new();
+        let (s, apt) = (shims(&m), apt_go(&m));
+        let order = if apt_first { [&s, &apt] } else { [&apt, &s] };
+        for d in order {
+            m.path_prepend(d);
+        }
+        (m, apt)
+    }
+
     #[test]
     fn shims_first_is_ok_and_names_later_gos() {
-        let mut m = Machine::new();
-        let apt = apt_go(&m);
-        m.path_prepend(&apt);
-        let s = shims(&m);
-        m.path_prepend(&s);
+        let (m, _) = shims_and_apt(false);
         let f = run(&m);
         let ok = one(&f, "path.shims");
         assert_eq!(ok.severity, Severity::Ok, "{f:#?}");
@@ -397,11 +413,7 @@ mod tests {
 
     #[test]
     fn apt_go_before_shims() {
-        let mut m = Machine::new();
-        let s = shims(&m);
-        m.path_prepend(&s);
-        let apt = apt_go(&m);
-        m.path_prepend(&apt);
+        let (m, apt) = shims_and_apt(true);
         let f = run(&m);
         let p = one(&f, "path.shadowed");
         assert_eq!(p.severity, Severity::Problem);
@@ -454,11 +466,7 @@ mod tests {
         );
         // Through /usr/bin, removing golang-go removes the link that
         // shadows; autoremove takes the tree.
-        let mut m = Machine::new();
-        let s = shims(&m);
-        m.path_prepend(&s);
-        let apt = apt_go(&m);
-        m.path_prepend(&apt);
+        let (m, _) = shims_and_apt(true);
         let f = run(&m);
         let fix = one(&f, "path.shadowed").fix.clone().unwrap();
         assert!(
@@ -509,55 +517,34 @@ mod tests {
     fn classifies_other_installs() {
         let mut m = Machine::new();
         m.fake_goroot("sys/usr/local/go", "1.20.1", "1.20.1");
-        let snap = m.script("sys/snap/bin/go", "exit 0");
-        let gopath = m.script("home/go/bin/go", "exit 0");
-        let gvm = m.script("home/.gvm/gos/go1.19/bin/go", "exit 0");
-        let goenv = m.script("home/.goenv/shims/go", "exit 0");
-        let asdf = m.script("home/.asdf/shims/go", "exit 0");
-        let mise = m.script("home/.local/share/mise/shims/go", "exit 0");
-        let other = m.script("opt/weird/go", "exit 0");
         let cases = [
             (
-                m.path("sys/usr/local/go/bin"),
+                "sys/usr/local/go/bin",
                 OtherGo::UsrLocal,
                 "sudo rm -rf /usr/local/go",
             ),
+            ("sys/snap/bin", OtherGo::Snap, "sudo snap remove go"),
+            ("home/go/bin", OtherGo::GopathBin, "rm "),
+            ("home/.gvm/gos/go1.19/bin", OtherGo::Gvm, "rm -rf ~/.gvm"),
+            ("home/.goenv/shims", OtherGo::Goenv, "rm -rf ~/.goenv"),
             (
-                snap.parent().unwrap().to_path_buf(),
-                OtherGo::Snap,
-                "sudo snap remove go",
-            ),
-            (
-                gopath.parent().unwrap().to_path_buf(),
-                OtherGo::GopathBin,
-                "rm ",
-            ),
-            (
-                gvm.parent().unwrap().to_path_buf(),
-                OtherGo::Gvm,
-                "rm -rf ~/.gvm",
-            ),
-            (
-                goenv.parent().unwrap().to_path_buf(),
-                OtherGo::Goenv,
-                "rm -rf ~/.goenv",
-            ),
-            (
-                asdf.parent().unwrap().to_path_buf(),
+                "home/.asdf/shims",
                 OtherGo::Asdf,
                 "asdf plugin remove golang",
             ),
             (
-                mise.parent().unwrap().to_path_buf(),
+                "home/.local/share/mise/shims",
                 OtherGo::Mise,
                 "mise uninstall go",
             ),
-            (
-                other.parent().unwrap().to_path_buf(),
-                OtherGo::Unknown,
-                "remove ",
-            ),
-        ];
+            ("opt/weird", OtherGo::Unknown, "remove "),
+        ]
+        .map(|(dir, kind, fix)| {
+            if kind != OtherGo::UsrLocal {
+                m.script(&format!("{dir}/go"), "exit 0");
+            }
+            (m.path(dir), kind, fix)
+        });
         let s = shims(&m);
         m.write("home/.profile", "export PATH=$PATH:/usr/local/go/bin\n");
         for (dir, kind, fix) in cases {

@@ -1,12 +1,14 @@
 //! What the checks look at ([`DoctorEnv`]) and what they report
 //! ([`Finding`]).
 //!
-//! Every check is a function of a `DoctorEnv` only: the environment
-//! variables, the current directory, gover's home and settings, and a root
-//! under which fixed system locations (`/etc/profile`, `/proc/version`,
-//! `/lib/ld-musl-*`) are read. Paths that come from variables (`HOME`,
-//! `PATH`, `GOROOT`, `GOPATH`, `GOVER_HOME`) are used as they are, so a test
-//! builds a whole broken or healthy machine inside a temporary directory.
+//! Every check is a [`Check`]: a function of a `DoctorEnv` gathering typed
+//! facts, and one turning those facts into findings with text. The
+//! environment holds the environment variables, the current directory,
+//! gover's home and settings, and a root under which fixed system
+//! locations (`/etc/profile`, `/proc/version`, `/lib/ld-musl-*`) are read.
+//! Paths that come from variables (`HOME`, `PATH`, `GOROOT`, `GOPATH`,
+//! `GOVER_HOME`) are used as they are, so a test builds a whole broken or
+//! healthy machine inside a temporary directory.
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
@@ -14,11 +16,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use gover_core::config::Config;
+use gover_core::text::untrusted_path;
 use gover_core::GoverHome;
 use gover_dist::Platform;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
+use super::id::FindingId;
 use crate::app::Settings;
+use crate::shell::Dirs;
 
 /// How bad a finding is. Only problems make `gover doctor` exit 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -32,11 +37,17 @@ pub(crate) enum Severity {
     Problem,
 }
 
+impl Serialize for FindingId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One result of one check. `--json` prints these fields as they are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub(crate) struct Finding {
     /// A stable identifier (`path.shadowed`, `goroot.env`).
-    pub(crate) id: &'static str,
+    pub(crate) id: FindingId,
     /// How bad it is.
     pub(crate) severity: Severity,
     /// What was found, naming the file, variable, directory or version.
@@ -48,7 +59,7 @@ pub(crate) struct Finding {
 }
 
 impl Finding {
-    fn new(id: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    fn new(id: FindingId, severity: Severity, message: impl Into<String>) -> Self {
         Self {
             id,
             severity,
@@ -59,17 +70,17 @@ impl Finding {
     }
 
     /// A check that passed.
-    pub(crate) fn ok(id: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn ok(id: FindingId, message: impl Into<String>) -> Self {
         Self::new(id, Severity::Ok, message)
     }
 
     /// Something worth fixing that does not break `go`.
-    pub(crate) fn warning(id: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(id: FindingId, message: impl Into<String>) -> Self {
         Self::new(id, Severity::Warning, message)
     }
 
     /// Something broken.
-    pub(crate) fn problem(id: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn problem(id: FindingId, message: impl Into<String>) -> Self {
         Self::new(id, Severity::Problem, message)
     }
 
@@ -84,6 +95,22 @@ impl Finding {
         self.fix = Some(fix.into());
         self
     }
+}
+
+/// One check: typed facts gathered from the machine, then the findings
+/// (with their text) those facts call for.
+pub(crate) trait Check {
+    /// What the check learns about the machine.
+    type Facts;
+    /// Gathers the facts.
+    fn facts(env: &DoctorEnv) -> Self::Facts;
+    /// Turns the facts into findings.
+    fn findings(env: &DoctorEnv, facts: &Self::Facts) -> Vec<Finding>;
+}
+
+/// Runs one check.
+pub(crate) fn run<C: Check>(env: &DoctorEnv) -> Vec<Finding> {
+    C::findings(env, &C::facts(env))
 }
 
 /// The result of asking the release index whether it answers (`--network`).
@@ -120,8 +147,9 @@ pub(crate) struct DoctorEnv {
     pub(crate) cwd: PathBuf,
     /// gover's home.
     pub(crate) home: GoverHome,
-    /// `config.toml`, or why it cannot be read.
-    pub(crate) config: Result<Config, String>,
+    /// The config files that exist (`$GOVER_HOME/config.toml`, then the
+    /// user-level one), or why one cannot be read.
+    pub(crate) config: Result<Vec<Config>, String>,
     /// The effective settings, or why they cannot be computed.
     pub(crate) settings: Result<Settings, String>,
     /// The running `gover` executable.
@@ -159,6 +187,8 @@ pub(crate) struct GoEnvFile {
     pub(crate) path: Option<PathBuf>,
     /// `(key, value, line)` in file order.
     pub(crate) entries: Vec<(String, String, usize)>,
+    /// Why it exists but cannot be read (a FIFO, a directory, not UTF-8).
+    pub(crate) error: Option<String>,
 }
 
 impl GoEnvFile {
@@ -243,7 +273,21 @@ impl DoctorEnv {
     pub(crate) fn go_env(&self) -> GoEnvFile {
         let path = self.go_env_path();
         let mut entries = Vec::new();
-        if let Some(text) = path.as_deref().and_then(read_text) {
+        let text = match path
+            .as_deref()
+            .map(|p| gover_core::fs::read_optional(p, MAX_READ))
+        {
+            Some(Ok(t)) => t,
+            Some(Err(e)) => {
+                return GoEnvFile {
+                    path,
+                    entries,
+                    error: Some(e.to_string()),
+                }
+            }
+            None => None,
+        };
+        if let Some(text) = text {
             for (n, line) in text.lines().enumerate() {
                 let line = line.trim();
                 if line.is_empty() || line.starts_with('#') {
@@ -254,7 +298,11 @@ impl DoctorEnv {
                 }
             }
         }
-        GoEnvFile { path, entries }
+        GoEnvFile {
+            path,
+            entries,
+            error: None,
+        }
     }
 
     /// A Go setting as the `go` command sees it outside gover: the
@@ -285,22 +333,30 @@ impl DoctorEnv {
             .is_some_and(|t| t.to_ascii_lowercase().contains("microsoft"))
     }
 
-    /// `path` for messages: `~/.bashrc` under `$HOME`, else as is.
+    /// `path` for messages: `~/.bashrc` under `$HOME`, else as is, with
+    /// control characters escaped (see `gover_core::text`).
     pub(crate) fn show(&self, path: &Path) -> String {
         if let Some(h) = self.user_home() {
             if let Ok(rest) = path.strip_prefix(&h) {
                 if rest.as_os_str().is_empty() {
                     return "~".into();
                 }
-                return format!("~/{}", rest.display());
+                return format!("~/{}", untrusted_path(rest));
             }
         }
-        path.display().to_string()
+        untrusted_path(path).to_string()
+    }
+
+    /// Where the shell startup files are (`None` without an absolute HOME).
+    pub(crate) fn dirs(&self) -> Option<Dirs> {
+        Dirs::from_vars(|k| self.var(k).map(OsStr::to_os_string))
     }
 
     /// `config.toml`'s `auto_install` as the shim sees it (default on).
     pub(crate) fn auto_install(&self) -> bool {
-        self.settings.as_ref().map_or(true, |s| s.auto_install)
+        self.settings
+            .as_ref()
+            .map_or(true, |s| s.auto_install.value)
     }
 }
 
@@ -313,9 +369,13 @@ pub(crate) enum SettingSource {
     GoEnvFile(PathBuf, usize),
 }
 
-/// Reads a small text file; `None` when it is missing, unreadable or huge.
+/// The largest file doctor reads.
+const MAX_READ: u64 = 1 << 20;
+
+/// Reads a small text file; `None` when it is missing, unreadable, huge,
+/// or not a regular file (a FIFO or device is never opened for reading).
 pub(crate) fn read_text(path: &Path) -> Option<String> {
-    gover_core::fs::read_small_text(path, 1 << 20).ok()
+    gover_core::fs::read_small_text(path, MAX_READ).ok()
 }
 
 /// True when `a` and `b` name the same directory: equal as written, or
@@ -344,16 +404,7 @@ pub(crate) mod testenv {
 
     /// The settings with nothing configured.
     pub(crate) fn default_settings() -> Settings {
-        Settings {
-            index_url: crate::app::DEFAULT_INDEX_URL.into(),
-            mirror: crate::app::DEFAULT_MIRROR.into(),
-            offline: false,
-            http_timeout: Duration::from_secs(30),
-            lock_timeout: None,
-            auto_install: true,
-            gotoolchain_inherit: false,
-            progress: false,
-        }
+        Settings::defaults()
     }
 
     /// A machine inside a temp dir.
@@ -394,7 +445,7 @@ pub(crate) mod testenv {
                 vars,
                 cwd: dir.join("project"),
                 home: GoverHome::new(dir.join("gover")),
-                config: Ok(Config::default()),
+                config: Ok(Vec::new()),
                 settings: Ok(default_settings()),
                 gover_exe: None,
                 shim_source: None,
@@ -480,9 +531,16 @@ pub(crate) mod testenv {
         }
     }
 
-    /// The findings with `id`.
+    /// The findings with `id` (which must be a [`FindingId`]).
+    #[track_caller]
     pub(crate) fn with_id<'a>(f: &'a [Finding], id: &str) -> Vec<&'a Finding> {
+        let id = FindingId::parse(id).unwrap_or_else(|| panic!("`{id}` is no FindingId"));
         f.iter().filter(|x| x.id == id).collect()
+    }
+
+    /// Runs the check `C` on `m`.
+    pub(crate) fn check<C: Check>(m: &Machine) -> Vec<Finding> {
+        run::<C>(&m.env)
     }
 
     /// The one finding with `id`, asserting there is exactly one.
