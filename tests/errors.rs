@@ -130,8 +130,7 @@ fn proxy_407() {
 #[test]
 fn download_too_slow() {
     let m = Mirror::start();
-    let file = m.publish("1.22.10", hostile::incompressible_toolchain("1.22.10", 8));
-    hostile::drip(&m, &file, 1, 300);
+    hostile::dripping_release(&m, 300);
     let mut env = env_for(&m);
     env.set("GOVER_DOWNLOAD_LOW_SPEED_TIME", "1");
     let r = env.run_gover(["install", "1.22.10"]);

@@ -7,11 +7,10 @@
 
 use crate::support;
 use crate::support::archive;
-use crate::support::hostile::{self, has_raw_controls, run_within, ESCAPES};
+use crate::support::hostile::{self, has_raw_controls, names_in, run_timed, ESCAPES};
 use crate::support::mirror::{self, host_filename, host_platform, sha256_hex, Fault, Mirror};
 
 use std::fs;
-use std::path::Path;
 use std::time::Duration;
 
 use support::{gover_bin, run, Run, TestEnv};
@@ -30,20 +29,7 @@ fn env_for(m: &Mirror) -> TestEnv {
 
 /// `gover ARGS` in `env`, killed (and failing the test) after 30 s.
 fn gover_within(env: &TestEnv, args: &[&str]) -> (Run, Duration) {
-    let (r, took) = run_within(&mut env.gover(args), Duration::from_secs(30));
-    assert_ne!(r.code, -1, "gover {args:?} hung and was killed\n{r}");
-    (r, took)
-}
-
-fn files_of(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .map(|rd| {
-            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
+    run_timed(&mut env.gover(args), 30)
 }
 
 #[test]
@@ -114,7 +100,7 @@ fn an_upstream_index_cannot_make_mirror_write_outside_dir() {
     assert!(r.stderr.contains("go1.22.10 has no archive for"), "{r}");
     assert!(!outside.exists() && !env.root.join("outside.tar.gz.sha256").exists());
     assert_eq!(fs::read_to_string(dir.join("index.json")).unwrap(), "[]\n");
-    assert_eq!(files_of(&dir), ["index.json"]);
+    assert_eq!(names_in(&dir), ["index.json"]);
 }
 
 #[test]
@@ -216,13 +202,13 @@ fn scratch_space_cleanup_removes_only_gover_s_own_entries() {
     // A real leftover of an interrupted install.
     fs::create_dir_all(tmp.join("go1.22.10@install-1-2-3/go")).unwrap();
     env.run_gover(["install", "1.22.10"]).success();
-    assert_eq!(files_of(&tmp), ["backup@2024", "go1.22.10@notes"]);
+    assert_eq!(names_in(&tmp), ["backup@2024", "go1.22.10@notes"]);
     assert_eq!(
         fs::read_to_string(tmp.join("backup@2024/thesis.tex")).unwrap(),
         "years of work"
     );
     // Lock files only for gover's own names.
-    assert_eq!(files_of(&env.gover_home.join("locks")), ["go1.22.10.lock"]);
+    assert_eq!(names_in(&env.gover_home.join("locks")), ["go1.22.10.lock"]);
 }
 
 #[test]
@@ -266,7 +252,7 @@ fn endless_bytes_after_the_archive_stop_at_the_index_size() {
         "{r}"
     );
     assert!(env.toolchain_dirs().is_empty());
-    assert!(files_of(&env.gover_home.join("tmp")).is_empty());
+    assert!(names_in(&env.gover_home.join("tmp")).is_empty());
 }
 
 #[test]
@@ -335,8 +321,7 @@ fn a_drip_is_stopped_by_the_minimum_speed_and_a_slow_transfer_by_the_deadline() 
 #[test]
 fn the_shim_s_auto_install_and_mirror_are_bounded_too() {
     let m = Mirror::start();
-    let file = m.publish("1.22.10", hostile::incompressible_toolchain("1.22.10", 16));
-    hostile::drip(&m, &file, 1, 500);
+    hostile::dripping_release(&m, 500);
     let mut env = env_for(&m);
     env.set("GOVER_DOWNLOAD_LOW_SPEED_TIME", "2");
     env.path = format!("{}:{}", gover_bin().parent().unwrap().display(), env.path);
@@ -344,9 +329,8 @@ fn the_shim_s_auto_install_and_mirror_are_bounded_too() {
     env.write("project/.go-version", "1.22.10\n");
     let mut go = env.command(env.gover_home.join("shims/go"));
     go.arg("version");
-    let (r, took) = run_within(&mut go, Duration::from_secs(30));
+    let (r, took) = run_timed(&mut go, 30);
     assert_ne!(r.code, 0, "{r}");
-    assert_ne!(r.code, -1, "the shim hung\n{r}");
     assert!(took < Duration::from_secs(15), "took {took:?}");
     assert!(r.stderr.contains("is too slow"), "{r}");
 
@@ -355,7 +339,7 @@ fn the_shim_s_auto_install_and_mirror_are_bounded_too() {
     assert_eq!(r.code, 1, "{r}");
     assert!(took < Duration::from_secs(10), "took {took:?}");
     assert!(r.stderr.contains("is too slow"), "{r}");
-    assert_eq!(files_of(&dir), ["index.json"]);
+    assert_eq!(names_in(&dir), ["index.json"]);
 }
 
 #[test]
@@ -426,7 +410,7 @@ fn an_html_page_instead_of_the_index_falls_back_to_the_cache() {
     m.publish("1.22.10", archive::toolchain("1.22.10"));
     let env = env_for(&m);
     env.run_gover(["list", "--remote"]).success();
-    let cache_before = files_of(&env.gover_home.join("cache"));
+    let cache_before = names_in(&env.gover_home.join("cache"));
     let body = fs::read(
         env.gover_home.join("cache").join(
             cache_before
@@ -524,7 +508,7 @@ fn passwords_with_quotes_brackets_or_hashes_are_never_shown_or_kept() {
         "{r}"
     );
     // The index cache keeps the URL without its credentials.
-    for f in files_of(&env.gover_home.join("cache")) {
+    for f in names_in(&env.gover_home.join("cache")) {
         let text = fs::read_to_string(env.gover_home.join("cache").join(&f)).unwrap();
         assert!(
             !text.contains("s3(cr)e't") && !text.contains("alice"),

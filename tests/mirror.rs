@@ -7,6 +7,7 @@
 
 use crate::support;
 use crate::support::archive;
+use crate::support::hostile::names_in;
 use crate::support::mirror;
 
 use std::fs;
@@ -65,15 +66,6 @@ fn mirror_into(env: &TestEnv, dir: &Path, args: &[&str]) -> Run {
 
 fn index(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&fs::read(dir.join("index.json")).unwrap()).unwrap()
-}
-
-fn files_of(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 /// Serves the files of `dir` over HTTP on 127.0.0.1, like any static web
@@ -174,7 +166,7 @@ fn mirror_serves_a_second_home_through_file_and_http() {
         "index.json".to_string(),
     ];
     want.sort();
-    assert_eq!(files_of(&dir), want, "nothing else is left in the mirror");
+    assert_eq!(names_in(&dir), want, "nothing else is left in the mirror");
     for f in [&host_1_22, &host_1_23, &other_1_23] {
         let bytes = fs::read(dir.join(f)).unwrap();
         assert_eq!(
@@ -318,7 +310,7 @@ fn bad_upstream_archives_are_never_kept() {
         "index.json".to_string(),
     ];
     want.sort();
-    assert_eq!(files_of(&dir), want, "no partial or unverified file stays");
+    assert_eq!(names_in(&dir), want, "no partial or unverified file stays");
     let idx = index(&dir);
     assert_eq!(idx.as_array().unwrap().len(), 1, "{idx}");
 
@@ -429,11 +421,11 @@ fn an_interrupted_run_leaves_nothing_trusted_and_the_next_cleans_up() {
     let mut child = c.spawn().unwrap();
     // Wait until the download has started, then kill it.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !files_of(&dir)
+    while !names_in(&dir)
         .iter()
         .any(|f| f.starts_with(".gover-mirror-download-"))
     {
-        assert!(std::time::Instant::now() < deadline, "{:?}", files_of(&dir));
+        assert!(std::time::Instant::now() < deadline, "{:?}", names_in(&dir));
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     std::thread::sleep(std::time::Duration::from_millis(200));
@@ -457,7 +449,7 @@ fn an_interrupted_run_leaves_nothing_trusted_and_the_next_cleans_up() {
         "index.json".to_string(),
     ];
     want.sort();
-    assert_eq!(files_of(&dir), want, "the scratch files are still there");
+    assert_eq!(names_in(&dir), want, "the scratch files are still there");
 }
 
 #[test]
@@ -651,7 +643,7 @@ fn mirror_and_install_accept_and_refuse_the_same_archives() {
                     "{what}: mirror\n{mirror}"
                 );
                 assert!(installing.toolchain_dirs().is_empty(), "{what}");
-                assert_eq!(files_of(&dir), ["index.json"], "{what}");
+                assert_eq!(names_in(&dir), ["index.json"], "{what}");
             }
         }
     }

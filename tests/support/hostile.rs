@@ -5,12 +5,12 @@
 //! release indexes with hostile entries (file names that leave the mirror,
 //! escape sequences, negative sizes), an HTTPS index that redirects to
 //! `http://`, incompressible archives that take long to drip, and a way to
-//! run a command that might hang with a time limit.
+//! time a command that might hang.
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::io::Read;
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::support::archive::{self, Entry};
@@ -64,6 +64,15 @@ pub fn incompressible_toolchain(version: &str, kib: usize) -> Vec<u8> {
     archive::toolchain_with(version, vec![Entry::file("go/noise", 0o644, data)])
 }
 
+/// Publishes on `m` a go1.22.10 for this machine that takes a while to
+/// drip (16 KiB of noise), dripping one byte every `ms` milliseconds, and
+/// returns its file name.
+pub fn dripping_release(m: &Mirror, ms: u64) -> String {
+    let file = m.publish("1.22.10", incompressible_toolchain("1.22.10", 16));
+    drip(m, &file, 1, ms);
+    file
+}
+
 /// Makes `/file` on `m` drip `bytes` bytes every `ms` milliseconds.
 pub fn drip(m: &Mirror, file: &str, bytes: usize, ms: u64) {
     m.fault(
@@ -88,46 +97,24 @@ pub fn https_redirect(env: &TestEnv, location: &str) -> Option<TlsServer> {
     )
 }
 
-/// Runs `cmd`, killing it after `limit`: what would hang forever fails
-/// the test instead of the suite. Returns the run (exit -1 when killed)
-/// and how long it took.
-pub fn run_within(cmd: &mut Command, limit: Duration) -> (Run, Duration) {
+/// The names in `dir`, sorted (none when it does not exist).
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Runs `cmd`, killing it after `secs` seconds (see
+/// [`crate::support::run_within`]): what would hang forever fails the test
+/// instead of the suite. Returns the run and how long it took.
+pub fn run_timed(cmd: &mut Command, secs: u64) -> (Run, Duration) {
     let started = Instant::now();
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    // Drain the pipes while waiting, so a chatty child cannot block.
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_t = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = out.read_to_string(&mut s);
-        s
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = err.read_to_string(&mut s);
-        s
-    });
-    let code = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status.code().unwrap_or(-1);
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            break -1;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let took = started.elapsed();
-    let run = Run {
-        code,
-        stdout: out_t.join().unwrap(),
-        stderr: err_t.join().unwrap(),
-    };
-    (run, took)
+    let run = crate::support::run_within(cmd, secs)
+        .unwrap_or_else(|| panic!("{cmd:?} hung and was killed after {secs}s"));
+    (run, started.elapsed())
 }
