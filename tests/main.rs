@@ -23,3 +23,4 @@ mod shim;
 mod shim_autoinstall;
 mod shim_real;
 mod switching;
+mod trust_oracle;

@@ -5,6 +5,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod archive;
+pub mod goproxy;
 pub mod hostile;
 pub mod mirror;
 pub mod oracle;

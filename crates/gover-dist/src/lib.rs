@@ -20,6 +20,7 @@
 //! - [`inuse`]: which running processes use a toolchain;
 //! - [`mirror`]: the `gover mirror` transaction (plan, fetch and verify,
 //!   write `index.json`);
+//! - [`modzip`]: unpacking a `golang.org/toolchain` module zip;
 //! - [`release`]: gover's own release archives (for `gover self update`).
 //!
 //! Every URL is a [`gover_core::url::Url`] (credentials masked whenever it
@@ -34,6 +35,7 @@ pub mod install;
 pub mod inuse;
 pub mod lock;
 pub mod mirror;
+pub mod modzip;
 pub mod platform;
 pub mod release;
 pub mod scratch;

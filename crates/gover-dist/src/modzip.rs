@@ -1,0 +1,524 @@
+//! Unpacking a `golang.org/toolchain` module zip (what a GOPROXY serves)
+//! into a GOROOT, with the same hardened policy as release tarballs.
+//!
+//! Every entry is checked from the zip's central directory before a byte
+//! is written: one prefix `golang.org/toolchain@<version>/`; regular files
+//! only (no directories, symbolic links or other types; no encryption;
+//! stored or deflated); clean relative names (no `..`, `.`, empty
+//! elements, absolute names, backslashes or control characters, only the
+//! characters Go allows in module file names); no name twice, not even
+//! differing in case, and no name both a file and a directory; no
+//! `go.mod` (the module names them `_go.mod`); caps on the zip size, the
+//! unpacked size and the entry count. Entries are then read by gover itself
+//! (never the `zip` crate's extract helpers), each checked against its
+//! declared size and CRC, and written on a few threads with Go's
+//! distribution modes (0755 for `bin/**`, `pkg/tool/**`, `*.bash`, `*.sh`,
+//! `*.pl`, `*.rc`, `**/go_*_*_exec`; 0644 otherwise; the umask applies).
+//! `_go.mod` files are written as `go.mod`, `src/go.mod` last (Go's "done"
+//! marker). The sha256 of every file is taken as it is written, so the
+//! module's `h1:` hash comes out of the same pass.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use gover_trust::dirhash::{hash1, FileDigest};
+use gover_trust::toolchain::{file_mode, ToolchainModule};
+use sha2::{Digest, Sha256};
+use zip::{CompressionMethod, ZipArchive, ZipReadOptions};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Caps that make a hostile zip fail fast.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZipLimits {
+    /// Most bytes the zip file may have.
+    pub max_zip_bytes: u64,
+    /// Most bytes its files may unpack to, in all.
+    pub max_unpacked_bytes: u64,
+    /// Most entries it may hold.
+    pub max_entries: u64,
+    /// Threads writing files.
+    pub writers: usize,
+}
+
+impl Default for ZipLimits {
+    /// Go's module limits (500 MiB zipped and unpacked) and 100,000
+    /// entries: a toolchain is about 250 MiB in about 12,000 files.
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self {
+            max_zip_bytes: 500 << 20,
+            max_unpacked_bytes: 500 << 20,
+            max_entries: 100_000,
+            writers: cores.clamp(1, 4),
+        }
+    }
+}
+
+/// What an extraction produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unzipped {
+    /// The module's `h1:` hash, over the zip's names and contents.
+    pub h1: String,
+    /// Files written.
+    pub files: u64,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+/// One entry that passed the policy.
+struct Planned {
+    index: usize,
+    /// The name in the zip (for the hash and messages).
+    zip_name: String,
+    /// The GOROOT-relative path written (`_go.mod` → `go.mod`).
+    rel: String,
+    size: u64,
+    mode: u32,
+}
+
+fn refuse(zip: &str, entry: &str, why: &str) -> Error {
+    Error::new(
+        ErrorKind::BadArchive,
+        format!("refusing to unpack {zip}: entry `{}` {why}", entry.escape_debug()),
+    )
+    .with_hint("toolchain module zips never contain this; the zip is damaged or malicious, and nothing was installed")
+}
+
+fn bad_zip(zip: &str, why: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::BadArchive, format!("cannot unpack {zip}: {why}"))
+        .with_hint("the proxy served a damaged file; nothing was installed")
+}
+
+/// Whether Go allows `c` in a module file name.
+fn char_ok(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || "!#$%&()+,-.=@[]^_{}~ ".contains(c)
+        || (!c.is_ascii() && c.is_alphabetic())
+}
+
+/// Checks a name (without the prefix) as Go checks module file paths.
+fn check_path(rel: &str) -> std::result::Result<(), &'static str> {
+    if rel.is_empty() || rel.ends_with('/') {
+        return Err("is a directory entry (module zips hold regular files only)");
+    }
+    if rel.starts_with('/') {
+        return Err("has an absolute path");
+    }
+    for elem in rel.split('/') {
+        if elem.is_empty() {
+            return Err("has an empty path element");
+        }
+        if elem == ".." {
+            return Err("has a `..` component");
+        }
+        if elem.bytes().all(|b| b == b'.') || elem.ends_with('.') {
+            return Err("has a path element that is dots or ends in a dot");
+        }
+        if !elem.chars().all(char_ok) {
+            return Err("has a character Go does not allow in module file names");
+        }
+        let short = elem.split('.').next().unwrap_or("");
+        // The device names Windows reserves in every directory.
+        const WINDOWS: &str = "con prn aux nul com1 com2 com3 com4 com5 com6 com7 com8 com9 \
+                               lpt1 lpt2 lpt3 lpt4 lpt5 lpt6 lpt7 lpt8 lpt9";
+        if WINDOWS
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case(short))
+        {
+            return Err("has a path element Windows reserves");
+        }
+    }
+    if rel
+        .rsplit('/')
+        .next()
+        .is_some_and(|b| b.eq_ignore_ascii_case("go.mod"))
+    {
+        return Err("is a go.mod (toolchain zips name them `_go.mod`)");
+    }
+    Ok(())
+}
+
+/// Case-insensitive collisions, and names both a file and a directory.
+#[derive(Default)]
+struct Collisions(HashMap<String, (String, bool)>);
+
+impl Collisions {
+    fn check(&mut self, path: &str, is_dir: bool) -> std::result::Result<(), String> {
+        let fold = path.to_lowercase();
+        match self.0.get(&fold) {
+            Some((other, _)) if other != path => {
+                return Err(format!(
+                    "collides with `{other}` on case-insensitive file systems"
+                ));
+            }
+            Some((_, other_dir)) if *other_dir != is_dir => {
+                return Err("is both a file and a directory".into());
+            }
+            Some(_) if !is_dir => return Err("appears twice".into()),
+            Some(_) => return Ok(()),
+            None => {
+                self.0.insert(fold, (path.to_string(), is_dir));
+            }
+        }
+        match path.rsplit_once('/') {
+            Some((parent, _)) => self.check(parent, true),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Checks every entry against the policy; returns the plan.
+fn plan<R: Read + Seek>(
+    archive: &ZipArchive<R>,
+    prefix: &str,
+    zip: &str,
+    limits: &ZipLimits,
+) -> Result<Vec<Planned>> {
+    if archive.has_duplicate_names() {
+        return Err(bad_zip(zip, "it names a file twice").with_hint("toolchain module zips never contain this; the zip is damaged or malicious, and nothing was installed"));
+    }
+    if archive.len() as u64 > limits.max_entries {
+        return Err(bad_zip(
+            zip,
+            format!("it holds more than {} entries (limit)", limits.max_entries),
+        ));
+    }
+    let mut out = Vec::with_capacity(archive.len());
+    let mut seen = Collisions::default();
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let e = archive.by_index_data(index).map_err(|e| bad_zip(zip, e))?;
+        let Ok(name) = std::str::from_utf8(e.name_raw()) else {
+            return Err(refuse(
+                zip,
+                &String::from_utf8_lossy(e.name_raw()),
+                "has a name that is not UTF-8",
+            ));
+        };
+        let Some(rel) = name.strip_prefix(prefix) else {
+            return Err(refuse(zip, name, &format!("lies outside {prefix}")));
+        };
+        check_path(rel).map_err(|why| refuse(zip, name, why))?;
+        let kind = e.unix_mode().map_or(0, |m| m & 0o170000);
+        if e.is_dir() || e.is_symlink() || (kind != 0 && kind != 0o100000) {
+            return Err(refuse(
+                zip,
+                name,
+                "is not a regular file (a link, directory or device)",
+            ));
+        }
+        if e.encrypted() {
+            return Err(refuse(zip, name, "is encrypted"));
+        }
+        if !matches!(
+            e.compression(),
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
+            return Err(refuse(
+                zip,
+                name,
+                "uses a compression method other than deflate",
+            ));
+        }
+        seen.check(rel, false)
+            .map_err(|why| refuse(zip, name, &why))?;
+        total = total.saturating_add(e.size());
+        if total > limits.max_unpacked_bytes {
+            return Err(bad_zip(zip, format!("it unpacks to more than {} bytes (limit)", limits.max_unpacked_bytes))
+                .with_hint("a Go toolchain is a few hundred megabytes; this zip is damaged or a decompression bomb, and nothing was installed"));
+        }
+        let written = match rel.strip_suffix("_go.mod") {
+            Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("{dir}go.mod"),
+            _ => rel.to_string(),
+        };
+        out.push(Planned {
+            index,
+            zip_name: name.to_string(),
+            rel: written,
+            size: e.size(),
+            mode: file_mode(rel),
+        });
+    }
+    Ok(out)
+}
+
+/// A file read by position, so threads share one open file, through a
+/// buffer of its own (the zip reader asks for small pieces).
+#[derive(Clone)]
+struct SharedFile {
+    file: Arc<File>,
+    pos: u64,
+    len: u64,
+    buf: Vec<u8>,
+    /// The file offset of `buf[0]`.
+    buf_at: u64,
+}
+
+/// How much [`SharedFile`] reads at once.
+const READ_AHEAD: usize = 256 << 10;
+
+impl SharedFile {
+    fn new(file: File, len: u64) -> Self {
+        Self {
+            file: Arc::new(file),
+            pos: 0,
+            len,
+            buf: Vec::new(),
+            buf_at: 0,
+        }
+    }
+
+    fn read_at(&self, buf: &mut [u8], at: u64) -> io::Result<usize> {
+        #[cfg(unix)]
+        return std::os::unix::fs::FileExt::read_at(&*self.file, buf, at);
+        #[cfg(windows)]
+        return std::os::windows::fs::FileExt::seek_read(&*self.file, buf, at);
+    }
+}
+
+impl Read for SharedFile {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let in_buf = self.pos >= self.buf_at && self.pos < self.buf_at + self.buf.len() as u64;
+        if !in_buf {
+            if out.len() >= READ_AHEAD {
+                let n = self.read_at(out, self.pos)?;
+                self.pos += n as u64;
+                return Ok(n);
+            }
+            let mut buf = std::mem::take(&mut self.buf);
+            buf.resize(READ_AHEAD, 0);
+            let n = self.read_at(&mut buf, self.pos)?;
+            buf.truncate(n);
+            self.buf = buf;
+            self.buf_at = self.pos;
+            if n == 0 {
+                return Ok(0);
+            }
+        }
+        let from = (self.pos - self.buf_at) as usize;
+        let n = out.len().min(self.buf.len() - from);
+        out[..n].copy_from_slice(&self.buf[from..from + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for SharedFile {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let pos = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = pos
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.pos)
+    }
+}
+
+/// The entry count the zip's end records declare (zip64 too), read before
+/// the `zip` crate parses the central directory, whose size (and memory)
+/// follows that count. `None` when there is no end record (not a zip).
+fn declared_entries(f: &mut SharedFile) -> io::Result<Option<u64>> {
+    let tail_len = f.len.min(22 + 65_535);
+    let mut tail = vec![0u8; tail_len as usize];
+    f.seek(SeekFrom::Start(f.len - tail_len))?;
+    f.read_exact(&mut tail)?;
+    let le16 = |b: &[u8], at: usize| u64::from(u16::from_le_bytes([b[at], b[at + 1]]));
+    let le64 = |b: &[u8], at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    // The end record: its comment runs exactly to the end of the file.
+    let Some(eocd) = (0..tail.len().saturating_sub(21)).rev().find(|&i| {
+        tail[i..i + 4] == [0x50, 0x4b, 0x05, 0x06]
+            && i + 22 + le16(&tail, i + 20) as usize == tail.len()
+    }) else {
+        return Ok(None);
+    };
+    let count = le16(&tail, eocd + 10);
+    if count != 0xffff || eocd < 20 || tail[eocd - 20..eocd - 16] != [0x50, 0x4b, 0x06, 0x07] {
+        return Ok(Some(count));
+    }
+    // Zip64: the locator before the end record points at the zip64 end record.
+    let at = le64(&tail, eocd - 12);
+    let mut rec = [0u8; 40];
+    f.seek(SeekFrom::Start(at))?;
+    f.read_exact(&mut rec)?;
+    if rec[..4] != [0x50, 0x4b, 0x06, 0x06] {
+        return Ok(None);
+    }
+    Ok(Some(le64(&rec, 32)))
+}
+
+/// Reads entry `p` whole, checking its size (the CRC is checked by the
+/// reader at the end).
+fn read_entry(
+    archive: &mut ZipArchive<SharedFile>,
+    p: &Planned,
+    zip: &str,
+    buf: &mut Vec<u8>,
+) -> Result<()> {
+    let opts = ZipReadOptions::new().enforce_header_consistency(true);
+    let mut f = archive
+        .by_index_with_options(p.index, opts)
+        .map_err(|e| refuse(zip, &p.zip_name, &format!("cannot be read: {e}")))?;
+    buf.clear();
+    (&mut f)
+        .take(p.size + 1)
+        .read_to_end(buf)
+        .map_err(|e| refuse(zip, &p.zip_name, &format!("cannot be read: {e}")))?;
+    if buf.len() as u64 != p.size {
+        return Err(refuse(
+            zip,
+            &p.zip_name,
+            &format!("holds {} bytes, not the {} it declares", buf.len(), p.size),
+        ));
+    }
+    Ok(())
+}
+
+fn write_file(dest: &Path, p: &Planned, data: &[u8]) -> Result<()> {
+    let path = dest.join(&p.rel);
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, p.mode);
+    let mut f = o
+        .open(&path)
+        .map_err(|e| Error::io("cannot create", &path, e))?;
+    f.write_all(data)
+        .map_err(|e| Error::io("cannot write", &path, e))
+}
+
+/// A worker's digests, and the file it holds back (`src/go.mod`): its
+/// place in the plan and its content.
+type WorkerOutput = (Vec<FileDigest>, Option<(usize, Vec<u8>)>);
+
+/// The worker loop: takes entries in turn, reads, hashes and writes them
+/// (`src/go.mod` is kept for last). Returns the digests and the held file.
+fn work(
+    mut archive: ZipArchive<SharedFile>,
+    plan: &[Planned],
+    next: &AtomicUsize,
+    stop: &AtomicBool,
+    ctx: (&Path, &str),
+) -> Result<WorkerOutput> {
+    let (dest, zip) = ctx;
+    let mut digests = Vec::new();
+    let mut held = None;
+    let mut buf = Vec::new();
+    while !stop.load(Ordering::Relaxed) {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(p) = plan.get(i) else { break };
+        let r = read_entry(&mut archive, p, zip, &mut buf).and_then(|()| {
+            digests.push((p.zip_name.clone(), Sha256::digest(&buf).into()));
+            if p.rel == "src/go.mod" {
+                held = Some((i, std::mem::take(&mut buf)));
+                Ok(())
+            } else {
+                write_file(dest, p, &buf)
+            }
+        });
+        if let Err(e) = r {
+            stop.store(true, Ordering::Relaxed);
+            return Err(e);
+        }
+    }
+    Ok((digests, held))
+}
+
+/// Runs `writers` workers over `plan`; returns every digest and the file
+/// held back, or the first error.
+fn write_all(
+    archive: &ZipArchive<SharedFile>,
+    plan: &[Planned],
+    dest: &Path,
+    zip: &str,
+    writers: usize,
+) -> Result<WorkerOutput> {
+    let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let results: Vec<_> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..writers.max(1))
+            .map(|_| {
+                let a = archive.clone();
+                let (next, stop) = (&next, &stop);
+                s.spawn(move || work(a, plan, next, stop, (dest, zip)))
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join()).collect()
+    });
+    let mut digests = Vec::with_capacity(plan.len());
+    let mut held = None;
+    for r in results {
+        let (d, h) = r.unwrap_or_else(|_| {
+            Err(Error::new(
+                ErrorKind::Io,
+                format!("unpacking {zip}: a writer thread panicked"),
+            ))
+        })?;
+        digests.extend(d);
+        held = held.or(h);
+    }
+    Ok((digests, held))
+}
+
+/// Unpacks the toolchain module zip at `zip_path` into `dest` (an empty
+/// directory that becomes the GOROOT) and returns its `h1:` hash. On error
+/// `dest` may hold part of the files: the caller removes it.
+pub fn extract_toolchain_zip(
+    zip_path: &Path,
+    module: &ToolchainModule,
+    dest: &Path,
+    limits: &ZipLimits,
+) -> Result<Unzipped> {
+    let zip = format!("the module zip of {module}");
+    let file = File::open(zip_path).map_err(|e| Error::io("cannot open", zip_path, e))?;
+    let len = file
+        .metadata()
+        .map_err(|e| Error::io("cannot stat", zip_path, e))?
+        .len();
+    if len > limits.max_zip_bytes {
+        return Err(bad_zip(
+            &zip,
+            format!(
+                "it has {len} bytes, more than {} (limit)",
+                limits.max_zip_bytes
+            ),
+        ));
+    }
+    let mut shared = SharedFile::new(file, len);
+    let declared =
+        declared_entries(&mut shared).map_err(|e| Error::io("cannot read", zip_path, e))?;
+    if declared.is_some_and(|n| n > limits.max_entries) {
+        return Err(bad_zip(
+            &zip,
+            format!("it holds more than {} entries (limit)", limits.max_entries),
+        ));
+    }
+    let archive = ZipArchive::new(shared).map_err(|e| bad_zip(&zip, e))?;
+    let plan = plan(&archive, &module.zip_prefix(), &zip, limits)?;
+    let dirs: BTreeSet<&str> = plan
+        .iter()
+        .filter_map(|p| p.rel.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    for d in dirs {
+        let path = dest.join(d);
+        fs::create_dir_all(&path).map_err(|e| Error::io("cannot create", &path, e))?;
+    }
+    let (mut digests, held) = write_all(&archive, &plan, dest, &zip, limits.writers)?;
+    if let Some((i, data)) = held {
+        write_file(dest, &plan[i], &data)?;
+    }
+    let h1 = hash1(&mut digests).map_err(|e| bad_zip(&zip, e))?;
+    Ok(Unzipped {
+        h1,
+        files: plan.len() as u64,
+        bytes: plan.iter().map(|p| p.size).sum(),
+    })
+}
+
+#[cfg(test)]
+mod tests;
