@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use archive::{Entry, Kind};
 use mirror::{host_filename, sha256_hex, Fault, Mirror};
+use support::tls::{Serve, TlsServer};
 use support::{Run, TestEnv};
 
 /// A test environment pointed at `m`, with short timeouts and retries.
@@ -408,15 +409,21 @@ fn truncated_and_short_bodies_fail_cleanly() {
         .any(|q| q.header("range") == Some(&format!("bytes={}-", len / 2))));
     assert_nothing_new(&env, &before);
 
+    // A complete response, shorter than the index says: not a network
+    // problem to retry, but another file than the index describes.
     m.fault(&file, Fault::ShortFile(len - 100), None);
     let r = env.run_gover(["install", "1.22.10"]).failure();
     assert!(
         r.stderr.contains(&format!(
-            "is truncated: it has {} bytes, the release index lists {len}",
+            "error: {file} from {}{file} has {} bytes, but the release index lists {len}: the mirror serves another file than the index describes",
+            m.url(),
             len - 100
         )),
         "{r}"
     );
+    assert!(r.stderr.contains("a wrong or tampered file"), "{r}");
+    assert!(!r.stderr.contains("try again later"), "{r}");
+    assert!(!r.stderr.contains("truncated"), "{r}");
     assert_nothing_new(&env, &before);
     assert_earlier_intact(&env);
 }
@@ -830,8 +837,11 @@ fn file_mirror_is_verified_against_the_index() {
     let mut env = env_for(&m);
     let dir = env.mkdir("mirror");
     let file = host_filename("1.22.10");
-    // The local mirror holds a different file under the same name.
-    fs::write(dir.join(&file), archive::toolchain("1.22.9")).unwrap();
+    // The local mirror holds other bytes of the same size under the name
+    // (the gzip header's timestamp differs).
+    let mut other = good.clone();
+    other[4] ^= 1;
+    fs::write(dir.join(&file), &other).unwrap();
     env.set("GOVER_MIRROR", format!("file://{}", dir.display()));
     let r = env.run_gover(["install", "1.22.10"]).failure();
     assert!(r.stderr.contains("checksum mismatch"), "{r}");
@@ -840,6 +850,19 @@ fn file_mirror_is_verified_against_the_index() {
             .contains(&format!("from file://{}/{file}", dir.display())),
         "{r}"
     );
+    assert!(env.toolchain_dirs().is_empty());
+    // ... and a different file of another size: a size mismatch.
+    fs::write(dir.join(&file), archive::toolchain("1.22.9")).unwrap();
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "error: {file} from file://{}/{file} is larger than the {} bytes the release index lists",
+            dir.display(),
+            good.len()
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains("a wrong or tampered file"), "{r}");
     assert!(env.toolchain_dirs().is_empty());
 
     fs::write(dir.join(&file), &good).unwrap();
@@ -1010,7 +1033,7 @@ fn the_index_is_cached_and_revalidated() {
 #[test]
 fn malformed_index_names_its_url() {
     let m = Mirror::start();
-    m.put("index.json", b"<html>not json</html>".to_vec());
+    m.put("index.json", b"{\"not\": \"an index\"}".to_vec());
     let env = env_for(&m);
     let r = env.run_gover(["install", "1.22.10"]).failure();
     assert!(
@@ -1021,6 +1044,18 @@ fn malformed_index_names_its_url() {
         "{r}"
     );
     assert!(r.stderr.contains("GOVER_INDEX_URL"), "{r}");
+    assert!(env.toolchain_dirs().is_empty());
+
+    // An HTML page (a captive portal) is named as one.
+    m.put("index.json", b"<html>not json</html>".to_vec());
+    let r = env.run_gover(["install", "1.22.10"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "error: GET {} answered with an HTML page instead of the release index",
+            m.index_url()
+        )),
+        "{r}"
+    );
     assert!(env.toolchain_dirs().is_empty());
 }
 
@@ -1315,144 +1350,45 @@ fn config_names_the_mirror_and_the_environment_wins() {
     assert!(toolchain(&env, "1.22.10").join("bin/go").is_file());
 }
 
-/// Kills a helper process when the test ends.
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// An HTTPS mirror on 127.0.0.1 (`openssl s_server -WWW`) whose
-/// certificate is signed by a private CA, serving go1.22.10 for this
-/// machine and its index.
+/// An HTTPS mirror on 127.0.0.1 whose certificate is signed by a private
+/// CA, serving go1.22.10 for this machine and its index.
 struct HttpsMirror {
+    tls: TlsServer,
     /// `https://127.0.0.1:PORT/`
     base: String,
     /// The private CA's certificate (PEM).
     ca: PathBuf,
-    _server: KillOnDrop,
 }
 
 impl HttpsMirror {
     /// Starts one in `env`'s directory; `None` (after a note) without openssl.
     fn start(env: &TestEnv) -> Option<Self> {
-        let have_openssl = std::process::Command::new("openssl")
-            .arg("version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !have_openssl {
-            eprintln!("note: openssl is not installed; skipping the HTTPS test");
-            return None;
-        }
-        let dir = env.mkdir("tls");
-        let ossl = |args: &[&str]| {
-            let o = std::process::Command::new("openssl")
-                .args(args)
-                .current_dir(&dir)
-                .output()
-                .unwrap();
-            assert!(
-                o.status.success(),
-                "openssl {args:?}: {}",
-                String::from_utf8_lossy(&o.stderr)
-            );
-        };
-        // A private CA (a TLS-inspecting proxy's) and a server certificate it signs.
-        ossl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=gover test CA",
-        ]);
-        ossl(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "leaf.key",
-            "-out",
-            "leaf.csr",
-            "-subj",
-            "/CN=localhost",
-        ]);
-        fs::write(
-            dir.join("ext.cnf"),
-            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-        )
-        .unwrap();
-        ossl(&[
-            "x509",
-            "-req",
-            "-in",
-            "leaf.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "leaf.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "ext.cnf",
-        ]);
-
         let bytes = archive::toolchain("1.22.10");
         let file = host_filename("1.22.10");
         let (os, arch) = mirror::host_platform();
-        fs::write(dir.join(&file), &bytes).unwrap();
         let index = serde_json::json!([{
             "version": "go1.22.10", "stable": true,
             "files": [{"filename": file, "os": os, "arch": arch, "version": "go1.22.10",
                        "sha256": sha256_hex(&bytes), "size": bytes.len(), "kind": "archive"}],
         }]);
-        fs::write(dir.join("index.json"), index.to_string()).unwrap();
-
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let server = KillOnDrop(
-            std::process::Command::new("openssl")
-                .args(["s_server", "-accept", &format!("127.0.0.1:{port}")])
-                .args(["-cert", "leaf.pem", "-key", "leaf.key", "-WWW", "-quiet"])
-                .current_dir(&dir)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
-        );
-        wait_for("openssl s_server", || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        });
+        let tls = TlsServer::start(
+            env,
+            &[
+                (&file, bytes),
+                ("index.json", index.to_string().into_bytes()),
+            ],
+            Serve::Files,
+        )?;
         Some(Self {
-            base: format!("https://127.0.0.1:{port}/"),
-            ca: dir.join("ca.pem"),
-            _server: server,
+            base: tls.base.clone(),
+            ca: tls.ca.clone(),
+            tls,
         })
     }
 
     /// `host:port` as a `CONNECT` request names it.
     fn authority(&self) -> &str {
-        self.base
-            .trim_start_matches("https://")
-            .trim_end_matches('/')
+        self.tls.authority()
     }
 
     /// Points `env` at this mirror.
@@ -1881,8 +1817,11 @@ fn the_tree_is_flushed_to_disk_before_the_commit_rename() {
         .iter()
         .position(|l| l.contains("rename") && l.contains(&target))
         .unwrap_or_else(|| panic!("no rename into {target} in:\n{text}"));
-    let synced = lines[..commit]
-        .iter()
-        .any(|l| l.contains("syncfs(") && l.ends_with("= 0"));
+    // With -f, strace may split a call that overlaps another thread's into
+    // `syncfs(3 <unfinished ...>` and `<... syncfs resumed>) = 0`: the
+    // line that ends in the result is where the call completed.
+    let synced = lines[..commit].iter().any(|l| {
+        (l.contains("syncfs(") || l.contains("syncfs resumed>")) && l.trim_end().ends_with("= 0")
+    });
     assert!(synced, "no successful syncfs before the commit:\n{text}");
 }

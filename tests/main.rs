@@ -11,6 +11,8 @@ mod current;
 mod docs;
 mod docs_ci;
 mod doctor;
+mod errors;
+mod hostile;
 mod install;
 mod install_real;
 mod mirror;

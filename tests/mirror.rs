@@ -7,6 +7,7 @@
 
 use crate::support;
 use crate::support::archive;
+use crate::support::hostile::names_in;
 use crate::support::mirror;
 
 use std::fs;
@@ -39,7 +40,7 @@ fn upstream() -> (Mirror, &'static str) {
     } else {
         "arm64"
     };
-    let body = archive::toolchain("1.23.4");
+    let body = archive::toolchain_for("1.23.4", &format!("linux_{other}"));
     let filename = format!("go1.23.4.linux-{other}.tar.gz");
     m.add_release(
         "1.23.4",
@@ -65,15 +66,6 @@ fn mirror_into(env: &TestEnv, dir: &Path, args: &[&str]) -> Run {
 
 fn index(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&fs::read(dir.join("index.json")).unwrap()).unwrap()
-}
-
-fn files_of(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 /// Serves the files of `dir` over HTTP on 127.0.0.1, like any static web
@@ -174,7 +166,7 @@ fn mirror_serves_a_second_home_through_file_and_http() {
         "index.json".to_string(),
     ];
     want.sort();
-    assert_eq!(files_of(&dir), want, "nothing else is left in the mirror");
+    assert_eq!(names_in(&dir), want, "nothing else is left in the mirror");
     for f in [&host_1_22, &host_1_23, &other_1_23] {
         let bytes = fs::read(dir.join(f)).unwrap();
         assert_eq!(
@@ -318,7 +310,7 @@ fn bad_upstream_archives_are_never_kept() {
         "index.json".to_string(),
     ];
     want.sort();
-    assert_eq!(files_of(&dir), want, "no partial or unverified file stays");
+    assert_eq!(names_in(&dir), want, "no partial or unverified file stays");
     let idx = index(&dir);
     assert_eq!(idx.as_array().unwrap().len(), 1, "{idx}");
 
@@ -429,11 +421,11 @@ fn an_interrupted_run_leaves_nothing_trusted_and_the_next_cleans_up() {
     let mut child = c.spawn().unwrap();
     // Wait until the download has started, then kill it.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !files_of(&dir)
+    while !names_in(&dir)
         .iter()
         .any(|f| f.starts_with(".gover-mirror-download-"))
     {
-        assert!(std::time::Instant::now() < deadline, "{:?}", files_of(&dir));
+        assert!(std::time::Instant::now() < deadline, "{:?}", names_in(&dir));
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     std::thread::sleep(std::time::Duration::from_millis(200));
@@ -457,7 +449,7 @@ fn an_interrupted_run_leaves_nothing_trusted_and_the_next_cleans_up() {
         "index.json".to_string(),
     ];
     want.sort();
-    assert_eq!(files_of(&dir), want, "the scratch files are still there");
+    assert_eq!(names_in(&dir), want, "the scratch files are still there");
 }
 
 #[test]
@@ -540,4 +532,119 @@ fn an_unwritable_dir_is_named_before_anything_is_downloaded() {
     );
     assert!(!r.stderr.contains("GOVER_HOME"), "{r}");
     assert_eq!(up.requests_for(&host_filename("1.22.10")).len(), 0);
+}
+
+/// `go/` holding `files` (path under `go/`, contents), with directory
+/// entries, as a .tar.gz.
+fn tree(files: &[(&str, &str)]) -> Vec<u8> {
+    let mut entries = vec![archive::Entry::dir("go/")];
+    for (path, data) in files {
+        let mode = if path.starts_with("bin/") {
+            0o755
+        } else {
+            0o644
+        };
+        entries.push(archive::Entry::file(&format!("go/{path}"), mode, *data));
+    }
+    archive::targz(&entries)
+}
+
+#[test]
+fn mirror_and_install_accept_and_refuse_the_same_archives() {
+    let other = if host_platform().1 == "arm64" {
+        "amd64"
+    } else {
+        "arm64"
+    };
+    let mut corrupt = archive::toolchain("1.22.10");
+    let n = corrupt.len();
+    for b in &mut corrupt[n / 2..n / 2 + 16] {
+        *b ^= 0x5a;
+    }
+    let version = "go1.22.10\ntime 2024-01-01T00:00:00Z\n";
+    let cases: Vec<(&str, Vec<u8>, Option<String>)> = vec![
+        ("a toolchain", archive::toolchain("1.22.10"), None),
+        (
+            "only go/VERSION",
+            tree(&[("VERSION", version)]),
+            Some("has no go/bin/go".into()),
+        ),
+        (
+            "no go/VERSION",
+            tree(&[("bin/go", "#!/bin/sh\n")]),
+            Some("has no go/VERSION file".into()),
+        ),
+        (
+            "a VERSION that names no release",
+            tree(&[("VERSION", "devel +abc\n"), ("bin/go", "")]),
+            Some("which is not a Go release name".into()),
+        ),
+        (
+            "no pkg/tool",
+            tree(&[("VERSION", version), ("bin/go", "#!/bin/sh\n")]),
+            Some("has no go/pkg/tool directory".into()),
+        ),
+        (
+            "another version",
+            archive::toolchain("1.22.9"),
+            Some("holds go1.22.9 (go/VERSION), not go1.22.10".into()),
+        ),
+        (
+            "another platform",
+            archive::toolchain_for("1.22.10", &format!("linux_{other}")),
+            Some(format!("is a Go toolchain for linux-{other}")),
+        ),
+        (
+            "a symbolic link",
+            archive::toolchain_with(
+                "1.22.10",
+                vec![archive::Entry::special(
+                    "go/bin/sh",
+                    archive::Kind::Symlink,
+                    "/bin/sh",
+                )],
+            ),
+            Some("is a symbolic link (to `/bin/sh`)".into()),
+        ),
+        (
+            "a corrupt gzip stream",
+            corrupt,
+            Some("is not a valid .tar.gz archive".into()),
+        ),
+        (
+            "outside go/",
+            archive::toolchain_with("1.22.10", vec![archive::Entry::file("evil/x", 0o644, "x")]),
+            Some("lies outside the top-level go/ directory".into()),
+        ),
+    ];
+    let up = Mirror::start();
+    for (what, bytes, refusal) in cases {
+        up.publish("1.22.10", bytes);
+        let installing = env_for(&up);
+        let install = installing.run_gover(["install", "1.22.10"]);
+        let mirroring = env_for(&up);
+        let dir = mirroring.root.join("mirror");
+        let mirror = mirror_into(&mirroring, &dir, &["1.22.10"]);
+        match &refusal {
+            None => {
+                assert_eq!(install.code, 0, "{what}: install\n{install}");
+                assert_eq!(mirror.code, 0, "{what}: mirror\n{mirror}");
+                assert!(dir.join(host_filename("1.22.10")).is_file(), "{what}");
+            }
+            Some(why) => {
+                assert_eq!(install.code, 1, "{what}: install\n{install}");
+                assert_eq!(mirror.code, 1, "{what}: mirror\n{mirror}");
+                assert!(
+                    install.stderr.contains(why.as_str()),
+                    "{what}: install\n{install}"
+                );
+                assert!(
+                    mirror.stderr.contains(why.as_str()),
+                    "{what}: mirror\n{mirror}"
+                );
+                assert!(installing.toolchain_dirs().is_empty(), "{what}");
+                assert_eq!(names_in(&dir), ["index.json"], "{what}");
+            }
+        }
+    }
 }

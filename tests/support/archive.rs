@@ -183,6 +183,22 @@ pub fn toolchain(version: &str) -> Vec<u8> {
     targz(&toolchain_entries(version))
 }
 
+/// A tiny fake toolchain archive for `version` built for the platform
+/// whose tools live in `pkg/tool/<tool_dir>` (`linux_arm64`).
+pub fn toolchain_for(version: &str, tool_dir: &str) -> Vec<u8> {
+    let entries: Vec<Entry> = toolchain_entries(version)
+        .into_iter()
+        .map(|mut e| {
+            e.path = e.path.replace(
+                "go/pkg/tool/linux_amd64",
+                &format!("go/pkg/tool/{tool_dir}"),
+            );
+            e
+        })
+        .collect();
+    targz(&entries)
+}
+
 /// A fake toolchain archive with `extra` appended to its entries.
 pub fn toolchain_with(version: &str, extra: Vec<Entry>) -> Vec<u8> {
     let mut e = toolchain_entries(version);

@@ -6,7 +6,9 @@
 //! can stand in as an HTTP proxy, optionally one that wants credentials),
 //! logs every request, and injects faults: error statuses, delays, bodies cut
 //! short, connections reset or stalled mid-stream, files shorter than the
-//! index says.
+//! index says; and what a hostile mirror does (see `hostile.rs`): endless
+//! bodies, endless garbage, a slow drip, redirects, HTML pages answered
+//! with 200, a `Content-Length` that promises more than it sends.
 //!
 //! (`crate::support::mirror` in the end-to-end test binary.)
 
@@ -38,6 +40,19 @@ pub enum Fault {
     StallAt(usize),
     /// Serve only the first N bytes, as a complete (but short) file.
     ShortFile(usize),
+    /// Send the file without a length, then endless bytes after it (until
+    /// the client hangs up or the mirror stops; at most 60 s).
+    EndlessAfter,
+    /// Send endless bytes that are no archive, without a length.
+    EndlessGarbage,
+    /// Announce the file's length, then send `bytes` bytes every `every`.
+    Drip { bytes: usize, every: Duration },
+    /// Answer `302 Found` with this `Location`.
+    Redirect(String),
+    /// Answer 200 with an HTML page (a captive portal's login page).
+    Html,
+    /// Announce N more bytes than the file has, send the file, and close.
+    LyingLength(usize),
 }
 
 /// A logged request.
@@ -276,6 +291,9 @@ impl Mirror {
             let mut s = self.state.lock().unwrap();
             let name = format!("go{version}");
             if let Some(r) = s.releases.iter_mut().find(|r| r.version == name) {
+                // Publishing a file again replaces its entry.
+                r.files
+                    .retain(|f| !files.iter().any(|n| n.filename == f.filename));
                 r.files.extend(files);
             } else {
                 s.releases.insert(
@@ -414,6 +432,99 @@ fn reset(conn: &TcpStream) {
     }
 }
 
+/// The status a hostile fault answers with.
+fn hostile_status(f: &Fault) -> u16 {
+    match f {
+        Fault::Redirect(_) => 302,
+        _ => 200,
+    }
+}
+
+/// Writes `chunk` again and again until the client hangs up, the mirror
+/// stops, or 60 s pass.
+fn endless(conn: &mut TcpStream, chunk: &[u8], stop: &AtomicBool) {
+    let until = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < until && !stop.load(Ordering::SeqCst) {
+        if conn.write_all(chunk).is_err() {
+            break;
+        }
+    }
+}
+
+/// Answers as a hostile mirror would, for the faults that are not plain
+/// errors; false for the others (and a missing file).
+fn hostile(conn: &mut TcpStream, fault: &Fault, body: Option<&[u8]>, stop: &AtomicBool) -> bool {
+    let head = |conn: &mut TcpStream, status: &str, extra: &str| {
+        let _ = write!(
+            conn,
+            "HTTP/1.1 {status}\r\nConnection: close\r\n{extra}\r\n"
+        );
+    };
+    match (fault, body) {
+        (Fault::Redirect(to), _) => {
+            head(
+                conn,
+                "302 Found",
+                &format!("Location: {to}\r\nContent-Length: 0\r\n"),
+            );
+        }
+        (Fault::Html, _) => {
+            let page = b"<!DOCTYPE html>\n<html><head><title>Sign in to the network</title></head><body>Log in</body></html>\n";
+            head(
+                conn,
+                "200 OK",
+                &format!(
+                    "Content-Type: text/html\r\nContent-Length: {}\r\n",
+                    page.len()
+                ),
+            );
+            let _ = conn.write_all(page);
+        }
+        (Fault::EndlessGarbage, _) => {
+            head(conn, "200 OK", "");
+            let garbage: Vec<u8> = (0..65536u32)
+                .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 1)
+                .collect();
+            endless(conn, &garbage, stop);
+        }
+        (Fault::EndlessAfter, Some(body)) => {
+            head(conn, "200 OK", "");
+            let _ = conn.write_all(body);
+            endless(conn, &[0u8; 65536], stop);
+        }
+        (Fault::Drip { bytes, every }, Some(body)) => {
+            head(
+                conn,
+                "200 OK",
+                &format!("Content-Length: {}\r\n", body.len()),
+            );
+            let until = Instant::now() + Duration::from_secs(60);
+            for piece in body.chunks((*bytes).max(1)) {
+                if Instant::now() > until
+                    || stop.load(Ordering::SeqCst)
+                    || conn.write_all(piece).is_err()
+                {
+                    break;
+                }
+                let _ = conn.flush();
+                thread::sleep(*every);
+            }
+        }
+        (Fault::LyingLength(more), Some(body)) => {
+            head(
+                conn,
+                "200 OK",
+                &format!("Content-Length: {}\r\n", body.len() + more),
+            );
+            let _ = conn.write_all(body);
+            let _ = conn.flush();
+            let _ = conn.shutdown(Shutdown::Both);
+        }
+        _ => return false,
+    }
+    true
+}
+
 fn handle(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(conn.try_clone().unwrap());
@@ -524,6 +635,12 @@ fn handle(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
     };
     if let Some(Fault::Delay(d)) = &fault {
         thread::sleep(*d);
+    }
+    if let Some(f) = &fault {
+        if hostile(&mut conn, f, body.as_deref(), stop) {
+            log(hostile_status(f));
+            return;
+        }
     }
     if let Some(Fault::Status(code)) = fault {
         log(code);

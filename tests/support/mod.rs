@@ -6,9 +6,11 @@
 
 pub mod archive;
 pub mod goproxy;
+pub mod hostile;
 pub mod mirror;
 pub mod oracle;
 pub mod release;
+pub mod tls;
 
 use std::ffi::OsStr;
 use std::fs;

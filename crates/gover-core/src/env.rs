@@ -55,6 +55,21 @@ pub const GOVER_MAX_ENTRIES: &str = "GOVER_MAX_ENTRIES";
 /// Tuning knob: threads creating files while an archive is unpacked
 /// (`0`: the unpacking thread writes every file itself).
 pub const GOVER_UNPACK_WRITERS: &str = "GOVER_UNPACK_WRITERS";
+/// Tuning knob: the average speed, in bytes per second, a whole download
+/// must keep up: it must end within the HTTP timeout plus its size divided
+/// by this.
+pub const GOVER_DOWNLOAD_MIN_RATE: &str = "GOVER_DOWNLOAD_MIN_RATE";
+/// Tuning knob: a download slower than this many bytes per second for
+/// `GOVER_DOWNLOAD_LOW_SPEED_TIME` is stopped (`0`: never).
+pub const GOVER_DOWNLOAD_LOW_SPEED_LIMIT: &str = "GOVER_DOWNLOAD_LOW_SPEED_LIMIT";
+/// Tuning knob: seconds over which a download's speed is measured against
+/// `GOVER_DOWNLOAD_LOW_SPEED_LIMIT`.
+pub const GOVER_DOWNLOAD_LOW_SPEED_TIME: &str = "GOVER_DOWNLOAD_LOW_SPEED_TIME";
+/// Tuning knob: the most bytes a release index may have.
+pub const GOVER_MAX_INDEX_BYTES: &str = "GOVER_MAX_INDEX_BYTES";
+/// Tuning knob: `1` follows a redirect from `https://` down to `http://`
+/// (with a warning) instead of refusing it.
+pub const GOVER_ALLOW_INSECURE_REDIRECTS: &str = "GOVER_ALLOW_INSECURE_REDIRECTS";
 
 // ---- Go's variables ---------------------------------------------------------
 
@@ -155,6 +170,11 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOVER_MAX_UNPACKED_BYTES, Kind::Knob),
     (GOVER_MAX_ENTRIES, Kind::Knob),
     (GOVER_UNPACK_WRITERS, Kind::Knob),
+    (GOVER_DOWNLOAD_MIN_RATE, Kind::Knob),
+    (GOVER_DOWNLOAD_LOW_SPEED_LIMIT, Kind::Knob),
+    (GOVER_DOWNLOAD_LOW_SPEED_TIME, Kind::Knob),
+    (GOVER_MAX_INDEX_BYTES, Kind::Knob),
+    (GOVER_ALLOW_INSECURE_REDIRECTS, Kind::Knob),
     (GOROOT, Kind::Go),
     (GOTOOLCHAIN, Kind::Go),
     (GOTOOLCHAIN_INTERNAL_SWITCH_VERSION, Kind::Go),

@@ -6,6 +6,9 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+use gover_core::text::escape;
+use gover_core::url::mask_in_text;
+
 /// What kind of failure an [`Error`] is, for callers that react to some.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -36,6 +39,17 @@ pub enum ErrorKind {
     NotInstalled,
     /// A bad argument (platform, checksum, version).
     InvalidInput,
+    /// The file's size differs from the size the release index lists: a
+    /// wrong or tampered file, not a network problem.
+    SizeMismatch,
+    /// A download limit was hit: the deadline derived from the size, the
+    /// minimum speed, or the most bytes a release index may have.
+    Limit,
+    /// A redirect gover does not follow: from `https://` down to `http://`,
+    /// or to anything but `http(s)://`.
+    Redirect,
+    /// Running processes use the toolchain to be removed.
+    InUse,
     /// A local file system error other than the two below.
     Io,
     /// The file system (or the user's quota) is full.
@@ -72,19 +86,21 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// An error of `kind` with `message`. Credentials in any URL the
-    /// message quotes (`https://user:pass@host/`) are masked.
+    /// message quotes (`https://user:pass@host/`) are masked, and control
+    /// characters (from an index, a server or a file name) are escaped;
+    /// only the line breaks the message itself is made of remain.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
-            message: crate::redact::scrub(&message.into()),
+            message: for_terminal(&message.into()),
             hint: None,
         }
     }
 
-    /// Adds (or replaces) the hint, masking credentials in URLs as
-    /// [`Error::new`] does.
+    /// Adds (or replaces) the hint, masked and escaped as [`Error::new`]
+    /// does.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(crate::redact::scrub(&hint.into()));
+        self.hint = Some(for_terminal(&hint.into()));
         self
     }
 
@@ -114,6 +130,24 @@ impl Error {
             None => err,
         }
     }
+}
+
+/// `text` ready for a terminal: URL credentials masked (with the real URL
+/// parser's rules), and every control character but the line breaks
+/// between a message's own lines escaped.
+pub(crate) fn for_terminal(text: &str) -> String {
+    // The form hints show for a URL with credentials is no secret.
+    const FORM: &str = "<user>:<password>@";
+    const KEPT: &str = "\u{0}form\u{0}";
+    let masked = mask_in_text(&text.replace(FORM, KEPT)).replace(KEPT, FORM);
+    let mut out = String::with_capacity(masked.len());
+    for (i, line) in masked.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&escape(line));
+    }
+    out
 }
 
 /// An I/O error as a short phrase ("No space left on device (os error 28)").
@@ -232,5 +266,24 @@ mod tests {
             e.hint(),
             Some("check HTTPS_PROXY=http://proxyuser:***@proxy:3128")
         );
+        // Passwords holding quotes, brackets or `#` are masked whole.
+        for pw in ["p'w", "p(w)", "p\"w", "p#w"] {
+            let e = Error::new(ErrorKind::Network, format!("GET http://u:{pw}@h/x failed"));
+            assert_eq!(e.to_string(), "GET http://u:***@h/x failed", "{pw}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_escaped_but_line_breaks_kept() {
+        let e = Error::new(
+            ErrorKind::BadArchive,
+            "go\u{1b}]0;title\u{7}.tar.gz is bad\n  expected \u{9b}31m",
+        )
+        .with_hint("see \u{1b}[2J");
+        assert_eq!(
+            e.to_string(),
+            "go\\u{1b}]0;title\\u{7}.tar.gz is bad\n  expected \\u{9b}31m"
+        );
+        assert_eq!(e.hint(), Some("see \\u{1b}[2J"));
     }
 }

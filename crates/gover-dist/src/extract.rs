@@ -19,6 +19,11 @@
 //! executable (never setuid, setgid, sticky or world-writable; the umask
 //! still applies); the total unpacked size and the entry count are capped so
 //! a gzip bomb fails fast.
+//!
+//! The byte stream is bounded too: never more is read than the size the
+//! release index lists (or, without one, the unpacked-size cap), and the
+//! first gzip or tar error stops the reading at once, so neither endless
+//! bytes after a real archive nor endless garbage can keep it running.
 
 use std::collections::HashSet;
 use std::fs;
@@ -124,6 +129,8 @@ struct Shared {
     in_flight: Mutex<u64>,
     drained: Condvar,
     write_error: Mutex<Option<Error>>,
+    /// The first bytes of the stream, to tell an HTML page from an archive.
+    head: Mutex<Vec<u8>>,
 }
 
 impl Shared {
@@ -155,8 +162,9 @@ enum ParseError {
 /// `expected` when given. On any error the caller removes `dest`.
 ///
 /// When several things go wrong the most telling one is reported: a
-/// network failure or a short body first, then a write failure or policy
-/// violation, then a checksum mismatch, then a corrupt archive.
+/// network failure, a short body or a stream longer than the index says
+/// first, then a write failure or policy violation, then a file shorter
+/// than the index says, then a checksum mismatch, then a corrupt archive.
 pub fn unpack(
     input: Input,
     dest: &Path,
@@ -171,6 +179,7 @@ pub fn unpack(
         in_flight: Mutex::new(0),
         drained: Condvar::new(),
         write_error: Mutex::new(None),
+        head: Mutex::new(Vec::new()),
     };
     let Input {
         reader,
@@ -178,9 +187,16 @@ pub fn unpack(
         location,
         expected_size,
     } = input;
-    let (chunk_tx, chunk_rx) = sync_channel::<Vec<u8>>(CHUNKS_IN_FLIGHT);
-    let (job_tx, job_rx) = sync_channel::<Job>(1024);
-    let job_rx = Mutex::new(job_rx);
+    let stream = Stream {
+        location: &location,
+        name: &name,
+        expected_size,
+        max: if expected_size > 0 {
+            expected_size
+        } else {
+            limits.max_unpacked_bytes.saturating_add(1 << 20)
+        },
+    };
     let ctx = ParseCtx {
         name: &name,
         dest,
@@ -188,80 +204,196 @@ pub fn unpack(
         pipeline,
         shared: &shared,
     };
-    let (net, parsed) = std::thread::scope(|s| {
-        let net = s.spawn(|| read_and_hash(reader, chunk_tx, &location, &shared, progress));
-        for _ in 0..pipeline.writers {
-            s.spawn(|| writer_loop(&job_rx, &shared, &name, dest));
-        }
-        let parsed = parse(ChunkReader::new(chunk_rx), job_tx, &ctx);
-        let net = net.join().unwrap_or_else(|_| {
-            NetOutcome::Failed(Error::new(ErrorKind::Io, "the download thread panicked"))
-        });
-        (net, parsed)
-    });
+    let (net, parsed) = run_stages(reader, &stream, &ctx, progress);
     progress.finish();
     let write_error = shared
         .write_error
         .into_inner()
         .unwrap_or_else(|p| p.into_inner());
-    let (digest, bytes) = match net {
-        NetOutcome::Failed(e) => return Err(e),
-        NetOutcome::Aborted => {
-            return Err(write_error.unwrap_or_else(|| match parsed {
-                Err(ParseError::Fatal(e) | ParseError::Format(e)) => e,
-                _ => Error::new(ErrorKind::Io, format!("unpacking {name} was interrupted")),
-            }))
-        }
-        NetOutcome::Done { digest, bytes } => (digest, bytes),
+    let head = shared.head.into_inner().unwrap_or_else(|p| p.into_inner());
+    let outcome = Outcome {
+        net,
+        parsed,
+        write_error,
     };
-    if let Some(e) = write_error {
-        return Err(e);
-    }
-    if let Err(ParseError::Fatal(e)) = parsed {
-        return Err(e);
-    }
-    if expected_size > 0 && bytes < expected_size {
-        return Err(Error::new(
-            ErrorKind::Truncated,
-            format!(
-                "{location} is truncated: it has {bytes} bytes, the release index lists {expected_size}"
-            ),
-        )
-        .with_hint("the mirror holds an incomplete file; try again later or use another mirror (GOVER_MIRROR)"));
-    }
-    if let Some(exp) = expected {
-        if digest != exp.sha256 {
-            return Err(Error::new(
-                ErrorKind::ChecksumMismatch,
+    outcome.judge(&stream, expected, &head)
+}
+
+/// The three stages, run to completion.
+fn run_stages(
+    reader: Box<dyn Read + Send>,
+    stream: &Stream<'_>,
+    ctx: &ParseCtx<'_>,
+    progress: &dyn Progress,
+) -> (NetOutcome, std::result::Result<Stats, ParseError>) {
+    let (chunk_tx, chunk_rx) = sync_channel::<Vec<u8>>(CHUNKS_IN_FLIGHT);
+    let (job_tx, job_rx) = sync_channel::<Job>(1024);
+    let job_rx = Mutex::new(job_rx);
+    std::thread::scope(|s| {
+        let net = s.spawn(|| read_and_hash(reader, chunk_tx, stream, ctx.shared, progress));
+        for _ in 0..ctx.pipeline.writers {
+            s.spawn(|| writer_loop(&job_rx, ctx.shared, ctx.name, ctx.dest));
+        }
+        let parsed = parse(ChunkReader::new(chunk_rx), job_tx, ctx);
+        let net = net.join().unwrap_or_else(|_| {
+            NetOutcome::Failed(Error::new(ErrorKind::Io, "the download thread panicked"))
+        });
+        (net, parsed)
+    })
+}
+
+/// The byte stream and its bounds.
+struct Stream<'a> {
+    location: &'a str,
+    name: &'a str,
+    /// The size the index lists (0: unknown).
+    expected_size: u64,
+    /// The most bytes read.
+    max: u64,
+}
+
+impl Stream<'_> {
+    /// The error for a stream that goes on past `max`.
+    fn too_long(&self) -> Error {
+        let (name, location) = (self.name, self.location);
+        if self.expected_size > 0 {
+            return Error::new(
+                ErrorKind::SizeMismatch,
                 format!(
-                    "checksum mismatch for {name} from {location}\n  expected sha256 {} (from {})\n  computed sha256 {}",
-                    hex(&exp.sha256),
-                    exp.source,
-                    hex(&digest)
+                    "{name} from {location} is larger than the {} bytes the release index lists; gover stopped reading there",
+                    self.expected_size
                 ),
             )
-            .with_hint("the file is corrupt or was replaced; nothing was installed. Try again, or use another mirror (GOVER_MIRROR)"));
+            .with_hint(size_mismatch_hint());
+        }
+        Error::new(
+            ErrorKind::BadArchive,
+            format!(
+                "{name} from {location} is larger than {} bytes, more than any archive gover unpacks; gover stopped reading there",
+                self.max
+            ),
+        )
+    }
+
+    /// The error for a complete file of `bytes` bytes, fewer than listed.
+    fn too_short(&self, bytes: u64) -> Error {
+        Error::new(
+            ErrorKind::SizeMismatch,
+            format!(
+                "{} from {} has {bytes} bytes, but the release index lists {}: the mirror serves another file than the index describes",
+                self.name, self.location, self.expected_size
+            ),
+        )
+        .with_hint(size_mismatch_hint())
+    }
+}
+
+fn size_mismatch_hint() -> String {
+    "a size that disagrees with the index means a wrong or tampered file (or a mirror that is still being filled), not a network problem; nothing was installed. Check that GOVER_MIRROR and GOVER_INDEX_URL belong together, or use another mirror".into()
+}
+
+/// What the stages produced.
+struct Outcome {
+    net: NetOutcome,
+    parsed: std::result::Result<Stats, ParseError>,
+    write_error: Option<Error>,
+}
+
+impl Outcome {
+    /// The result, or the most telling error (see [`unpack`]).
+    fn judge(
+        self,
+        stream: &Stream<'_>,
+        expected: Option<&Expected>,
+        head: &[u8],
+    ) -> Result<Unpacked> {
+        let Self {
+            net,
+            parsed,
+            write_error,
+        } = self;
+        let name = stream.name;
+        let format = |e: Error| match looks_like_html(head) {
+            true => html_error(stream),
+            false => e,
+        };
+        let (digest, bytes) = match net {
+            NetOutcome::Failed(e) => return Err(e),
+            NetOutcome::Aborted => {
+                return Err(write_error.unwrap_or_else(|| match parsed {
+                    Err(ParseError::Fatal(e)) => e,
+                    Err(ParseError::Format(e)) => format(e),
+                    _ => Error::new(ErrorKind::Io, format!("unpacking {name} was interrupted")),
+                }))
+            }
+            NetOutcome::Done { digest, bytes } => (digest, bytes),
+        };
+        if let Some(e) = write_error {
+            return Err(e);
+        }
+        if let Err(ParseError::Fatal(e)) = parsed {
+            return Err(e);
+        }
+        if stream.expected_size > 0 && bytes < stream.expected_size {
+            return Err(stream.too_short(bytes));
+        }
+        if let Some(exp) = expected.filter(|e| e.sha256 != digest) {
+            return Err(checksum_error(stream, exp, &digest));
+        }
+        match parsed {
+            Ok(stats) => Ok(Unpacked {
+                sha256: digest,
+                archive_bytes: bytes,
+                unpacked_bytes: stats.bytes,
+                entries: stats.entries,
+            }),
+            Err(ParseError::Format(e) | ParseError::Fatal(e)) => Err(format(e)),
+            Err(ParseError::Aborted) => Err(Error::new(
+                ErrorKind::Io,
+                format!("unpacking {name} was interrupted"),
+            )),
         }
     }
-    match parsed {
-        Ok(stats) => Ok(Unpacked {
-            sha256: digest,
-            archive_bytes: bytes,
-            unpacked_bytes: stats.bytes,
-            entries: stats.entries,
-        }),
-        Err(ParseError::Format(e) | ParseError::Fatal(e)) => Err(e),
-        Err(ParseError::Aborted) => Err(Error::new(
-            ErrorKind::Io,
-            format!("unpacking {name} was interrupted"),
-        )),
-    }
+}
+
+fn checksum_error(stream: &Stream<'_>, exp: &Expected, digest: &[u8; 32]) -> Error {
+    Error::new(
+        ErrorKind::ChecksumMismatch,
+        format!(
+            "checksum mismatch for {} from {}\n  expected sha256 {} (from {})\n  computed sha256 {}",
+            stream.name,
+            stream.location,
+            hex(&exp.sha256),
+            exp.source,
+            hex(digest)
+        ),
+    )
+    .with_hint("the file is corrupt or was replaced; nothing was installed. Try again, or use another mirror (GOVER_MIRROR)")
+}
+
+/// True when the stream starts like an HTML (or XML) page.
+fn looks_like_html(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    head.iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'<')
+}
+
+fn html_error(stream: &Stream<'_>) -> Error {
+    Error::new(
+        ErrorKind::BadArchive,
+        format!(
+            "{} from {} is an HTML page, not a .tar.gz archive (a captive portal, a login page or an error page served as a success?)",
+            stream.name, stream.location
+        ),
+    )
+    .with_hint("open the URL in a browser to see what it says, then try again; or check GOVER_MIRROR")
 }
 
 fn read_and_hash(
     mut reader: Box<dyn Read + Send>,
     tx: SyncSender<Vec<u8>>,
-    location: &str,
+    stream: &Stream<'_>,
     shared: &Shared,
     progress: &dyn Progress,
 ) -> NetOutcome {
@@ -272,38 +404,53 @@ fn read_and_hash(
         if shared.abort.load(Ordering::Relaxed) {
             return NetOutcome::Aborted;
         }
-        let mut buf = vec![0u8; CHUNK];
-        let mut n = 0;
-        while n < CHUNK {
-            match reader.read(&mut buf[n..]) {
-                Ok(0) => break,
-                Ok(k) => n += k,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
+        let n = match fill_chunk(&mut reader) {
+            Ok(buf) if buf.is_empty() => break,
+            Ok(buf) => {
+                total += buf.len() as u64;
+                if total > stream.max {
                     shared.abort.store(true, Ordering::SeqCst);
-                    return NetOutcome::Failed(read_error(e, location));
+                    return NetOutcome::Failed(stream.too_long());
                 }
+                if total == buf.len() as u64 {
+                    let mut head = shared.head.lock().unwrap_or_else(|p| p.into_inner());
+                    head.extend_from_slice(&buf[..buf.len().min(64)]);
+                }
+                hasher.update(&buf);
+                progress.advance(buf.len() as u64);
+                if sending && tx.send(buf).is_err() {
+                    if !shared.discard.load(Ordering::SeqCst) {
+                        return NetOutcome::Aborted;
+                    }
+                    sending = false;
+                }
+                continue;
             }
-        }
-        if n == 0 {
-            break;
-        }
-        buf.truncate(n);
-        hasher.update(&buf);
-        total += n as u64;
-        progress.advance(n as u64);
-        if sending && tx.send(buf).is_err() {
-            if shared.discard.load(Ordering::SeqCst) {
-                sending = false;
-            } else {
-                return NetOutcome::Aborted;
-            }
-        }
+            Err(e) => e,
+        };
+        shared.abort.store(true, Ordering::SeqCst);
+        return NetOutcome::Failed(read_error(n, stream.location));
     }
     NetOutcome::Done {
         digest: hasher.finalize().into(),
         bytes: total,
     }
+}
+
+/// Reads up to one chunk (empty at the end of the stream).
+fn fill_chunk(reader: &mut Box<dyn Read + Send>) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; CHUNK];
+    let mut n = 0;
+    while n < CHUNK {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(n);
+    Ok(buf)
 }
 
 fn read_error(e: io::Error, location: &str) -> Error {
@@ -372,6 +519,9 @@ impl BufRead for ChunkReader {
     }
 }
 
+/// What [`Capped`] says when it stops.
+const CAP_REACHED: &str = "unpacked size limit reached";
+
 /// Counts decompressed bytes and stops a gzip bomb at the limit.
 struct Capped<R> {
     inner: R,
@@ -386,7 +536,7 @@ impl<R: Read> Read for Capped<R> {
         self.read += n as u64;
         if self.read > self.cap {
             self.over = true;
-            return Err(io::Error::other("unpacked size limit reached"));
+            return Err(io::Error::other(CAP_REACHED));
         }
         Ok(n)
     }
@@ -470,9 +620,10 @@ fn parse(
 ) -> std::result::Result<Stats, ParseError> {
     let res = parse_entries(&mut reader, &jobs, ctx);
     drop(jobs);
-    // Whatever happened, the reader must finish (to hash everything) or stop.
+    // A complete archive: the reader finishes (to hash everything). Any
+    // error, the first gzip or tar error included, stops it.
     match &res {
-        Ok(_) | Err(ParseError::Format(_)) => ctx.shared.discard.store(true, Ordering::SeqCst),
+        Ok(_) => ctx.shared.discard.store(true, Ordering::SeqCst),
         Err(_) => ctx.shared.abort.store(true, Ordering::SeqCst),
     }
     // Only now stop receiving: the reader sees the flags before the queue closes.
@@ -480,13 +631,42 @@ fn parse(
     res
 }
 
+/// A parse error for an I/O error while reading the archive: the size cap
+/// when [`Capped`] stopped it, else a corrupt archive.
+fn read_failure(ctx: &ParseCtx<'_>, entry: &str, e: &io::Error) -> ParseError {
+    if e.to_string().contains(CAP_REACHED) {
+        return limit_error(ctx);
+    }
+    ParseError::Format(format_error(ctx.name, entry, e))
+}
+
+/// The error for an archive that unpacks to more than the cap.
+fn limit_error(ctx: &ParseCtx<'_>) -> ParseError {
+    ParseError::Fatal(
+        Error::new(
+            ErrorKind::BadArchive,
+            format!(
+                "refusing to unpack {}: it unpacks to more than {} bytes (limit)",
+                ctx.name, ctx.limits.max_unpacked_bytes
+            ),
+        )
+        .with_hint("a Go toolchain is a few hundred megabytes; this archive is damaged or a decompression bomb"),
+    )
+}
+
+/// What the parser has created so far.
+struct Progressed {
+    seen: HashSet<PathBuf>,
+    dirs: HashSet<PathBuf>,
+    files: HashSet<PathBuf>,
+    stats: Stats,
+}
+
 fn parse_entries(
     reader: &mut ChunkReader,
     jobs: &SyncSender<Job>,
     ctx: &ParseCtx<'_>,
 ) -> std::result::Result<Stats, ParseError> {
-    let name = ctx.name;
-    let shared = ctx.shared;
     let limits = ctx.limits;
     // Headers and padding add at most ~1.5 KiB per entry on top of content.
     let cap = limits
@@ -500,189 +680,200 @@ fn parse_entries(
         cap,
         over: false,
     });
-    let limit_error = || {
-        ParseError::Fatal(
-            Error::new(
-                ErrorKind::BadArchive,
-                format!(
-                    "refusing to unpack {name}: it unpacks to more than {} bytes (limit)",
-                    limits.max_unpacked_bytes
-                ),
-            )
-            .with_hint("a Go toolchain is a few hundred megabytes; this archive is damaged or a decompression bomb"),
-        )
-    };
-    let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut dirs: HashSet<PathBuf> = HashSet::new();
-    let mut stats = Stats {
-        entries: 0,
-        bytes: 0,
+    let mut done = Progressed {
+        seen: HashSet::new(),
+        dirs: HashSet::new(),
+        files: HashSet::new(),
+        stats: Stats {
+            entries: 0,
+            bytes: 0,
+        },
     };
     let entries = archive
         .entries()
-        .map_err(|e| ParseError::Format(format_error(name, "", &e)))?;
-    let mut over = false;
+        .map_err(|e| ParseError::Format(format_error(ctx.name, "", &e)))?;
     for entry in entries {
-        if shared.abort.load(Ordering::Relaxed) {
+        if ctx.shared.abort.load(Ordering::Relaxed) {
             return Err(ParseError::Aborted);
         }
-        let mut entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                over = e.to_string().contains("unpacked size limit reached");
-                if over {
-                    break;
-                }
-                return Err(ParseError::Format(format_error(name, "", &e)));
-            }
-        };
-        let etype = entry.header().entry_type();
-        if etype.is_pax_global_extensions() {
-            continue;
-        }
-        let raw = entry.path_bytes().into_owned();
-        let shown = String::from_utf8_lossy(&raw).into_owned();
-        stats.entries += 1;
-        if stats.entries > limits.max_entries {
-            return Err(ParseError::Fatal(
-                Error::new(
-                    ErrorKind::BadArchive,
-                    format!(
-                        "refusing to unpack {name}: it has more than {} entries (limit); the last was `{}`",
-                        limits.max_entries,
-                        shown.escape_debug()
-                    ),
-                )
-                .with_hint("a Go toolchain has about 12,000 entries; this archive is damaged or malicious"),
-            ));
-        }
-        let kind = if etype.is_file() {
-            "file"
-        } else if etype.is_dir() {
-            "dir"
-        } else if etype.is_symlink() {
-            let target = entry
-                .link_name_bytes()
-                .map(|t| String::from_utf8_lossy(&t).into_owned())
-                .unwrap_or_default();
-            return Err(unsafe_entry(
-                name,
-                &shown,
-                &format!(
-                    "is a symbolic link (to `{}`); links are not allowed",
-                    target.escape_debug()
-                ),
-            ));
-        } else if etype.is_hard_link() {
-            return Err(unsafe_entry(
-                name,
-                &shown,
-                "is a hard link; links are not allowed",
-            ));
-        } else if etype.is_character_special() || etype.is_block_special() {
-            return Err(unsafe_entry(name, &shown, "is a device node"));
-        } else if etype.is_fifo() {
-            return Err(unsafe_entry(name, &shown, "is a FIFO"));
-        } else {
-            return Err(unsafe_entry(
-                name,
-                &shown,
-                &format!("has an unsupported type ({:?})", etype),
-            ));
-        };
-        let rel = checked_path(&raw).map_err(|why| unsafe_entry(name, &shown, why))?;
-        if !seen.insert(rel.clone()) {
-            return Err(unsafe_entry(name, &shown, "appears twice in the archive"));
-        }
-        let full = ctx.dest.join(&rel);
-        if kind == "dir" {
-            if !dirs.contains(&rel) {
-                ensure_dirs(ctx, &rel, &mut dirs, &shown)?;
-            }
-            continue;
-        }
-        if dirs.contains(&rel) {
-            return Err(unsafe_entry(
-                name,
-                &shown,
-                "is a file where a directory was already created",
-            ));
-        }
-        if rel.parent().is_none_or(|p| p.as_os_str().is_empty()) {
-            return Err(unsafe_entry(
-                name,
-                &shown,
-                "is a file in place of the go/ directory",
-            ));
-        }
-        if let Some(parent) = rel.parent() {
-            if !dirs.contains(parent) {
-                ensure_dirs(ctx, parent, &mut dirs, &shown)?;
-            }
-        }
-        let size = entry.size();
-        stats.bytes = stats.bytes.saturating_add(size);
-        if stats.bytes > limits.max_unpacked_bytes {
-            return Err(limit_error());
-        }
-        let mode = match entry.header().mode() {
-            Ok(m) if m & 0o111 != 0 => 0o755,
-            _ => 0o644,
-        };
-        if size > ctx.pipeline.inline_above || ctx.pipeline.writers == 0 {
-            write_inline(&mut entry, &full, mode, ctx, &shown).map_err(|e| match e {
-                InlineError::Read(e) => {
-                    if e.to_string().contains("unpacked size limit reached") {
-                        limit_error()
-                    } else {
-                        ParseError::Format(format_error(name, &shown, &e))
-                    }
-                }
-                InlineError::Write(e) => ParseError::Fatal(e),
-            })?;
-            continue;
-        }
-        let mut data = Vec::with_capacity(size as usize);
-        if let Err(e) = (&mut entry).take(size).read_to_end(&mut data) {
-            if e.to_string().contains("unpacked size limit reached") {
-                return Err(limit_error());
-            }
-            return Err(ParseError::Format(format_error(name, &shown, &e)));
-        }
-        // Wait for room in the writers' queue (always admit one file).
-        {
-            let mut in_flight = shared.in_flight.lock().unwrap_or_else(|p| p.into_inner());
-            while *in_flight > 0 && *in_flight + size > ctx.pipeline.bytes_in_flight {
-                if shared.abort.load(Ordering::Relaxed) {
-                    return Err(ParseError::Aborted);
-                }
-                in_flight = shared
-                    .drained
-                    .wait(in_flight)
-                    .unwrap_or_else(|p| p.into_inner());
-            }
-            *in_flight += size;
-        }
-        let job = Job {
-            path: full,
-            entry: shown,
-            mode,
-            data,
-        };
-        if jobs.send(job).is_err() {
-            return Err(ParseError::Aborted);
+        let entry = entry.map_err(|e| read_failure(ctx, "", &e))?;
+        if !entry.header().entry_type().is_pax_global_extensions() {
+            unpack_entry(entry, jobs, ctx, &mut done)?;
         }
     }
-    if !over {
-        // Read to the end of the gzip stream so its CRC and length are checked.
-        let mut rest = archive.into_inner();
-        match io::copy(&mut rest, &mut io::sink()) {
-            Ok(_) => return Ok(stats),
-            Err(_) if rest.over => {}
-            Err(e) => return Err(ParseError::Format(format_error(name, "", &e))),
-        }
+    // Read to the end of the gzip stream so its CRC and length are checked.
+    let mut rest = archive.into_inner();
+    match io::copy(&mut rest, &mut io::sink()) {
+        Ok(_) => Ok(done.stats),
+        Err(_) if rest.over => Err(limit_error(ctx)),
+        Err(e) => Err(ParseError::Format(format_error(ctx.name, "", &e))),
     }
-    Err(limit_error())
+}
+
+/// True for a directory entry; an error for any type but a regular file
+/// or a directory.
+fn is_dir_entry<R: Read>(
+    entry: &tar::Entry<'_, R>,
+    ctx: &ParseCtx<'_>,
+    shown: &str,
+) -> std::result::Result<bool, ParseError> {
+    let etype = entry.header().entry_type();
+    let refuse = |why: &str| Err(unsafe_entry(ctx.name, shown, why));
+    if etype.is_file() {
+        Ok(false)
+    } else if etype.is_dir() {
+        Ok(true)
+    } else if etype.is_symlink() {
+        let target = entry
+            .link_name_bytes()
+            .map(|t| String::from_utf8_lossy(&t).into_owned())
+            .unwrap_or_default();
+        refuse(&format!(
+            "is a symbolic link (to `{}`); links are not allowed",
+            target.escape_debug()
+        ))
+    } else if etype.is_hard_link() {
+        refuse("is a hard link; links are not allowed")
+    } else if etype.is_character_special() || etype.is_block_special() {
+        refuse("is a device node")
+    } else if etype.is_fifo() {
+        refuse("is a FIFO")
+    } else {
+        refuse(&format!("has an unsupported type ({etype:?})"))
+    }
+}
+
+/// Checks one entry against the policy and creates it (a directory now, a
+/// file now or through the writers).
+fn unpack_entry<R: Read>(
+    entry: tar::Entry<'_, R>,
+    jobs: &SyncSender<Job>,
+    ctx: &ParseCtx<'_>,
+    done: &mut Progressed,
+) -> std::result::Result<(), ParseError> {
+    let name = ctx.name;
+    let raw = entry.path_bytes().into_owned();
+    let shown = String::from_utf8_lossy(&raw).into_owned();
+    count_entry(ctx, done, &shown)?;
+    let is_dir = is_dir_entry(&entry, ctx, &shown)?;
+    let rel = checked_path(&raw).map_err(|why| unsafe_entry(name, &shown, why))?;
+    if !done.seen.insert(rel.clone()) {
+        return Err(unsafe_entry(name, &shown, "appears twice in the archive"));
+    }
+    if is_dir {
+        if !done.dirs.contains(&rel) {
+            ensure_dirs(ctx, &rel, done, &shown)?;
+        }
+        return Ok(());
+    }
+    if done.dirs.contains(&rel) {
+        return Err(unsafe_entry(
+            name,
+            &shown,
+            "is a file where a directory was already created",
+        ));
+    }
+    let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Err(unsafe_entry(
+            name,
+            &shown,
+            "is a file in place of the go/ directory",
+        ));
+    };
+    if !done.dirs.contains(parent) {
+        ensure_dirs(ctx, parent, done, &shown)?;
+    }
+    done.files.insert(rel.clone());
+    write_file(entry, &rel, shown, jobs, ctx, done)
+}
+
+/// Writes the file entry `rel`: large ones (or all, without writer
+/// threads) now, the others through the writers.
+fn write_file<R: Read>(
+    mut entry: tar::Entry<'_, R>,
+    rel: &Path,
+    shown: String,
+    jobs: &SyncSender<Job>,
+    ctx: &ParseCtx<'_>,
+    done: &mut Progressed,
+) -> std::result::Result<(), ParseError> {
+    let size = entry.size();
+    done.stats.bytes = done.stats.bytes.saturating_add(size);
+    if done.stats.bytes > ctx.limits.max_unpacked_bytes {
+        return Err(limit_error(ctx));
+    }
+    let mode = match entry.header().mode() {
+        Ok(m) if m & 0o111 != 0 => 0o755,
+        _ => 0o644,
+    };
+    let full = ctx.dest.join(rel);
+    if size > ctx.pipeline.inline_above || ctx.pipeline.writers == 0 {
+        return write_inline(&mut entry, &full, mode, ctx, &shown).map_err(|e| match e {
+            InlineError::Read(e) => read_failure(ctx, &shown, &e),
+            InlineError::Write(e) => ParseError::Fatal(e),
+        });
+    }
+    let mut data = Vec::with_capacity(size as usize);
+    (&mut entry)
+        .take(size)
+        .read_to_end(&mut data)
+        .map_err(|e| read_failure(ctx, &shown, &e))?;
+    let job = Job {
+        path: full,
+        entry: shown,
+        mode,
+        data,
+    };
+    queue(jobs, ctx.shared, ctx.pipeline, job)
+}
+
+/// Counts one more entry; an error past the cap.
+fn count_entry(
+    ctx: &ParseCtx<'_>,
+    done: &mut Progressed,
+    shown: &str,
+) -> std::result::Result<(), ParseError> {
+    done.stats.entries += 1;
+    if done.stats.entries <= ctx.limits.max_entries {
+        return Ok(());
+    }
+    Err(ParseError::Fatal(
+        Error::new(
+            ErrorKind::BadArchive,
+            format!(
+                "refusing to unpack {}: it has more than {} entries (limit); the last was `{}`",
+                ctx.name,
+                ctx.limits.max_entries,
+                shown.escape_debug()
+            ),
+        )
+        .with_hint("a Go toolchain has about 12,000 entries; this archive is damaged or malicious"),
+    ))
+}
+
+/// Hands a file to the writers, waiting for room in their queue (one file
+/// is always admitted).
+fn queue(
+    jobs: &SyncSender<Job>,
+    shared: &Shared,
+    pipeline: Pipeline,
+    job: Job,
+) -> std::result::Result<(), ParseError> {
+    let size = job.data.len() as u64;
+    {
+        let mut in_flight = shared.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+        while *in_flight > 0 && *in_flight + size > pipeline.bytes_in_flight {
+            if shared.abort.load(Ordering::Relaxed) {
+                return Err(ParseError::Aborted);
+            }
+            in_flight = shared
+                .drained
+                .wait(in_flight)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+        *in_flight += size;
+    }
+    jobs.send(job).map_err(|_| ParseError::Aborted)
 }
 
 fn format_error(archive: &str, entry: &str, e: &io::Error) -> Error {
@@ -698,21 +889,32 @@ fn format_error(archive: &str, entry: &str, e: &io::Error) -> Error {
     .with_hint("the file is damaged; download it again, or check the mirror (GOVER_MIRROR)")
 }
 
+/// Creates `rel` and its missing parents. A path the archive already
+/// holds as a file is refused here, before a writer thread may have
+/// created the file.
 fn ensure_dirs(
     ctx: &ParseCtx<'_>,
     rel: &Path,
-    dirs: &mut HashSet<PathBuf>,
+    done: &mut Progressed,
     shown: &str,
 ) -> std::result::Result<(), ParseError> {
     let mut missing: Vec<&Path> = Vec::new();
     let mut cur = Some(rel);
     while let Some(p) = cur {
-        if p.as_os_str().is_empty() || dirs.contains(p) {
+        if p.as_os_str().is_empty() || done.dirs.contains(p) {
             break;
+        }
+        if done.files.contains(p) {
+            return Err(unsafe_entry(
+                ctx.name,
+                shown,
+                "needs a directory where the archive already put a file",
+            ));
         }
         missing.push(p);
         cur = p.parent();
     }
+    let dirs = &mut done.dirs;
     for p in missing.into_iter().rev() {
         let full = ctx.dest.join(p);
         let mut b = fs::DirBuilder::new();
@@ -819,16 +1021,6 @@ fn writer_loop(jobs: &Mutex<Receiver<Job>>, shared: &Shared, archive: &str, dest
     }
 }
 
-/// Reads the first line of `go/VERSION` under `root` (at most 4 KiB).
-pub fn read_version_file(root: &Path) -> Result<String> {
-    let path = root.join("VERSION");
-    let mut text = String::new();
-    fs::File::open(&path)
-        .and_then(|f| f.take(4096).read_to_string(&mut text))
-        .map_err(|e| Error::io("cannot read", &path, e))?;
-    Ok(text.lines().next().unwrap_or("").trim().to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -850,5 +1042,341 @@ mod tests {
         ] {
             assert!(checked_path(p).unwrap_err().contains(why), "{p:?}");
         }
+    }
+
+    /// A tar entry for the in-memory archives below.
+    struct E {
+        path: &'static [u8],
+        kind: tar::EntryType,
+        mode: u32,
+        data: Vec<u8>,
+        link: &'static str,
+        claimed: Option<u64>,
+    }
+
+    fn file(path: &'static str, mode: u32, data: &str) -> E {
+        E {
+            path: path.as_bytes(),
+            kind: tar::EntryType::Regular,
+            mode,
+            data: data.as_bytes().to_vec(),
+            link: "",
+            claimed: None,
+        }
+    }
+
+    fn dir(path: &'static str) -> E {
+        E {
+            kind: tar::EntryType::Directory,
+            ..file(path, 0o755, "")
+        }
+    }
+
+    fn special(path: &'static str, kind: tar::EntryType, link: &'static str) -> E {
+        E {
+            kind,
+            link,
+            ..file(path, 0o777, "")
+        }
+    }
+
+    /// A .tar.gz of `entries`, names written byte for byte (no tar library
+    /// check in the way: the policy under test is gover's).
+    fn targz(entries: &[E]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for e in entries {
+            let mut h = tar::Header::new_ustar();
+            h.as_old_mut().name[..e.path.len()].copy_from_slice(e.path);
+            h.set_entry_type(e.kind);
+            h.set_mode(e.mode);
+            h.set_size(e.claimed.unwrap_or(e.data.len() as u64));
+            h.as_old_mut().linkname[..e.link.len()].copy_from_slice(e.link.as_bytes());
+            h.set_cksum();
+            b.append(&h, &e.data[..]).unwrap();
+        }
+        let tar = b.into_inner().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        io::Write::write_all(&mut gz, &tar).unwrap();
+        gz.finish().unwrap()
+    }
+
+    fn toolchain(extra: Vec<E>) -> Vec<E> {
+        let mut v = vec![
+            dir("go/"),
+            file("go/VERSION", 0o644, "go1.22.10\n"),
+            dir("go/bin/"),
+            file("go/bin/go", 0o755, "#!/bin/sh\n"),
+        ];
+        v.extend(extra);
+        v
+    }
+
+    fn run(
+        bytes: Vec<u8>,
+        size: u64,
+        expected: Option<[u8; 32]>,
+        limits: Limits,
+        writers: usize,
+    ) -> (Result<Unpacked>, tempfile::TempDir) {
+        let t = tempfile::tempdir().unwrap();
+        let exp = expected.map(|sha256| Expected {
+            sha256,
+            source: "the test".into(),
+        });
+        let res = unpack(
+            Input {
+                reader: Box::new(std::io::Cursor::new(bytes)),
+                name: "a.tar.gz".into(),
+                location: "test://a.tar.gz".into(),
+                expected_size: size,
+            },
+            t.path(),
+            exp.as_ref(),
+            limits,
+            Pipeline {
+                writers,
+                ..Pipeline::default()
+            },
+            &crate::NoProgress,
+        );
+        (res, t)
+    }
+
+    fn refused(entries: Vec<E>) -> String {
+        let (res, _t) = run(targz(&entries), 0, None, Limits::default(), 2);
+        let e = res.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadArchive, "{e}");
+        e.to_string()
+    }
+
+    #[test]
+    fn a_good_archive_unpacks_with_normalised_modes_whatever_the_writers() {
+        for writers in [0, 1, 3] {
+            let bytes = targz(&toolchain(vec![
+                file("go/bin/suid", 0o6777, "x"),
+                file("go/lib/shared", 0o666, "data"),
+                file("go/lib/deep/er", 0o1644, "data"),
+            ]));
+            let sha: [u8; 32] = Sha256::digest(&bytes).into();
+            let (res, t) = run(
+                bytes.clone(),
+                bytes.len() as u64,
+                Some(sha),
+                Limits::default(),
+                writers,
+            );
+            let u = res.unwrap();
+            assert_eq!(u.sha256, sha);
+            assert_eq!(u.archive_bytes, bytes.len() as u64);
+            assert_eq!(u.entries, 7);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode =
+                    |p: &str| fs::metadata(t.path().join(p)).unwrap().permissions().mode() & 0o7777;
+                assert_eq!(mode("go/bin/suid") & !0o022, 0o755 & !0o022);
+                assert_eq!(mode("go/bin/suid") & 0o7000, 0);
+                assert_eq!(mode("go/lib/shared") & 0o022, 0);
+                assert_eq!(mode("go/lib/deep/er") & 0o1111, 0);
+            }
+            assert_eq!(
+                fs::read_to_string(t.path().join("go/lib/shared")).unwrap(),
+                "data"
+            );
+        }
+    }
+
+    #[test]
+    fn every_entry_breaking_the_policy_is_refused_by_name() {
+        use tar::EntryType as T;
+        for (extra, want) in [
+            (
+                vec![file("go/../../evil", 0o644, "x")],
+                "entry `go/../../evil` has a `..` component",
+            ),
+            (
+                vec![file("/tmp/evil", 0o644, "x")],
+                "entry `/tmp/evil` has an absolute path",
+            ),
+            (
+                vec![file("evil/x", 0o644, "x")],
+                "entry `evil/x` lies outside the top-level go/ directory",
+            ),
+            (
+                vec![special("go/bin/sh", T::Symlink, "/bin/sh")],
+                "entry `go/bin/sh` is a symbolic link (to `/bin/sh`)",
+            ),
+            (
+                vec![special("go/bin/gofmt", T::Link, "go/bin/go")],
+                "entry `go/bin/gofmt` is a hard link",
+            ),
+            (
+                vec![special("go/null", T::Char, "")],
+                "entry `go/null` is a device node",
+            ),
+            (
+                vec![special("go/sda", T::Block, "")],
+                "entry `go/sda` is a device node",
+            ),
+            (
+                vec![special("go/fifo", T::Fifo, "")],
+                "entry `go/fifo` is a FIFO",
+            ),
+            (
+                vec![file("go/VERSION", 0o644, "again")],
+                "entry `go/VERSION` appears twice",
+            ),
+            (
+                vec![file("go/bin", 0o644, "x")],
+                "entry `go/bin` appears twice",
+            ),
+            (
+                vec![file("go/VERSION/x", 0o644, "x")],
+                "needs a directory where the archive already put a file",
+            ),
+            (
+                vec![file("go/a\\b", 0o644, "x")],
+                "has a backslash in its path",
+            ),
+        ] {
+            let got = refused(toolchain(extra));
+            assert!(got.starts_with("refusing to unpack a.tar.gz: "), "{got}");
+            assert!(got.contains(want), "want {want:?}, got {got}");
+        }
+        let got = refused(vec![file("go", 0o644, "x")]);
+        assert!(
+            got.contains("is a file in place of the go/ directory"),
+            "{got}"
+        );
+        let got = refused(toolchain(vec![dir("go/bin/go/")]));
+        assert!(
+            got.contains("appears twice") || got.contains("needs a directory"),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn the_caps_stop_bombs_and_floods() {
+        let small = Limits {
+            max_unpacked_bytes: 1000,
+            max_entries: 10,
+        };
+        let bomb = targz(&toolchain(vec![E {
+            data: vec![0; 1 << 20],
+            ..file("go/zeros", 0o644, "")
+        }]));
+        let (res, _t) = run(bomb, 0, None, small, 2);
+        let e = res.unwrap_err().to_string();
+        assert!(
+            e.contains("it unpacks to more than 1000 bytes (limit)"),
+            "{e}"
+        );
+        // A size claimed in the header, not even backed by data.
+        let liar = targz(&toolchain(vec![E {
+            claimed: Some(1 << 40),
+            ..file("go/huge", 0o644, "x")
+        }]));
+        let (res, _t) = run(liar, 0, None, small, 2);
+        assert!(res.unwrap_err().to_string().contains("(limit)"));
+        let flood: Vec<E> = (0..20).map(|_| file("go/x", 0o644, "")).collect();
+        let (res, _t) = run(targz(&flood), 0, None, small, 2);
+        let e = res.unwrap_err().to_string();
+        assert!(
+            e.contains("it has more than 10 entries (limit)") || e.contains("appears twice"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_stream_is_bounded_by_the_index_size_and_its_first_error() {
+        let good = targz(&toolchain(vec![]));
+        let n = good.len() as u64;
+        // Longer than the index says: stopped there.
+        let mut longer = good.clone();
+        longer.extend(vec![0u8; 1 << 20]);
+        let (res, _t) = run(longer, n, None, Limits::default(), 2);
+        let e = res.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::SizeMismatch);
+        assert!(
+            e.to_string().contains(&format!(
+                "is larger than the {n} bytes the release index lists"
+            )),
+            "{e}"
+        );
+        // Shorter: a size mismatch, not a network failure.
+        let (res, _t) = run(
+            good[..good.len() - 10].to_vec(),
+            n,
+            None,
+            Limits::default(),
+            2,
+        );
+        let e = res.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::SizeMismatch);
+        assert!(
+            e.to_string().contains(&format!(
+                "has {} bytes, but the release index lists {n}",
+                n - 10
+            )),
+            "{e}"
+        );
+        // Endless garbage: the first gzip error ends it.
+        struct Garbage;
+        impl Read for Garbage {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                buf.fill(0x5a);
+                Ok(buf.len())
+            }
+        }
+        let t = tempfile::tempdir().unwrap();
+        let e = unpack(
+            Input {
+                reader: Box::new(Garbage),
+                name: "a.tar.gz".into(),
+                location: "test://a".into(),
+                expected_size: 0,
+            },
+            t.path(),
+            None,
+            Limits::default(),
+            Pipeline::default(),
+            &crate::NoProgress,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("a.tar.gz is not a valid .tar.gz archive"),
+            "{e}"
+        );
+        // An HTML page says so.
+        let (res, _t) = run(
+            b"\n<!DOCTYPE html><html>login</html>".to_vec(),
+            0,
+            None,
+            Limits::default(),
+            2,
+        );
+        let e = res.unwrap_err().to_string();
+        assert!(e.contains("is an HTML page, not a .tar.gz archive"), "{e}");
+    }
+
+    #[test]
+    fn a_checksum_mismatch_names_both_digests_and_the_source() {
+        let good = targz(&toolchain(vec![]));
+        let (res, t) = run(good, 0, Some([7; 32]), Limits::default(), 2);
+        let e = res.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::ChecksumMismatch);
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "checksum mismatch for a.tar.gz from test://a.tar.gz\n  expected sha256 0707"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("(from the test)\n  computed sha256 "),
+            "{text}"
+        );
+        drop(t);
     }
 }

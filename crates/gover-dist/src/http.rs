@@ -1,4 +1,7 @@
-//! HTTP(S) with timeouts, retries with backoff, and resumable downloads.
+//! HTTP(S) with timeouts, retries with backoff, resumable downloads, and
+//! limits that stop a hostile or broken server: a deadline derived from the
+//! size, a minimum speed, and redirects that never leave `https://` for
+//! `http://` (unless allowed) or `http(s)://` for anything else.
 //!
 //! Proxies come from `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY`
 //! (either case; `user:pass@` credentials included). TLS trusts the system
@@ -8,8 +11,8 @@
 use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use reqwest::blocking::{Client, Response};
 use reqwest::header::{
@@ -18,20 +21,34 @@ use reqwest::header::{
 };
 use reqwest::StatusCode;
 
+use gover_core::env;
+use gover_core::url::{mask_in_text, Url};
+
 use crate::error::{Error, ErrorKind, Result};
-use crate::redact::redact_url;
 use crate::Progress;
 
-/// Network settings.
+/// Network settings. Every field has a default ([`HttpConfig::default`]).
 #[derive(Clone, Debug)]
 pub struct HttpConfig {
-    /// Connect timeout, and the longest a response may stay silent.
+    /// Connect timeout, and the longest a response may stay silent (30 s).
     pub timeout: Duration,
     /// How many times a failed request is retried (connection errors,
-    /// timeouts, 5xx, a body cut short).
+    /// timeouts, 5xx, a body cut short) (3).
     pub retries: u32,
-    /// The first pause before retrying; it doubles each time.
+    /// The first pause before retrying; it doubles each time (500 ms).
     pub backoff: Duration,
+    /// The average speed, in bytes per second, a whole download must keep
+    /// up: it must end within `timeout + size / min_rate` (16 KiB/s).
+    pub min_rate: u64,
+    /// A download slower than this many bytes per second ...
+    pub low_speed_limit: u64,
+    /// ... for this long is stopped (1 KiB/s for 30 s), as curl's
+    /// `--speed-limit`/`--speed-time`: a drip of bytes never trips the
+    /// idle timeout, but trips this long before the deadline.
+    pub low_speed_time: Duration,
+    /// Follow a redirect from `https://` to `http://`, with a warning,
+    /// instead of refusing it (off).
+    pub allow_insecure_redirects: bool,
 }
 
 impl Default for HttpConfig {
@@ -40,6 +57,10 @@ impl Default for HttpConfig {
             timeout: Duration::from_secs(30),
             retries: 3,
             backoff: Duration::from_millis(500),
+            min_rate: 16 << 10,
+            low_speed_limit: 1 << 10,
+            low_speed_time: Duration::from_secs(30),
+            allow_insecure_redirects: false,
         }
     }
 }
@@ -49,6 +70,8 @@ impl Default for HttpConfig {
 pub struct Http {
     client: Client,
     config: HttpConfig,
+    /// Redirects followed against the usual rule, to warn about.
+    notes: Arc<Mutex<Vec<String>>>,
 }
 
 /// Validators of a cached response, sent to revalidate it.
@@ -90,9 +113,9 @@ impl fmt::Display for ProxyInUse {
 /// HTTP client chooses it (the scheme's variable, else `ALL_PROXY`; upper
 /// case before lower; `NO_PROXY` honoured), or `None` for a direct
 /// connection.
-pub fn proxy_for(url: &str) -> Option<ProxyInUse> {
+pub fn proxy_for(url: &Url) -> Option<ProxyInUse> {
     use hyper_util::client::proxy::matcher::Matcher;
-    let uri: http::Uri = url.parse().ok()?;
+    let uri: http::Uri = url.expose().parse().ok()?;
     Matcher::from_env().intercept(&uri)?;
     let first_set = |names: [&'static str; 2]| {
         names
@@ -113,14 +136,14 @@ pub fn proxy_for(url: &str) -> Option<ProxyInUse> {
     let authority = authority.split('/').next().unwrap_or("");
     Some(ProxyInUse {
         var,
-        url: redact_url(value),
+        url: mask_in_text(value),
         has_credentials: authority.contains('@'),
     })
 }
 
 /// The error for a proxy that wants other credentials (HTTP 407), from a
 /// `CONNECT` tunnel or a forwarded request.
-fn proxy_auth_error(url: &str, proxy: &ProxyInUse) -> Error {
+fn proxy_auth_error(url: &Url, proxy: &ProxyInUse) -> Error {
     let var = proxy.var;
     let err = Error::new(
         ErrorKind::HttpStatus,
@@ -163,8 +186,12 @@ fn add_bundle(
     builder: reqwest::blocking::ClientBuilder,
     path: &Path,
 ) -> Result<reqwest::blocking::ClientBuilder> {
-    let pem =
-        std::fs::read(path).map_err(|e| Error::io("cannot read certificates from", path, e))?;
+    let pem = gover_core::fs::open_regular(path)
+        .and_then(|(mut f, _)| {
+            let mut pem = Vec::new();
+            f.read_to_end(&mut pem).map(|_| pem)
+        })
+        .map_err(|e| Error::io("cannot read certificates from", path, e))?;
     let bad = |why: String| {
         Error::new(
             ErrorKind::InvalidInput,
@@ -181,16 +208,278 @@ fn add_bundle(
         .fold(builder, |b, c| b.add_root_certificate(c)))
 }
 
+/// A redirect gover does not follow.
+#[derive(Debug)]
+struct RedirectRefused {
+    /// The URL that answered with the redirect (masked).
+    from: String,
+    /// Where it pointed (masked).
+    to: String,
+    /// True for `https://` to `http://`; false for a scheme that is not
+    /// `http(s)://` at all.
+    downgrade: bool,
+}
+
+impl fmt::Display for RedirectRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "redirect from {} to {} refused", self.from, self.to)
+    }
+}
+
+impl std::error::Error for RedirectRefused {}
+
+/// The most redirects one request follows.
+const MAX_REDIRECTS: usize = 10;
+
+/// What to do with a redirect from `from` to `to`: `Ok(None)` follows it,
+/// `Ok(Some(note))` follows it with a warning, `Err` refuses it.
+fn judge_redirect(
+    from: &reqwest::Url,
+    to: &reqwest::Url,
+    allow_insecure: bool,
+) -> std::result::Result<Option<String>, RedirectRefused> {
+    let refused = |downgrade| RedirectRefused {
+        from: mask_in_text(from.as_str()),
+        to: mask_in_text(to.as_str()),
+        downgrade,
+    };
+    match (from.scheme(), to.scheme()) {
+        (_, "https") | ("http", "http") => Ok(None),
+        ("https", "http") if allow_insecure => Ok(Some(format!(
+            "following the redirect from {} down to {} ({}=1): the download is no longer protected by TLS",
+            mask_in_text(from.as_str()),
+            mask_in_text(to.as_str()),
+            env::GOVER_ALLOW_INSECURE_REDIRECTS
+        ))),
+        ("https", "http") => Err(refused(true)),
+        _ => Err(refused(false)),
+    }
+}
+
+fn redirect_policy(
+    allow_insecure: bool,
+    notes: Arc<Mutex<Vec<String>>>,
+) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > MAX_REDIRECTS {
+            return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
+        }
+        let Some(from) = attempt.previous().last().cloned() else {
+            return attempt.follow();
+        };
+        match judge_redirect(&from, attempt.url(), allow_insecure) {
+            Ok(None) => attempt.follow(),
+            Ok(Some(note)) => {
+                notes.lock().unwrap_or_else(|p| p.into_inner()).push(note);
+                attempt.follow()
+            }
+            Err(refused) => attempt.error(refused),
+        }
+    })
+}
+
+/// The error for a refused redirect.
+fn redirect_error(url: &Url, r: &RedirectRefused) -> Error {
+    if r.downgrade {
+        return Error::new(
+            ErrorKind::Redirect,
+            format!(
+                "GET {url} was redirected from {} down to {}: gover does not follow a redirect from https:// to http://, which would drop the protection of TLS",
+                r.from, r.to
+            ),
+        )
+        .with_hint(format!(
+            "point {} / {} at an https:// URL that is not redirected to http://; or, if you trust the network, set {}=1 to follow it with a warning",
+            env::GOVER_MIRROR,
+            env::GOVER_INDEX_URL,
+            env::GOVER_ALLOW_INSECURE_REDIRECTS
+        ));
+    }
+    Error::new(
+        ErrorKind::Redirect,
+        format!(
+            "GET {url} was redirected to {}, which is not an http:// or https:// URL; gover follows redirects only to web servers",
+            r.to
+        ),
+    )
+    .with_hint(format!(
+        "to use a local directory or file, set {} / {} to its file:// URL yourself",
+        env::GOVER_MIRROR,
+        env::GOVER_INDEX_URL
+    ))
+}
+
+/// The error for a redirect the client did not follow: one to a URL that
+/// is not `http(s)://` (such as `file://`), which it cannot even request.
+fn unfollowed(url: &Url, r: &Response) -> Error {
+    let to = header(r, reqwest::header::LOCATION).unwrap_or_default();
+    let scheme = to.split_once(':').map_or("", |(s, _)| s);
+    if !to.is_empty()
+        && !scheme.eq_ignore_ascii_case("http")
+        && !scheme.eq_ignore_ascii_case("https")
+    {
+        let from = mask_in_text(url.expose());
+        let to = mask_in_text(&to);
+        return redirect_error(
+            url,
+            &RedirectRefused {
+                from,
+                to,
+                downgrade: false,
+            },
+        );
+    }
+    status_error(url, r.status())
+}
+
+/// The refused redirect behind a reqwest error, if that is what it is.
+fn refused_redirect(e: &reqwest::Error) -> Option<&RedirectRefused> {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = src {
+        if let Some(r) = s.downcast_ref::<RedirectRefused>() {
+            return Some(r);
+        }
+        src = s.source();
+    }
+    None
+}
+
+/// The error for an index that is larger than `max` bytes.
+pub(crate) fn index_too_large(shown: &str, max: u64) -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format!("the release index at {shown} is larger than {max} bytes (the limit); it is not a go.dev/dl index"),
+    )
+    .with_hint(format!(
+        "check {} (or `index_url` in config.toml); {} raises the limit",
+        env::GOVER_INDEX_URL,
+        env::GOVER_MAX_INDEX_BYTES
+    ))
+}
+
+/// Which download limit was hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Overrun {
+    /// The whole transfer took longer than its deadline.
+    Deadline(Duration),
+    /// Fewer than `low_speed_limit` bytes per second for `low_speed_time`.
+    TooSlow {
+        /// Bytes in the window.
+        bytes: u64,
+        /// The window.
+        window: Duration,
+    },
+}
+
+/// Watches one transfer: its deadline and its speed over a sliding window.
+#[derive(Debug, Clone)]
+pub(crate) struct Pace {
+    budget: Duration,
+    deadline: Option<Instant>,
+    limit: u64,
+    window: Duration,
+    window_start: Instant,
+    window_bytes: u64,
+}
+
+impl Pace {
+    /// Limits for a transfer of `size` bytes, starting now. A size of 0
+    /// (unknown) sets no deadline: only the minimum speed applies.
+    pub(crate) fn new(config: &HttpConfig, size: u64) -> Self {
+        let secs = (size / config.min_rate.max(1)).saturating_add(1);
+        let budget = config.timeout.saturating_add(Duration::from_secs(secs));
+        let now = Instant::now();
+        Self {
+            budget,
+            deadline: (size > 0).then(|| now.checked_add(budget)).flatten(),
+            limit: config.low_speed_limit,
+            window: config.low_speed_time,
+            window_start: now,
+            window_bytes: 0,
+        }
+    }
+
+    /// Notes `n` more bytes; an error when a limit is hit.
+    pub(crate) fn check(&mut self, n: u64) -> std::result::Result<(), Overrun> {
+        let now = Instant::now();
+        if self.deadline.is_some_and(|d| now > d) {
+            return Err(Overrun::Deadline(self.budget));
+        }
+        self.window_bytes = self.window_bytes.saturating_add(n);
+        let elapsed = now.saturating_duration_since(self.window_start);
+        if self.limit > 0 && !self.window.is_zero() && elapsed >= self.window {
+            let needed = (self.limit as f64 * elapsed.as_secs_f64()) as u64;
+            if self.window_bytes < needed {
+                return Err(Overrun::TooSlow {
+                    bytes: self.window_bytes,
+                    window: elapsed,
+                });
+            }
+            self.restart_window();
+        }
+        Ok(())
+    }
+
+    /// Starts a new speed window (after a reconnection).
+    pub(crate) fn restart_window(&mut self) {
+        self.window_start = Instant::now();
+        self.window_bytes = 0;
+    }
+
+    /// True when waiting `pause` would pass the deadline.
+    fn would_overrun(&self, pause: Duration) -> bool {
+        self.deadline
+            .is_some_and(|d| Instant::now().checked_add(pause).is_none_or(|t| t > d))
+    }
+}
+
+/// The error for a download of `url` that hit a limit after `pos` bytes.
+fn overrun_error(url: &Url, overrun: Overrun, pos: u64, config: &HttpConfig) -> Error {
+    match overrun {
+        Overrun::Deadline(budget) => Error::new(
+            ErrorKind::Limit,
+            format!(
+                "the download of {url} did not finish within {}s, the time allowed for its size ({pos} bytes arrived): the limit is an average of at least {} bytes per second",
+                budget.as_secs(),
+                config.min_rate
+            ),
+        )
+        .with_hint(format!(
+            "the mirror or the network is too slow: try again later or use another mirror ({}); {} (bytes per second) allows slower downloads",
+            env::GOVER_MIRROR,
+            env::GOVER_DOWNLOAD_MIN_RATE
+        )),
+        Overrun::TooSlow { bytes, window } => Error::new(
+            ErrorKind::Limit,
+            format!(
+                "the download of {url} is too slow: {bytes} bytes in the last {}s, below the minimum of {} bytes per second ({pos} bytes arrived)",
+                window.as_secs(),
+                config.low_speed_limit
+            ),
+        )
+        .with_hint(format!(
+            "the mirror is stalling: try again later or use another mirror ({}); {} (bytes per second) and {} (seconds) set the minimum speed",
+            env::GOVER_MIRROR,
+            env::GOVER_DOWNLOAD_LOW_SPEED_LIMIT,
+            env::GOVER_DOWNLOAD_LOW_SPEED_TIME
+        )),
+    }
+}
+
 impl Http {
     /// A client with `config`, the environment's proxies and TLS roots.
     pub fn new(config: HttpConfig) -> Result<Self> {
+        let notes = Arc::new(Mutex::new(Vec::new()));
         let mut builder = Client::builder()
             .user_agent(concat!("gover/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(config.timeout)
             // In the blocking client this bounds the wait for the headers
             // and for each read of the body: an idle timeout, not a total.
             .timeout(config.timeout)
-            .redirect(reqwest::redirect::Policy::limited(10));
+            .redirect(redirect_policy(
+                config.allow_insecure_redirects,
+                notes.clone(),
+            ));
         if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()) {
             builder = add_bundle(builder, Path::new(&file))?;
             if let Some(sys) = SYSTEM_BUNDLES.iter().map(Path::new).find(|p| p.is_file()) {
@@ -206,7 +495,11 @@ impl Http {
             )
             .with_hint("check HTTP_PROXY/HTTPS_PROXY/ALL_PROXY and SSL_CERT_FILE")
         })?;
-        Ok(Self { client, config })
+        Ok(Self {
+            client,
+            config,
+            notes,
+        })
     }
 
     /// The settings in use.
@@ -218,22 +511,42 @@ impl Http {
         self.config.backoff.saturating_mul(1 << attempt.min(6))
     }
 
+    /// Sends one GET.
+    fn send(&self, url: &Url, headers: HeaderMap) -> reqwest::Result<Response> {
+        self.client.get(url.expose()).headers(headers).send()
+    }
+
+    /// The warnings of the redirects followed against the usual rule
+    /// since the last call (see [`HttpConfig::allow_insecure_redirects`]).
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notes.lock().unwrap_or_else(|p| p.into_inner()))
+            .iter()
+            .map(|n| crate::error::for_terminal(n))
+            .collect()
+    }
+
+    /// Shows the warnings of [`Http::take_warnings`] through `progress`.
+    fn show_warnings(&self, progress: &dyn Progress) {
+        for w in self.take_warnings() {
+            progress.message(&format!("warning: {w}"));
+        }
+    }
+
     /// Sends a GET with `headers`, retrying connection errors, timeouts and
     /// 5xx answers. Any other non-success status is an error, except the
     /// ones `accept` lets through.
     fn get(
         &self,
-        url: &str,
+        url: &Url,
         headers: HeaderMap,
         progress: &dyn Progress,
         accept: &dyn Fn(StatusCode) -> bool,
     ) -> Result<Response> {
         let mut attempt = 0;
-        let shown = redact_url(url);
         loop {
-            let res = self.client.get(url).headers(headers.clone()).send();
-            let retry_reason = match res {
+            let retry_reason = match self.send(url, headers.clone()) {
                 Ok(r) if r.status().is_success() || accept(r.status()) => return Ok(r),
+                Ok(r) if r.status().is_redirection() => return Err(unfollowed(url, &r)),
                 Ok(r)
                     if r.status().is_server_error()
                         || r.status() == StatusCode::TOO_MANY_REQUESTS =>
@@ -245,59 +558,36 @@ impl Http {
                 Err(e) => return Err(network_error(url, &e)),
             };
             if attempt >= self.config.retries {
-                let status = retry_reason.starts_with("HTTP ");
-                let proxy = proxy_for(url).filter(|_| !status);
-                let via = proxy
-                    .as_ref()
-                    .map_or(String::new(), |p| format!(" via the proxy {p}"));
-                return Err(Error::new(
-                    if status {
-                        ErrorKind::HttpStatus
-                    } else {
-                        ErrorKind::Network
-                    },
-                    format!(
-                        "GET {url}{via} failed: {retry_reason} (tried {} times)",
-                        attempt + 1
-                    ),
-                )
-                .with_hint(match &proxy {
-                    Some(p) => proxy_hint(url, p),
-                    None => retry_hint(),
-                }));
+                return Err(retries_exhausted(url, &retry_reason, attempt + 1));
             }
             let pause = self.backoff(attempt);
             attempt += 1;
-            progress.message(&format!(
-                "GET {shown}: {retry_reason}; retrying in {:.1}s ({attempt}/{})",
+            progress.message(&crate::error::for_terminal(&format!(
+                "GET {url}: {retry_reason}; retrying in {:.1}s ({attempt}/{})",
                 pause.as_secs_f64(),
                 self.config.retries
-            ));
+            )));
             std::thread::sleep(pause);
         }
     }
 
-    /// A conditional GET of a small document (the release index).
+    /// A conditional GET of a small document (the release index) of at
+    /// most `max` bytes, within the download limits.
     pub fn fetch(
         &self,
-        url: &str,
+        url: &Url,
         cached: &Validators,
+        max: u64,
         progress: &dyn Progress,
     ) -> Result<Fetched> {
         let mut headers = HeaderMap::new();
-        if let Some(v) = cached
-            .etag
-            .as_deref()
-            .and_then(|e| HeaderValue::from_str(e).ok())
-        {
-            headers.insert(IF_NONE_MATCH, v);
-        }
-        if let Some(v) = cached
-            .last_modified
-            .as_deref()
-            .and_then(|e| HeaderValue::from_str(e).ok())
-        {
-            headers.insert(IF_MODIFIED_SINCE, v);
+        for (name, value) in [
+            (IF_NONE_MATCH, &cached.etag),
+            (IF_MODIFIED_SINCE, &cached.last_modified),
+        ] {
+            if let Some(v) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+                headers.insert(name, v);
+            }
         }
         let mut r = self.get(url, headers, progress, &|s| s == StatusCode::NOT_MODIFIED)?;
         if r.status() == StatusCode::NOT_MODIFIED {
@@ -307,43 +597,60 @@ impl Http {
             etag: header(&r, ETAG),
             last_modified: header(&r, LAST_MODIFIED),
         };
+        let size = r.content_length().unwrap_or(max).min(max);
+        let mut pace = Pace::new(&self.config, size);
         let mut body = Vec::new();
-        // The whole index is a few megabytes; anything past 256 MiB is not one.
-        (&mut r)
-            .take(256 << 20)
-            .read_to_end(&mut body)
-            .map_err(|e| body_error(url, &e))?;
+        let mut buf = vec![0u8; 64 << 10];
+        loop {
+            let n = match r.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(body_error(url, &e)),
+            };
+            body.extend_from_slice(&buf[..n]);
+            if body.len() as u64 > max {
+                return Err(index_too_large(&url.to_string(), max));
+            }
+            pace.check(n as u64)
+                .map_err(|o| overrun_error(url, o, body.len() as u64, &self.config))?;
+        }
         Ok(Fetched::Body(body, validators))
     }
 
     /// Starts a download of `url`; the returned reader retries and resumes
-    /// (with `Range`) when the connection fails mid-way. `expected_size` (0
-    /// when unknown) tells a short body from a complete one when the server
-    /// sends no length.
+    /// (with `Range`) when the connection fails mid-way, and stops at the
+    /// download limits. `expected_size` (0 when unknown) is the size the
+    /// release index lists: it wins over the server's `Content-Length`, so
+    /// a complete file under a wrong length still succeeds (the caller's
+    /// hash decides), and the deadline is derived from it.
     pub fn download(
         &self,
-        url: &str,
+        url: &Url,
         expected_size: u64,
         progress: Arc<dyn Progress>,
     ) -> Result<Download> {
-        let resp = self.get(url, HeaderMap::new(), &*progress, &|_| false)?;
-        let total = resp
-            .content_length()
-            .filter(|&n| n > 0)
-            .or((expected_size > 0).then_some(expected_size));
+        let resp = self.get(url, HeaderMap::new(), &*progress, &|_| false);
+        self.show_warnings(&*progress);
+        let resp = resp?;
+        let expected = (expected_size > 0).then_some(expected_size);
+        let length = resp.content_length().filter(|&n| n > 0);
         let validator = header(&resp, ETAG)
             .filter(|e| !e.starts_with("W/"))
             .or_else(|| header(&resp, LAST_MODIFIED));
+        let pace = Pace::new(&self.config, expected.or(length).unwrap_or(0));
         Ok(Download {
             http: self.clone(),
-            url: url.to_string(),
+            url: url.clone(),
             resp: Some(resp),
             pos: 0,
-            total,
+            expected,
+            resp_end: length,
             validator,
             failures: 0,
             reconnects: 0,
             since_reconnect: 0,
+            pace,
             progress,
         })
     }
@@ -364,24 +671,57 @@ fn status_text(s: StatusCode) -> String {
 }
 
 fn retry_hint() -> String {
-    "check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), or try again later; GOVER_HTTP_TIMEOUT sets the timeout in seconds".into()
+    format!("check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY), or try again later; {} sets the timeout in seconds", env::GOVER_HTTP_TIMEOUT)
+}
+
+/// `tried once`, `tried 3 times`.
+fn tried(n: u32) -> String {
+    match n {
+        1 => "tried once".into(),
+        n => format!("tried {n} times"),
+    }
+}
+
+/// The error once every retry of a GET failed with `reason`.
+fn retries_exhausted(url: &Url, reason: &str, tries: u32) -> Error {
+    let status = reason.starts_with("HTTP ");
+    let proxy = proxy_for(url).filter(|_| !status);
+    let via = proxy
+        .as_ref()
+        .map_or(String::new(), |p| format!(" via the proxy {p}"));
+    let kind = if status {
+        ErrorKind::HttpStatus
+    } else {
+        ErrorKind::Network
+    };
+    Error::new(
+        kind,
+        format!("GET {url}{via} failed: {reason} ({})", tried(tries)),
+    )
+    .with_hint(match &proxy {
+        Some(p) => proxy_hint(url, p),
+        None => retry_hint(),
+    })
 }
 
 /// The hint for a connection that failed through `proxy`.
-fn proxy_hint(url: &str, proxy: &ProxyInUse) -> String {
-    let host = url
-        .parse::<http::Uri>()
-        .ok()
-        .and_then(|u| u.host().map(str::to_string))
-        .unwrap_or_else(|| "the mirror's host".into());
+fn proxy_hint(url: &Url, proxy: &ProxyInUse) -> String {
+    let host = url.host().rsplit_once(':').map_or(url.host(), |(h, _)| h);
+    let host = if host.is_empty() {
+        "the mirror's host"
+    } else {
+        host
+    };
     format!(
-        "check that the proxy {} is up and reachable (it is set by {}), or add {host} to NO_PROXY to connect directly; GOVER_HTTP_TIMEOUT sets the timeout in seconds",
-        proxy.url, proxy.var
+        "check that the proxy {} is up and reachable (it is set by {}), or add {host} to NO_PROXY to connect directly; {} sets the timeout in seconds",
+        proxy.url,
+        proxy.var,
+        env::GOVER_HTTP_TIMEOUT
     )
 }
 
 /// The error for a final non-success status.
-pub(crate) fn status_error(url: &str, s: StatusCode) -> Error {
+pub(crate) fn status_error(url: &Url, s: StatusCode) -> Error {
     if s == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
         if let Some(p) = proxy_for(url) {
             return proxy_auth_error(url, &p);
@@ -406,6 +746,7 @@ fn retryable(e: &reqwest::Error) -> bool {
     (e.is_connect() || e.is_timeout() || e.is_request() || e.is_body())
         && !is_tls_trust(e)
         && !is_proxy_auth_required(e)
+        && refused_redirect(e).is_none()
 }
 
 /// True when the server's certificate is not trusted (retrying cannot help).
@@ -431,7 +772,7 @@ pub(crate) fn describe(e: &reqwest::Error) -> String {
         }
         src = s.source();
     }
-    parts.join(": ")
+    mask_in_text(&parts.join(": "))
 }
 
 trait WithoutUrl {
@@ -449,7 +790,10 @@ impl WithoutUrl for reqwest::Error {
     }
 }
 
-fn network_error(url: &str, e: &reqwest::Error) -> Error {
+fn network_error(url: &Url, e: &reqwest::Error) -> Error {
+    if let Some(r) = refused_redirect(e) {
+        return redirect_error(url, r);
+    }
     let proxy = proxy_for(url);
     if let Some(p) = &proxy {
         if is_proxy_auth_required(e) {
@@ -479,10 +823,10 @@ fn network_error(url: &str, e: &reqwest::Error) -> Error {
     }
 }
 
-fn body_error(url: &str, e: &io::Error) -> Error {
+fn body_error(url: &Url, e: &io::Error) -> Error {
     Error::new(
         ErrorKind::Network,
-        format!("reading the response from {url} failed: {e}"),
+        format!("reading the response from {url} failed: {}", describe_io(e)),
     )
     .with_hint(retry_hint())
 }
@@ -491,27 +835,42 @@ fn body_error(url: &str, e: &io::Error) -> Error {
 /// early end it reconnects with `Range: bytes=<received>-` (guarded by
 /// `If-Range`) and carries on; a server that ignores the range is re-read
 /// from the start with the received prefix skipped. The caller hashes
-/// what it reads, so the digest always covers the whole file.
+/// what it reads, so the digest always covers the whole file. The
+/// deadline and the minimum speed are checked on every read.
 pub struct Download {
     http: Http,
-    url: String,
+    url: Url,
     resp: Option<Response>,
     pos: u64,
-    total: Option<u64>,
+    /// The size the release index lists.
+    expected: Option<u64>,
+    /// Where the current response ends, by its own `Content-Length`.
+    resp_end: Option<u64>,
     validator: Option<String>,
     failures: u32,
     reconnects: u32,
     since_reconnect: u64,
+    pace: Pace,
     progress: Arc<dyn Progress>,
 }
 
 /// An upper bound on reconnections per download, progress or not.
 const MAX_RECONNECTS: u32 = 20;
 
+/// What to do after a reconnection attempt.
+enum Resumed {
+    /// Reading goes on with this response.
+    Reading(Response),
+    /// The server has no more bytes: the file is what arrived.
+    Ended,
+    /// Worth another try, for this reason.
+    Retry(String),
+}
+
 impl Download {
-    /// The length announced by the server (or the index), if known.
+    /// The length to expect: the index's, else the server's.
     pub fn total(&self) -> Option<u64> {
-        self.total
+        self.expected.or(self.resp_end)
     }
 
     /// Bytes delivered so far.
@@ -519,8 +878,14 @@ impl Download {
         self.pos
     }
 
+    /// True when everything the index lists has arrived: an error or an
+    /// early end after that is no reason to reconnect.
+    fn has_all(&self) -> bool {
+        self.expected.is_some_and(|e| self.pos >= e)
+    }
+
     fn fail(&self, why: &str) -> io::Error {
-        let (kind, msg) = match self.total {
+        let (kind, msg) = match self.total() {
             Some(t) if self.pos < t => (
                 ErrorKind::Truncated,
                 format!(
@@ -536,12 +901,18 @@ impl Download {
                 ),
             ),
         };
-        let e = Error::new(kind, format!("{msg} (tried {} times)", self.failures))
-            .with_hint(retry_hint());
+        let e =
+            Error::new(kind, format!("{msg} ({})", tried(self.failures))).with_hint(retry_hint());
         io::Error::other(e)
     }
 
-    /// Reconnects after a failure; `Err` when retries are used up.
+    fn overrun(&self, o: Overrun) -> io::Error {
+        io::Error::other(overrun_error(&self.url, o, self.pos, &self.http.config))
+    }
+
+    /// Reconnects after a failure: `Ok(())` with a new response (or with
+    /// none when the server has no more bytes), `Err` when retries or the
+    /// time are used up.
     fn reconnect(&mut self, mut why: String) -> io::Result<()> {
         self.resp = None;
         // A connection that delivered a good share before failing resets
@@ -557,76 +928,100 @@ impl Download {
                 return Err(self.fail(&why));
             }
             let pause = self.http.backoff(self.failures - 1);
-            self.progress.message(&format!(
+            if self.pace.would_overrun(pause) {
+                return Err(self.overrun(Overrun::Deadline(self.pace.budget)));
+            }
+            self.progress.message(&crate::error::for_terminal(&format!(
                 "{}: {why}; resuming at byte {} in {:.1}s ({}/{})",
-                redact_url(&self.url),
+                self.url,
                 self.pos,
                 pause.as_secs_f64(),
                 self.failures,
                 self.http.config.retries
-            ));
+            )));
             std::thread::sleep(pause);
-            let mut headers = HeaderMap::new();
-            if self.pos > 0 {
-                if let Ok(v) = HeaderValue::from_str(&format!("bytes={}-", self.pos)) {
-                    headers.insert(RANGE, v);
+            match self.resume()? {
+                Resumed::Reading(r) => {
+                    self.resp = Some(r);
+                    self.pace.restart_window();
+                    return Ok(());
                 }
-                if let Some(v) = self
-                    .validator
-                    .as_deref()
-                    .and_then(|v| HeaderValue::from_str(v).ok())
-                {
-                    headers.insert(IF_RANGE, v);
-                }
+                Resumed::Ended => return Ok(()),
+                Resumed::Retry(w) => why = w,
             }
-            let r = match self.http.client.get(&self.url).headers(headers).send() {
-                Ok(r) => r,
-                Err(e) if retryable(&e) => {
-                    why = describe(&e);
-                    continue;
-                }
-                Err(e) => return Err(io::Error::other(network_error(&self.url, &e))),
+        }
+    }
+
+    /// One request for the bytes from `pos` on.
+    fn resume(&mut self) -> io::Result<Resumed> {
+        let mut headers = HeaderMap::new();
+        if self.pos > 0 {
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes={}-", self.pos)) {
+                headers.insert(RANGE, v);
+            }
+            if let Some(v) = self
+                .validator
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                headers.insert(IF_RANGE, v);
+            }
+        }
+        let sent = self.http.send(&self.url, headers);
+        self.http.show_warnings(&*self.progress);
+        let r = match sent {
+            Ok(r) => r,
+            Err(e) if retryable(&e) => return Ok(Resumed::Retry(describe(&e))),
+            Err(e) => return Err(io::Error::other(network_error(&self.url, &e))),
+        };
+        let status = r.status();
+        if status == StatusCode::PARTIAL_CONTENT {
+            let range = header(&r, CONTENT_RANGE).unwrap_or_default();
+            if parse_content_range_start(&range) != Some(self.pos) {
+                return Err(io::Error::other(Error::new(
+                    ErrorKind::Network,
+                    format!(
+                        "{} answered a request for bytes from {} with a different range ({range})",
+                        self.url, self.pos
+                    ),
+                )));
+            }
+            self.resp_end = r.content_length().map(|n| self.pos + n);
+            return Ok(Resumed::Reading(r));
+        }
+        if status.is_success() {
+            // The whole file again: skip what was already delivered.
+            let mut r = r;
+            self.resp_end = r.content_length();
+            return match io::copy(&mut (&mut r).take(self.pos), &mut io::sink()) {
+                Ok(n) if n == self.pos => Ok(Resumed::Reading(r)),
+                _ => Ok(Resumed::Retry("the connection closed early".into())),
             };
-            let status = r.status();
-            if status == StatusCode::PARTIAL_CONTENT {
-                let start = header(&r, CONTENT_RANGE).and_then(|cr| parse_content_range_start(&cr));
-                if start != Some(self.pos) {
-                    return Err(io::Error::other(Error::new(
-                        ErrorKind::Network,
-                        format!(
-                            "{} answered a request for bytes from {} with a different range ({})",
-                            self.url,
-                            self.pos,
-                            header(&r, CONTENT_RANGE).unwrap_or_default()
-                        ),
-                    )));
-                }
-                self.resp = Some(r);
-                return Ok(());
+        }
+        if status == StatusCode::RANGE_NOT_SATISFIABLE {
+            // The server's file ends here: with a size from the index the
+            // caller reports the mismatch, else this is a failure.
+            if self.expected.is_some() {
+                return Ok(Resumed::Ended);
             }
-            if status.is_success() {
-                // The whole file again: skip what was already delivered.
-                let mut r = r;
-                let skipped = io::copy(&mut (&mut r).take(self.pos), &mut io::sink());
-                match skipped {
-                    Ok(n) if n == self.pos => {
-                        self.resp = Some(r);
-                        return Ok(());
-                    }
-                    _ => {
-                        why = "the connection closed early".into();
-                        continue;
-                    }
-                }
-            }
-            if status == StatusCode::RANGE_NOT_SATISFIABLE {
-                return Err(self.fail("the server has no more bytes (HTTP 416)"));
-            }
-            if status.is_server_error() {
-                why = format!("HTTP {}", status_text(status));
-                continue;
-            }
-            return Err(io::Error::other(status_error(&self.url, status)));
+            return Err(self.fail("the server has no more bytes (HTTP 416)"));
+        }
+        if status.is_server_error() {
+            return Ok(Resumed::Retry(format!("HTTP {}", status_text(status))));
+        }
+        Err(io::Error::other(status_error(&self.url, status)))
+    }
+
+    /// After the current response ended cleanly: true when bytes are
+    /// still missing (the response ended before its own length, or had
+    /// none and the index lists more).
+    fn ended_early(&self) -> bool {
+        if self.has_all() {
+            return false;
+        }
+        match self.resp_end {
+            Some(end) => self.pos < end,
+            None => self.expected.is_some(),
         }
     }
 }
@@ -647,18 +1042,24 @@ impl Read for Download {
                 return Ok(0);
             };
             match resp.read(buf) {
+                Ok(0) if self.ended_early() => {
+                    self.reconnect("the connection closed early".into())?;
+                }
                 Ok(0) => {
-                    if matches!(self.total, Some(t) if self.pos < t) {
-                        self.reconnect("the connection closed early".into())?;
-                        continue;
-                    }
                     self.resp = None;
                     return Ok(0);
                 }
                 Ok(n) => {
                     self.pos += n as u64;
                     self.since_reconnect += n as u64;
+                    self.pace.check(n as u64).map_err(|o| self.overrun(o))?;
                     return Ok(n);
+                }
+                // Everything listed arrived; a length that promised more
+                // does not matter (the caller's hash decides).
+                Err(_) if self.has_all() => {
+                    self.resp = None;
+                    return Ok(0);
                 }
                 Err(e) => {
                     let why = describe_io(&e);
@@ -679,12 +1080,16 @@ fn describe_io(e: &io::Error) -> String {
         }
         src = s.source();
     }
-    parts.join(": ")
+    mask_in_text(&parts.join(": "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
 
     #[test]
     fn proxy_auth_hints_show_the_url_form_unmasked() {
@@ -693,7 +1098,7 @@ mod tests {
             url: "http://alice:***@proxy:3128".into(),
             has_credentials: true,
         };
-        let e = proxy_auth_error("https://dl.google.com/go/x.tar.gz", &p);
+        let e = proxy_auth_error(&url("https://dl.google.com/go/x.tar.gz"), &p);
         assert_eq!(e.kind(), ErrorKind::HttpStatus);
         assert_eq!(
             e.to_string(),
@@ -706,7 +1111,7 @@ mod tests {
             "{e:?}"
         );
         let e = proxy_auth_error(
-            "https://dl.google.com/",
+            &url("https://dl.google.com/"),
             &ProxyInUse {
                 has_credentials: false,
                 ..p
@@ -724,5 +1129,93 @@ mod tests {
     fn content_range() {
         assert_eq!(parse_content_range_start("bytes 100-199/200"), Some(100));
         assert_eq!(parse_content_range_start("bytes */200"), None);
+    }
+
+    #[test]
+    fn redirects_never_leave_tls_or_the_web_unless_allowed() {
+        let u = |s: &str| reqwest::Url::parse(s).unwrap();
+        let https = u("https://go.dev/dl/x");
+        assert!(matches!(
+            judge_redirect(&https, &u("https://dl.google.com/go/x"), false),
+            Ok(None)
+        ));
+        assert!(matches!(
+            judge_redirect(&u("http://a/"), &u("http://b/"), false),
+            Ok(None)
+        ));
+        assert!(matches!(
+            judge_redirect(&u("http://a/"), &u("https://b/"), false),
+            Ok(None)
+        ));
+        let down = judge_redirect(&https, &u("http://evil.example/x"), false).unwrap_err();
+        assert!(down.downgrade);
+        let note = judge_redirect(&https, &u("http://u:pw@evil.example/x"), true)
+            .unwrap()
+            .unwrap();
+        assert!(note.contains("http://u:***@evil.example/x"), "{note}");
+        for to in ["file:///etc/passwd", "ftp://h/x"] {
+            for allow in [false, true] {
+                let e = judge_redirect(&https, &u(to), allow).unwrap_err();
+                assert!(!e.downgrade, "{to}");
+            }
+        }
+        let e = redirect_error(
+            &url("https://m.example/index.json"),
+            &judge_redirect(&https, &u("file:///etc/passwd"), false).unwrap_err(),
+        );
+        assert_eq!(e.kind(), ErrorKind::Redirect);
+        assert!(
+            e.to_string().contains(
+                "was redirected to file:///etc/passwd, which is not an http:// or https:// URL"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn pace_catches_a_drip_and_the_deadline() {
+        let config = HttpConfig {
+            timeout: Duration::from_millis(0),
+            min_rate: 1 << 30,
+            low_speed_limit: 1000,
+            low_speed_time: Duration::from_millis(50),
+            ..HttpConfig::default()
+        };
+        // A drip: 1 byte now and then.
+        let mut p = Pace::new(
+            &HttpConfig {
+                min_rate: 1,
+                ..config.clone()
+            },
+            1 << 20,
+        );
+        assert!(p.check(1).is_ok());
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(matches!(p.check(1), Err(Overrun::TooSlow { bytes: 2, .. })));
+        // Fast enough: the window restarts.
+        let mut p = Pace::new(
+            &HttpConfig {
+                min_rate: 1,
+                ..config.clone()
+            },
+            1 << 20,
+        );
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(p.check(1 << 20).is_ok());
+        // The deadline: 0 s plus 1 s for the size.
+        let mut p = Pace::new(&config, 10);
+        assert!(p.check(1).is_ok());
+        assert!(!p.would_overrun(Duration::ZERO));
+        assert!(p.would_overrun(Duration::from_secs(5)));
+        // Huge sizes and timeouts saturate instead of overflowing.
+        let p = Pace::new(
+            &HttpConfig {
+                timeout: Duration::MAX,
+                min_rate: 0,
+                ..config
+            },
+            u64::MAX,
+        );
+        assert!(p.deadline.is_none());
     }
 }

@@ -1,21 +1,29 @@
-//! The release index in go.dev/dl JSON format (`?mode=json&include=all`).
+//! The release index in go.dev/dl JSON format (`?mode=json&include=all`):
+//! the parser and, next to it, the writer `gover mirror` uses.
 //!
 //! Parsing tolerates the real index's quirks: empty `sha256` on ancient
 //! releases, the `go1` bootstrap pseudo-release (`"os": "4"`, `"arch":
 //! "bootstrap"`), duplicate darwin archives (`-osx10.8`), odd architectures
-//! and releases whose archives are still being uploaded.
+//! and releases whose archives are still being uploaded. Everything in it
+//! is untrusted: an entry that is not well-formed (a negative size, a file
+//! name that is not one plain path segment, control characters in `os` or
+//! `arch`) is skipped with a warning, never allowed to reject the whole
+//! index or to name a path outside a mirror.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
+use gover_core::fs::is_plain_file_name;
+use gover_core::text::shorten;
 use gover_core::{GoVersion, VersionRequest};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{for_terminal, Error, ErrorKind, Result};
 use crate::platform::Platform;
 
 /// One file of a release, as listed by the index.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 pub struct IndexFile {
-    /// File name under the mirror (`go1.22.10.linux-amd64.tar.gz`).
+    /// File name under the mirror (`go1.22.10.linux-amd64.tar.gz`); always
+    /// one plain path segment in a parsed [`Index`].
     pub filename: String,
     /// `GOOS`, empty for the source archive.
     #[serde(default)]
@@ -40,6 +48,46 @@ impl IndexFile {
     pub fn sha256_bytes(&self) -> Option<[u8; 32]> {
         parse_sha256(&self.sha256)
     }
+
+    /// The sha256 this file of release `version` must have, or the error
+    /// that says why the index `index_url` gives none: no digest at all
+    /// (the oldest releases published only SHA1), or text that is not one.
+    pub fn expected_sha256(&self, version: &GoVersion, index_url: &str) -> Result<[u8; 32]> {
+        if let Some(d) = self.sha256_bytes() {
+            return Ok(d);
+        }
+        let name = &self.filename;
+        let given = self.sha256.trim();
+        if given.is_empty() {
+            let old = GoVersion::parse("1.6").is_some_and(|v| *version < v);
+            let why = if old {
+                " (releases before go1.6 only published SHA1 checksums)"
+            } else {
+                ""
+            };
+            return Err(Error::new(
+                ErrorKind::ChecksumMismatch,
+                format!("the release index {index_url} lists no sha256 for {name}{why}, and gover uses only verified archives"),
+            )
+            .with_hint(format!(
+                "download it yourself, check it, and run `gover install --from {name} --sha256 HEX`"
+            )));
+        }
+        Err(Error::new(
+            ErrorKind::MalformedIndex,
+            format!(
+                "the release index {index_url} lists `{}` as the sha256 of {name}, which is not one: a sha256 is 64 hexadecimal digits, this has {} characters",
+                shorten(given, 80),
+                given.chars().count()
+            ),
+        )
+        .with_hint("the index is damaged or was tampered with; nothing was downloaded. Check GOVER_INDEX_URL, or try again later"))
+    }
+
+    /// The platform of a binary archive (`None` for the source archive).
+    pub fn platform(&self) -> Option<Platform> {
+        Platform::parse(&format!("{}-{}", self.os, self.arch)).ok()
+    }
 }
 
 /// Parses 64 hex digits into a digest.
@@ -61,17 +109,19 @@ pub fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A release as the JSON has it, with its files already typed (the fast
+/// path) or still raw (the path that skips bad entries one by one).
 #[derive(Deserialize)]
-struct RawRelease {
+struct RawRelease<F> {
     version: String,
     #[serde(default)]
     stable: bool,
-    #[serde(default)]
-    files: Vec<IndexFile>,
+    #[serde(default = "Vec::new")]
+    files: Vec<F>,
 }
 
 /// One release of the index.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Release {
     /// The version (`1.22.10`, `1.20`, `1.23rc1`).
     pub version: GoVersion,
@@ -84,16 +134,116 @@ pub struct Release {
 /// The parsed index, newest release first.
 #[derive(Clone, Debug)]
 pub struct Index {
-    /// Where it came from, for messages: any password in it is masked
-    /// (see [`crate::redact`]).
+    /// Where it came from, for messages: any password in it is masked.
     pub url: String,
     /// Releases, newest first, each version once.
     pub releases: Vec<Release>,
+    /// Entries skipped or duplicated, one warning each (already escaped
+    /// for a terminal).
+    pub warnings: Vec<String>,
+}
+
+/// True for the `os`, `arch` and `kind` values an index may hold: short,
+/// lowercase letters, digits and `.`, `_`, `-` (the bootstrap
+/// pseudo-release's `"os": "4"` included).
+fn is_index_word(s: &str) -> bool {
+    s.len() <= 32
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
+/// Builds an [`Index`], noting what it skips.
+struct Builder<'a> {
+    url: &'a str,
+    releases: Vec<Release>,
+    warnings: Vec<String>,
+    names: std::collections::HashSet<String>,
+}
+
+impl Builder<'_> {
+    fn warn(&mut self, what: String) {
+        self.warnings.push(for_terminal(&format!(
+            "the release index {}: {what}",
+            self.url
+        )));
+    }
+
+    /// Adds one release, skipping (with a warning) what is not well-formed.
+    fn release<F>(&mut self, raw: RawRelease<F>, file: impl Fn(F) -> Result<IndexFile, String>) {
+        // `go1` is the bootstrap pseudo-release.
+        let version = match GoVersion::from_toolchain(&raw.version) {
+            Some(v) if v.minor_is_implicit() => return,
+            Some(v) => v,
+            None => {
+                self.warn(format!(
+                    "skipping the release `{}`, which is not a Go release name",
+                    shorten(&raw.version, 60)
+                ));
+                return;
+            }
+        };
+        let name = version.toolchain_name();
+        if self.releases.iter().any(|r| r.version == version) {
+            self.warn(format!("{name} is listed twice; using the first"));
+            return;
+        }
+        let mut files = Vec::with_capacity(raw.files.len());
+        for f in raw.files {
+            match file(f) {
+                Ok(f) => {
+                    if let Some(f) = self.checked(&name, f) {
+                        files.push(f);
+                    }
+                }
+                Err(e) => self.warn(format!("skipping a file of {name}: {e}")),
+            }
+        }
+        self.releases.push(Release {
+            stable: raw.stable && !version.is_prerelease(),
+            version,
+            files,
+        });
+    }
+
+    /// `f` when it may be used; `None` (with a warning unless it is the
+    /// bootstrap pseudo-file) when not.
+    fn checked(&mut self, release: &str, f: IndexFile) -> Option<IndexFile> {
+        if f.arch == "bootstrap" || f.filename.is_empty() {
+            return None;
+        }
+        if !is_plain_file_name(&f.filename) {
+            self.warn(format!(
+                "skipping {release}'s file `{}`: a file name from an index must be one plain path segment (no `/`, `\\`, `..`, leading `.` or control characters)",
+                shorten(&f.filename, 80)
+            ));
+            return None;
+        }
+        if let Some(bad) = [&f.os, &f.arch, &f.kind]
+            .into_iter()
+            .find(|w| !is_index_word(w))
+        {
+            self.warn(format!(
+                "skipping {release}'s file {}: `{}` is not an os, arch or kind",
+                f.filename,
+                shorten(bad, 40)
+            ));
+            return None;
+        }
+        if !self.names.insert(f.filename.clone()) {
+            self.warn(format!("{} is listed twice; using the first", f.filename));
+            return None;
+        }
+        Some(f)
+    }
 }
 
 impl Index {
-    /// Parses index JSON fetched from `url`.
+    /// Parses index JSON fetched from `url` (the URL as shown in messages:
+    /// masked). The JSON must be an array of releases; a release or file
+    /// that is not well-formed is skipped with a warning (see
+    /// [`Index::warnings`]).
     pub fn parse(bytes: &[u8], url: &str) -> Result<Self> {
+        let url = for_terminal(url);
         let malformed = |what: String| {
             Error::new(
                 ErrorKind::MalformedIndex,
@@ -101,38 +251,94 @@ impl Index {
             )
             .with_hint("check GOVER_INDEX_URL (or `index_url` in config.toml); it must serve a JSON array like https://go.dev/dl/?mode=json&include=all")
         };
-        let raw: Vec<RawRelease> =
-            serde_json::from_slice(bytes).map_err(|e| malformed(e.to_string()))?;
-        let mut releases: Vec<Release> = Vec::with_capacity(raw.len());
-        for r in raw {
-            // `go1` is the bootstrap pseudo-release; other unparsable names
-            // are skipped rather than failing the whole index.
-            let Some(version) = GoVersion::from_toolchain(&r.version) else {
-                continue;
-            };
-            if version.minor_is_implicit() {
-                continue;
+        let mut b = Builder {
+            url: &url,
+            releases: Vec::new(),
+            warnings: Vec::new(),
+            names: Default::default(),
+        };
+        match serde_json::from_slice::<Vec<RawRelease<IndexFile>>>(bytes) {
+            Ok(raw) => {
+                for r in raw {
+                    b.release(r, Ok);
+                }
             }
-            let files = r
-                .files
-                .into_iter()
-                .filter(|f| f.arch != "bootstrap" && !f.filename.is_empty())
-                .collect();
-            releases.push(Release {
-                stable: r.stable && !version.is_prerelease(),
-                version,
-                files,
-            });
+            Err(_) => {
+                let raw: Vec<serde_json::Value> =
+                    serde_json::from_slice(bytes).map_err(|e| malformed(e.to_string()))?;
+                for value in raw {
+                    match serde_json::from_value::<RawRelease<serde_json::Value>>(value) {
+                        Ok(r) => {
+                            b.release(r, |f| serde_json::from_value(f).map_err(|e| e.to_string()))
+                        }
+                        Err(e) => b.warn(format!("skipping an entry that is not a release: {e}")),
+                    }
+                }
+            }
         }
+        let Builder {
+            mut releases,
+            warnings,
+            ..
+        } = b;
         if releases.is_empty() {
             return Err(malformed("it lists no Go releases".into()));
         }
         releases.sort_by(|a, b| b.version.cmp(&a.version));
-        releases.dedup_by(|a, b| a.version == b.version);
         Ok(Self {
-            url: crate::redact::redact_url(url),
+            url,
             releases,
+            warnings,
         })
+    }
+
+    /// `releases` as index JSON in go.dev's exact format: releases newest
+    /// first, files by os, arch, kind and name, fields in go.dev's order,
+    /// one-space indent, lowercase digests, a final newline. What
+    /// [`Index::parse`] reads back unchanged.
+    pub fn render(releases: &[Release]) -> Vec<u8> {
+        let mut sorted: Vec<&Release> = releases.iter().collect();
+        sorted.sort_by(|a, b| b.version.cmp(&a.version));
+        let json: Vec<JsonRelease> = sorted
+            .into_iter()
+            .map(|r| {
+                let mut files: Vec<&IndexFile> = r.files.iter().collect();
+                files.sort_by(|a, b| {
+                    (&a.os, &a.arch, &a.kind, &a.filename).cmp(&(
+                        &b.os,
+                        &b.arch,
+                        &b.kind,
+                        &b.filename,
+                    ))
+                });
+                let version = r.version.toolchain_name();
+                JsonRelease {
+                    files: files
+                        .into_iter()
+                        .map(|f| JsonFile {
+                            filename: &f.filename,
+                            os: &f.os,
+                            arch: &f.arch,
+                            version: version.clone(),
+                            sha256: f.sha256.to_ascii_lowercase(),
+                            size: f.size,
+                            kind: &f.kind,
+                        })
+                        .collect(),
+                    version,
+                    stable: r.stable,
+                }
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut out,
+            serde_json::ser::PrettyFormatter::with_indent(b" "),
+        );
+        // Serializing plain strings and numbers into a Vec cannot fail.
+        let _ = json.serialize(&mut ser);
+        out.push(b'\n');
+        out
     }
 
     /// The release equal to `v`, if listed.
@@ -233,6 +439,26 @@ impl Index {
             .map(|r| r.version.toolchain_name())
             .collect()
     }
+}
+
+/// A release as go.dev writes it, fields in its order.
+#[derive(Serialize)]
+struct JsonRelease<'a> {
+    version: String,
+    stable: bool,
+    files: Vec<JsonFile<'a>>,
+}
+
+/// A file as go.dev writes it, fields in its order.
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    filename: &'a str,
+    os: &'a str,
+    arch: &'a str,
+    version: String,
+    sha256: String,
+    size: u64,
+    kind: &'a str,
 }
 
 impl Release {
@@ -370,7 +596,7 @@ mod tests {
             .starts_with("go1.4.darwin-amd64-osx10."));
     }
 
-    /// §2.1/§2.4/§2.6: patch pre-releases sort below their release,
+    /// Patch pre-releases sort below their release,
     /// `stable` never admits a beta/RC, installers and the odd `arm6` arch
     /// are never picked as archives.
     #[test]
@@ -456,6 +682,152 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::MalformedIndex);
             assert!(e.to_string().contains("http://x/i"), "{e}");
         }
+    }
+
+    fn file(name: &str, size: i64) -> String {
+        format!(
+            r#"{{"filename": {}, "os": "linux", "arch": "amd64", "sha256": "{}", "size": {size}, "kind": "archive"}}"#,
+            serde_json::to_string(name).unwrap(),
+            "ab".repeat(32)
+        )
+    }
+
+    #[test]
+    fn one_bad_entry_is_skipped_with_a_warning_not_the_whole_index() {
+        let json = format!(
+            r#"[
+ {{"version": "go1.22.10", "stable": true, "files": [{}, {}]}},
+ {{"version": "go1.22.9", "stable": true, "files": [{}]}},
+ "not a release",
+ {{"version": "go1.22.8", "stable": true, "files": [{}, {}, {}, {}]}},
+ {{"version": "go\u001b]0;title\u0007", "stable": true, "files": []}},
+ {{"version": "go1.22.9", "stable": true, "files": []}},
+ {{"version": "go1.22.7", "stable": true, "files": [{{"filename": "go1.22.7.linux-amd64.tar.gz", "os": "linux\u001b[2J", "arch": "amd64", "kind": "archive"}}]}}
+]"#,
+            file("go1.22.10.linux-amd64.tar.gz", -5),
+            file("go1.22.10.linux-arm64.tar.gz", 1),
+            file("go1.22.9.linux-amd64.tar.gz", 2),
+            file("/abs/path/precious.conf", 3),
+            file("../victim.txt", 4),
+            file("go1.22.8\u{1b}]0;x\u{7}.tar.gz", 5),
+            file("go1.22.9.linux-amd64.tar.gz", 6),
+        );
+        let idx = Index::parse(json.as_bytes(), "http://x/i").unwrap();
+        let names: Vec<_> = idx
+            .releases
+            .iter()
+            .map(|r| {
+                (
+                    r.version.toolchain_name(),
+                    r.files
+                        .iter()
+                        .map(|f| f.filename.as_str())
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                (
+                    "go1.22.10".to_string(),
+                    vec!["go1.22.10.linux-arm64.tar.gz"]
+                ),
+                ("go1.22.9".to_string(), vec!["go1.22.9.linux-amd64.tar.gz"]),
+                ("go1.22.8".to_string(), vec![]),
+                ("go1.22.7".to_string(), vec![]),
+            ]
+        );
+        let w = idx.warnings.join("\n");
+        for want in [
+            "skipping a file of go1.22.10: invalid value: integer `-5`, expected u64",
+            "skipping an entry that is not a release",
+            "skipping go1.22.8's file `/abs/path/precious.conf`: a file name from an index must be one plain path segment",
+            "skipping go1.22.8's file `../victim.txt`",
+            "skipping go1.22.8's file `go1.22.8\\u{1b}]0;x\\u{7}.tar.gz`",
+            "go1.22.9.linux-amd64.tar.gz is listed twice; using the first",
+            "go1.22.9 is listed twice; using the first",
+            "skipping the release `go\\u{1b}]0;title\\u{7}`",
+            "`linux\\u{1b}[2J` is not an os, arch or kind",
+        ] {
+            assert!(w.contains(want), "{want}\n---\n{w}");
+        }
+        assert!(!w.contains('\u{1b}') && !w.contains('\u{7}'), "{w}");
+        assert_eq!(idx.warnings.len(), 9, "{w}");
+        assert!(idx
+            .warnings
+            .iter()
+            .all(|w| w.starts_with("the release index http://x/i: ")));
+    }
+
+    #[test]
+    fn the_writer_round_trips_through_the_parser() {
+        let mut idx = Index::parse(SAMPLE.as_bytes(), "http://x/index").unwrap();
+        let json = Index::render(&idx.releases);
+        let again = Index::parse(&json, "http://x/index").unwrap();
+        // The writer puts files in go.dev's order.
+        for r in &mut idx.releases {
+            r.files.sort_by(|a, b| {
+                (&a.os, &a.arch, &a.kind, &a.filename).cmp(&(&b.os, &b.arch, &b.kind, &b.filename))
+            });
+        }
+        assert_eq!(again.releases, idx.releases);
+        assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+        assert_eq!(Index::render(&again.releases), json, "stable output");
+        // go.dev's exact shape: one-space indent, fields in its order.
+        let one = Release {
+            version: GoVersion::parse("1.22.10").unwrap(),
+            stable: true,
+            files: vec![IndexFile {
+                filename: "go1.22.10.linux-amd64.tar.gz".into(),
+                os: "linux".into(),
+                arch: "amd64".into(),
+                sha256: "AB".repeat(32),
+                size: 7,
+                kind: "archive".into(),
+            }],
+        };
+        assert_eq!(
+            String::from_utf8(Index::render(&[one])).unwrap(),
+            format!(
+                "[\n {{\n  \"version\": \"go1.22.10\",\n  \"stable\": true,\n  \"files\": [\n   {{\n    \"filename\": \"go1.22.10.linux-amd64.tar.gz\",\n    \"os\": \"linux\",\n    \"arch\": \"amd64\",\n    \"version\": \"go1.22.10\",\n    \"sha256\": \"{}\",\n    \"size\": 7,\n    \"kind\": \"archive\"\n   }}\n  ]\n }}\n]\n",
+                "ab".repeat(32)
+            )
+        );
+        assert_eq!(Index::render(&[]), b"[]\n");
+    }
+
+    #[test]
+    fn a_missing_or_malformed_sha256_says_which() {
+        let v = |s: &str| GoVersion::parse(s).unwrap();
+        let f = |sha: &str| IndexFile {
+            filename: "go.tar.gz".into(),
+            os: "linux".into(),
+            arch: "amd64".into(),
+            sha256: sha.into(),
+            size: 1,
+            kind: "archive".into(),
+        };
+        let e = f("")
+            .expected_sha256(&v("1.5.2"), "http://x/i")
+            .unwrap_err();
+        assert!(e.to_string().contains("lists no sha256 for go.tar.gz (releases before go1.6 only published SHA1 checksums)"), "{e}");
+        let e = f("")
+            .expected_sha256(&v("1.22.10"), "http://x/i")
+            .unwrap_err();
+        assert!(!e.to_string().contains("only published"), "{e}");
+        let e = f(&"a".repeat(65))
+            .expected_sha256(&v("1.22.10"), "http://x/i")
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MalformedIndex);
+        assert!(
+            e.to_string().contains(
+                "which is not one: a sha256 is 64 hexadecimal digits, this has 65 characters"
+            ),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("only published"), "{e}");
+        assert!(f(&"a".repeat(64)).expected_sha256(&v("1.2"), "x").is_ok());
     }
 
     #[test]

@@ -1,28 +1,40 @@
 //! The install and uninstall transactions.
 //!
-//! An install unpacks into `$GOVER_HOME/tmp/go<version>@install-<pid>-<n>/`
-//! (same file system as `toolchains/`), checks the sha256 and that
-//! `go/VERSION` names the expected version, then renames `go/` to
-//! `toolchains/go<version>`. That rename is the commit point: before it,
-//! nothing under `toolchains/` changed; an interrupted install leaves only
-//! a directory in `tmp/`, removed by the next run. Installs and uninstalls
-//! of one version are serialised by its lock (see [`crate::lock`]).
+//! An install unpacks into a scratch directory of `$GOVER_HOME/tmp` (same
+//! file system as `toolchains/`; see [`crate::scratch`]), checks the
+//! sha256 and the tree ([`crate::verify`]), then renames `go/` into place.
+//! That rename is the commit point: before it, nothing under `toolchains/`
+//! changed; an interrupted install leaves only a scratch directory, removed
+//! by the next run. Installs and uninstalls of one version are serialised
+//! by its lock (see [`crate::lock`]).
+//!
+//! Where a toolchain goes depends on its platform: one for this machine
+//! goes to `toolchains/go<version>` (what the shims run); one for another
+//! platform (`--platform linux-arm64` on an amd64 machine) goes to
+//! `platforms/<os>-<arch>/go<version>`, which nothing runs, lists as
+//! native or counts as installed. A tree in the native slot whose
+//! `pkg/tool` is for another platform is not counted as installed either.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use gover_core::home::{LockName, ScratchPurpose};
+use gover_core::url::Url;
 use gover_core::{GoVersion, GoverHome};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::extract::{self, Expected, Input, Limits, Pipeline, Unpacked};
 use crate::index::{hex, Index, IndexFile};
+use crate::inuse;
 use crate::lock::{self, InstallLock};
 use crate::platform::Platform;
+use crate::scratch::{self, remove_tree};
 use crate::source::{open_local, Dist};
+use crate::verify::{is_built_for, verify_tree, Expect};
 use crate::Progress;
 
 /// What an install did.
@@ -36,6 +48,9 @@ pub enum Outcome {
         path: PathBuf,
         /// Sizes and digest.
         unpacked: Unpacked,
+        /// The platform, when it is not this machine's (the toolchain went
+        /// to `platforms/<os>-<arch>/` and is never run here).
+        foreign: Option<Platform>,
     },
     /// The version was already there (and `force` was off).
     AlreadyInstalled {
@@ -43,7 +58,51 @@ pub enum Outcome {
         version: GoVersion,
         /// Its GOROOT.
         path: PathBuf,
+        /// As for [`Outcome::Installed`].
+        foreign: Option<Platform>,
     },
+}
+
+/// The directory of the toolchains for `platform` when it is not this
+/// machine's: `platforms/<os>-<arch>/`.
+pub fn platform_dir(home: &GoverHome, platform: &Platform) -> PathBuf {
+    home.root().join("platforms").join(platform.to_string())
+}
+
+/// Where the toolchain of `version` for `platform` lives: the native slot
+/// `toolchains/go<version>` for this machine, else under
+/// [`platform_dir`].
+pub fn toolchain_path(home: &GoverHome, version: &GoVersion, platform: &Platform) -> PathBuf {
+    if platform.is_host() {
+        home.toolchain_dir(version)
+    } else {
+        platform_dir(home, platform).join(version.toolchain_name())
+    }
+}
+
+/// Every toolchain installed for another platform: its platform, version
+/// and directory, sorted.
+pub fn foreign_installed(home: &GoverHome) -> Vec<(Platform, GoVersion, PathBuf)> {
+    let mut out = Vec::new();
+    let Ok(platforms) = fs::read_dir(home.root().join("platforms")) else {
+        return out;
+    };
+    for p in platforms.flatten() {
+        let Some(platform) = p.file_name().to_str().and_then(|n| Platform::parse(n).ok()) else {
+            continue;
+        };
+        for t in fs::read_dir(p.path()).into_iter().flatten().flatten() {
+            let name = t.file_name();
+            let Some(v) = name.to_str().and_then(GoVersion::from_toolchain) else {
+                continue;
+            };
+            if GoverHome::is_installed_dir(&t.path()) {
+                out.push((platform.clone(), v, t.path()));
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.0.to_string(), &b.1).cmp(&(b.0.to_string(), &a.1)));
+    out
 }
 
 /// Installs and uninstalls toolchains under a home.
@@ -57,17 +116,21 @@ pub struct Installer<'a> {
     pub lock_timeout: Option<Duration>,
 }
 
-static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
+/// Sequence numbers of the one-off owners of `install --from`.
+static LOCAL_SEQ: AtomicU64 = AtomicU64::new(0);
 
-fn tmp_name(toolchain: &str, what: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    format!(
-        "{toolchain}@{what}-{}-{nanos}-{}",
-        std::process::id(),
-        TMP_SEQ.fetch_add(1, Ordering::Relaxed)
-    )
+/// The lock of a one-off owner, whose file goes away with it.
+struct ScratchLock(InstallLock);
+
+impl Drop for ScratchLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(self.0.path());
+    }
+}
+
+/// The lock that serialises everything done to `v`'s toolchains.
+fn owner_of(v: &GoVersion) -> LockName {
+    LockName::Toolchain(v.release_spelling())
 }
 
 /// `p` as a NUL-terminated string for a system call.
@@ -165,14 +228,6 @@ fn sync_tree_io(root: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Removes a directory tree, tolerating its absence.
-fn remove_tree(p: &Path) -> io::Result<()> {
-    match fs::remove_dir_all(p) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        other => other,
-    }
-}
-
 /// Marks `dir` as the top of directory hierarchies (ext2/3/4's `TOPDIR`
 /// attribute, `chattr +T`), so the file system spreads each install's
 /// directory to a block group with free inodes instead of placing it next to
@@ -228,30 +283,6 @@ fn spread_subdirs(dir: &Path) {
 )))]
 fn spread_subdirs(_dir: &Path) {}
 
-/// Names of the scratch space of `install --from` (the version is known
-/// only after unpacking).
-const LOCAL_PREFIX: &str = "local-";
-
-/// The lock of a one-off scratch name, whose file goes away with it.
-struct ScratchLock(InstallLock);
-
-impl Drop for ScratchLock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(self.0.path());
-    }
-}
-
-/// A scratch directory removed on drop.
-struct TmpDir {
-    path: PathBuf,
-}
-
-impl Drop for TmpDir {
-    fn drop(&mut self) {
-        let _ = remove_tree(&self.path);
-    }
-}
-
 impl<'a> Installer<'a> {
     /// An installer using `dist` for the index and archives.
     pub fn new(dist: &'a Dist) -> Self {
@@ -268,14 +299,12 @@ impl<'a> Installer<'a> {
     }
 
     fn ensure_dirs(&self) -> Result<()> {
-        for d in [self.home().toolchains_dir(), self.home().tmp_dir()] {
-            fs::create_dir_all(&d).map_err(|e| Error::io("cannot create", &d, e))?;
-        }
+        scratch::ensure_dirs(self.home())?;
         spread_subdirs(&self.home().tmp_dir());
         Ok(())
     }
 
-    fn lock(&self, name: &str, progress: &dyn Progress) -> Result<InstallLock> {
+    fn lock(&self, name: &LockName, progress: &dyn Progress) -> Result<InstallLock> {
         lock::acquire(self.home(), name, self.lock_timeout, &|p| {
             progress.message(&format!(
                 "waiting for another gover process working on {name} (lock file {})",
@@ -284,37 +313,44 @@ impl<'a> Installer<'a> {
         })
     }
 
-    /// Removes what interrupted installs and uninstalls left in `tmp/`:
-    /// entries of `held` (whose lock the caller holds) and of any version
-    /// whose lock is free. Entries of versions being worked on are kept.
-    pub fn clean_tmp(&self, held: Option<&str>) {
-        let Ok(rd) = fs::read_dir(self.home().tmp_dir()) else {
-            return;
+    /// The installed toolchain of `version` for `platform`, if any: the
+    /// version as installed and its GOROOT. A tree whose `pkg/tool` is for
+    /// another platform does not count.
+    pub fn find_installed(
+        &self,
+        version: &GoVersion,
+        platform: &Platform,
+    ) -> Option<(GoVersion, PathBuf)> {
+        let (v, dir) = if platform.is_host() {
+            let v = self.home().find_installed(version)?;
+            let dir = self.home().toolchain_dir(&v);
+            (v, dir)
+        } else {
+            let dir = toolchain_path(self.home(), version, platform);
+            (version.clone(), dir)
         };
-        for entry in rd.flatten() {
-            let name = entry.file_name();
-            let Some((toolchain, _)) = name.to_str().and_then(|n| n.split_once('@')) else {
-                continue;
-            };
-            if Some(toolchain) == held {
-                let _ = remove_tree(&entry.path());
-            } else if let Ok(Some(l)) = lock::try_acquire(self.home(), toolchain) {
-                let _ = remove_tree(&entry.path());
-                if toolchain.starts_with(LOCAL_PREFIX) {
-                    drop(ScratchLock(l));
-                }
-            }
-        }
+        (GoverHome::is_installed_dir(&dir) && is_built_for(&dir, platform)).then_some((v, dir))
     }
 
-    fn new_tmp(&self, toolchain: &str) -> Result<TmpDir> {
-        let path = self.home().tmp_dir().join(tmp_name(toolchain, "install"));
-        fs::create_dir(&path).map_err(|e| Error::io("cannot create", &path, e))?;
-        Ok(TmpDir { path })
+    fn already(&self, version: &GoVersion, platform: &Platform) -> Option<Outcome> {
+        let (version, path) = self.find_installed(version, platform)?;
+        Some(Outcome::AlreadyInstalled {
+            version,
+            path,
+            foreign: (!platform.is_host()).then(|| platform.clone()),
+        })
+    }
+
+    /// Removes what interrupted installs and uninstalls left in `tmp/`:
+    /// entries of `held` (whose lock the caller holds) and of any owner
+    /// whose lock is free (see [`scratch::clean`]).
+    pub fn clean_tmp(&self, held: Option<&LockName>) {
+        scratch::clean(self.home(), held);
     }
 
     /// Downloads `file` of release `version` from the mirror, verifies it
-    /// against the index's sha256 and installs it.
+    /// against the index's sha256 and the tree rule, and installs it where
+    /// toolchains for its platform go.
     pub fn install_release(
         &self,
         version: &GoVersion,
@@ -323,81 +359,78 @@ impl<'a> Installer<'a> {
         force: bool,
         progress: Arc<dyn Progress>,
     ) -> Result<Outcome> {
-        let name = version.toolchain_name();
+        let platform = file.platform().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("{} is not a binary archive for a platform", file.filename),
+            )
+        })?;
+        let owner = owner_of(version);
         self.ensure_dirs()?;
-        let _lock = self.lock(&name, &*progress)?;
-        self.clean_tmp(Some(&name));
+        let _lock = self.lock(&owner, &*progress)?;
+        self.clean_tmp(Some(&owner));
         if !force {
-            if let Some(v) = self.home().find_installed(version) {
-                return Ok(Outcome::AlreadyInstalled {
-                    path: self.home().toolchain_dir(&v),
-                    version: v,
-                });
+            if let Some(done) = self.already(version, &platform) {
+                return Ok(done);
             }
         }
-        let sha = file.sha256_bytes().ok_or_else(|| {
-            Error::new(
-                ErrorKind::ChecksumMismatch,
-                format!(
-                    "the release index {index_url} has no sha256 for {} (releases before go1.6 only published SHA1), and gover installs only verified archives",
-                    file.filename
-                ),
-            )
-            .with_hint(format!(
-                "download it yourself, check it, and run `gover install --from {} --sha256 HEX`",
-                file.filename
-            ))
-        })?;
-        let url = self.dist.archive_url(&file.filename);
-        let tmp = self.new_tmp(&name)?;
-        let (reader, total) = self.dist.open_archive(&url, file.size, progress.clone())?;
-        progress.start(
-            &file.filename,
-            total.or((file.size > 0).then_some(file.size)),
-        );
         let expected = Expected {
-            sha256: sha,
+            sha256: file.expected_sha256(version, index_url)?,
             source: format!("the release index {index_url}"),
         };
-        let unpacked = extract::unpack(
-            Input {
-                reader,
-                name: file.filename.clone(),
-                location: url,
-                expected_size: file.size,
-            },
-            &tmp.path,
-            Some(&expected),
-            self.limits,
-            self.pipeline,
-            &*progress,
-        )?;
-        let root = tmp.path.join("go");
-        let found = check_tree(&root, &file.filename)?;
-        if found != *version {
-            return Err(Error::new(
-                ErrorKind::BadArchive,
-                format!(
-                    "{} holds {} (go/VERSION), not {name}",
-                    file.filename,
-                    found.toolchain_name()
-                ),
-            )
-            .with_hint("the mirror serves the wrong file under this name; nothing was installed"));
-        }
+        let url = self.dist.archive_url(&file.filename)?;
+        let tmp = scratch::create(self.home(), owner.clone(), ScratchPurpose::Install)?;
+        let unpacked = self.download(&url, file, &expected, tmp.path(), progress)?;
+        let root = tmp.path().join("go");
+        let expect = Expect {
+            version: Some(version),
+            platform: &platform,
+        };
+        verify_tree(&root, &file.filename, &expect)?;
         sync_tree(&root)?;
-        let path = self.commit(&root, version)?;
+        let path = self.commit(&root, version, &platform, &owner)?;
         Ok(Outcome::Installed {
             version: version.clone(),
             path,
             unpacked,
+            foreign: (!platform.is_host()).then_some(platform),
         })
     }
 
-    /// Installs a local archive. Its version comes from `go/VERSION`; it is
-    /// verified against `sha256` when given, else against the release
-    /// index `index()` returns (which must list an archive of that version
-    /// with the same digest for `platform`).
+    /// Streams `file` from `url` into `dest`, verified against `expected`.
+    fn download(
+        &self,
+        url: &Url,
+        file: &IndexFile,
+        expected: &Expected,
+        dest: &Path,
+        progress: Arc<dyn Progress>,
+    ) -> Result<Unpacked> {
+        let (reader, total) = self.dist.open_archive(url, file.size, progress.clone())?;
+        progress.start(
+            &file.filename,
+            total.or((file.size > 0).then_some(file.size)),
+        );
+        extract::unpack(
+            Input {
+                reader,
+                name: file.filename.clone(),
+                location: url.to_string(),
+                expected_size: file.size,
+            },
+            dest,
+            Some(expected),
+            self.limits,
+            self.pipeline,
+            &*progress,
+        )
+    }
+
+    /// Installs a local archive. Its version comes from `go/VERSION`, and
+    /// it must be built for `platform`; it is verified against `sha256`
+    /// when given, else against the release index `index()` returns (which
+    /// must list an archive of that version with the same digest for
+    /// `platform`).
     pub fn install_archive(
         &self,
         archive: &Path,
@@ -414,19 +447,18 @@ impl<'a> Installer<'a> {
         );
         self.clean_tmp(None);
         let (reader, total) = open_local(archive)?;
-        // The version is known only after unpacking: unpack under a name of
-        // this process's own, locked so that other runs leave it alone.
-        let scratch = format!(
-            "{LOCAL_PREFIX}{}-{}",
-            std::process::id(),
-            TMP_SEQ.fetch_add(1, Ordering::Relaxed)
-        );
-        let scratch_lock = ScratchLock(lock::acquire(self.home(), &scratch, None, &|_| {})?);
-        let tmp = self.new_tmp(&scratch)?;
+        // The version is known only after unpacking: unpack under an owner
+        // of this process's own, locked so that other runs leave it alone.
+        let local = LockName::Local {
+            pid: std::process::id(),
+            seq: LOCAL_SEQ.fetch_add(1, Ordering::Relaxed),
+        };
+        let scratch_lock = ScratchLock(lock::acquire(self.home(), &local, None, &|_| {})?);
+        let tmp = scratch::create(self.home(), local, ScratchPurpose::Install)?;
         progress.start(&shown, total);
-        let expected = sha256.map(|s| Expected {
-            sha256: s,
-            source: "--sha256".to_string(),
+        let expected = sha256.map(|sha256| Expected {
+            sha256,
+            source: "--sha256".into(),
         });
         let unpacked = extract::unpack(
             Input {
@@ -435,49 +467,49 @@ impl<'a> Installer<'a> {
                 location: archive.display().to_string(),
                 expected_size: 0,
             },
-            &tmp.path,
+            tmp.path(),
             expected.as_ref(),
             self.limits,
             self.pipeline,
             &*progress,
         )?;
-        let root = tmp.path.join("go");
-        let version = check_tree(&root, &shown)?;
-        let name = version.toolchain_name();
+        let root = tmp.path().join("go");
+        let expect = Expect {
+            version: None,
+            platform,
+        };
+        let version = verify_tree(&root, &shown, &expect)?;
         if sha256.is_none() {
             let index = index().map_err(|e| {
                 Error::new(
                     e.kind(),
                     format!("cannot verify {shown} against the release index: {e}"),
                 )
-                .with_hint(format!(
-                    "pass the archive's sha256: `gover install --from {} --sha256 HEX`",
-                    archive.display()
-                ))
+                .with_hint(sha256_hint(&archive.display().to_string()))
             })?;
             verify_with_index(&index, &version, &unpacked.sha256, &shown, platform)?;
         }
-        let _lock = self.lock(&name, &*progress)?;
+        let owner = owner_of(&version);
+        let _lock = self.lock(&owner, &*progress)?;
         if !force {
-            if let Some(v) = self.home().find_installed(&version) {
-                return Ok(Outcome::AlreadyInstalled {
-                    path: self.home().toolchain_dir(&v),
-                    version: v,
-                });
+            if let Some(done) = self.already(&version, platform) {
+                return Ok(done);
             }
         }
         sync_tree(&root)?;
-        let path = self.commit(&root, &version)?;
+        let path = self.commit(&root, &version, platform, &owner)?;
         drop(tmp);
         drop(scratch_lock);
         Ok(Outcome::Installed {
             version,
             path,
             unpacked,
+            foreign: (!platform.is_host()).then(|| platform.clone()),
         })
     }
 
-    /// Moves the verified tree at `root` to `toolchains/go<version>`.
+    /// Moves the verified tree at `root` to where `version`'s toolchain
+    /// for `platform` goes; the caller holds `owner`'s lock.
     ///
     /// A toolchain already there (`--force`) is swapped with the new tree in
     /// one atomic step where the platform can (Linux `renameat2` with
@@ -485,17 +517,27 @@ impl<'a> Installer<'a> {
     /// never stops being an installed toolchain; the old tree, now at `root`,
     /// is deleted afterwards. Elsewhere the old tree is first moved aside into
     /// `tmp/`, leaving a moment in which the version is not installed.
-    fn commit(&self, root: &Path, version: &GoVersion) -> Result<PathBuf> {
-        let target = self.home().toolchain_dir(version);
+    fn commit(
+        &self,
+        root: &Path,
+        version: &GoVersion,
+        platform: &Platform,
+        owner: &LockName,
+    ) -> Result<PathBuf> {
+        let home = self.home();
+        let target = toolchain_path(home, version, platform);
         let mut aside = Vec::new();
-        // The same release under its other name (`go1.20` for `go1.20.0`).
-        if let Some(other) = self
-            .home()
-            .find_installed(version)
-            .map(|v| self.home().toolchain_dir(&v))
-            .filter(|d| *d != target)
-        {
-            aside.push(self.move_aside(&other, version)?);
+        if platform.is_host() {
+            // The same release under its other name (`go1.20` for `go1.20.0`).
+            if let Some(other) = home
+                .find_installed(version)
+                .map(|v| home.toolchain_dir(&v))
+                .filter(|d| *d != target)
+            {
+                aside.push(self.move_aside(&other, owner)?);
+            }
+        } else if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
         }
         let exists = fs::symlink_metadata(&target).is_ok();
         let swapped = exists
@@ -505,20 +547,9 @@ impl<'a> Installer<'a> {
             aside.push(root.to_path_buf());
         } else {
             if exists {
-                aside.push(self.move_aside(&target, version)?);
+                aside.push(self.move_aside(&target, owner)?);
             }
-            fs::rename(root, &target).map_err(|e| {
-                if e.kind() == io::ErrorKind::CrossesDevices {
-                    let home = self.home();
-                    return Error::io("cannot move the new toolchain to", &target, e).with_hint(format!(
-                        "{} and {} must be on one file system (gover renames a verified toolchain into place); move or mount the whole GOVER_HOME ({}) instead of toolchains/ alone",
-                        home.tmp_dir().display(),
-                        home.toolchains_dir().display(),
-                        home.root().display()
-                    ));
-                }
-                Error::io("cannot move the new toolchain to", &target, e)
-            })?;
+            fs::rename(root, &target).map_err(|e| self.rename_error(&target, e))?;
         }
         for a in aside {
             let _ = remove_tree(&a);
@@ -526,34 +557,74 @@ impl<'a> Installer<'a> {
         Ok(target)
     }
 
+    /// The error for a failed rename of a new toolchain to `target`.
+    fn rename_error(&self, target: &Path, e: io::Error) -> Error {
+        if e.kind() == io::ErrorKind::CrossesDevices {
+            let home = self.home();
+            return Error::io("cannot move the new toolchain to", target, e).with_hint(format!(
+                "{} and {} must be on one file system (gover renames a verified toolchain into place); move or mount the whole GOVER_HOME ({}) instead of toolchains/ alone",
+                home.tmp_dir().display(),
+                home.toolchains_dir().display(),
+                home.root().display()
+            ));
+        }
+        Error::io("cannot move the new toolchain to", target, e)
+    }
+
     /// Renames `dir` into `tmp/` and returns where it went.
-    fn move_aside(&self, dir: &Path, version: &GoVersion) -> Result<PathBuf> {
-        let to = self
-            .home()
-            .tmp_dir()
-            .join(tmp_name(&version.toolchain_name(), "replaced"));
-        fs::rename(dir, &to).map_err(|e| Error::io("cannot move aside", dir, e))?;
-        Ok(to)
+    fn move_aside(&self, dir: &Path, owner: &LockName) -> Result<PathBuf> {
+        scratch::move_aside(
+            self.home(),
+            dir,
+            owner.clone(),
+            ScratchPurpose::Replaced,
+            "cannot move aside",
+        )
+    }
+
+    /// Fails, naming them, when running processes use the installed
+    /// toolchain of `version` (see [`Installer::uninstall`]); a caller
+    /// removing several checks all before removing any.
+    pub fn check_unused(&self, version: &GoVersion) -> Result<()> {
+        match self.home().find_installed(version) {
+            Some(v) => check_unused(&v, &self.home().toolchain_dir(&v)),
+            None => Ok(()),
+        }
     }
 
     /// Removes an installed toolchain: under its lock, the directory is
     /// renamed into `tmp/` (so no half-deleted tree is ever seen as
-    /// installed) and then deleted. Returns the removed GOROOT.
-    pub fn uninstall(&self, version: &GoVersion, progress: &dyn Progress) -> Result<PathBuf> {
+    /// installed) and then deleted. Unless `force`, a toolchain that
+    /// running processes use (a build in progress) is not removed: the
+    /// error names them. Returns the removed GOROOT.
+    pub fn uninstall(
+        &self,
+        version: &GoVersion,
+        force: bool,
+        progress: &dyn Progress,
+    ) -> Result<PathBuf> {
         let Some(installed) = self.home().find_installed(version) else {
             return Err(not_installed(self.home(), version));
         };
-        let name = installed.toolchain_name();
+        let owner = owner_of(&installed);
         self.ensure_dirs()?;
-        let _lock = self.lock(&name, progress)?;
-        self.clean_tmp(Some(&name));
+        let _lock = self.lock(&owner, progress)?;
+        self.clean_tmp(Some(&owner));
         // Look again: another process may have removed it meanwhile.
         let Some(installed) = self.home().find_installed(version) else {
             return Err(not_installed(self.home(), version));
         };
         let dir = self.home().toolchain_dir(&installed);
-        let aside = self.home().tmp_dir().join(tmp_name(&name, "remove"));
-        fs::rename(&dir, &aside).map_err(|e| Error::io("cannot remove", &dir, e))?;
+        if !force {
+            check_unused(&installed, &dir)?;
+        }
+        let aside = scratch::move_aside(
+            self.home(),
+            &dir,
+            owner,
+            ScratchPurpose::Remove,
+            "cannot remove",
+        )?;
         if let Err(e) = remove_tree(&aside) {
             progress.message(&format!(
                 "could not delete {} ({e}); it will be removed by the next install",
@@ -562,6 +633,41 @@ impl<'a> Installer<'a> {
         }
         Ok(dir)
     }
+}
+
+/// An error naming the processes that use the toolchain `v` at `dir`, if
+/// any do.
+fn check_unused(v: &GoVersion, dir: &Path) -> Result<()> {
+    let users = inuse::processes_using(dir);
+    if users.is_empty() {
+        return Ok(());
+    }
+    Err(in_use(v, dir, &users))
+}
+
+/// The error for removing a toolchain that `users` use.
+fn in_use(v: &GoVersion, dir: &Path, users: &[inuse::Process]) -> Error {
+    let name = v.toolchain_name();
+    let n = users.len();
+    let list: Vec<String> = users.iter().take(5).map(|p| format!("\n  {p}")).collect();
+    let more = if n > 5 {
+        format!("\n  and {} more", n - 5)
+    } else {
+        String::new()
+    };
+    Error::new(
+        ErrorKind::InUse,
+        format!(
+            "{name} ({}) is in use by {n} running process{}:{}{more}",
+            dir.display(),
+            if n == 1 { "" } else { "es" },
+            list.concat()
+        ),
+    )
+    .with_hint(format!(
+        "removing it now breaks them (a build in progress fails): wait for them to finish, or run `gover uninstall --force {}` to remove it anyway",
+        v.as_str()
+    ))
 }
 
 /// The error for removing a version that is not installed, listing those that are.
@@ -590,45 +696,9 @@ pub fn not_installed(home: &GoverHome, v: &GoVersion) -> Error {
     .with_hint("`gover list` shows installed versions")
 }
 
-/// Checks that an unpacked tree is a Go toolchain and returns the version
-/// its `VERSION` file names.
-fn check_tree(root: &Path, archive: &str) -> Result<GoVersion> {
-    if !root.is_dir() {
-        return Err(Error::new(
-            ErrorKind::BadArchive,
-            format!("{archive} has no go/ directory; it is not a Go toolchain archive"),
-        ));
-    }
-    let line = extract::read_version_file(root).map_err(|_| {
-        Error::new(
-            ErrorKind::BadArchive,
-            format!("{archive} has no go/VERSION file; it is not a Go toolchain archive"),
-        )
-    })?;
-    let version = GoVersion::from_toolchain(&line).ok_or_else(|| {
-        Error::new(
-            ErrorKind::BadArchive,
-            format!(
-                "{archive}: go/VERSION starts with `{}`, which is not a Go release name",
-                line.escape_debug()
-            ),
-        )
-    })?;
-    if !GoverHome::is_installed_dir(root) {
-        return Err(Error::new(
-            ErrorKind::BadArchive,
-            format!("{archive} has no go/bin/go; it is not a binary Go toolchain archive"),
-        ));
-    }
-    // The go command finds its compiler and linker in pkg/tool, and only a
-    // directory holding pkg/tool counts as a GOROOT (go-versions.md §3.6, §4.9).
-    if !root.join("pkg").join("tool").is_dir() {
-        return Err(Error::new(
-            ErrorKind::BadArchive,
-            format!("{archive} has no go/pkg/tool directory; it is not a complete Go toolchain (go would fail with `no such tool \"compile\"`)"),
-        ));
-    }
-    Ok(version)
+/// The hint for a local archive the index cannot vouch for.
+fn sha256_hint(archive: &str) -> String {
+    format!("pass the archive's sha256: `gover install --from {archive} --sha256 HEX`")
 }
 
 fn verify_with_index(
@@ -647,9 +717,7 @@ fn verify_with_index(
                 index.url
             ),
         )
-        .with_hint(format!(
-            "pass the archive's sha256: `gover install --from {archive} --sha256 HEX`"
-        )));
+        .with_hint(sha256_hint(archive)));
     };
     let matching = release
         .files
@@ -710,55 +778,6 @@ mod tests {
         assert!(exchange(&a, &b).unwrap());
         assert_eq!(fs::read_to_string(b.join("bin/go")).unwrap(), "new");
         assert_eq!(fs::read_to_string(a.join("bin/go")).unwrap(), "old");
-    }
-
-    /// §3.3/§3.6: the first line of VERSION names the version (a `time`
-    /// line follows since Go 1.21; custom suffixes are allowed), and a
-    /// toolchain needs bin/go and pkg/tool.
-    #[test]
-    fn check_tree_reads_version_and_needs_bin_go_and_pkg_tool() {
-        let t = tempfile::tempdir().unwrap();
-        let root = t.path().join("go");
-        fs::create_dir_all(root.join("bin")).unwrap();
-        fs::write(root.join("bin").join(gover_core::home::exe_name("go")), "").unwrap();
-        fs::write(
-            root.join("VERSION"),
-            "go1.21.0\ntime 2023-08-04T20:14:06Z\n",
-        )
-        .unwrap();
-        let e = check_tree(&root, "a.tar.gz").unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::BadArchive);
-        assert!(e.to_string().contains("go/pkg/tool"), "{e}");
-        fs::create_dir_all(root.join("pkg/tool/linux_amd64")).unwrap();
-        assert_eq!(
-            check_tree(&root, "a.tar.gz").unwrap().toolchain_name(),
-            "go1.21.0"
-        );
-        for (text, name) in [
-            ("go1.20", "go1.20"),
-            ("go1.20\r\n", "go1.20"),
-            ("  go1.24rc3 \ntime 2025-01-31T21:35:26Z\n", "go1.24rc3"),
-            ("go1.21.0-bigcorp\ntime 2023-08-04T20:14:06Z\n", "go1.21.0"),
-        ] {
-            fs::write(root.join("VERSION"), text).unwrap();
-            assert_eq!(
-                check_tree(&root, "a.tar.gz").unwrap().toolchain_name(),
-                name,
-                "{text:?}"
-            );
-        }
-        for bad in [
-            "time 2023-08-04T20:14:06Z\ngo1.21.0\n",
-            "devel go1.22-abc\n",
-            "",
-        ] {
-            fs::write(root.join("VERSION"), bad).unwrap();
-            let e = check_tree(&root, "a.tar.gz").unwrap_err();
-            assert!(
-                e.to_string().contains("not a Go release name"),
-                "{bad:?}: {e}"
-            );
-        }
     }
 
     #[test]

@@ -6,24 +6,41 @@
 //! - [`index`]: the release index format and version resolution against it;
 //! - [`source`]: where the index and archives come from (HTTP(S) or
 //!   `file://`), with the index cached under `$GOVER_HOME/cache/`;
-//! - [`http`]: timeouts, retries, resumable downloads, proxies, TLS roots;
+//! - [`http`]: timeouts, retries, resumable downloads, proxies, TLS roots,
+//!   download limits and the redirect rule;
 //! - [`extract`]: one streaming pass that hashes, gunzips and unpacks with a
 //!   strict entry policy;
+//! - [`verify`]: what an unpacked tree must be (one rule for install and
+//!   mirror);
 //! - [`lock`]: per-version install locks;
-//! - [`install`]: the whole install/uninstall transaction;
-//! - [`redact`]: masking credentials in URLs shown to users.
+//! - [`scratch`]: gover's scratch space in `$GOVER_HOME/tmp` and its
+//!   leftovers;
+//! - [`install`]: the whole install/uninstall transaction, and where
+//!   toolchains of each platform go;
+//! - [`inuse`]: which running processes use a toolchain;
+//! - [`mirror`]: the `gover mirror` transaction (plan, fetch and verify,
+//!   write `index.json`);
+//! - [`modzip`]: unpacking a `golang.org/toolchain` module zip;
+//! - [`release`]: gover's own release archives (for `gover self update`).
+//!
+//! Every URL is a [`gover_core::url::Url`] (credentials masked whenever it
+//! is shown, never persisted), and every message is escaped for a terminal
+//! (see [`Error`]).
 
 pub mod error;
 pub mod extract;
 pub mod http;
 pub mod index;
 pub mod install;
+pub mod inuse;
 pub mod lock;
+pub mod mirror;
 pub mod modzip;
 pub mod platform;
-pub mod redact;
 pub mod release;
+pub mod scratch;
 pub mod source;
+pub mod verify;
 
 pub use error::{Error, ErrorKind, Result};
 pub use index::{Index, IndexFile, Release};
@@ -46,6 +63,16 @@ pub trait Progress: Send + Sync {
     }
     /// The transfer is over (successfully or not).
     fn finish(&self) {}
+}
+
+/// The local file a `file://` URL (or an absolute path) names.
+pub(crate) fn local_path(url: &str) -> Option<std::path::PathBuf> {
+    gover_core::url::Url::parse(url).ok()?.file_path()
+}
+
+/// `url` parsed, for a request.
+pub(crate) fn http_url(url: &str) -> Result<gover_core::url::Url> {
+    gover_core::url::Url::parse(url).map_err(|e| Error::new(ErrorKind::InvalidInput, e.to_string()))
 }
 
 /// A [`Progress`] that shows nothing.

@@ -26,7 +26,7 @@ impl Platform {
     }
 
     /// Maps Rust's `std::env::consts::{OS, ARCH}` (and the target's
-    /// endianness) to the names the release index uses (reference §2.8).
+    /// endianness) to the names the release index uses.
     pub fn from_rust(os: &str, arch: &str, big_endian: bool) -> Self {
         let os = match os {
             "macos" => "darwin",
@@ -96,6 +96,23 @@ impl Platform {
         })
     }
 
+    /// `GOOS_GOARCH`, the name of the toolchain's `pkg/tool/` directory
+    /// (`linux_amd64`; the index's `armv6l` is GOARCH `arm`).
+    pub fn tool_dir(&self) -> String {
+        let arch = if self.arch == "armv6l" {
+            "arm"
+        } else {
+            &self.arch
+        };
+        format!("{}_{arch}", self.os)
+    }
+
+    /// True when this is the platform gover runs on: its toolchains are
+    /// the ones the shims run.
+    pub fn is_host(&self) -> bool {
+        Self::host().matches(&self.os, &self.arch)
+    }
+
     /// True when an index file with `os`/`arch` is for this platform.
     /// `arm` and `armv6l` both mean 32-bit ARM (the index used `armv6l` for
     /// non-Linux ARM in Go 1.21 and 1.22, `arm` from 1.23 on).
@@ -125,9 +142,18 @@ mod tests {
         assert_eq!(h.to_string(), "linux-amd64");
         assert!(!h.os.is_empty() && !h.arch.is_empty());
         assert_eq!(Platform::parse(&h.to_string()).unwrap(), h);
+        assert!(h.is_host());
+        for (p, dir) in [
+            ("linux-amd64", "linux_amd64"),
+            ("linux-arm", "linux_arm"),
+            ("freebsd-armv6l", "freebsd_arm"),
+            ("darwin-arm64", "darwin_arm64"),
+        ] {
+            assert_eq!(Platform::parse(p).unwrap().tool_dir(), dir);
+        }
     }
 
-    /// Every row of the reference's host table (§2.8).
+    /// Every row of the host table: Rust's names to the index's.
     #[test]
     fn rust_targets_map_to_go_names() {
         for (os, arch, big, want) in [

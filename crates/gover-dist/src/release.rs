@@ -29,9 +29,9 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Fetched, Http, HttpConfig, Validators};
 use crate::index::hex;
-use crate::redact::redact_url;
-use crate::source::local_path;
+use crate::{http_url, local_path};
 use crate::{NoProgress, Progress};
+use gover_core::url::mask_in_text as redact_url;
 
 /// Where gover's releases are published: the newest one's files.
 pub const DEFAULT_BASE_URL: &str = "https://github.com/gover-dev/gover/releases/latest/download";
@@ -272,7 +272,12 @@ impl Releases {
             Some(p) => fs::read(&p).map_err(|e| Error::io("cannot read", &p, e))?,
             None => match self
                 .http()?
-                .fetch(&url, &Validators::default(), &NoProgress)
+                .fetch(
+                    &http_url(&url)?,
+                    &Validators::default(),
+                    MAX_SMALL_FILE as u64,
+                    &NoProgress,
+                )
                 .map_err(release_hint)?
             {
                 Fetched::Body(b, _) => b,
@@ -332,7 +337,7 @@ impl Releases {
             Some(p) => Box::new(fs::File::open(&p).map_err(|e| Error::io("cannot open", &p, e))?),
             None => Box::new(
                 self.http()?
-                    .download(url, 0, progress.clone())
+                    .download(&http_url(url)?, 0, progress.clone())
                     .map_err(release_hint)?,
             ),
         };

@@ -13,8 +13,7 @@ use std::collections::BTreeSet;
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 use gover_core::settings::Settings;
 use gover_core::{GoVersion, GoverHome};
-use gover_dist::http::HttpConfig;
-use gover_dist::source::{Dist, Sources, DEFAULT_INDEX_TTL};
+use gover_dist::source::{Dist, Sources};
 use gover_dist::Index;
 
 /// Installed versions, newest first.
@@ -134,11 +133,10 @@ pub(crate) fn cached_index(home: &GoverHome, settings: &Settings) -> Option<Inde
     let dist = Dist::new(
         home.clone(),
         Sources {
-            index_url: settings.index_url.value.expose().to_string(),
-            mirror: settings.mirror.value.expose().to_string(),
+            index_url: settings.index_url.value.clone(),
+            mirror: settings.mirror.value.clone(),
             offline: true,
-            index_ttl: DEFAULT_INDEX_TTL,
-            http: HttpConfig::default(),
+            ..Sources::default()
         },
     );
     dist.cached_index()

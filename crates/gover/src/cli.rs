@@ -274,6 +274,9 @@ pub(crate) struct UninstallArgs {
     /// one 1.22.x is installed
     #[arg(required = true, add = crate::candidates::installed())]
     pub(crate) versions: Vec<String>,
+    /// Remove even a toolchain that running processes (a build) use
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// `gover list`

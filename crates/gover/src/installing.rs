@@ -6,38 +6,97 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use gover_core::env;
 use gover_core::select::{InstallHook, Missing};
-use gover_core::settings::Origin;
+use gover_core::settings::{Layers, NumberSpec, Origin, SettingError};
 use gover_core::{GoVersion, VersionRequest};
 use gover_dist::extract::Limits;
 use gover_dist::http::HttpConfig;
 use gover_dist::index::parse_sha256;
 use gover_dist::install::{Installer, Outcome};
-use gover_dist::source::{Dist, Sources};
+use gover_dist::source::{Dist, Sources, DEFAULT_MAX_INDEX_BYTES};
 use gover_dist::{NoProgress, Platform};
 
 use crate::app::App;
 use crate::error::{user_error, UserError};
 use crate::progress::{mib, Reporter};
 
+/// Tuning knob: the average speed a whole download must keep up, 1 byte to
+/// 1 GiB per second.
+const DOWNLOAD_MIN_RATE: NumberSpec = NumberSpec {
+    env: env::GOVER_DOWNLOAD_MIN_RATE,
+    key: None,
+    default: Some(16 << 10),
+    min: 1,
+    max: 1 << 30,
+    unit: "bytes per second",
+};
+/// Tuning knob: the minimum speed of a download, 0 (never stopped) to
+/// 1 GiB per second.
+const DOWNLOAD_LOW_SPEED_LIMIT: NumberSpec = NumberSpec {
+    env: env::GOVER_DOWNLOAD_LOW_SPEED_LIMIT,
+    key: None,
+    default: Some(1 << 10),
+    min: 0,
+    max: 1 << 30,
+    unit: "bytes per second",
+};
+/// Tuning knob: how long a download's speed is measured, 1 s to an hour.
+const DOWNLOAD_LOW_SPEED_TIME: NumberSpec = NumberSpec {
+    env: env::GOVER_DOWNLOAD_LOW_SPEED_TIME,
+    key: None,
+    default: Some(30),
+    min: 1,
+    max: 3600,
+    unit: "seconds",
+};
+/// Tuning knob: the most bytes a release index may have, 1 byte to 1 GiB.
+const MAX_INDEX_BYTES: NumberSpec = NumberSpec {
+    env: env::GOVER_MAX_INDEX_BYTES,
+    key: None,
+    default: Some(DEFAULT_MAX_INDEX_BYTES),
+    min: 1,
+    max: 1 << 30,
+    unit: "bytes",
+};
+
+/// A knob resolved like every setting (range-checked, with its origin).
+fn knob(layers: &Layers<'_>, spec: &NumberSpec) -> Result<u64> {
+    let s = layers.number(spec).map_err(|e| setting_error(&e))?;
+    Ok(s.value.expect("the spec has a default"))
+}
+
+fn setting_error(e: &SettingError) -> anyhow::Error {
+    UserError::new(e.to_string()).hint(e.hint()).into()
+}
+
 /// The release index and mirror client for this invocation.
 pub(crate) fn dist(app: &App) -> Result<Dist> {
     let s = &app.settings;
+    let layers = Layers::from_process(&app.home).map_err(|e| UserError::new(e.to_string()))?;
     let http = HttpConfig {
         timeout: s.http_timeout.value,
         retries: s.http_retries.value,
         backoff: s.http_backoff.value,
+        min_rate: knob(&layers, &DOWNLOAD_MIN_RATE)?,
+        low_speed_limit: knob(&layers, &DOWNLOAD_LOW_SPEED_LIMIT)?,
+        low_speed_time: Duration::from_secs(knob(&layers, &DOWNLOAD_LOW_SPEED_TIME)?),
+        allow_insecure_redirects: layers
+            .boolean(env::GOVER_ALLOW_INSECURE_REDIRECTS, None, false)
+            .map_err(|e| setting_error(&e))?
+            .value,
     };
     Ok(Dist::new(
         app.home.clone(),
         Sources {
-            index_url: s.index_url.value.expose().to_string(),
-            mirror: s.mirror.value.expose().to_string(),
+            index_url: s.index_url.value.clone(),
+            mirror: s.mirror.value.clone(),
             offline: s.offline.value,
             index_ttl: s.index_ttl.value,
+            max_index_bytes: knob(&layers, &MAX_INDEX_BYTES)?,
             http,
         },
     ))
@@ -109,16 +168,17 @@ fn install_one(
 ) -> Result<Outcome> {
     // An exact version already installed needs no index (works offline).
     if let (Some(v), false) = (req.exact(), force) {
-        if let Some(found) = app.home.find_installed(v) {
+        if let Some((found, path)) = installer.find_installed(v, platform) {
             return Ok(Outcome::AlreadyInstalled {
-                path: app.home.toolchain_dir(&found),
+                path,
                 version: found,
+                foreign: (!platform.is_host()).then(|| platform.clone()),
             });
         }
     }
     if index.is_none() {
         let loaded = dist.index(&NoProgress).map_err(user_error)?;
-        if let Some(w) = &loaded.warning {
+        for w in &loaded.warnings {
             app.warn(w);
         }
         *index = Some(loaded.index);
@@ -166,10 +226,18 @@ pub(crate) fn install_file(
 }
 
 fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
-    let (Outcome::AlreadyInstalled { version, .. } | Outcome::Installed { version, .. }) = outcome;
-    crate::shimlinks::after_install(app, version);
+    let (Outcome::AlreadyInstalled {
+        version, foreign, ..
+    }
+    | Outcome::Installed {
+        version, foreign, ..
+    }) = outcome;
+    // A toolchain for another platform gets no shim: nothing runs it here.
+    if foreign.is_none() {
+        crate::shimlinks::after_install(app, version);
+    }
     match outcome {
-        Outcome::AlreadyInstalled { version, path } => app.info(format!(
+        Outcome::AlreadyInstalled { version, path, .. } => app.info(format!(
             "{} is already installed at {} (use --force to reinstall)",
             version.toolchain_name(),
             path.display()
@@ -178,6 +246,7 @@ fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
             version,
             path,
             unpacked,
+            ..
         } => {
             app.debug(format!(
                 "verified sha256 {}; unpacked {} entries, {}",

@@ -1,9 +1,12 @@
 //! Download progress on stderr: a bar on a terminal, plain lines
-//! otherwise, nothing with `-q`.
+//! otherwise, nothing with `-q`. Names and messages may come from outside
+//! (an archive's file name, a server's error text): their control
+//! characters are escaped before they reach the terminal.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use gover_core::text::escape;
 use gover_dist::Progress;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -36,6 +39,7 @@ pub(crate) fn mib(bytes: u64) -> String {
 
 impl Progress for Reporter {
     fn start(&self, what: &str, total: Option<u64>) {
+        let what = escape(what);
         match &self.bar {
             Some(pb) => {
                 // Style first: setting the length draws a frame.
@@ -68,8 +72,9 @@ impl Progress for Reporter {
     }
 
     fn message(&self, msg: &str) {
+        let msg = escape(msg);
         match &self.bar {
-            Some(pb) => pb.println(msg),
+            Some(pb) => pb.println(msg.as_ref()),
             None if !self.quiet => eprintln!("{msg}"),
             None => {}
         }

@@ -51,6 +51,7 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&items)?);
         return Ok(ExitCode::SUCCESS);
     }
+    note_foreign(app);
     if installed.is_empty() {
         app.info("no Go toolchains are installed; install one with `gover install latest`");
         return Ok(ExitCode::SUCCESS);
@@ -69,11 +70,29 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Says (on stderr) which toolchains are kept for other platforms: they
+/// are not listed with this machine's, since nothing runs them here.
+fn note_foreign(app: &App) {
+    let foreign = gover_dist::install::foreign_installed(&app.home);
+    if foreign.is_empty() {
+        return;
+    }
+    let names: Vec<String> = foreign
+        .iter()
+        .map(|(p, v, _)| format!("{} for {p}", v.toolchain_name()))
+        .collect();
+    app.info(format!(
+        "note: {} kept for other platforms (never run here): {}",
+        app.home.root().join("platforms").display(),
+        names.join(", ")
+    ));
+}
+
 fn remote(app: &App, args: &ListArgs) -> Result<ExitCode> {
     let platform = platform(args.platform.as_deref())?;
     let dist = dist(app)?;
     let loaded = dist.index(&NoProgress).map_err(user_error)?;
-    if let Some(w) = &loaded.warning {
+    for w in &loaded.warnings {
         app.warn(w);
     }
     let installed = app.home.installed().unwrap_or_default();

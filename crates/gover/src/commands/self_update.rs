@@ -30,8 +30,8 @@ use std::time::{Duration, SystemTime};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use gover_core::home::exe_name;
+use gover_core::url::mask_in_text as redact_url;
 use gover_dist::http::HttpConfig;
-use gover_dist::redact::redact_url;
 use gover_dist::release::{self, ReleaseVersion, Releases, BASE_URL_VAR, DEFAULT_BASE_URL};
 use gover_dist::Progress;
 

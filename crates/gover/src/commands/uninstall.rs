@@ -74,8 +74,16 @@ pub(crate) fn run(app: &App, args: &UninstallArgs) -> Result<ExitCode> {
     let dist = dist(app)?;
     let installer = installer(app, &dist)?;
     let reporter = Reporter::new(app);
+    // A toolchain in use stops the whole command before anything is removed.
+    if !args.force {
+        for v in &versions {
+            installer.check_unused(v).map_err(user_error)?;
+        }
+    }
     for v in &versions {
-        let removed = installer.uninstall(v, &reporter).map_err(user_error)?;
+        let removed = installer
+            .uninstall(v, args.force, &reporter)
+            .map_err(user_error)?;
         crate::shimlinks::after_uninstall(app, v);
         app.info(format!(
             "Uninstalled {} (removed {})",

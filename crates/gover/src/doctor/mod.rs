@@ -31,6 +31,7 @@ use gover_core::resolve::logical_cwd;
 use gover_core::settings::Layers;
 use gover_core::GoverHome;
 use gover_dist::http::{Fetched, Http, HttpConfig, Validators};
+use gover_dist::source::DEFAULT_MAX_INDEX_BYTES;
 use gover_dist::{Index, NoProgress, Platform};
 
 use crate::app::Settings;
@@ -96,8 +97,14 @@ fn probe_index(settings: &Settings) -> IndexProbe {
             retries: 0,
             ..HttpConfig::default()
         };
-        let fetched =
-            Http::new(config).and_then(|h| h.fetch(url, &Validators::default(), &NoProgress));
+        let fetched = Http::new(config).and_then(|h| {
+            h.fetch(
+                &settings.index_url.value,
+                &Validators::default(),
+                DEFAULT_MAX_INDEX_BYTES,
+                &NoProgress,
+            )
+        });
         match fetched {
             Ok(Fetched::Body(b, _)) => b,
             Ok(Fetched::NotModified) => {

@@ -326,7 +326,7 @@ impl Check for Leftovers {
 
 /// Whether a running gover owns the scratch entry `name` at `path`.
 fn in_use(env: &DoctorEnv, path: &Path, name: &ScratchName) -> bool {
-    match gover_dist::lock::try_acquire(&env.home, &name.owner.to_string()) {
+    match gover_dist::lock::try_acquire(&env.home, &name.owner) {
         Ok(Some(_free)) => false,
         Ok(None) => true,
         Err(_) => {
@@ -653,9 +653,12 @@ mod tests {
         let mut m = Machine::new();
         // A running install holds its version's lock.
         std::fs::create_dir_all(m.path("gover/tmp/go1.23.0@install-99-1-0")).unwrap();
-        let held = gover_dist::lock::try_acquire(&m.env.home, "go1.23.0")
-            .unwrap()
-            .unwrap();
+        let held = gover_dist::lock::try_acquire(
+            &m.env.home,
+            &gover_core::home::LockName::parse("go1.23.0").unwrap(),
+        )
+        .unwrap()
+        .unwrap();
         // An interrupted one does not.
         std::fs::create_dir_all(m.path("gover/tmp/go1.22.10@install-1234-5-0")).unwrap();
         // Not gover's: never mentioned, however old.
