@@ -357,3 +357,28 @@ fn completion_is_quiet_when_gover_cannot_read_its_home() {
     let got = bash_candidates(&env, &file, "gover uninstall ''");
     assert!(got.iter().all(|w| w.starts_with('-')), "{got:?}");
 }
+
+#[test]
+fn completion_never_offers_names_a_shell_would_act_on() {
+    let env = completion_env();
+    let bin = env.gover_home.join("toolchains/go1.22.10/bin");
+    for name in [
+        "vet-tool",
+        "evil\u{1b}[2J",
+        "$(touch pwned)",
+        "a b",
+        ".hidden",
+    ] {
+        fs::write(bin.join(name), "").unwrap();
+    }
+    let file = env.root.join("gover.bash");
+    fs::write(
+        &file,
+        env.run_gover(["completions", "bash"]).success().stdout,
+    )
+    .unwrap();
+    let got = bash_candidates(&env, &file, "gover which ''");
+    let tools: Vec<&String> = got.iter().filter(|w| !w.starts_with('-')).collect();
+    assert_eq!(tools, ["go", "gofmt", "vet-tool"], "{got:?}");
+    assert!(!env.project.join("pwned").exists());
+}

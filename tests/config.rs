@@ -259,6 +259,20 @@ fn files_gover_cannot_read_or_must_not_replace_are_left_alone() {
     );
     assert_eq!(fs::read_to_string(home_config(&env)).unwrap(), text);
 
+    // A change that would make the file too large for gover to read is
+    // undone: the loader reads it back first.
+    let env = TestEnv::new();
+    let big = "# padding\n".repeat(6550);
+    env.write("gover/config.toml", &big);
+    let r = config(&env, &["set", "mirror", "https://mirror.example/go/"]).failure();
+    assert!(
+        r.stderr.contains("error: cannot change `mirror` in "),
+        "{r}"
+    );
+    assert!(r.stderr.contains("the old file was put back"), "{r}");
+    assert_eq!(fs::read_to_string(home_config(&env)).unwrap(), big);
+    env.run_gover(["list"]).success();
+
     // The user file kept in a dotfiles repository stays a link.
     let env = TestEnv::new();
     let dotfiles = env.write("dotfiles/gover.toml", "# from my dotfiles\n");

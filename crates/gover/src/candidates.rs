@@ -62,7 +62,13 @@ pub(crate) fn tools() -> ArgValueCandidates {
                 continue;
             };
             for e in rd.flatten() {
-                if let Some(n) = e.file_name().to_str().filter(|n| !n.starts_with('.')) {
+                // Only names a shell can take as they are.
+                let plain = |n: &&str| {
+                    gover_core::fs::is_plain_file_name(n)
+                        && n.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+                };
+                if let Some(n) = e.file_name().to_str().filter(plain) {
                     names.insert(n.to_string());
                 }
             }

@@ -57,17 +57,20 @@ fn mistyped_command(e: &clap::Error, args: &[OsString], paint: Paint) -> Option<
     );
     match nearest_command(typed) {
         Some(name) => {
-            let line: Vec<String> = args
-                .iter()
-                .map(|a| {
-                    let a = a.to_string_lossy();
-                    if a == typed.as_str() {
-                        name.clone()
-                    } else {
-                        shorten(&a, 40)
+            let mut line: Vec<String> = Vec::new();
+            for a in args.iter().map(|a| a.to_string_lossy()) {
+                if a != typed.as_str() {
+                    line.push(crate::quote::sh_quote(&shorten(&a, 40)));
+                    continue;
+                }
+                // `gover self updat`: `self` is already there.
+                match name.split_once(' ') {
+                    Some((parent, sub)) if line.last().is_some_and(|l| l == parent) => {
+                        line.push(sub.to_string())
                     }
-                })
-                .collect();
+                    _ => line.push(name.clone()),
+                }
+            }
             let fixed = format!("gover {}", line.join(" "));
             out.push_str(&format!(
                 "did you mean `{name}`? {}",
@@ -139,6 +142,8 @@ mod tests {
         assert!(message(&["gover", "update"])
             .ends_with("did you mean `self update`? `gover self update`"));
         assert!(message(&["gover", "uninstal"]).contains("`uninstall`"));
+        assert!(message(&["gover", "self", "updat"]).ends_with("`gover self update`"));
+        assert!(message(&["gover", "isntall", "a b"]).ends_with("`gover install 'a b'`"));
         assert!(message(&["gover", "frobnicate"]).ends_with("`gover --help` lists every command"));
         // What was typed is escaped.
         let m = message(&["gover", "in\u{1b}[2Jstall"]);

@@ -340,9 +340,9 @@ fn with_line(text: &str, line: Option<usize>, new: Option<&str>) -> String {
     out
 }
 
-/// True when `new_text` parses, gives `key` the value `value` (none when
-/// `None`) and leaves every other key of `old` as it was.
-fn reads_back(new_text: &str, old: &Config, key: &str, value: Option<&Value>) -> bool {
+/// True when `c` gives `key` the value `value` (none when `None`) and
+/// every other key of `old` as it was.
+fn says(c: &Config, old: &Config, key: &str, value: Option<&Value>) -> bool {
     let others = |c: &Config| -> Vec<(String, Value)> {
         c.entries()
             .iter()
@@ -350,7 +350,52 @@ fn reads_back(new_text: &str, old: &Config, key: &str, value: Option<&Value>) ->
             .map(|e| (e.key.clone(), e.value.clone()))
             .collect()
     };
-    Config::parse(new_text).is_ok_and(|c| c.get(key) == value && others(&c) == others(old))
+    c.get(key) == value && others(c) == others(old)
+}
+
+/// Replaces the file with `new_text` when it says `key = value` (nothing
+/// for `None`) and keeps every other key, then reads it back as the loader
+/// reads it: when that fails or says anything else (a file grown past the
+/// loader's size limit), the old text is put back and it is an error.
+fn write_checked(
+    ed: &Editing,
+    path: &Path,
+    new_text: &str,
+    key: &str,
+    value: Option<&Value>,
+) -> Result<()> {
+    let fail = || {
+        UserError::new(format!(
+            "cannot change `{}` in {}",
+            shorten(key, 40),
+            untrusted_path(path)
+        ))
+    };
+    if !Config::parse(new_text).is_ok_and(|c| says(&c, &ed.config, key, value)) {
+        return Err(fail().into());
+    }
+    ed.file
+        .replace(new_text.as_bytes())
+        .map_err(UserError::from)?;
+    let loaded = Config::load(path);
+    if loaded
+        .as_ref()
+        .is_ok_and(|c| says(c, &ed.config, key, value))
+    {
+        return Ok(());
+    }
+    let restored = ed.file.replace(ed.text.as_bytes()).is_ok();
+    let why = loaded.err().map_or_else(String::new, |e| format!(" ({e})"));
+    let after = if restored {
+        "the old file was put back"
+    } else {
+        "and the old file could not be put back: check it"
+    };
+    Err(fail()
+        .hint(format!(
+            "gover could not read the new file back as written{why}; {after}"
+        ))
+        .into())
 }
 
 /// Refuses a key gover does not know, naming the nearest one (or the
@@ -396,15 +441,6 @@ fn set(home: &GoverHome, args: &SetArgs, quiet: bool) -> Result<ExitCode> {
     let old = ed.config.entry(key).cloned();
     let line = format!("{key} = {}", toml(&value));
     let new_text = with_line(&ed.text, old.as_ref().map(|e| e.line), Some(&line));
-    // Read back: the file must now say exactly this, and nothing else changed.
-    if !reads_back(&new_text, &ed.config, key, Some(&value)) {
-        return Err(UserError::new(format!(
-            "cannot write `{}` into {}",
-            shorten(&line, 200),
-            untrusted_path(&path)
-        ))
-        .into());
-    }
     if old.as_ref().is_some_and(|e| e.value == value) {
         if !quiet {
             eprintln!(
@@ -414,9 +450,7 @@ fn set(home: &GoverHome, args: &SetArgs, quiet: bool) -> Result<ExitCode> {
             );
         }
     } else {
-        ed.file
-            .replace(new_text.as_bytes())
-            .map_err(UserError::from)?;
+        write_checked(&ed, &path, &new_text, key, Some(&value))?;
         if !quiet {
             eprintln!("Set {} in {}", shorten(&line, 200), untrusted_path(&path));
         }
@@ -439,17 +473,7 @@ fn unset(home: &GoverHome, key: &str, global: bool, quiet: bool) -> Result<ExitC
         return Ok(ExitCode::SUCCESS);
     };
     let new_text = with_line(&ed.text, Some(entry.line), None);
-    if !reads_back(&new_text, &ed.config, key, None) {
-        return Err(UserError::new(format!(
-            "cannot remove `{}` from {}",
-            shorten(key, 40),
-            untrusted_path(&path)
-        ))
-        .into());
-    }
-    ed.file
-        .replace(new_text.as_bytes())
-        .map_err(UserError::from)?;
+    write_checked(&ed, &path, &new_text, key, None)?;
     if quiet {
         return Ok(ExitCode::SUCCESS);
     }

@@ -93,7 +93,11 @@ fn render(f: &Facts, paint: Paint) -> String {
             format!("{} ({}){state}", bold(&r.display_name()), r.source)
         }
         Err(ResolveError::NoPin { .. }) => "nothing is pinned".to_string(),
-        Err(e) => format!("{} {e}", paint.paint(style::ERROR, "cannot tell:")),
+        Err(e) => format!(
+            "{} {}",
+            paint.paint(style::ERROR, "cannot tell:"),
+            gover_core::text::escape(&e.to_string().replace('\n', " "))
+        ),
     };
     out.push_str(&format!("  Go here:    {here}\n"));
     let installed = if f.installed.is_empty() {
