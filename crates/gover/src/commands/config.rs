@@ -82,13 +82,10 @@ pub(crate) struct KeyArgs {
 /// `gover config set KEY VALUE`
 #[derive(Debug, Args)]
 pub(crate) struct SetArgs {
-    /// The key: mirror, index_url, auto_install, gotoolchain, http_timeout, lock_timeout
-    #[arg(add = clap_complete::engine::ArgValueCandidates::new(key_candidates))]
-    pub(crate) key: String,
+    #[command(flatten)]
+    pub(crate) key: KeyArgs,
     /// The value: a URL, true or false, a whole number, local or inherit
     pub(crate) value: String,
-    #[command(flatten)]
-    pub(crate) scope: ScopeArgs,
 }
 
 /// The keys, with what each means, for completion.
@@ -425,8 +422,8 @@ fn known_key(key: &str) -> Result<&'static str> {
 }
 
 fn set(home: &GoverHome, args: &SetArgs, quiet: bool) -> Result<ExitCode> {
-    let key = known_key(&args.key)?;
-    let path = target_file(home, args.scope.global)?;
+    let key = known_key(&args.key.key)?;
+    let path = target_file(home, args.key.scope.global)?;
     let value = typed_value(&args.value);
     // Checked by the loader, as the only setting of this very file.
     let mut alone =
