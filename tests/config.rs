@@ -241,6 +241,20 @@ fn unset_repairs_a_config_that_stops_every_command() {
     assert!(r.stderr.contains("mirror is not set in "), "{r}");
     let r = config(&env, &["unset", "proxy"]).failure();
     assert!(r.stderr.contains("unknown key `proxy`"), "{r}");
+    let r = config(&env, &["get", "mirorr"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("hint: did you mean `mirror`?"), "{r}");
+    // An unknown key in the user-level file is removed with --global.
+    env.write(
+        "home/.config/gover/config.toml",
+        "Mirror = \"https://m/\"\n",
+    );
+    let r = config(&env, &["list"]).success();
+    assert!(
+        r.stderr
+            .contains("remove it with `gover config unset --global Mirror`"),
+        "{r}"
+    );
 }
 
 #[test]

@@ -354,6 +354,10 @@ fn no_modify_rc_without_a_shell_prints_one_line_for_ci_logs() {
     let env = TestEnv::new();
     let r = setup(&env, &["--no-modify-rc"]);
     assert_eq!(r.stderr, "", "{r}");
+    insta::assert_snapshot!(
+        "setup_ci_without_a_shell",
+        r.stdout.replace(env.root.to_str().unwrap(), "[ROOT]")
+    );
     assert!(!r.stdout.contains("# >>> gover >>>"), "{r}");
     let shims = env.gover_home.join("shims");
     assert!(

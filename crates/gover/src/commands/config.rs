@@ -243,16 +243,21 @@ fn list(home: &GoverHome, global: bool) -> Result<ExitCode> {
     }
     out.flush()?;
     for k in layers.unknown_keys() {
+        let flag = if k.path == home.config_file() {
+            ""
+        } else {
+            " --global"
+        };
         output::warn(format!(
-            "{k}; remove it with `gover config unset {}{}`",
-            shorten(&k.key, 40),
-            if global { " --global" } else { "" }
+            "{k}; remove it with `gover config unset{flag} {}`",
+            crate::quote::sh_quote(&shorten(&k.key, 40))
         ));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn get(home: &GoverHome, key: &str, global: bool, quiet: bool) -> Result<ExitCode> {
+    let key = known_key(key)?;
     let settings = values(&layers(home, global)?)?;
     let (value, origin) = effective(&settings, key);
     if let Some(v) = &value {
@@ -508,5 +513,64 @@ fn warn_if_overridden(home: &GoverHome, key: &str, path: &Path) {
             origin_text(&origin),
             untrusted_path(path)
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_a_setting() {
+        let s = Settings::defaults();
+        for (key, _) in KEYS {
+            let (value, origin) = effective(&s, key);
+            assert_eq!(origin, Origin::Default, "{key}");
+            assert_eq!(value.is_none(), *key == "lock_timeout", "{key}");
+        }
+    }
+
+    #[test]
+    fn values_are_typed_as_written() {
+        assert_eq!(typed_value("true"), Value::Bool(true));
+        assert_eq!(typed_value("1_000"), Value::Integer("1000".into()));
+        assert_eq!(typed_value("\"local\""), Value::String("local".into()));
+        assert_eq!(
+            typed_value("https://m/#x"),
+            Value::String("https://m/#x".into())
+        );
+        assert_eq!(typed_value("yes"), Value::String("yes".into()));
+        assert_eq!(
+            typed_value("1\nmirror = 2"),
+            Value::String("1\nmirror = 2".into())
+        );
+    }
+
+    #[test]
+    fn lines_are_replaced_removed_or_added_and_nothing_else_moves() {
+        let text = "# c\na = 1\n\nb = 2";
+        assert_eq!(
+            with_line(text, Some(2), Some("a = 3")),
+            "# c\na = 3\n\nb = 2"
+        );
+        assert_eq!(with_line(text, Some(2), None), "# c\n\nb = 2");
+        assert_eq!(
+            with_line(text, None, Some("c = 4")),
+            "# c\na = 1\n\nb = 2\nc = 4\n"
+        );
+        assert_eq!(with_line("", None, Some("c = 4")), "c = 4\n");
+    }
+
+    proptest::proptest! {
+        /// Whatever text a string holds, the file line gover writes reads
+        /// back as that string, or does not parse at all (and is then never
+        /// written).
+        #[test]
+        fn strings_read_back_as_written(s in "\\PC{0,40}|[\\\\\"'\t\n#= ]{0,20}") {
+            let v = Value::String(s);
+            if let Ok(c) = Config::parse(&format!("k = {}", toml(&v))) {
+                proptest::prop_assert_eq!(c.get("k"), Some(&v));
+            }
+        }
     }
 }
