@@ -174,11 +174,13 @@ fn stale_goroot_is_replaced_and_gotoolchain_respected() {
     let r = run(&mut c).success();
     assert_eq!(field(&r, "GOROOT"), goroot.to_str().unwrap());
 
-    // A GOTOOLCHAIN the user set passes through untouched.
+    // A GOTOOLCHAIN the user set decides as it does for Go (its minimum
+    // replaces the pin) and passes through untouched.
     let mut c = env.command(&go);
-    c.env("GOTOOLCHAIN", "go1.23.0+auto").arg("env");
+    c.env("GOTOOLCHAIN", "go1.21.13+auto").arg("env");
     let r = run(&mut c).success();
-    assert_eq!(field(&r, "GOTOOLCHAIN"), "go1.23.0+auto");
+    assert_eq!(ran(&r), "fake-go go1.21.13");
+    assert_eq!(field(&r, "GOTOOLCHAIN"), "go1.21.13+auto");
     // Unset: local. `gotoolchain = "inherit"` leaves it unset.
     let r = shim(&env, "go", &env.project, &["env"]).success();
     assert_eq!(field(&r, "GOTOOLCHAIN"), "local");

@@ -7,7 +7,10 @@ use crate::version::GoVersion;
 /// A version request as typed on the command line or written in a pin file.
 ///
 /// Accepted spellings: `1.22.5`, `go1.22.5`, `v1.22.5`, `go-1.22.5`, `1.22`,
-/// `1.22rc1`, `latest`, `stable`, `system`.
+/// `1.22rc1`, `latest`, `stable`, `oldstable`, `system`, and custom
+/// toolchain names such as `go1.22.10-bigcorp`. Versions follow Go's own
+/// grammar for a go line (x/mod's `GoVersionRE`): a pre-release carries its
+/// number (`1.23rc1`, not `1.23rc` or `1.22x`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VersionRequest {
     /// One exact release or pre-release (`1.22.5`, `1.23rc1`, `1.20`'s
@@ -20,8 +23,36 @@ pub enum VersionRequest {
     Latest,
     /// The newest stable release (an alias of `latest`, as in setup-go).
     Stable,
+    /// The newest release of the minor line before the newest one (as in
+    /// setup-go): `1.24.x` when the newest release is `1.25.x`.
+    Oldstable,
     /// The first `go` on `PATH` that is not a gover shim.
     System,
+    /// A custom toolchain (`go1.22.10-bigcorp`, see [`custom_toolchain`]):
+    /// one registered with `gover link`, else that name on `PATH`; never
+    /// the stock release it is based on.
+    Custom(String),
+}
+
+/// The longest custom toolchain name gover accepts.
+pub const MAX_CUSTOM_NAME: usize = 64;
+
+/// The version of a custom toolchain name: `go` + a version Go's
+/// `FromToolchain` accepts + `-` + a suffix of ASCII letters, digits, `.`,
+/// `_` and `-` (`go1.22.10-bigcorp`, `go1.28-tip`), at most
+/// [`MAX_CUSTOM_NAME`] bytes. Such a name is valid in a `toolchain` line,
+/// in `GOTOOLCHAIN` and as a file name. `None` for anything else, stock
+/// release names included.
+pub fn custom_toolchain(name: &str) -> Option<GoVersion> {
+    if name.len() > MAX_CUSTOM_NAME {
+        return None;
+    }
+    let (version, suffix) = name.strip_prefix("go")?.split_once('-')?;
+    let ok = |b: u8| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-';
+    if suffix.is_empty() || !suffix.bytes().all(ok) || suffix.starts_with(['.', '-']) {
+        return None;
+    }
+    GoVersion::parse_strict(version).filter(|v| !v.minor_is_implicit())
 }
 
 /// A request that could not be understood.
@@ -71,8 +102,17 @@ impl VersionRequest {
         match s {
             "latest" => return Ok(Self::Latest),
             "stable" => return Ok(Self::Stable),
+            "oldstable" => return Ok(Self::Oldstable),
             "system" => return Ok(Self::System),
             _ => {}
+        }
+        if s.starts_with("go") && !s.starts_with("go-") && s.contains('-') {
+            return match custom_toolchain(s) {
+                Some(_) => Ok(Self::Custom(s.to_string())),
+                None => Err(err(
+                    "a custom toolchain is named go<version>-<suffix>, such as `go1.22.10-bigcorp` (letters, digits, `.`, `_` and `-` after the dash)",
+                )),
+            };
         }
         let bare = s
             .strip_prefix("go-")
@@ -83,21 +123,18 @@ impl VersionRequest {
             return Err(err("it contains spaces"));
         }
         let Some(v) = GoVersion::parse(bare) else {
-            let reason = if bare.split('.').any(|p| p == "x" || p == "X" || p == "*") {
-                "a wildcard is not a Go version; a minor line such as `1.22` already means its newest release"
-            } else if bare.starts_with(['>', '<', '=', '^', '~']) {
-                "ranges are not supported; a minor line such as `1.22` means its newest release"
-            } else if bare.bytes().any(|b| b.is_ascii_uppercase()) {
-                "Go versions are lowercase (`1.22rc1`)"
-            } else if bare.split('.').any(|p| p.len() > 1 && p.starts_with('0')) {
-                "numbers must not have leading zeros"
-            } else {
-                "this is not a Go version"
-            };
-            return Err(err(reason));
+            return Err(err(why_invalid(bare)));
         };
         if v.minor_is_implicit() {
             return Err(err("give at least a minor version, such as `1.22`"));
+        }
+        if v.major() == "0" {
+            return Err(err("Go versions start at 1"));
+        }
+        if v.is_prerelease() && v.pre().is_empty() {
+            return Err(err(
+                "a pre-release is named by its kind and number, such as `1.23rc1` or `1.22beta2`",
+            ));
         }
         if v.has_explicit_patch() || v.is_prerelease() {
             Ok(Self::Exact(v))
@@ -106,22 +143,79 @@ impl VersionRequest {
         }
     }
 
-    /// True when `v` satisfies this request.
-    pub fn matches(&self, v: &GoVersion) -> bool {
-        match self {
-            Self::Exact(e) => e == v,
-            Self::Line(l) => l.same_line(v) && !v.is_prerelease() && !v.is_lang(),
-            Self::Latest | Self::Stable => !v.is_prerelease() && !v.is_lang(),
-            Self::System => false,
+    /// Parses a request for a pin (`.go-version`, `.tool-versions`,
+    /// `GOVER_GO_VERSION`, `gover use`): like [`VersionRequest::parse`], but
+    /// only what the shim can run without the release index and Go can run
+    /// by name. A pre-release after a patch number (`1.21.0rc1`) is refused,
+    /// as Go refuses it, and so is `oldstable`, which only the index can
+    /// answer (`gover use oldstable` pins the line it names). A bare minor
+    /// of Go 1.20 or older means that release ([`VersionRequest::as_run`]).
+    pub fn parse_pin(input: &str) -> Result<Self, RequestError> {
+        let r = Self::parse(input)?.as_run();
+        let err = |reason| RequestError {
+            input: input.to_string(),
+            reason,
+        };
+        match &r {
+            Self::Exact(v) if GoVersion::parse_strict(v.as_str()).is_none() => Err(err(
+                "Go does not accept a pre-release after a patch number; pre-releases are named like `1.21rc2`",
+            )),
+            Self::Oldstable => Err(err(
+                "`oldstable` changes with each release and only the release index can say what it is; pin the line it names (`gover use oldstable` writes it)",
+            )),
+            _ => Ok(r),
         }
     }
 
-    /// The newest version in `available` that satisfies this request.
+    /// This request as a toolchain to run reads it: `1.15` or `1.20` (a
+    /// bare minor of Go 1.20 or older) is the release `go1.15` or `go1.20`
+    /// itself, as in Go's grammar, goenv, asdf and mise; from Go 1.21 on a
+    /// bare minor (`1.22`) is a language version, which no release is
+    /// called, and keeps meaning the newest `1.22.x`. Everything else is
+    /// unchanged.
+    pub fn as_run(self) -> Self {
+        match self {
+            Self::Line(v) if !v.is_lang() => Self::Exact(v),
+            other => other,
+        }
+    }
+
+    /// True when `v` satisfies this request on its own. `oldstable`
+    /// depends on the other versions available: see
+    /// [`VersionRequest::select`].
+    pub fn matches(&self, v: &GoVersion) -> bool {
+        match self {
+            Self::Exact(e) => e == v,
+            Self::Line(l) => l.same_line(v) && is_stable(v),
+            Self::Latest | Self::Stable => is_stable(v),
+            Self::Oldstable | Self::System | Self::Custom(_) => false,
+        }
+    }
+
+    /// The newest version in `available` that satisfies this request; for
+    /// `oldstable`, the newest stable release of the minor line right
+    /// before the newest stable one in `available`.
     pub fn select<'a, I>(&self, available: I) -> Option<&'a GoVersion>
     where
         I: IntoIterator<Item = &'a GoVersion>,
+        I::IntoIter: Clone,
     {
-        available.into_iter().filter(|v| self.matches(v)).max()
+        let available = available.into_iter();
+        if let Self::Oldstable = self {
+            let newest = available.clone().filter(|v| is_stable(v)).max()?;
+            let previous = previous_line(newest)?;
+            return available
+                .filter(|v| is_stable(v) && v.same_line(&previous))
+                .max();
+        }
+        available.filter(|v| self.matches(v)).max()
+    }
+
+    /// True for the requests only the release index can answer for sure
+    /// (`latest`, `stable`, `oldstable`): among installed toolchains they
+    /// mean the newest installed match.
+    pub fn follows_index(&self) -> bool {
+        matches!(self, Self::Latest | Self::Stable | Self::Oldstable)
     }
 
     /// The exact version this request names, if it names one.
@@ -140,8 +234,37 @@ impl fmt::Display for VersionRequest {
             Self::Exact(v) | Self::Line(v) => f.write_str(v.as_str()),
             Self::Latest => f.write_str("latest"),
             Self::Stable => f.write_str("stable"),
+            Self::Oldstable => f.write_str("oldstable"),
             Self::System => f.write_str("system"),
+            Self::Custom(name) => f.write_str(name),
         }
+    }
+}
+
+/// A stable release: neither a pre-release nor a language version.
+fn is_stable(v: &GoVersion) -> bool {
+    !v.is_prerelease() && !v.is_lang()
+}
+
+/// The minor line before `v`'s (`1.24` for `1.25.3`); `None` before `1.1`.
+fn previous_line(v: &GoVersion) -> Option<GoVersion> {
+    let minor: u64 = v.minor().parse().ok()?;
+    let prev = minor.checked_sub(1).filter(|m| *m > 0)?;
+    GoVersion::parse(&format!("{}.{prev}", v.major()))
+}
+
+/// Why `bare` is not a Go version, in words.
+fn why_invalid(bare: &str) -> &'static str {
+    if bare.split('.').any(|p| p == "x" || p == "X" || p == "*") {
+        "a wildcard is not a Go version; a minor line such as `1.22` already means its newest release"
+    } else if bare.starts_with(['>', '<', '=', '^', '~']) {
+        "ranges are not supported; a minor line such as `1.22` means its newest release"
+    } else if bare.bytes().any(|b| b.is_ascii_uppercase()) {
+        "Go versions are lowercase (`1.22rc1`)"
+    } else if bare.split('.').any(|p| p.len() > 1 && p.starts_with('0')) {
+        "numbers must not have leading zeros"
+    } else {
+        "this is not a Go version"
     }
 }
 

@@ -4,7 +4,16 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::PathBuf;
 
+use gover_core::goenv::{GoOrigin, GoValue};
 use gover_core::{resolve, GoverHome, PinSource, ResolveContext, ResolveError};
+
+/// One of Go's settings as set in the environment.
+fn env_value(v: impl Into<OsString>) -> GoValue {
+    GoValue {
+        value: v.into(),
+        origin: GoOrigin::Env,
+    }
+}
 
 struct Tree {
     _tmp: tempfile::TempDir,
@@ -50,7 +59,8 @@ impl Tree {
             dir: self.dir(rel),
             home: self.home.clone(),
             go_version_env: None,
-            gowork: None,
+            go: Default::default(),
+            path: None,
             temp_dir: Some(PathBuf::from("/nonexistent-tmp")),
             want_project: true,
             trace: true,
@@ -111,11 +121,22 @@ fn nearest_pin_file_wins_and_go_version_beats_tool_versions() {
         )
     );
     // Same directory: .go-version first.
-    let gv = t.write("mono/svc/.go-version", "1.20\n");
-    t.install(&["go1.20", "go1.20.14"]);
+    let gv = t.write("mono/svc/.go-version", "1.22\n");
+    t.install(&["go1.20", "go1.20.14", "go1.22.0", "go1.22.10"]);
     assert_eq!(
         t.current("mono/svc/a"),
-        ("go1.20.14".into(), PinSource::GoVersionFile(gv), true)
+        (
+            "go1.22.10".into(),
+            PinSource::GoVersionFile(gv.clone()),
+            true
+        ),
+        "a line from Go 1.21 on: its newest installed release"
+    );
+    fs::write(&gv, "1.20\n").unwrap();
+    assert_eq!(
+        t.current("mono/svc/a"),
+        ("go1.20".into(), PinSource::GoVersionFile(gv), true),
+        "a bare minor up to Go 1.20 is that release, as in Go's grammar"
     );
     // .tool-versions without a Go entry does not stop the walk.
     fs::remove_file(t.root.join("mono/svc/.go-version")).unwrap();
@@ -201,14 +222,21 @@ fn go_line_is_a_minimum() {
     // ... and not when it is too old.
     t.global("1.21.13\n");
     assert_eq!(t.current("m").0, "go1.22.10");
-    // `toolchain default` falls back to the go line.
-    fs::write(&m, "go 1.20\ntoolchain default\n").unwrap();
+    // `toolchain default` keeps the default toolchain, whatever the go line.
+    fs::write(&m, "go 1.23.4\ntoolchain default\n").unwrap();
+    let r = resolve(&t.ctx("m")).unwrap();
+    assert_eq!(r.display_name(), "go1.21.13");
     assert_eq!(
-        t.current("m").0,
-        "go1.21.13",
-        "the global default satisfies go 1.20"
+        r.reason(),
+        format!(
+            "global default {}; {} says `toolchain default`: Go keeps the default toolchain",
+            t.home.version_file().display(),
+            m.display()
+        )
     );
     fs::remove_file(t.home.version_file()).unwrap();
+    assert!(matches!(t.err("m"), ResolveError::NoPin { .. }));
+    fs::write(&m, "go 1.20\n").unwrap();
     assert_eq!(
         t.current("m").0,
         "go1.20",
@@ -226,22 +254,22 @@ fn go_work_beats_nearer_go_mod_and_gowork_env() {
     );
     assert_eq!(t.current("ws/mod").0, "go1.22.10");
     let mut ctx = t.ctx("ws/mod");
-    ctx.gowork = Some("off".into());
+    ctx.go.gowork = Some(env_value("off"));
     let r = resolve(&ctx).unwrap();
     assert_eq!(
         (r.display_name().as_str(), r.source.path()),
         ("go1.21.13", Some(m.as_path()))
     );
     let other = t.write("elsewhere/x.work", "go 1.23.0\n");
-    ctx.gowork = Some(other.clone().into_os_string());
+    ctx.go.gowork = Some(env_value(other.clone().into_os_string()));
     assert_eq!(resolve(&ctx).unwrap().display_name(), "go1.23.0");
-    ctx.gowork = Some(t.root.join("missing.work").into_os_string());
+    ctx.go.gowork = Some(env_value(t.root.join("missing.work").into_os_string()));
     assert_eq!(
         resolve(&ctx).unwrap().display_name(),
         "go1.21.13",
         "a missing GOWORK file falls back to go.mod"
     );
-    ctx.gowork = Some("rel/go.work".into());
+    ctx.go.gowork = Some(env_value("rel/go.work"));
     assert!(matches!(resolve(&ctx), Err(ResolveError::GoWork(_))));
     let _ = w;
 }
@@ -390,12 +418,12 @@ fn bad_pin_files_name_the_file_and_text() {
     t.write("tv/.tool-versions", "golang\n");
     assert!(t.err("tv").to_string().contains("names no version"));
 
-    t.write("mod/go.mod", "module m\ngo 1.22.x\n");
+    t.write("mod/go.mod", "module m\ngo 1.22.0\ntoolchain bigcorp\n");
     let e = t.err("mod");
     assert_eq!(
         e.to_string(),
         format!(
-            "{}:2: invalid go version `1.22.x`: must match format 1.23.0",
+            "{}:3: invalid toolchain `bigcorp`: must be `default` or a toolchain name such as go1.23.0",
             t.root.join("mod/go.mod").display()
         )
     );
@@ -478,12 +506,12 @@ fn broken_go_mod_is_reported_not_fatal_when_a_pin_file_decides() {
     let t = Tree::new();
     t.install(&["go1.22.10"]);
     t.write("p/.go-version", "1.22\n");
-    let gomod = t.write("p/go.mod", "module m\ngo 1.22.x\n");
+    let gomod = t.write("p/go.mod", "module m\ngo 1.22.0\ntoolchain bigcorp\n");
     let r = resolve(&t.ctx("p")).unwrap();
     assert_eq!(r.display_name(), "go1.22.10");
     assert!(r.project.is_none());
     let e = r.project_error.expect("the go.mod error is reported");
-    assert!(e.starts_with(&format!("{}:2:", gomod.display())), "{e}");
+    assert!(e.starts_with(&format!("{}:3:", gomod.display())), "{e}");
     // The shim's context (want_project off) never reads it at all.
     let mut ctx = t.ctx("p");
     ctx.want_project = false;

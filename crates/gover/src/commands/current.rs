@@ -24,14 +24,17 @@ fn source_text(s: &PinSource) -> String {
 pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
     let verbose = matches!(app.verbosity, Verbosity::Verbose(_));
     let r = resolve_here(app, verbose)?;
-    let goroot = r.version.as_ref().map(|v| app.home.toolchain_dir(v));
+    let goroot = match &r.request {
+        VersionRequest::Custom(_) => r.goroot(&app.home),
+        _ => r.version.as_ref().map(|v| app.home.toolchain_dir(v)),
+    };
     if args.json {
         let mut obj = json!({
-            "version": r.version.as_ref().map(|v| v.toolchain_name()),
+            "version": r.toolchain_name(),
             "request": r.request.to_string(),
             "source": source_text(&r.source),
             "source_kind": r.source.kind(),
-            "reason": r.source.to_string(),
+            "reason": r.reason(),
             "path": goroot.as_ref().map(|p| p.display().to_string()),
             "installed": r.installed,
         });
@@ -45,7 +48,7 @@ pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
             (_, true) => ", installed",
             (_, false) => ", not installed",
         };
-        println!("{} ({}){state}", r.display_name(), r.source);
+        println!("{} ({}){state}", r.display_name(), r.reason());
         for line in &r.trace {
             eprintln!("  checked {line}");
         }

@@ -1,8 +1,6 @@
 //! The pin for the current directory: resolvable, installed, and in step
 //! with the governing go.mod/go.work.
 
-use std::path::PathBuf;
-
 use gover_core::pinfile::ToolchainLine;
 use gover_core::resolve::{resolve, ResolveContext};
 use gover_core::toolenv::{find_system_tool, FileId};
@@ -13,19 +11,10 @@ use super::model::{DoctorEnv, Finding};
 /// Resolves the pin for [`DoctorEnv::cwd`] as the shim would, also finding
 /// the governing go.mod/go.work.
 pub(crate) fn resolve_pin(env: &DoctorEnv) -> Result<Resolution, ResolveError> {
-    let ctx = ResolveContext {
-        dir: env.cwd.clone(),
-        home: env.home.clone(),
-        go_version_env: env.var(vars::GOVER_GO_VERSION).map(|v| v.to_os_string()),
-        gowork: env.vars.get(vars::GOWORK).cloned(),
-        temp_dir: Some(
-            env.var("TMPDIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("/tmp")),
-        ),
-        want_project: true,
-        trace: false,
-    };
+    let mut ctx = ResolveContext::from_vars(env.home.clone(), env.cwd.clone(), |k| {
+        env.vars.get(k).cloned()
+    });
+    ctx.want_project = true;
     resolve(&ctx)
 }
 
