@@ -246,7 +246,9 @@ fn not_installed_with_auto_install_off_says_how_to_fix_it() {
     env.write("project/.go-version", "1.23\n");
     let r = shim(&env, "go", &env.project, &["version"]);
     assert!(
-        r.stderr.contains("go1.23 is not installed") && r.stderr.contains("`gover install 1.23`"),
+        r.stderr
+            .contains("`1.23` (the newest go1.23.x) is not installed (set by ")
+            && r.stderr.contains("`gover install 1.23`"),
         "{r}"
     );
     assert!(env.toolchain_dirs().len() == 2, "nothing was installed");

@@ -211,9 +211,11 @@ impl InstallHook for Settings<'_> {
             env::GOVER_AUTO_INSTALL
         );
         let mut cmd = Command::new(&gover);
-        cmd.arg("install")
-            .arg(&request)
-            .env_remove(env::GOVER_SHIM_DEPTH);
+        cmd.arg("install");
+        if m.go_line {
+            cmd.arg("--go-line");
+        }
+        cmd.arg(&request).env_remove(env::GOVER_SHIM_DEPTH);
         let (status, reported) = run_prefixed(&mut cmd).map_err(|e| {
             ShimError::new(
                 format!("cannot run {}: {e}", untrusted_path(&gover)),

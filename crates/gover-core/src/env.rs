@@ -33,6 +33,10 @@ pub const GOVER_LOCK_TIMEOUT: &str = "GOVER_LOCK_TIMEOUT";
 /// `0` stops the shim, `exec` and `env` from installing a pinned but missing
 /// toolchain; beats `auto_install`.
 pub const GOVER_AUTO_INSTALL: &str = "GOVER_AUTO_INSTALL";
+/// `1` installs the newest patch of a go line's release line when the
+/// release the go line names is missing from the index (mirrors that keep
+/// only the newest patches); beats `go_line_newest_patch`.
+pub const GOVER_GO_LINE_NEWEST_PATCH: &str = "GOVER_GO_LINE_NEWEST_PATCH";
 /// Recursion counter the shim sets for the programs it starts, to stop
 /// loops through `PATH`. Not for users to set.
 pub const GOVER_SHIM_DEPTH: &str = "GOVER_SHIM_DEPTH";
@@ -147,6 +151,7 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOVER_HTTP_TIMEOUT, Kind::Own),
     (GOVER_LOCK_TIMEOUT, Kind::Own),
     (GOVER_AUTO_INSTALL, Kind::Own),
+    (GOVER_GO_LINE_NEWEST_PATCH, Kind::Own),
     (GOVER_SHIM_DEPTH, Kind::Own),
     (GOVER_NO_PROGRESS, Kind::Own),
     (GOVER_INDEX_TTL, Kind::Knob),

@@ -218,6 +218,23 @@ impl VersionRequest {
         matches!(self, Self::Latest | Self::Stable | Self::Oldstable)
     }
 
+    /// How a message names this request before a release is chosen: the
+    /// request as written and what it stands for (`` `1.22` (the newest
+    /// go1.22.x) ``, `` `latest` (the newest stable release) ``); an exact
+    /// release or a custom toolchain by its name (`go1.22.10`).
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Exact(v) => v.toolchain_name(),
+            Self::Line(v) => format!("`{v}` (the newest go{v}.x)"),
+            Self::Latest | Self::Stable => format!("`{self}` (the newest stable release)"),
+            Self::Oldstable => {
+                "`oldstable` (the newest release of the minor line before the newest)".into()
+            }
+            Self::System => "`system` (the first go on PATH that is not gover's)".into(),
+            Self::Custom(name) => name.clone(),
+        }
+    }
+
     /// The exact version this request names, if it names one.
     pub fn exact(&self) -> Option<&GoVersion> {
         match self {

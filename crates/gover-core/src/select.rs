@@ -19,7 +19,7 @@ use crate::env;
 use crate::fs::FileId;
 use crate::home::{exe_name, GoverHome};
 use crate::request::VersionRequest;
-use crate::resolve::{display_name, resolve, Resolution, ResolveContext, ResolveError};
+use crate::resolve::{resolve, Resolution, ResolveContext, ResolveError};
 use crate::settings::Origin;
 use crate::text::untrusted_path;
 use crate::toolenv::{find_system_tool, SystemTool};
@@ -113,6 +113,9 @@ pub struct Missing<'a> {
     pub name: &'a str,
     /// Why it is wanted: `set by /abs/.go-version`.
     pub reason: &'a str,
+    /// True when it is the release a go.mod/go.work `go` line asks for: a
+    /// minimum, which a newer patch of the same line also satisfies.
+    pub go_line: bool,
 }
 
 /// Installs a missing toolchain. On failure the hook has told the user
@@ -371,9 +374,9 @@ pub fn select<H: InstallHook>(
     if let Some(v) = found {
         return Ok(managed(home, v, tool, reason, resolution));
     }
-    let name = match &resolution {
-        Some(r) => r.display_name(),
-        None => display_name(&request, request.exact()),
+    let name = match resolution.as_ref().and_then(|r| r.version.as_ref()) {
+        Some(v) => v.toolchain_name(),
+        None => request.describe(),
     };
     let not_installed = |off| SelectError::NotInstalled {
         name: name.clone(),
@@ -391,6 +394,15 @@ pub fn select<H: InstallHook>(
         request: &request,
         name: &name,
         reason: &reason,
+        go_line: resolution.as_ref().is_some_and(|r| {
+            matches!(
+                r.source,
+                crate::resolve::PinSource::ProjectGoLine {
+                    via_global: None,
+                    ..
+                }
+            )
+        }),
     };
     hook.install(&missing).map_err(SelectError::Hook)?;
     let (found, resolution) = match want {
@@ -537,7 +549,10 @@ mod tests {
             home.toolchain_dir(&GoVersion::parse("1.22.10").unwrap())
                 .join("bin/go")
         );
-        assert_eq!(hook.calls, ["1.22 go1.22 (given on the command line)"; 2]);
+        assert_eq!(
+            hook.calls,
+            ["1.22 `1.22` (the newest go1.22.x) (given on the command line)"; 2]
+        );
         // Installed now: the hook is not called again.
         select(&home, &named("1.22"), "go", &|| None, Some(&mut hook)).unwrap();
         assert_eq!(hook.calls.len(), 2);

@@ -70,7 +70,7 @@ fn warn_ignored(app: &App, r: &Resolution) {
 
 /// The identity of gover's shim, to skip its hard links when looking for
 /// the system Go.
-fn shim_id(app: &App) -> Option<FileId> {
+pub(crate) fn shim_id(app: &App) -> Option<FileId> {
     FileId::of(&app.home.shim_file("go")).or_else(|| {
         crate::shimlinks::shim_source()
             .ok()
