@@ -15,6 +15,7 @@ mod mirror;
 mod parity;
 mod pins_hostile;
 mod release;
+mod selection;
 mod settings;
 mod setup;
 mod shim;

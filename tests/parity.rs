@@ -320,6 +320,13 @@ const LAYOUTS: &[Layout] = &[
         &[("project/go.mod", "module m\ngo 1.22.0\ntoolchain bigcorp\n")],
     ),
     Layout::new(
+        "mod-tc-go1-custom",
+        &[(
+            "project/go.mod",
+            "module m\ngo 1.22.0\ntoolchain go1-bigcorp\n",
+        )],
+    ),
+    Layout::new(
         "mod-tc-rc-older",
         &[(
             "project/go.mod",
@@ -437,6 +444,12 @@ const LAYOUTS: &[Layout] = &[
     )
     .env(&[("GO111MODULE", "auto")]),
     Layout::new("go111module-auto-nothing", &[]).env(&[("GO111MODULE", "auto")]),
+    Layout::new("go111module-bogus", &[MOD_1_23_4]).env(&[("GO111MODULE", "bogus")]),
+    Layout::new(
+        "gowork-crlf-in-goenv",
+        &[WORK_1_22_0, MOD_1_23_4, ("goenv", "GOWORK=off\r\n")],
+    )
+    .env(&[("GOENV", "{root}/goenv")]),
     // Nested modules.
     Layout::new(
         "nested-inner-module",
