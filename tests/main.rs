@@ -11,6 +11,7 @@ mod docs_ci;
 mod doctor;
 mod install;
 mod install_real;
+mod link;
 mod mirror;
 mod parity;
 mod pins_hostile;

@@ -38,7 +38,8 @@ pub enum VersionRequest {
 pub const MAX_CUSTOM_NAME: usize = 64;
 
 /// The version of a custom toolchain name: `go` + a version Go's
-/// `FromToolchain` accepts + `-` + a suffix of ASCII letters, digits, `.`,
+/// `FromToolchain` accepts, written as a go line may write it (a minor, a
+/// pre-release with its number) + `-` + a suffix of ASCII letters, digits, `.`,
 /// `_` and `-` (`go1.22.10-bigcorp`, `go1.28-tip`), at most
 /// [`MAX_CUSTOM_NAME`] bytes. Such a name is valid in a `toolchain` line,
 /// in `GOTOOLCHAIN` and as a file name. `None` for anything else, stock
@@ -52,7 +53,9 @@ pub fn custom_toolchain(name: &str) -> Option<GoVersion> {
     if suffix.is_empty() || !suffix.bytes().all(ok) || suffix.starts_with(['.', '-']) {
         return None;
     }
-    GoVersion::parse_strict(version).filter(|v| !v.minor_is_implicit())
+    GoVersion::parse_strict(version).filter(|v| {
+        !v.minor_is_implicit() && v.major() != "0" && (!v.is_prerelease() || !v.pre().is_empty())
+    })
 }
 
 /// A request that could not be understood.
@@ -400,5 +403,97 @@ mod tests {
         let only_first = vs(&["1.20"]);
         let r = VersionRequest::parse("1.20").unwrap();
         assert_eq!(r.select(&only_first).unwrap().toolchain_name(), "go1.20");
+    }
+
+    #[test]
+    fn go_grammar_for_requests_and_pins() {
+        for bad in ["1.22x", "1.22rc", "1.22beta", "1.2x", "0.5", "go0.1"] {
+            assert!(VersionRequest::parse(bad).is_err(), "{bad}");
+        }
+        // The one historical patch pre-release can be installed by name,
+        // never pinned: Go's toolchain names cannot hold it.
+        assert!(VersionRequest::parse("1.9.2rc2").is_ok());
+        let e = VersionRequest::parse_pin("1.21.0rc1").unwrap_err();
+        assert!(
+            e.to_string().contains("pre-release after a patch number"),
+            "{e}"
+        );
+        let e = VersionRequest::parse_pin("oldstable").unwrap_err();
+        assert!(e.to_string().contains("only the release index"), "{e}");
+        // A bare minor up to Go 1.20 is that release in a pin.
+        let pin = |s: &str| VersionRequest::parse_pin(s).unwrap();
+        assert_eq!(
+            pin("1.20"),
+            VersionRequest::Exact(GoVersion::parse("1.20").unwrap())
+        );
+        assert_eq!(pin("1.15").to_string(), "1.15");
+        assert!(matches!(pin("1.21"), VersionRequest::Line(_)));
+        assert!(matches!(pin("1.22"), VersionRequest::Line(_)));
+        assert!(matches!(
+            VersionRequest::parse("1.20").unwrap(),
+            VersionRequest::Line(_)
+        ));
+    }
+
+    #[test]
+    fn custom_toolchain_names() {
+        for (name, version) in [
+            ("go1.22.10-bigcorp", "1.22.10"),
+            ("go1.28-tip", "1.28"),
+            ("go1.21rc2-fips.1_x-y", "1.21rc2"),
+        ] {
+            assert_eq!(custom_toolchain(name).unwrap().as_str(), version, "{name}");
+            assert_eq!(
+                VersionRequest::parse(name).unwrap(),
+                VersionRequest::Custom(name.into())
+            );
+        }
+        for bad in [
+            "go1.22.10",
+            "go1.22.10-",
+            "go1.22.10-.x",
+            "go1.22.10--x",
+            "go1.22.10-a/b",
+            "go1.22.10-a\\b",
+            "go1.22.10-a b",
+            "go1.22.10-a+auto",
+            "go1-x",
+            "go1.22x-x",
+            "go1.21.0rc1-x",
+            "gotip",
+            "xgo1.22.10-x",
+        ] {
+            assert!(custom_toolchain(bad).is_none(), "{bad}");
+        }
+        assert!(custom_toolchain(&format!("go1.22.10-{}", "x".repeat(MAX_CUSTOM_NAME))).is_none());
+        assert!(VersionRequest::parse("go1.22.10-a/b").is_err());
+        // `go-1.22.5` is the go- prefix, not a custom name.
+        assert_eq!(
+            VersionRequest::parse("go-1.22.5").unwrap().to_string(),
+            "1.22.5"
+        );
+    }
+
+    #[test]
+    fn oldstable_is_the_line_before_the_newest() {
+        let avail = vs(&[
+            "1.23.4", "1.24rc1", "1.24.0", "1.24.11", "1.25rc2", "1.25.3", "1.25.5",
+        ]);
+        let old = VersionRequest::parse("oldstable").unwrap();
+        assert_eq!(old.select(&avail).unwrap().as_str(), "1.24.11");
+        assert!(!old.matches(&avail[0]), "oldstable needs the whole set");
+        // A gap: the line right before the newest, or nothing.
+        assert_eq!(old.select(&vs(&["1.25.5", "1.23.4"])), None);
+        assert_eq!(old.select(&vs(&["1.1"])), None);
+        assert!(old.follows_index() && !VersionRequest::System.follows_index());
+    }
+
+    #[test]
+    fn messages_describe_the_request_as_written() {
+        let d = |s: &str| VersionRequest::parse(s).unwrap().describe();
+        assert_eq!(d("1.22"), "`1.22` (the newest go1.22.x)");
+        assert_eq!(d("go1.22.10"), "go1.22.10");
+        assert_eq!(d("latest"), "`latest` (the newest stable release)");
+        assert_eq!(d("go1.22.10-bigcorp"), "go1.22.10-bigcorp");
     }
 }

@@ -665,3 +665,131 @@ fn pin_files_other_users_planted_in_shared_directories_are_ignored() {
         ("go1.99.0", 0)
     );
 }
+
+/// `ctx` with Go's `name` set to `value` in the environment.
+fn with_go(mut ctx: ResolveContext, name: &str, value: &str) -> ResolveContext {
+    let v = Some(env_value(value));
+    match name {
+        "GOTOOLCHAIN" => ctx.go.gotoolchain = v,
+        "GOWORK" => ctx.go.gowork = v,
+        "GO111MODULE" => ctx.go.go111module = v,
+        other => panic!("{other}"),
+    }
+    ctx
+}
+
+#[test]
+fn a_toolchain_line_is_a_minimum_and_default_keeps_the_default() {
+    let t = Tree::new();
+    t.write("m/go.mod", "module m\ngo 1.22.0\ntoolchain go1.23.4\n");
+    t.global("1.25.5\n");
+    assert_eq!(t.current("m").0, "go1.25.5", "a newer default runs");
+    t.global("1.21.13\n");
+    let (name, src, _) = t.current("m");
+    assert_eq!((name.as_str(), src.kind()), ("go1.23.4", "toolchain-line"));
+    // Older than the go line: the go line decides.
+    t.write("m/go.mod", "module m\ngo 1.23.4\ntoolchain go1.22.0\n");
+    assert_eq!(t.current("m").0, "go1.23.4");
+    // `toolchain default`: the default, whatever the go line says.
+    t.write("m/go.mod", "module m\ngo 1.25.0\ntoolchain default\n");
+    assert_eq!(t.current("m").0, "go1.21.13");
+    // A language version as a toolchain: Go's own error, when it is chosen.
+    t.write("m/go.mod", "module m\ngo 1.21.0\ntoolchain go1.22\n");
+    let e = t.err("m").to_string();
+    assert!(
+        e.contains("go1.22 is a language version but not a toolchain version"),
+        "{e}"
+    );
+    t.write("m/go.mod", "module m\ngo 1.22.0\ntoolchain go1.22\n");
+    assert_eq!(t.current("m").0, "go1.22.0", "the go line raises past it");
+}
+
+#[test]
+fn gotoolchain_decides_as_for_go() {
+    let t = Tree::new();
+    t.write("m/go.mod", "module m\ngo 1.23.4\n");
+    t.write("m/.go-version", "1.22.10\n");
+    let ctx = |v: &str| with_go(t.ctx("m"), "GOTOOLCHAIN", v);
+    let name = |v: &str| resolve(&ctx(v)).unwrap().display_name();
+    assert_eq!(
+        t.current("m").0,
+        "go1.22.10",
+        "no GOTOOLCHAIN: the pin, as local"
+    );
+    assert_eq!(name("local"), "go1.22.10");
+    assert_eq!(name("auto"), "go1.23.4", "the pin, raised by the go line");
+    assert_eq!(name("path"), "go1.23.4");
+    assert_eq!(name("go1.21.13"), "go1.21.13");
+    assert_eq!(name("go1.21.13+path"), "go1.23.4");
+    assert_eq!(name("go1.27.3+auto"), "go1.27.3");
+    assert_eq!(name("local+auto"), "go1.23.4");
+    // An exact name reads no pin at all, not even a broken one.
+    t.write("m/.go-version", "banana\n");
+    let mut c = ctx("go1.21.13");
+    c.want_project = false;
+    assert_eq!(resolve(&c).unwrap().display_name(), "go1.21.13");
+    for bad in ["bogus", "go1.22.10+download", "go1.22/../x+auto", "+path"] {
+        let e = resolve(&ctx(bad)).unwrap_err();
+        assert!(matches!(e, ResolveError::GoToolchain { .. }), "{bad}: {e}");
+    }
+    // `local` with nothing pinned: the project decides (deliberate).
+    fs::remove_file(t.root.join("m/.go-version")).unwrap();
+    assert_eq!(name("local"), "go1.23.4");
+}
+
+#[test]
+fn gopath_mode_never_switches() {
+    let t = Tree::new();
+    t.write("m/go.mod", "module m\ngo 1.23.4\n");
+    t.global("1.21.13\n");
+    let ctx = |v: &str| with_go(t.ctx("m"), "GO111MODULE", v);
+    for off in ["off", "bogus"] {
+        let r = resolve(&ctx(off)).unwrap();
+        assert_eq!(r.display_name(), "go1.21.13", "{off}");
+        assert!(r.notes[0].contains("outside module mode"), "{:?}", r.notes);
+    }
+    assert_eq!(resolve(&ctx("on")).unwrap().display_name(), "go1.23.4");
+    assert_eq!(resolve(&ctx("auto")).unwrap().display_name(), "go1.23.4");
+    t.dir("elsewhere");
+    let mut c = with_go(t.ctx("elsewhere"), "GO111MODULE", "off");
+    c = with_go(c, "GOTOOLCHAIN", "go1.27.3");
+    assert_eq!(
+        resolve(&c).unwrap().display_name(),
+        "go1.21.13",
+        "GOTOOLCHAIN is not even read"
+    );
+}
+
+#[test]
+fn gowork_naming_a_directory_is_an_error_as_in_go() {
+    let t = Tree::new();
+    t.write("m/go.mod", "module m\ngo 1.23.4\n");
+    let d = t.dir("other");
+    let ctx = with_go(t.ctx("m"), "GOWORK", d.to_str().unwrap());
+    let e = resolve(&ctx).unwrap_err().to_string();
+    assert!(e.contains("is a directory"), "{e}");
+}
+
+#[test]
+fn a_custom_toolchain_is_found_linked_or_on_path() {
+    let t = Tree::new();
+    t.write(
+        "m/go.mod",
+        "module m\ngo 1.22.0\ntoolchain go1.22.10-bigcorp\n",
+    );
+    t.install(&["go1.22.10"]);
+    let r = resolve(&t.ctx("m")).unwrap();
+    assert_eq!(r.display_name(), "go1.22.10-bigcorp");
+    assert!(!r.installed, "the stock go1.22.10 does not count");
+    assert_eq!(r.version, None);
+    let bin = t.dir("vendor/bin");
+    let exe = bin.join("go1.22.10-bigcorp");
+    fs::write(&exe, "#!/bin/sh\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    let mut ctx = t.ctx("m");
+    ctx.path = Some(bin.into_os_string());
+    let r = resolve(&ctx).unwrap();
+    assert!(r.installed);
+    assert_eq!(r.toolchain_name().as_deref(), Some("go1.22.10-bigcorp"));
+}
