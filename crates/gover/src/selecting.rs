@@ -91,9 +91,7 @@ pub(crate) fn select(
     let ctx;
     let want = match version {
         Some(v) => Want::Named {
-            request: VersionRequest::parse(v).map_err(|e| {
-                UserError::new(e.to_string()).hint("`gover list` shows the installed versions")
-            })?,
+            request: named_request(app, v)?,
             reason: "given on the command line".into(),
         },
         None => {
@@ -109,6 +107,24 @@ pub(crate) fn select(
         warn_ignored(app, r);
     }
     Ok(sel)
+}
+
+/// A version given on the command line, as a toolchain to run reads it
+/// (`1.20` is the release go1.20); `oldstable` is answered by the release
+/// index (or, when it cannot be read, among installed toolchains).
+fn named_request(app: &App, v: &str) -> Result<VersionRequest> {
+    let request = VersionRequest::parse(v)
+        .map_err(|e| {
+            UserError::new(e.to_string()).hint("`gover list` shows the installed versions")
+        })?
+        .as_run();
+    if request != VersionRequest::Oldstable {
+        return Ok(request);
+    }
+    match crate::installing::newest_available(app, &request)? {
+        Some(v) => Ok(VersionRequest::Exact(v)),
+        None => Err(UserError::new("no release is known for `oldstable`").into()),
+    }
 }
 
 /// The environment the toolchain runs with, from this process's.
