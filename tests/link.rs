@@ -9,17 +9,12 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use support::{gover_bin, run, write_fake_toolchain, Run, TestEnv};
+use support::{run, write_fake_toolchain, Run, TestEnv};
 
 /// An environment with the shims set up, nothing installable, and a fake
 /// vendor build of 1.22.10 at `root/opt/bigcorp`.
 fn env() -> (TestEnv, PathBuf) {
-    let mut env = TestEnv::new();
-    env.set("GOVER_MIRROR", "http://127.0.0.1:9/")
-        .set("GOVER_INDEX_URL", "http://127.0.0.1:9/index.json")
-        .set("GOVER_HTTP_RETRIES", "0");
-    env.path = format!("{}:{}", gover_bin().parent().unwrap().display(), env.path);
-    env.run_gover(["setup", "--no-modify-rc"]).success();
+    let env = crate::selection::offline_env();
     let tree = env.root.join("opt/bigcorp");
     write_fake_toolchain(&tree, "1.22.10-bigcorp");
     fs::write(tree.join("VERSION"), "go1.22.10\n").unwrap();

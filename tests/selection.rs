@@ -19,7 +19,7 @@ use support::{gover_bin, run, Run, TestEnv};
 
 /// An environment with the shims set up and every download going to a
 /// closed loopback port: any install attempt fails loudly.
-fn offline_env() -> TestEnv {
+pub(crate) fn offline_env() -> TestEnv {
     let mut env = TestEnv::new();
     env.set("GOVER_MIRROR", "http://127.0.0.1:9/")
         .set("GOVER_INDEX_URL", "http://127.0.0.1:9/index.json")
@@ -31,14 +31,7 @@ fn offline_env() -> TestEnv {
 
 /// An environment using the loopback mirror `m`.
 fn mirror_env(m: &Mirror) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.set("GOVER_MIRROR", m.url())
-        .set("GOVER_INDEX_URL", m.index_url())
-        .set("GOVER_HTTP_TIMEOUT", "5")
-        .set("GOVER_INDEX_TTL", "0");
-    env.path = format!("{}:{}", gover_bin().parent().unwrap().display(), env.path);
-    env.run_gover(["setup", "--no-modify-rc"]).success();
-    env
+    crate::shim_autoinstall::env_for(m)
 }
 
 fn go(env: &TestEnv, dir: &Path, args: &[&str]) -> Run {

@@ -198,6 +198,23 @@ pub fn var_os(name: &str) -> Option<std::ffi::OsString> {
     std::env::var_os(name).filter(|v| !v.is_empty())
 }
 
+/// Test helpers shared by the modules that read variables through a
+/// function.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::collections::HashMap;
+    use std::ffi::OsString;
+
+    /// A variable lookup over `pairs` (an absent name is unset).
+    pub(crate) fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        let m: HashMap<String, OsString> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

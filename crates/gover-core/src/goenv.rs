@@ -228,15 +228,7 @@ fn os_from_bytes(b: &[u8]) -> OsString {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
-        let m: HashMap<String, OsString> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), OsString::from(v)))
-            .collect();
-        move |k| m.get(k).cloned()
-    }
+    use crate::env::testing::vars;
 
     #[test]
     fn lookup_reads_lines_as_go_does() {

@@ -460,15 +460,7 @@ impl GoverHome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
-        let m: HashMap<String, OsString> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), OsString::from(v)))
-            .collect();
-        move |k| m.get(k).cloned()
-    }
+    use crate::env::testing::vars;
 
     #[test]
     fn home_precedence() {
