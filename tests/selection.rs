@@ -497,3 +497,40 @@ fn current_verbose_lists_the_go_work_search_and_gopath_mode() {
         )
     );
 }
+
+#[test]
+fn hostile_toolchain_names_are_escaped_and_bounded() {
+    let mut env = offline_env();
+    env.install_fake("1.22.10");
+    // Escape sequences and a megabyte of junk in a toolchain line.
+    env.write(
+        "project/go.mod",
+        &format!(
+            "module m\ngo 1.22.0\ntoolchain go1.22.10-\u{1b}]0;pwned\u{7}\u{1b}[2J{}\n",
+            "x".repeat(1 << 20)
+        ),
+    );
+    let r = go(&env, &env.project, &["version"]).failure();
+    assert!(!r.stderr.contains('\u{1b}'), "escaped");
+    assert!(r.stderr.len() < 2000, "bounded: {} bytes", r.stderr.len());
+    assert!(r.stderr.contains("\\u{1b}]0;pwned"), "{r}");
+    let r = env.run_gover(["current"]).success();
+    assert!(!r.stdout.contains('\u{1b}') && r.stdout.len() < 2000, "{r}");
+    // A newline in GOTOOLCHAIN cannot reach `eval "$(gover env)"` as code.
+    fs::remove_file(env.project.join("go.mod")).unwrap();
+    let bin = env.mkdir("evil-bin");
+    let name = "go1.22.10-x\necho pwned";
+    let exe = bin.join(name);
+    support::write_fake_toolchain(&env.root.join("evil-root"), "1.22.10");
+    std::os::unix::fs::symlink(env.root.join("evil-root/bin/go"), &exe).unwrap();
+    env.path = format!("{}:{}", bin.display(), env.path);
+    env.set("GOTOOLCHAIN", name);
+    let r = env.run_gover(["env"]).success();
+    assert!(
+        r.stdout
+            .lines()
+            .all(|l| l.starts_with('#') || l.starts_with("export ") || l.starts_with("unset ")),
+        "{r}"
+    );
+    assert!(r.stdout.starts_with("# go1.22.10-x\\necho pwned"), "{r}");
+}

@@ -84,12 +84,15 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// `go1.22.10`, `system`, or a custom toolchain's name.
+    /// `go1.22.10`, `system`, or a custom toolchain's name (escaped and
+    /// shortened: it may come from a go.mod or `GOTOOLCHAIN`).
     pub fn name(&self) -> String {
         match &self.toolchain {
             Toolchain::Managed { version, .. } => version.toolchain_name(),
             Toolchain::System(_) => VersionRequest::System.to_string(),
-            Toolchain::Linked { name, .. } | Toolchain::OnPath { name, .. } => name.clone(),
+            Toolchain::Linked { name, .. } | Toolchain::OnPath { name, .. } => {
+                crate::text::shorten(name, 80)
+            }
         }
     }
 
@@ -227,12 +230,12 @@ impl<E: fmt::Display> fmt::Display for SelectError<E> {
             Self::NotLinked { name, reason } => write!(
                 f,
                 "{} ({reason}) is a custom toolchain, and it is neither linked with `gover link` nor on PATH; gover never runs a stock release in its place",
-                crate::text::escape(name)
+                crate::text::shorten(name, 80)
             ),
             Self::NoToolInCustom { name, tool, exe } => write!(
                 f,
                 "{} was found on PATH as {}, which is not in a complete Go tree, so there is no `{tool}` to run",
-                crate::text::escape(name),
+                crate::text::shorten(name, 80),
                 untrusted_path(exe)
             ),
             Self::Hook(e) => e.fmt(f),
@@ -278,7 +281,7 @@ impl<E> SelectError<E> {
             }),
             Self::NoToolInCustom { name, .. } => Some(format!(
                 "register its Go tree with `gover link {} /path/to/its/goroot`",
-                crate::text::escape(name)
+                crate::text::shorten(name, 80)
             )),
             Self::Hook(_) => None,
             Self::StillMissing { .. } => Some(

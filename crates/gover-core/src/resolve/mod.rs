@@ -250,13 +250,16 @@ pub struct Resolution {
 }
 
 /// The toolchain name to show for `request`: `go1.22.10` when the concrete
-/// `version` is known, else the request (`go1.22`, `latest`, `stable`,
-/// `system`, `go1.22.10-bigcorp`).
+/// `version` is known, else the request (`go1.22.x` for a line, `latest`,
+/// `stable`, `system`, `go1.22.10-bigcorp`).
 pub fn display_name(request: &VersionRequest, version: Option<&GoVersion>) -> String {
     match version {
         Some(v) => v.toolchain_name(),
         None => match request {
-            VersionRequest::Exact(_) | VersionRequest::Line(_) => format!("go{request}"),
+            VersionRequest::Exact(_) => format!("go{request}"),
+            VersionRequest::Line(v) => format!("go{v}.x"),
+            // From a go.mod or GOTOOLCHAIN: escaped and shortened.
+            VersionRequest::Custom(name) => crate::text::shorten(name, 80),
             _ => request.to_string(),
         },
     }
@@ -264,7 +267,7 @@ pub fn display_name(request: &VersionRequest, version: Option<&GoVersion>) -> St
 
 impl Resolution {
     /// The toolchain name to show: `go1.22.10`, or the request when no
-    /// concrete version is known (`go1.22`, `latest`, `stable`, `system`,
+    /// concrete version is known (`go1.22.x`, `latest`, `stable`, `system`,
     /// `go1.22.10-bigcorp`).
     pub fn display_name(&self) -> String {
         display_name(&self.request, self.version.as_ref())
@@ -392,7 +395,7 @@ impl fmt::Display for ResolveError {
             } => write!(
                 f,
                 "invalid toolchain: {} {reason} ({source})",
-                crate::text::escape(name)
+                crate::text::shorten(name, 80)
             ),
             Self::NoPin { dir, global, .. } => write!(
                 f,
