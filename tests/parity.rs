@@ -1188,10 +1188,24 @@ fn ask_current(env: &TestEnv, cwd: &Path) -> Choice {
 
 /// What the shim runs for `go version`.
 fn ask_shim(fx: &Fixture, env: &TestEnv, cwd: &Path) -> Choice {
-    let r = run(env
-        .command(fx.shims.join("go"))
-        .current_dir(cwd)
-        .arg("version"));
+    // The fake toolchains were written a moment ago while other cases fork
+    // their commands: a child forked in between holds the script open for
+    // writing until it execs, and exec then fails with ETXTBSY. That is
+    // this harness's race, not gover's answer: try again.
+    let go_version = || {
+        run(env
+            .command(fx.shims.join("go"))
+            .current_dir(cwd)
+            .arg("version"))
+    };
+    let mut r = go_version();
+    for _ in 0..5 {
+        if !r.stderr.contains("Text file busy") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        r = go_version();
+    }
     gover_choice(r.code, &r.stderr, || {
         match oracle::version_line(&r.stdout) {
             Some((name, _)) => Choice::Runs(name),
