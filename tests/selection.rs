@@ -534,3 +534,29 @@ fn hostile_toolchain_names_are_escaped_and_bounded() {
     );
     assert!(r.stdout.starts_with("# go1.22.10-x\\necho pwned"), "{r}");
 }
+
+#[test]
+fn gotoolchain_path_never_installs_as_go_never_downloads() {
+    let mut env = offline_env();
+    env.install_fake("1.22.10");
+    env.set_global("1.22.10\n");
+    env.write("project/go.mod", "module m\ngo 1.23.4\n");
+    for value in ["path", "local+path", "go1.21.13+path"] {
+        env.set("GOTOOLCHAIN", value);
+        let r = go(&env, &env.project, &["version"]).failure();
+        assert!(
+            r.stderr
+                .starts_with("gover: error: go1.23.4 is not installed (go.mod go line in ")
+                && r.stderr.contains(
+                    "run `gover install 1.23.4` (automatic installs are turned off by GOTOOLCHAIN)"
+                )
+                && !r.stderr.contains("installing it"),
+            "{value}: {r}"
+        );
+    }
+    // `auto` installs (here: tries to, and the closed mirror says no).
+    env.set("GOTOOLCHAIN", "auto");
+    let r = go(&env, &env.project, &["version"]).failure();
+    assert!(r.stderr.contains("installing it"), "{r}");
+    assert_eq!(env.toolchain_dirs(), ["go1.22.10"]);
+}

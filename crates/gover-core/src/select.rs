@@ -390,6 +390,10 @@ pub fn select<H: InstallHook>(
     let Some(hook) = hook else {
         return Err(not_installed(None));
     };
+    if resolution.as_ref().is_some_and(|r| r.path_only) {
+        // GOTOOLCHAIN=path: Go never downloads, and gover does not install.
+        return Err(not_installed(Some(Origin::Env(env::GOTOOLCHAIN))));
+    }
     if let Some(origin) = hook.turned_off().map_err(SelectError::Hook)? {
         return Err(not_installed(Some(origin)));
     }

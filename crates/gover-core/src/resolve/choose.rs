@@ -18,6 +18,7 @@ pub(crate) struct Resolver<'a> {
     pub(super) warnings: Vec<String>,
     notes: Vec<String>,
     installed: OnceCell<Vec<GoVersion>>,
+    path_only: bool,
 }
 
 /// A pin and where it came from.
@@ -100,6 +101,7 @@ impl<'a> Resolver<'a> {
             warnings: ctx.go.warnings.clone(),
             notes: Vec::new(),
             installed: OnceCell::new(),
+            path_only: false,
         }
     }
 
@@ -128,6 +130,11 @@ impl<'a> Resolver<'a> {
             Some(v) => Some(UserToolchain::parse(v)?),
             None => None,
         };
+        self.path_only = user.as_ref().is_some_and(|u| {
+            u.value
+                .as_str()
+                .is_some_and(|v| v == "path" || v.ends_with("+path"))
+        });
         if let Some(UserToolchain {
             min: Some((name, _)),
             switching: false,
@@ -408,6 +415,7 @@ impl<'a> Resolver<'a> {
             trace: self.trace,
             project_error,
             warnings: self.warnings,
+            path_only: self.path_only,
         }
     }
 }

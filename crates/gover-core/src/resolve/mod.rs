@@ -247,6 +247,9 @@ pub struct Resolution {
     /// will reject, and a Go env file that could not be read: to be shown
     /// as warnings.
     pub warnings: Vec<String>,
+    /// True when the user's `GOTOOLCHAIN` is `path` or ends in `+path`: Go
+    /// then only looks on `PATH` and never downloads, so neither does gover.
+    pub path_only: bool,
 }
 
 /// The toolchain name to show for `request`: `go1.22.10` when the concrete
