@@ -793,3 +793,21 @@ fn a_custom_toolchain_is_found_linked_or_on_path() {
     assert!(r.installed);
     assert_eq!(r.toolchain_name().as_deref(), Some("go1.22.10-bigcorp"));
 }
+
+#[test]
+fn a_named_minimum_gets_exactly_the_go_line_release() {
+    // The toolchain started with GOTOOLCHAIN=go1.21.13+auto redoes Go's
+    // choice from go1.21.13: a newer installed patch would make it switch
+    // (and download) again, so gover does not substitute one.
+    let t = Tree::new();
+    t.write("m/go.mod", "module m\ngo 1.22.0\n");
+    t.install(&["go1.22.10"]);
+    let name = |v: &str| {
+        resolve(&with_go(t.ctx("m"), "GOTOOLCHAIN", v))
+            .unwrap()
+            .display_name()
+    };
+    assert_eq!(name("auto"), "go1.22.10", "the newest installed patch");
+    assert_eq!(name("go1.21.13+auto"), "go1.22.0");
+    assert_eq!(name("go1.21.13+path"), "go1.22.0");
+}

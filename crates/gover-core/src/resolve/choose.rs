@@ -254,7 +254,11 @@ impl<'a> Resolver<'a> {
         };
         let min_v = min_v.get_or_insert(floor);
         if let Some(pf) = &project {
-            pick = self.raise_by(pf, pick, min_v);
+            // With a named minimum (`go1.21.13+auto`), the toolchain started
+            // redoes Go's choice from that minimum: it must land exactly
+            // where gover did, so no newer installed patch stands in for
+            // the go line's release.
+            pick = self.raise_by(pf, pick, min_v, min.is_none());
         }
         let (request, source) = match pick {
             Pick::Local => return self.local_satisfies(local, project),
@@ -281,8 +285,16 @@ impl<'a> Resolver<'a> {
         Ok(self.finish(request, source, project, None))
     }
 
-    /// The project file's lines, applied to `pick` with minimum `min_v`.
-    fn raise_by(&mut self, pf: &ProjectFile, mut pick: Pick, min_v: &mut GoVersion) -> Pick {
+    /// The project file's lines, applied to `pick` with minimum `min_v`;
+    /// `newest_patch` lets a newer installed patch stand in for the go
+    /// line's release.
+    fn raise_by(
+        &mut self,
+        pf: &ProjectFile,
+        mut pick: Pick,
+        min_v: &mut GoVersion,
+        newest_patch: bool,
+    ) -> Pick {
         let file = pf.kind.file_name();
         match &pf.toolchain {
             Some(ToolchainLine::Default) => {
@@ -303,7 +315,8 @@ impl<'a> Resolver<'a> {
             None => {}
         }
         match &pf.go {
-            Some(g) if *g > *min_v => Pick::GoLine(self.go_line_release(g)),
+            Some(g) if *g > *min_v && newest_patch => Pick::GoLine(self.go_line_release(g)),
+            Some(g) if *g > *min_v => Pick::GoLine(g.first_release()),
             Some(g) => {
                 self.note(|| format!("{file} go {g}: satisfied"));
                 pick
