@@ -464,7 +464,7 @@ fn system_and_unresolved_lines() {
     let r = resolve(&t.ctx("l")).unwrap();
     assert_eq!(
         (r.display_name().as_str(), r.version.is_none(), r.installed),
-        ("go1.23", true, false)
+        ("go1.23.x", true, false)
     );
 }
 
