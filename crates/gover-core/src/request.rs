@@ -214,12 +214,6 @@ impl VersionRequest {
         available.filter(|v| self.matches(v)).max()
     }
 
-    /// True for the requests only the release index can answer for sure
-    /// (`latest`, `stable`, `oldstable`): among installed toolchains they
-    /// mean the newest installed match.
-    pub fn follows_index(&self) -> bool {
-        matches!(self, Self::Latest | Self::Stable | Self::Oldstable)
-    }
 
     /// How a message names this request before a release is chosen: the
     /// request as written and what it stands for (`` `1.22` (the newest
@@ -485,7 +479,6 @@ mod tests {
         // A gap: the line right before the newest, or nothing.
         assert_eq!(old.select(&vs(&["1.25.5", "1.23.4"])), None);
         assert_eq!(old.select(&vs(&["1.1"])), None);
-        assert!(old.follows_index() && !VersionRequest::System.follows_index());
     }
 
     #[test]
