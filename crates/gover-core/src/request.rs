@@ -214,7 +214,6 @@ impl VersionRequest {
         available.filter(|v| self.matches(v)).max()
     }
 
-
     /// How a message names this request before a release is chosen: the
     /// request as written and what it stands for (`` `1.22` (the newest
     /// go1.22.x) ``, `` `latest` (the newest stable release) ``); an exact

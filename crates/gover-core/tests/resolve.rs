@@ -810,4 +810,13 @@ fn a_named_minimum_gets_exactly_the_go_line_release() {
     assert_eq!(name("auto"), "go1.22.10", "the newest installed patch");
     assert_eq!(name("go1.21.13+auto"), "go1.22.0");
     assert_eq!(name("go1.21.13+path"), "go1.22.0");
+    // It replaces the local toolchain: no pin is read, not even a broken one.
+    t.write(
+        "m/.go-version",
+        "banana
+",
+    );
+    let mut ctx = with_go(t.ctx("m"), "GOTOOLCHAIN", "go1.21.13+auto");
+    ctx.want_project = false;
+    assert_eq!(resolve(&ctx).unwrap().display_name(), "go1.22.0");
 }

@@ -120,6 +120,17 @@ impl<'a> Resolver<'a> {
 
     /// The whole choice (see the module docs of [`super`]).
     pub(super) fn resolve(mut self) -> Result<Resolution, ResolveError> {
+        let go = &self.ctx.go;
+        for (name, v) in [
+            (env::GO111MODULE, &go.go111module),
+            (env::GOTOOLCHAIN, &go.gotoolchain),
+            (env::GOWORK, &go.gowork),
+        ] {
+            self.note(|| match v {
+                Some(v) => v.describe(name),
+                None => format!("{name}: not set (nor in Go's env file)"),
+            });
+        }
         if let Some(why) = self.gopath_mode()? {
             self.notes.push(why);
             let local = self.local_toolchain()?;
@@ -143,7 +154,10 @@ impl<'a> Resolver<'a> {
         {
             return self.exact(name, value);
         }
-        let local = self.local_toolchain()?;
+        // A named minimum (`go1.21.13+auto`) replaces the local toolchain:
+        // no pin is read, as none matters.
+        let named = user.as_ref().is_some_and(|u| u.min.is_some());
+        let local = if named { None } else { self.local_toolchain()? };
         let explicit = local.as_ref().is_some_and(|(_, s)| s.is_explicit());
         let switching = user.as_ref().map_or(!explicit, |u| u.switching);
         if let Some(u) = &user {
