@@ -56,6 +56,10 @@ pub(crate) enum Command {
     Use(UseArgs),
     /// Print the path of the real binary the shim would run here
     Which(WhichArgs),
+    /// Register a Go tree gover did not install (source, tip, vendor build) under a name
+    Link(LinkArgs),
+    /// Remove a toolchain registered with `gover link` (its Go tree is untouched)
+    Unlink(UnlinkArgs),
     /// Run a command with a toolchain's environment
     Exec(ExecArgs),
     /// Print the environment that puts a toolchain first (for eval and CI)
@@ -99,6 +103,10 @@ pub(crate) struct InstallArgs {
     /// Install for another platform, as Go names it (linux-arm64, darwin-amd64)
     #[arg(long, value_name = "OS-ARCH")]
     pub(crate) platform: Option<String>,
+    /// The versions are what go.mod/go.work go lines ask for (minimums);
+    /// passed by the shim
+    #[arg(long, hide = true, conflicts_with = "from")]
+    pub(crate) go_line: bool,
 }
 
 /// `gover uninstall`
@@ -142,6 +150,22 @@ pub(crate) struct UseArgs {
     /// Do not install the version if it is missing
     #[arg(long)]
     pub(crate) no_install: bool,
+}
+
+/// `gover link`
+#[derive(Debug, Args)]
+pub(crate) struct LinkArgs {
+    /// The name: go<version>-<suffix>, such as go1.22.10-bigcorp or go1.28-tip
+    pub(crate) name: String,
+    /// The Go tree: its GOROOT, the directory holding bin/go and pkg/tool
+    pub(crate) dir: PathBuf,
+}
+
+/// `gover unlink`
+#[derive(Debug, Args)]
+pub(crate) struct UnlinkArgs {
+    /// The name given to `gover link`
+    pub(crate) name: String,
 }
 
 /// `gover which`
