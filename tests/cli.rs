@@ -382,3 +382,27 @@ fn completion_never_offers_names_a_shell_would_act_on() {
     assert_eq!(tools, ["go", "gofmt", "vet-tool"], "{got:?}");
     assert!(!env.project.join("pwned").exists());
 }
+
+#[test]
+fn completion_offers_linked_toolchains() {
+    let env = completion_env();
+    let tree = env.mkdir("bigcorp-go");
+    support::write_fake_toolchain(&tree, "1.22.10");
+    fs::create_dir_all(tree.join("pkg/tool")).unwrap();
+    let r = env.run_gover(["link", "go1.22.10-bigcorp", tree.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{r}");
+    let file = env.root.join("gover.bash");
+    fs::write(
+        &file,
+        env.run_gover(["completions", "bash"]).success().stdout,
+    )
+    .unwrap();
+    let names =
+        |c: Vec<String>| -> Vec<String> { c.into_iter().filter(|w| !w.starts_with('-')).collect() };
+    assert_eq!(
+        names(bash_candidates(&env, &file, "gover unlink ''")),
+        ["go1.22.10-bigcorp"]
+    );
+    let got = bash_candidates(&env, &file, "gover use go1.22.10-");
+    assert_eq!(got, ["go1.22.10-bigcorp"]);
+}

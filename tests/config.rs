@@ -40,11 +40,21 @@ fn list_says_where_every_value_comes_from() {
     assert_eq!(config(&env, &[]).success().stdout, r.stdout);
     // --global: only the user-level file.
     let r = config(&env, &["list", "--global"]).success();
-    assert!(r.stdout.contains("http_timeout = 5 "), "{r}");
+    let line = |key: &str| -> String {
+        let l = r.stdout.lines().find(|l| l.starts_with(&format!("{key} ")));
+        // Without the alignment: `key = value  # origin`.
+        l.unwrap_or_else(|| panic!("no {key}\n{r}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     assert!(
-        r.stdout
-            .contains("index_url    = \"https://go.dev/dl/?mode=json&include=all\""),
+        line("http_timeout").starts_with("http_timeout = 5 # "),
         "{r}"
+    );
+    assert_eq!(
+        line("index_url"),
+        "index_url = \"https://go.dev/dl/?mode=json&include=all\" # default"
     );
 
     let r = config(&env, &["get", "http_timeout"]).success();

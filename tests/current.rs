@@ -150,13 +150,18 @@ fn a_relative_gover_home_is_refused_by_gover_and_the_shim() {
 #[test]
 fn bad_pin_files_fail_clearly() {
     let t = TestEnv::new();
-    let cases: [(&str, &str); 3] = [
+    let cases: [(&str, &str); 4] = [
         ("bad1/.go-version", "`banana`"),
-        ("bad2/go.mod", "invalid go version `1.22.x`"),
+        ("bad2/go.mod", "invalid toolchain `bigcorp`"),
         ("bad3/.tool-versions", "`ref:abc`"),
+        (
+            "bad4/.go-version",
+            "`1.21.0rc1`: Go does not accept a pre-release after a patch number",
+        ),
     ];
     t.write("bad1/.go-version", "banana\n");
-    t.write("bad2/go.mod", "module m\ngo 1.22.x\n");
+    t.write("bad2/go.mod", "module m\ngo 1.22.0\ntoolchain bigcorp\n");
+    t.write("bad4/.go-version", "1.21.0rc1\n");
     t.write("bad3/.tool-versions", "golang ref:abc\n");
     for (rel, needle) in cases {
         let dir = t.root.join(rel).parent().unwrap().to_path_buf();
@@ -237,9 +242,21 @@ fn a_broken_go_mod_under_a_pin_file_warns_but_does_not_fail() {
     assert!(r.stdout.ends_with("toolchains/go1.22.10/bin/go\n"), "{r}");
     let r = t.run_gover(["exec", "--", "go", "version"]).success();
     assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n");
-    // Without a pin file the go.mod decides, so it is still an error.
+    // Without a pin file Go ignores the invalid go line (it compares as the
+    // lowest version), and so does gover, saying so: the global default
+    // runs, or nothing is pinned.
     fs::remove_file(&pin).unwrap();
     let r = t.run_gover(["current"]).failure();
-    assert!(r.stderr.starts_with("error: "), "{r}");
+    assert!(
+        r.stderr.starts_with(&format!(
+            "warning: {}:2: invalid go version `1.22.x`",
+            gomod.display()
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains("error: no Go version is pinned"), "{r}");
+    t.set_global("1.22.10\n");
+    let r = t.run_gover(["current"]).success();
+    assert!(r.stdout.starts_with("go1.22.10 (global default "), "{r}");
     assert!(r.stderr.contains("invalid go version `1.22.x`"), "{r}");
 }

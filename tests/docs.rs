@@ -657,7 +657,8 @@ fn json_field_lists_say_what_the_commands_print() {
     }
     // `current -v --json` adds `checked`, as its help says.
     let help = gover(&["current", "--help"]);
-    assert!(help.contains("(with -v also \"checked\")"), "{help}");
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("with -v also \"checked\")"), "{help}");
     assert!(json_keys(&out(&["current", "-v", "--json"])).contains(&"checked".to_string()));
 }
 

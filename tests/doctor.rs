@@ -178,13 +178,13 @@ fn warnings_alone_do_not_fail() {
     let mut t = healthy();
     // GOPATH's bin off PATH and a GOTOOLCHAIN in go env -w's file: warnings.
     t.path = format!("{}:/usr/local/bin:/usr/bin:/bin", shims(&t).display());
-    t.write("home/.config/go/env", "GOTOOLCHAIN=go1.23.0+auto\n");
+    t.write("home/.config/go/env", "GOTOOLCHAIN=go1.22.10+auto\n");
     let r = t.run_gover(["doctor"]);
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("warnings:\n"), "{r}");
     assert!(
         r.stdout.contains(
-            "  gotoolchain.go-env-file: ~/.config/go/env:1 sets GOTOOLCHAIN=go1.23.0+auto"
+            "  gotoolchain.go-env-file: ~/.config/go/env:1 sets GOTOOLCHAIN=go1.22.10+auto"
         ),
         "{r}"
     );

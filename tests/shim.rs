@@ -174,11 +174,13 @@ fn stale_goroot_is_replaced_and_gotoolchain_respected() {
     let r = run(&mut c).success();
     assert_eq!(field(&r, "GOROOT"), goroot.to_str().unwrap());
 
-    // A GOTOOLCHAIN the user set passes through untouched.
+    // A GOTOOLCHAIN the user set decides as it does for Go (its minimum
+    // replaces the pin) and passes through untouched.
     let mut c = env.command(&go);
-    c.env("GOTOOLCHAIN", "go1.23.0+auto").arg("env");
+    c.env("GOTOOLCHAIN", "go1.21.13+auto").arg("env");
     let r = run(&mut c).success();
-    assert_eq!(field(&r, "GOTOOLCHAIN"), "go1.23.0+auto");
+    assert_eq!(ran(&r), "fake-go go1.21.13");
+    assert_eq!(field(&r, "GOTOOLCHAIN"), "go1.21.13+auto");
     // Unset: local. `gotoolchain = "inherit"` leaves it unset.
     let r = shim(&env, "go", &env.project, &["env"]).success();
     assert_eq!(field(&r, "GOTOOLCHAIN"), "local");
@@ -244,7 +246,9 @@ fn not_installed_with_auto_install_off_says_how_to_fix_it() {
     env.write("project/.go-version", "1.23\n");
     let r = shim(&env, "go", &env.project, &["version"]);
     assert!(
-        r.stderr.contains("go1.23 is not installed") && r.stderr.contains("`gover install 1.23`"),
+        r.stderr
+            .contains("`1.23` (the newest go1.23.x) is not installed (set by ")
+            && r.stderr.contains("`gover install 1.23`"),
         "{r}"
     );
     assert!(env.toolchain_dirs().len() == 2, "nothing was installed");

@@ -63,6 +63,13 @@ impl From<SelectError<ShimError>> for ShimError {
     fn from(e: SelectError<ShimError>) -> Self {
         match e {
             SelectError::Hook(e) => e,
+            SelectError::Resolve(e) => {
+                for w in e.warnings() {
+                    let _ = writeln!(io::stderr().lock(), "gover: warning: {w}");
+                }
+                let hint = e.hint();
+                Self::new(e, hint)
+            }
             e => Self::new(&e, e.hint()),
         }
     }
@@ -113,7 +120,7 @@ fn switched_to_version() -> Option<ShimName> {
     let exe = std::env::current_exe().ok()?;
     ShimName::parse(exe.as_os_str())
         .ok()
-        .filter(|n| matches!(n, ShimName::Version(_)))
+        .filter(|n| matches!(n, ShimName::Version(_) | ShimName::Custom(_)))
 }
 
 fn run(argv0: &OsStr, args: &[OsString]) -> Result<i32> {
@@ -143,6 +150,10 @@ fn run(argv0: &OsStr, args: &[OsString]) -> Result<i32> {
         ShimName::Version(v) => Want::Named {
             request: VersionRequest::Exact(v.clone()),
             reason: format!("run as `{}`", v.toolchain_name()),
+        },
+        ShimName::Custom(n) => Want::Named {
+            request: VersionRequest::Custom(n.clone()),
+            reason: format!("run as `{n}`"),
         },
     };
     let mut settings = Settings(OnDemand::new(&home));
@@ -200,9 +211,11 @@ impl InstallHook for Settings<'_> {
             env::GOVER_AUTO_INSTALL
         );
         let mut cmd = Command::new(&gover);
-        cmd.arg("install")
-            .arg(&request)
-            .env_remove(env::GOVER_SHIM_DEPTH);
+        cmd.arg("install");
+        if m.go_line {
+            cmd.arg("--go-line");
+        }
+        cmd.arg(&request).env_remove(env::GOVER_SHIM_DEPTH);
         let (status, reported) = run_prefixed(&mut cmd).map_err(|e| {
             ShimError::new(
                 format!("cannot run {}: {e}", untrusted_path(&gover)),

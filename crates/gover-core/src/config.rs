@@ -27,6 +27,9 @@ pub mod keys {
     pub const HTTP_TIMEOUT: &str = "http_timeout";
     /// How long to wait for another install's lock.
     pub const LOCK_TIMEOUT: &str = "lock_timeout";
+    /// Install the newest patch of a go line's release line when the
+    /// release it names is missing from the index.
+    pub const GO_LINE_NEWEST_PATCH: &str = "go_line_newest_patch";
 }
 
 /// Every key a config file may hold, with a one-line description.
@@ -54,6 +57,10 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         keys::LOCK_TIMEOUT,
         "Seconds to wait for another install of the same version (like GOVER_LOCK_TIMEOUT)",
+    ),
+    (
+        keys::GO_LINE_NEWEST_PATCH,
+        "When the release a go.mod/go.work go line names is missing from the index, install the newest patch of its line (default false)",
     ),
 ];
 

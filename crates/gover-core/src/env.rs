@@ -33,6 +33,10 @@ pub const GOVER_LOCK_TIMEOUT: &str = "GOVER_LOCK_TIMEOUT";
 /// `0` stops the shim, `exec` and `env` from installing a pinned but missing
 /// toolchain; beats `auto_install`.
 pub const GOVER_AUTO_INSTALL: &str = "GOVER_AUTO_INSTALL";
+/// `1` installs the newest patch of a go line's release line when the
+/// release the go line names is missing from the index (mirrors that keep
+/// only the newest patches); beats `go_line_newest_patch`.
+pub const GOVER_GO_LINE_NEWEST_PATCH: &str = "GOVER_GO_LINE_NEWEST_PATCH";
 /// Recursion counter the shim sets for the programs it starts, to stop
 /// loops through `PATH`. Not for users to set.
 pub const GOVER_SHIM_DEPTH: &str = "GOVER_SHIM_DEPTH";
@@ -162,6 +166,7 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOVER_HTTP_TIMEOUT, Kind::Own),
     (GOVER_LOCK_TIMEOUT, Kind::Own),
     (GOVER_AUTO_INSTALL, Kind::Own),
+    (GOVER_GO_LINE_NEWEST_PATCH, Kind::Own),
     (GOVER_SHIM_DEPTH, Kind::Own),
     (GOVER_NO_PROGRESS, Kind::Own),
     (GOVER_INDEX_TTL, Kind::Knob),
@@ -211,6 +216,23 @@ pub fn kind_of(name: &str) -> Option<Kind> {
 /// empty (gover treats an empty variable as unset).
 pub fn var_os(name: &str) -> Option<std::ffi::OsString> {
     std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+/// Test helpers shared by the modules that read variables through a
+/// function.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::collections::HashMap;
+    use std::ffi::OsString;
+
+    /// A variable lookup over `pairs` (an absent name is unset).
+    pub(crate) fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        let m: HashMap<String, OsString> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ use crate::version::GoVersion;
 ///   toolchains/go1.22.10/    one complete GOROOT per installed version
 ///   shims/go, gofmt          links to gover-shim
 ///   shims/go1.22.10          one version shim per installed toolchain
+///   shims/go1.22.10-bigcorp  one shim per linked toolchain
+///   links/go1.22.10-bigcorp  a symbolic link to a Go tree `gover link` registered
 ///   shims/gover              a link to the gover that ran `gover setup`
 ///   cache/index-<key>.json   the release index as last fetched, per index URL
 ///   cache/index-<key>.meta.json  its validators
@@ -129,6 +131,27 @@ impl GoverHome {
         let mut p = self.toolchains_dir();
         p.push(v.toolchain_name());
         p
+    }
+
+    /// Where `gover link` registers custom toolchains: one symbolic link per
+    /// name, to the Go tree it names.
+    pub fn links_dir(&self) -> PathBuf {
+        self.root.join("links")
+    }
+
+    /// The path of the linked toolchain `name` (`links/go1.22.10-bigcorp`),
+    /// when `name` is a custom toolchain name
+    /// ([`crate::request::custom_toolchain`]): no other name ever reaches
+    /// the file system.
+    pub fn link_path(&self, name: &str) -> Option<PathBuf> {
+        crate::request::custom_toolchain(name)?;
+        crate::fs::is_plain_file_name(name).then(|| self.links_dir().join(name))
+    }
+
+    /// The Go tree linked as `name`, when it is registered and still holds
+    /// `bin/go`.
+    pub fn find_linked(&self, name: &str) -> Option<PathBuf> {
+        self.link_path(name).filter(|p| Self::is_installed_dir(p))
     }
 
     /// Where the `go`/`gofmt`/`go<version>` shims live.
@@ -437,15 +460,7 @@ impl GoverHome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
-        let m: HashMap<String, OsString> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), OsString::from(v)))
-            .collect();
-        move |k| m.get(k).cloned()
-    }
+    use crate::env::testing::vars;
 
     #[test]
     fn home_precedence() {

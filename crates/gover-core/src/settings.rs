@@ -590,6 +590,15 @@ impl<'a> Layers<'a> {
     pub fn auto_install(&self) -> Result<Setting<bool>, SettingError> {
         self.boolean(env::GOVER_AUTO_INSTALL, Some(keys::AUTO_INSTALL), true)
     }
+
+    /// `GOVER_GO_LINE_NEWEST_PATCH`, else `go_line_newest_patch`, else off.
+    pub fn go_line_newest_patch(&self) -> Result<Setting<bool>, SettingError> {
+        self.boolean(
+            env::GOVER_GO_LINE_NEWEST_PATCH,
+            Some(keys::GO_LINE_NEWEST_PATCH),
+            false,
+        )
+    }
 }
 
 /// "use a whole number of seconds from 1 to 3600".
@@ -626,6 +635,9 @@ pub struct Settings {
     pub lock_timeout: Setting<Option<Duration>>,
     /// Whether a pinned but missing toolchain is installed on first use.
     pub auto_install: Setting<bool>,
+    /// Whether a go line whose release the index lacks gets the newest
+    /// patch of its line instead.
+    pub go_line_newest_patch: Setting<bool>,
     /// What the shim, `exec` and `env` do with `GOTOOLCHAIN`.
     pub gotoolchain: Setting<GoToolchainPolicy>,
     /// Whether progress bars may be shown (`GOVER_NO_PROGRESS` turns them off).
@@ -688,6 +700,7 @@ impl Settings {
             http_timeout: required(duration(number(&HTTP_TIMEOUT)?, Duration::from_secs)),
             lock_timeout: duration(number(&LOCK_TIMEOUT)?, Duration::from_secs),
             auto_install: layers.auto_install()?,
+            go_line_newest_patch: layers.go_line_newest_patch()?,
             gotoolchain: layers.gotoolchain()?,
             progress: no_progress.map(|off| !off),
             index_ttl: required(duration(number(&INDEX_TTL)?, Duration::from_secs)),

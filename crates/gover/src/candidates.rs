@@ -1,7 +1,9 @@
 //! What shell completion offers for gover's arguments beyond commands and
 //! flags: the installed versions (`use`, `uninstall`, `exec`, `env`), the
 //! released ones from the cached release index (`install`; never the
-//! network), the tools in the toolchains' `bin` (`which`).
+//! network), the tools in the toolchains' `bin` (`which`), the names
+//! `gover link` registered (`unlink`). Only names a shell takes as they are
+//! are offered.
 //!
 //! Each function here is attached to an argument in `cli.rs` and runs only
 //! when the shell asks for candidates (`commands::completions`). Every
@@ -21,11 +23,12 @@ pub(crate) fn installed() -> ArgValueCandidates {
     ArgValueCandidates::new(|| installed_versions().iter().map(version).collect::<Vec<_>>())
 }
 
-/// What a pin may name: installed versions, then `latest`, `stable` and
-/// `system`.
+/// What a pin may name: installed versions, linked custom toolchains,
+/// then `latest`, `stable` and `system`.
 pub(crate) fn pinnable() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
         let mut out: Vec<CompletionCandidate> = installed_versions().iter().map(version).collect();
+        out.extend(linked_names().into_iter().map(CompletionCandidate::new));
         out.extend(keywords());
         out
     })
@@ -48,6 +51,41 @@ pub(crate) fn released() -> ArgValueCandidates {
         out.push(CompletionCandidate::new("latest").help(Some("the newest stable release".into())));
         out
     })
+}
+
+/// The custom toolchains `gover link` registered (`$GOVER_HOME/links`).
+pub(crate) fn linked() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        linked_names()
+            .into_iter()
+            .map(CompletionCandidate::new)
+            .collect::<Vec<_>>()
+    })
+}
+
+/// The names in `$GOVER_HOME/links`, sorted; none when it cannot be read.
+fn linked_names() -> Vec<String> {
+    let Some(rd) = GoverHome::from_env()
+        .ok()
+        .and_then(|h| std::fs::read_dir(h.links_dir()).ok())
+    else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = rd
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| shell_safe(n))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A name a shell can take as it is: plain letters, digits, `.`, `_`,
+/// `+`, `-`, and not hidden.
+fn shell_safe(n: &str) -> bool {
+    gover_core::fs::is_plain_file_name(n)
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
 }
 
 /// Tool names: the files in the installed toolchains' `bin` directories.

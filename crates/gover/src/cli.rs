@@ -87,6 +87,12 @@ pub(crate) enum Command {
     /// Print the path of the real binary the shim would run here
     #[command(after_help = examples::WHICH)]
     Which(WhichArgs),
+    /// Register a Go tree gover did not install (source, tip, vendor build) under a name
+    #[command(after_help = examples::LINK)]
+    Link(LinkArgs),
+    /// Remove a toolchain registered with `gover link` (its Go tree is untouched)
+    #[command(after_help = examples::UNLINK)]
+    Unlink(UnlinkArgs),
     /// Run a command with a toolchain's environment
     #[command(
         override_usage = "gover exec [OPTIONS] [VERSION] [--] <CMD>...",
@@ -161,6 +167,15 @@ Examples:
 Examples:
   gover which                       /home/me/.local/share/gover/toolchains/go1.22.10/bin/go
   gover which gofmt";
+    /// `gover link`.
+    pub(crate) const LINK: &str = "\
+Examples:
+  gover link go1.22.10-bigcorp /opt/bigcorp/go
+  gover link go1.28-tip ~/src/go    A tip build, then `gover use go1.28-tip`";
+    /// `gover unlink`.
+    pub(crate) const UNLINK: &str = "\
+Examples:
+  gover unlink go1.28-tip";
     /// `gover exec`.
     pub(crate) const EXEC: &str = "\
 Examples:
@@ -240,8 +255,8 @@ Examples:
 /// `gover current`
 #[derive(Debug, Args)]
 pub(crate) struct CurrentArgs {
-    /// Print JSON: {"version","request","source","source_kind","reason","path","installed"}
-    /// (with -v also "checked")
+    /// Print JSON: {"version","request","source","source_kind","reason","notes","path","installed"}
+    /// (for system and custom toolchains also "exe"; with -v also "checked")
     #[arg(long)]
     pub(crate) json: bool,
 }
@@ -265,6 +280,10 @@ pub(crate) struct InstallArgs {
     /// Install for another platform, as Go names it (linux-arm64, darwin-amd64)
     #[arg(long, value_name = "OS-ARCH")]
     pub(crate) platform: Option<String>,
+    /// The versions are what go.mod/go.work go lines ask for (minimums);
+    /// passed by the shim
+    #[arg(long, hide = true, conflicts_with = "from")]
+    pub(crate) go_line: bool,
 }
 
 /// `gover uninstall`
@@ -310,6 +329,24 @@ pub(crate) struct UseArgs {
     /// Do not install the version if it is missing
     #[arg(long)]
     pub(crate) no_install: bool,
+}
+
+/// `gover link`
+#[derive(Debug, Args)]
+pub(crate) struct LinkArgs {
+    /// The name: go<version>-<suffix>, such as go1.22.10-bigcorp or go1.28-tip
+    pub(crate) name: String,
+    /// The Go tree: its GOROOT, the directory holding bin/go and pkg/tool
+    #[arg(value_hint = clap::ValueHint::DirPath)]
+    pub(crate) dir: PathBuf,
+}
+
+/// `gover unlink`
+#[derive(Debug, Args)]
+pub(crate) struct UnlinkArgs {
+    /// The name given to `gover link`
+    #[arg(add = crate::candidates::linked())]
+    pub(crate) name: String,
 }
 
 /// `gover which`

@@ -62,6 +62,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::List(args) => list::run(&app()?, args),
         Command::Use(args) => use_::run(&app()?, args),
         Command::Which(args) => which::run(&app()?, args),
+        Command::Link(args) => link::run_link(&app()?, args),
+        Command::Unlink(args) => link::run_unlink(&app()?, args),
         Command::Exec(args) => exec::run(&app()?, &usage::exec_args(args)?),
         Command::Env(args) => env::run(&app()?, args),
         Command::Setup(args) => setup::run(&app()?, args),

@@ -24,7 +24,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use gover_core::config::{nearest_key, Config, Value, KEYS};
 use gover_core::fs::{LinkPolicy, UserFile};
-use gover_core::settings::{known_keys, Layers, Origin, Settings, NUMBERS};
+use gover_core::settings::{known_keys, Layers, Origin, Setting, Settings, NUMBERS};
 use gover_core::text::{shorten, untrusted_path};
 use gover_core::toolenv::GoToolchainPolicy;
 use gover_core::GoverHome;
@@ -72,7 +72,7 @@ pub(crate) struct ScopeArgs {
 /// `gover config get|unset KEY`
 #[derive(Debug, Args)]
 pub(crate) struct KeyArgs {
-    /// The key: mirror, index_url, auto_install, gotoolchain, http_timeout, lock_timeout
+    /// The key, such as mirror or auto_install (`gover config list` shows them all)
     #[arg(add = clap_complete::engine::ArgValueCandidates::new(key_candidates))]
     pub(crate) key: String,
     #[command(flatten)]
@@ -148,20 +148,20 @@ fn values(layers: &Layers<'_>) -> Result<Settings> {
 }
 
 /// `key`'s effective value as written in a config file (`None`: not set,
-/// which only `lock_timeout` can be) and where it comes from.
+/// which only `lock_timeout` can be) and where it comes from; a key with no
+/// row here (a unit test keeps them in step) shows as not set.
 fn effective(s: &Settings, key: &str) -> (Option<Value>, Origin) {
     let string = |v: String| Some(Value::String(v));
     let number = |n: u64| Some(Value::Integer(n.to_string()));
+    let boolean = |b: &Setting<bool>| (Some(Value::Bool(b.value)), b.origin.clone());
     match key {
         "mirror" => (string(s.mirror.value.to_string()), s.mirror.origin.clone()),
         "index_url" => (
             string(s.index_url.value.to_string()),
             s.index_url.origin.clone(),
         ),
-        "auto_install" => (
-            Some(Value::Bool(s.auto_install.value)),
-            s.auto_install.origin.clone(),
-        ),
+        "auto_install" => boolean(&s.auto_install),
+        "go_line_newest_patch" => boolean(&s.go_line_newest_patch),
         "gotoolchain" => {
             let v = match s.gotoolchain.value {
                 GoToolchainPolicy::Local => "local",
@@ -177,7 +177,7 @@ fn effective(s: &Settings, key: &str) -> (Option<Value>, Origin) {
             s.lock_timeout.value.and_then(|d| number(d.as_secs())),
             s.lock_timeout.origin.clone(),
         ),
-        other => unreachable!("config key `{other}` has no setting"),
+        _ => (None, Origin::Default),
     }
 }
 

@@ -6,6 +6,7 @@ pub(crate) mod current;
 pub(crate) mod env;
 pub(crate) mod exec;
 pub(crate) mod install;
+pub(crate) mod link;
 pub(crate) mod list;
 pub(crate) mod mirror;
 pub(crate) mod overview;
