@@ -618,7 +618,11 @@ mod tests {
             h.verification_file("go1.22.10", "linux-amd64"),
             Some(PathBuf::from("/g/verified/go1.22.10.linux-amd64.json"))
         );
-        for (t, p) in [("go1.22.10", "../x"), ("../go", "linux-amd64"), ("go1", "a.b")] {
+        for (t, p) in [
+            ("go1.22.10", "../x"),
+            ("../go", "linux-amd64"),
+            ("go1", "a.b"),
+        ] {
             assert_eq!(h.verification_file(t, p), None, "{t} {p}");
         }
     }

@@ -1159,11 +1159,14 @@ mod tests {
         assert_eq!(s.source.value, InstallSource::Auto, "empty counts as unset");
         assert_eq!(s.verify.value, Some(VerifyPolicy::Require));
         assert_eq!(
-            (s.source.value.to_string(), s.verify.value.unwrap().to_string()),
+            (
+                s.source.value.to_string(),
+                s.verify.value.unwrap().to_string()
+            ),
             ("auto".to_string(), "require".to_string())
         );
-        let e = Settings::from_layers(&layers(&[("GOVER_SOURCE", "Proxy")], &[]), false)
-            .unwrap_err();
+        let e =
+            Settings::from_layers(&layers(&[("GOVER_SOURCE", "Proxy")], &[]), false).unwrap_err();
         assert_eq!(
             e.to_string(),
             "GOVER_SOURCE=Proxy is not allowed; use \"dl\", \"proxy\", \"auto\""
@@ -1172,8 +1175,8 @@ mod tests {
             e.hint(),
             "set GOVER_SOURCE to one of \"dl\", \"proxy\", \"auto\", or unset it"
         );
-        let e = Settings::from_layers(&layers(&[], &[("/g/c", "\nverify = true")]), false)
-            .unwrap_err();
+        let e =
+            Settings::from_layers(&layers(&[], &[("/g/c", "\nverify = true")]), false).unwrap_err();
         assert_eq!(
             e.to_string(),
             "/g/c:2: verify = true is not allowed; use \"require\", \"warn\", \"off\""
