@@ -26,3 +26,4 @@ mod shim_autoinstall;
 mod shim_real;
 mod switching;
 mod trust_oracle;
+mod trust_service;

@@ -388,8 +388,9 @@ fn userinfo_end(token: &str) -> Option<usize> {
     // and no userinfo: its `@`s are in the path.
     let is_host = |h: &str| {
         !h.is_empty()
-            && h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_'))
+            && h.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_')
+            })
     };
     if let Some((host, port)) = token[..plain_end].rsplit_once(':') {
         let port_ok = (1..=5).contains(&port.len()) && port.bytes().all(|b| b.is_ascii_digit());

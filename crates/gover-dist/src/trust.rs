@@ -222,9 +222,10 @@ pub fn trust_error(e: gover_trust::Error) -> Error {
     };
     // The evidence indents signed notes with tabs: spaces show them.
     let err = Error::new(kind, e.to_string().replace('\t', "    "));
-    match e.hint() {
-        Some(h) => err.with_hint(h),
-        None => err,
+    match (e.hint(), kind) {
+        (Some(h), _) => err.with_hint(h),
+        (None, ErrorKind::Unverified) => err.with_hint("the checksum database, or a proxy in front of it, served data that does not authenticate against its signed tree head: nothing it said was used. Try again later or through another proxy (GOPROXY); if it persists, report it"),
+        (None, _) => err,
     }
 }
 
