@@ -27,3 +27,4 @@ mod shim_real;
 mod switching;
 mod trust_oracle;
 mod trust_service;
+mod verify;

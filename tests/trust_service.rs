@@ -33,7 +33,7 @@ const VERSION: &str = "1.22.10";
 
 /// The fake toolchain's archive, with a nested go.mod and files the module
 /// leaves out, and the loopback proxy serving its module.
-fn start(env: &TestEnv) -> (GoProxy, PathBuf) {
+pub(crate) fn start(env: &TestEnv) -> (GoProxy, PathBuf) {
     let archive = env.root.join(format!("go{VERSION}.tar.gz"));
     let extra = vec![
         Entry::file("go/src/go.mod", 0o644, "module std\n"),

@@ -130,6 +130,44 @@ pub fn parse_goproxy(s: &Setting) -> Result<ProxyList> {
     })
 }
 
+/// Where an install takes toolchains from, once `source = "auto"` is
+/// decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chosen {
+    /// The release index and its mirror.
+    Dl,
+    /// The toolchain module from the GOPROXY list.
+    Proxy,
+}
+
+/// Decides the source: `dl` and `proxy` as set; `auto` is the proxy when
+/// GOPROXY is set to something other than Go's default (and is not just
+/// `off`, which forbids module downloads), the release index otherwise
+/// (an invalid GOPROXY included: the proxy source would refuse it). Also
+/// returns why, for `-v` and messages.
+pub fn choose_source(
+    setting: &gover_core::settings::Setting<gover_core::settings::InstallSource>,
+    goproxy: &Setting,
+) -> (Chosen, String) {
+    use gover_core::settings::InstallSource;
+    let origin = &setting.origin;
+    match setting.value {
+        InstallSource::Dl => (Chosen::Dl, format!("source = \"dl\" ({origin})")),
+        InstallSource::Proxy => (Chosen::Proxy, format!("source = \"proxy\" ({origin})")),
+        InstallSource::Auto => {
+            let shown = describe(env::GOPROXY, goproxy);
+            match goproxy::parse(&goproxy.value) {
+                Ok(list) if list.is_default() => (Chosen::Dl, format!("{shown} is Go's default")),
+                Ok(list) if list.entries().iter().all(|e| e.proxy == Proxy::Off) => {
+                    (Chosen::Dl, format!("{shown} forbids module downloads"))
+                }
+                Ok(_) => (Chosen::Proxy, shown),
+                Err(_) => (Chosen::Dl, format!("{shown} is not a valid list")),
+            }
+        }
+    }
+}
+
 /// What one GOPROXY entry answered, for [`ProxyList::try_each`].
 #[derive(Debug)]
 pub(crate) struct Attempt {

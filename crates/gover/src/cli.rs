@@ -70,6 +70,8 @@ pub(crate) enum Command {
     Doctor(DoctorArgs),
     /// Fill a directory with verified archives and an index, to serve as a mirror
     Mirror(MirrorArgs),
+    /// Check installed toolchains against their install records and Go's checksum database
+    Verify(VerifyArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Update gover itself (`gover self update`)
@@ -256,6 +258,21 @@ pub(crate) struct MirrorArgs {
     /// Platforms to mirror, as Go names them (repeatable; default: this host)
     #[arg(long, value_name = "OS-ARCH")]
     pub(crate) platform: Vec<String>,
+}
+
+/// `gover verify`
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// Installed versions to check (1.22.10, go1.22.10, 1.22 for every
+    /// installed 1.22.x); without one, every installed toolchain
+    pub(crate) versions: Vec<String>,
+    /// Print JSON: one object per toolchain
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Record toolchains that have no verification record yet (installed
+    /// before gover kept them), after checking them
+    #[arg(long)]
+    pub(crate) record: bool,
 }
 
 /// Shells for completions.

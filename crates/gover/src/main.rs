@@ -5,7 +5,7 @@
 //! Commands live in `commands/` (one module each, none importing another);
 //! what several share has a module of its own here: `doctor` (the checks),
 //! `shell` (startup files and gover's block), `selecting`, `installing`,
-//! `progress`, `quote`, `shimlinks`, `userfile` and `error`.
+//! `progress`, `quote`, `shimlinks`, `trusting`, `userfile` and `error`.
 
 mod app;
 mod cli;
@@ -18,6 +18,7 @@ mod quote;
 mod selecting;
 mod shell;
 mod shimlinks;
+mod trusting;
 mod userfile;
 
 use std::process::ExitCode;
@@ -56,5 +57,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Setup(args) => setup::run(&app()?, args),
         Command::Mirror(args) => mirror::run(&app()?, args),
         Command::SelfCmd(args) => self_update::run(&app()?, args),
+        Command::Verify(args) => verify::run(&app()?, args),
     }
 }

@@ -212,3 +212,40 @@ fn offline_only_file_proxies_are_asked() {
     let e = c.versions(&crate::NoProgress).unwrap_err();
     assert!(e.to_string().contains("offline mode"), "{e}");
 }
+
+#[test]
+fn auto_takes_the_proxy_when_goproxy_is_set_to_another_list() {
+    use gover_core::settings::{InstallSource, Origin, Setting as S};
+    let auto = S {
+        value: InstallSource::Auto,
+        origin: Origin::Default,
+    };
+    let from_file = |v: &str| Setting {
+        value: v.to_string(),
+        source: Source::EnvFile("/h/.config/go/env".into()),
+    };
+    let (c, why) = choose_source(&auto, &from_file("https://goproxy.cn,direct"));
+    assert_eq!(c, Chosen::Proxy);
+    assert_eq!(
+        why,
+        "GOPROXY=https://goproxy.cn,direct (from Go's env file /h/.config/go/env)"
+    );
+    for (v, want) in [
+        ("https://proxy.golang.org,direct", Chosen::Dl),
+        ("https://proxy.golang.org , direct", Chosen::Dl),
+        ("direct", Chosen::Proxy),
+        ("file:///srv/goproxy", Chosen::Proxy),
+        ("off", Chosen::Dl),
+        ("ftp://x", Chosen::Dl),
+    ] {
+        assert_eq!(choose_source(&auto, &from_file(v)).0, want, "{v}");
+    }
+    let dl = S {
+        value: InstallSource::Dl,
+        origin: Origin::Env("GOVER_SOURCE"),
+    };
+    assert_eq!(
+        choose_source(&dl, &from_file("https://goproxy.cn")),
+        (Chosen::Dl, "source = \"dl\" (GOVER_SOURCE)".to_string())
+    );
+}
