@@ -62,11 +62,16 @@ fn dist(home: &Path, offline: bool) -> Dist {
     )
 }
 
-fn trust(verify: Option<VerifyPolicy>, goproxy: &str, gosumdb: &str) -> TrustSettings {
-    let s = |v: &str| Setting {
-        value: v.to_string(),
+/// A Go setting from the environment.
+fn from_env(value: &str) -> Setting {
+    Setting {
+        value: value.to_string(),
         source: Source::Environment,
-    };
+    }
+}
+
+fn trust(verify: Option<VerifyPolicy>, goproxy: &str, gosumdb: &str) -> TrustSettings {
+    let s = from_env;
     TrustSettings {
         verify: GoverSetting {
             value: verify,
@@ -391,14 +396,7 @@ fn zips_come_from_the_proxy_list_with_gos_rules() {
     let module = gover_dist::trust::module_for(&version(), &Platform::host()).unwrap();
     let scratch = env.mkdir("scratch");
     let download = |list: &str| {
-        let c = ProxyClient::new(
-            &d,
-            &Setting {
-                value: list.to_string(),
-                source: Source::Environment,
-            },
-        )
-        .unwrap();
+        let c = ProxyClient::new(&d, &from_env(list)).unwrap();
         let _ = fs::remove_dir_all(&scratch);
         fs::create_dir(&scratch).unwrap();
         c.download_zip(&module, &scratch, 1 << 30, Arc::new(NoProgress))
@@ -440,14 +438,7 @@ fn zips_come_from_the_proxy_list_with_gos_rules() {
         "{e}"
     );
     // The version list, from the first proxy that has one.
-    let c = ProxyClient::new(
-        &d,
-        &Setting {
-            value: list,
-            source: Source::Environment,
-        },
-    )
-    .unwrap();
+    let c = ProxyClient::new(&d, &from_env(&list)).unwrap();
     let listed = c.versions(&NoProgress).unwrap();
     assert_eq!(listed.modules, [module]);
 }

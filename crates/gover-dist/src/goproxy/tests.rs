@@ -3,10 +3,6 @@ use super::*;
 use std::collections::HashMap;
 use std::fs;
 
-use gover_core::GoverHome;
-
-use crate::source::Sources;
-
 fn getter(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
     let m: HashMap<String, OsString> = pairs
         .iter()
@@ -122,13 +118,7 @@ fn file_proxy(root: &Path, name: &str) -> (String, ToolchainModule) {
 }
 
 fn dist(home: &Path, offline: bool) -> Dist {
-    Dist::new(
-        GoverHome::new(home),
-        Sources {
-            offline,
-            ..Sources::default()
-        },
-    )
+    Dist::for_tests(home, offline)
 }
 
 #[test]

@@ -1,10 +1,7 @@
 use super::*;
 
 use gover_core::settings::Origin;
-use gover_core::GoverHome;
 use gover_trust::goenv::{GoSettings, Source};
-
-use crate::source::Sources;
 
 fn go(goproxy: &str, gosumdb: &str) -> GoModuleEnv {
     let s = |v: &str| Setting {
@@ -35,13 +32,7 @@ fn settings(verify: Option<VerifyPolicy>, goproxy: &str, gosumdb: &str) -> Trust
 }
 
 fn dist(home: &Path, offline: bool) -> Dist {
-    Dist::new(
-        GoverHome::new(home),
-        Sources {
-            offline,
-            ..Sources::default()
-        },
-    )
+    Dist::for_tests(home, offline)
 }
 
 fn v(s: &str) -> GoVersion {
@@ -53,6 +44,20 @@ fn linux() -> Platform {
 }
 
 const DEFAULTS: (&str, &str) = ("https://proxy.golang.org,direct", "sum.golang.org");
+
+/// What a checker with `verify`, GOPROXY and GOSUMDB (`go`), keeping its
+/// state under `home`, expects of `version` on linux/amd64.
+fn expect(
+    home: &Path,
+    offline: bool,
+    verify: Option<VerifyPolicy>,
+    go: (&str, &str),
+    version: &str,
+    purpose: Purpose,
+) -> Result<Expectation> {
+    let d = dist(home, offline);
+    Checker::new(&d, settings(verify, go.0, go.1)).expect(&v(version), &linux(), purpose)
+}
 
 #[test]
 fn verify_off_skips_the_database_for_archives_only() {
@@ -88,21 +93,31 @@ fn verify_off_skips_the_database_for_archives_only() {
 #[test]
 fn gosumdb_off_is_refused_unless_goproxy_is_one_file_url() {
     let t = tempfile::tempdir().unwrap();
-    let d = dist(t.path(), false);
-    let c = Checker::new(&d, settings(None, DEFAULTS.0, "off"));
-    let e = c
-        .expect(&v("1.22.10"), &linux(), Purpose::Archive)
-        .unwrap_err();
+    let home = t.path();
+    let e = expect(
+        home,
+        false,
+        None,
+        (DEFAULTS.0, "off"),
+        "1.22.10",
+        Purpose::Archive,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert!(e
         .to_string()
         .ends_with("checksum database disabled by GOSUMDB=off"));
     assert!(e.hint().unwrap().contains("GOVER_VERIFY=off"), "{e:?}");
-    let file = format!("file://{}", t.path().display());
-    let c = Checker::new(&d, settings(None, &file, "off"));
-    let e = c
-        .expect(&v("1.22.10"), &linux(), Purpose::ProxyZip)
-        .unwrap();
+    let file = format!("file://{}", home.display());
+    let e = expect(
+        home,
+        false,
+        None,
+        (&file, "off"),
+        "1.22.10",
+        Purpose::ProxyZip,
+    )
+    .unwrap();
     assert!(
         matches!(
             e,
@@ -115,25 +130,31 @@ fn gosumdb_off_is_refused_unless_goproxy_is_one_file_url() {
         "{e:?}"
     );
     // Two file:// proxies are not the exception.
-    let c = Checker::new(&d, settings(None, &format!("{file},{file}"), "off"));
-    assert!(c
-        .expect(&v("1.22.10"), &linux(), Purpose::ProxyZip)
-        .is_err());
+    let two = format!("{file},{file}");
+    assert!(expect(
+        home,
+        false,
+        None,
+        (&two, "off"),
+        "1.22.10",
+        Purpose::ProxyZip
+    )
+    .is_err());
 }
 
 #[test]
 fn releases_before_toolchain_modules_follow_the_setting() {
     let t = tempfile::tempdir().unwrap();
-    let d = dist(t.path(), false);
-    let old = v("1.20.14");
     for (policy, purpose, ok) in [
         (None, Purpose::Archive, Some(false)),
         (Some(VerifyPolicy::Warn), Purpose::Archive, Some(true)),
         (Some(VerifyPolicy::Require), Purpose::Archive, None),
         (None, Purpose::ProxyZip, None),
     ] {
-        let c = Checker::new(&d, settings(policy, DEFAULTS.0, DEFAULTS.1));
-        match (c.expect(&old, &linux(), purpose), ok) {
+        match (
+            expect(t.path(), false, policy, DEFAULTS, "1.20.14", purpose),
+            ok,
+        ) {
             (Ok(Expectation::Unchecked { why, warn, .. }), Some(w)) => {
                 assert_eq!(why, NotChecked::PredatesModules);
                 assert_eq!(warn, w, "{policy:?}");
@@ -152,9 +173,7 @@ fn releases_before_toolchain_modules_follow_the_setting() {
     }
     // The first release with a module is looked up (and here, offline,
     // cannot be).
-    let d = dist(t.path(), true);
-    let c = Checker::new(&d, settings(None, DEFAULTS.0, DEFAULTS.1));
-    let e = c.expect(&v("1.21rc2"), &linux(), Purpose::Archive).unwrap();
+    let e = expect(t.path(), true, None, DEFAULTS, "1.21rc2", Purpose::Archive).unwrap();
     assert!(matches!(
         e,
         Expectation::Unchecked {
@@ -167,9 +186,8 @@ fn releases_before_toolchain_modules_follow_the_setting() {
 #[test]
 fn offline_is_a_warning_by_default_and_an_error_when_required() {
     let t = tempfile::tempdir().unwrap();
-    let d = dist(t.path(), true);
-    let c = Checker::new(&d, settings(None, DEFAULTS.0, DEFAULTS.1));
-    let e = c.expect(&v("1.22.10"), &linux(), Purpose::Archive).unwrap();
+    let home = t.path();
+    let e = expect(home, true, None, DEFAULTS, "1.22.10", Purpose::Archive).unwrap();
     assert!(
         matches!(
             &e,
@@ -185,13 +203,8 @@ fn offline_is_a_warning_by_default_and_an_error_when_required() {
         e.module().to_string(),
         "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64"
     );
-    let c = Checker::new(
-        &d,
-        settings(Some(VerifyPolicy::Require), DEFAULTS.0, DEFAULTS.1),
-    );
-    let e = c
-        .expect(&v("1.22.10"), &linux(), Purpose::Archive)
-        .unwrap_err();
+    let require = Some(VerifyPolicy::Require);
+    let e = expect(home, true, require, DEFAULTS, "1.22.10", Purpose::Archive).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unverified);
     assert!(
         e.to_string()
@@ -204,13 +217,8 @@ fn offline_is_a_warning_by_default_and_an_error_when_required() {
             .starts_with("verify = \"require\" (GOVER_VERIFY) installs only"),
         "{e:?}"
     );
-    let c = Checker::new(
-        &d,
-        settings(Some(VerifyPolicy::Warn), DEFAULTS.0, DEFAULTS.1),
-    );
-    assert!(c
-        .expect(&v("1.22.10"), &linux(), Purpose::ProxyZip)
-        .is_err());
+    let warn = Some(VerifyPolicy::Warn);
+    assert!(expect(home, true, warn, DEFAULTS, "1.22.10", Purpose::ProxyZip).is_err());
 }
 
 #[test]
@@ -219,11 +227,9 @@ fn a_database_without_the_record_is_an_error_unless_warn() {
     let db = t.path().join("db");
     std::fs::create_dir(&db).unwrap();
     let gosumdb = format!("sum.golang.org file://{}", db.display());
-    let d = dist(&t.path().join("gover"), false);
-    let c = Checker::new(&d, settings(None, DEFAULTS.0, &gosumdb));
-    let e = c
-        .expect(&v("1.22.10"), &linux(), Purpose::Archive)
-        .unwrap_err();
+    let go = (DEFAULTS.0, gosumdb.as_str());
+    let home = t.path().join("gover");
+    let e = expect(&home, false, None, go, "1.22.10", Purpose::Archive).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unverified);
     assert!(
         e.to_string()
@@ -231,8 +237,8 @@ fn a_database_without_the_record_is_an_error_unless_warn() {
         "{e}"
     );
     assert!(e.hint().unwrap().contains("GOVER_VERIFY=warn"), "{e:?}");
-    let c = Checker::new(&d, settings(Some(VerifyPolicy::Warn), DEFAULTS.0, &gosumdb));
-    let e = c.expect(&v("1.22.10"), &linux(), Purpose::Archive).unwrap();
+    let warn = Some(VerifyPolicy::Warn);
+    let e = expect(&home, false, warn, go, "1.22.10", Purpose::Archive).unwrap();
     assert!(matches!(
         e,
         Expectation::Unchecked {
@@ -246,21 +252,16 @@ fn a_database_without_the_record_is_an_error_unless_warn() {
 #[test]
 fn invalid_go_settings_name_where_they_were_set() {
     let t = tempfile::tempdir().unwrap();
-    let d = dist(t.path(), false);
-    let c = Checker::new(&d, settings(None, DEFAULTS.0, "sum.example.com"));
-    let e = c
-        .expect(&v("1.22.10"), &linux(), Purpose::Archive)
-        .unwrap_err();
+    let go = (DEFAULTS.0, "sum.example.com");
+    let e = expect(t.path(), false, None, go, "1.22.10", Purpose::Archive).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert!(
         e.to_string()
             .starts_with("GOSUMDB=sum.example.com (from the environment): invalid GOSUMDB"),
         "{e}"
     );
-    let c = Checker::new(&d, settings(None, "ftp://p", DEFAULTS.1));
-    let e = c
-        .expect(&v("1.22.10"), &linux(), Purpose::Archive)
-        .unwrap_err();
+    let go = ("ftp://p", DEFAULTS.1);
+    let e = expect(t.path(), false, None, go, "1.22.10", Purpose::Archive).unwrap_err();
     assert!(e.to_string().starts_with("GOPROXY=ftp://p"), "{e}");
 }
 
