@@ -214,3 +214,50 @@ fn verify_a_real_toolchain_against_the_loopback_database() {
         "{r}"
     );
 }
+
+#[test]
+fn gosumdb_from_gos_env_file_and_a_planted_link_in_a_toolchain() {
+    let env0 = TestEnv::new();
+    let (p, archive) = start(&env0);
+    let mut env = TestEnv::new();
+    env.set("GOVER_HTTP_TIMEOUT", "2");
+    install(&env, &archive);
+    // What `go env -w GOSUMDB=...` writes, where Go reads it.
+    let go_env = env.home.join(".config/go/env");
+    fs::create_dir_all(go_env.parent().unwrap()).unwrap();
+    fs::write(
+        &go_env,
+        format!("GOPROXY=off\nGOSUMDB={}\n", p.gosumdb(Variant::Good)),
+    )
+    .unwrap();
+    let r = env.run_gover(["verify"]).success();
+    assert!(
+        r.stdout.contains(&format!("database: matches {DB_NAME}")),
+        "{r}"
+    );
+    fs::write(&go_env, "GOSUMDB=off\n").unwrap();
+    let r = env.run_gover(["verify"]).failure();
+    assert!(
+        r.stderr.contains(&format!(
+            "hint: GOSUMDB=off (from Go's env file {}): Go toolchains are always verified",
+            go_env.display()
+        )),
+        "{r}"
+    );
+    // The environment beats the file.
+    env.set("GOSUMDB", p.gosumdb(Variant::Good))
+        .set("GOPROXY", "off");
+    env.run_gover(["verify", "--record"]).success();
+    // A link planted in the toolchain: not a tree Go ships.
+    let goroot = env.gover_home.join("toolchains/go1.22.10");
+    std::os::unix::fs::symlink("/etc/passwd", goroot.join("src/passwd")).unwrap();
+    let r = env.run_gover(["verify"]).failure();
+    assert!(r.stdout.contains("): FAILED"), "{r}");
+    assert!(
+        r.stderr.contains(&format!(
+            "{} is not a regular file or directory",
+            goroot.join("src/passwd").display()
+        )),
+        "{r}"
+    );
+}
