@@ -432,6 +432,7 @@ fn zips_come_from_the_proxy_list_with_gos_rules() {
     ))
     .unwrap_err();
     assert!(e.to_string().contains("HTTP 500"), "{e}");
+    assert!(e.hint().unwrap().contains("GOPROXY="), "{e:?}");
     assert!(
         e.to_string()
             .starts_with("downloading golang.org/toolchain@"),

@@ -269,7 +269,7 @@ impl<'a> ProxyClient<'a> {
         f: impl FnMut(&ProxyEntry) -> std::result::Result<T, Attempt>,
     ) -> Result<T> {
         self.proxies.try_each(f).map_err(|a| {
-            let hint = a.error.hint().map(str::to_string).unwrap_or_else(|| {
+            let hint = own_hint(&a.error).unwrap_or_else(|| {
                 format!(
                     "{}; set GOPROXY to a proxy that serves golang.org/toolchain, or use the release index (GOVER_SOURCE=dl)",
                     self.shown
@@ -432,6 +432,15 @@ impl<'a> ProxyClient<'a> {
         progress.finish();
         r.map_err(Attempt::failed)
     }
+}
+
+/// The hint of a connection error (the network's, the HTTP proxy's), which
+/// fits a module proxy or database too; the hints of other HTTP errors
+/// speak of the release mirror.
+pub(crate) fn own_hint(e: &Error) -> Option<String> {
+    e.hint()
+        .filter(|h| e.kind() == ErrorKind::Network && !h.contains(env::GOVER_MIRROR))
+        .map(str::to_string)
 }
 
 /// Where one entry keeps a file.

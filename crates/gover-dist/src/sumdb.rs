@@ -16,7 +16,7 @@ use gover_trust::goproxy::{self, Proxy, ProxyList};
 use gover_trust::{Client, Database};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::goproxy::{read_local, Attempt};
+use crate::goproxy::{own_hint, read_local, Attempt};
 use crate::http::{Got, Http};
 use crate::source::Dist;
 use crate::NoProgress;
@@ -124,7 +124,7 @@ pub fn database_base(dist: &Dist, proxies: &ProxyList, db: &Database) -> Result<
                     a.error
                 ),
             )
-            .with_hint(a.error.hint().map_or(hint, str::to_string))
+            .with_hint(own_hint(&a.error).unwrap_or(hint))
         })
 }
 
