@@ -119,7 +119,7 @@ pub fn database_base(dist: &Dist, proxies: &ProxyList, db: &Database) -> Result<
             Error::new(
                 a.error.kind(),
                 format!(
-                    "cannot reach the checksum database {}: {}",
+                    "asking the GOPROXY proxies for the checksum database {}: {}",
                     db.name(),
                     a.error
                 ),
