@@ -28,3 +28,5 @@ mod shim_autoinstall;
 mod shim_real;
 mod switching;
 mod trust_oracle;
+mod trust_service;
+mod verify;

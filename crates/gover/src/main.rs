@@ -5,7 +5,7 @@
 //! Commands live in `commands/` (one module each, none importing another);
 //! what several share has a module of its own here: `doctor` (the checks),
 //! `shell` (startup files and gover's block), `selecting`, `installing`,
-//! `progress`, `quote`, `shimlinks`, `userfile`, `error`, `output` (colour
+//! `progress`, `quote`, `shimlinks`, `trusting`, `userfile`, `error`, `output` (colour
 //! and labelled lines), `candidates` (what completion offers) and `usage`
 //! (command-line mistakes).
 
@@ -22,6 +22,7 @@ mod quote;
 mod selecting;
 mod shell;
 mod shimlinks;
+mod trusting;
 mod usage;
 mod userfile;
 
@@ -69,5 +70,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Setup(args) => setup::run(&app()?, args),
         Command::Mirror(args) => mirror::run(&app()?, args),
         Command::SelfCmd(args) => self_update::run(&app()?, args),
+        Command::Verify(args) => verify::run(&app()?, args),
     }
 }
