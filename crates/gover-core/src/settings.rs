@@ -926,6 +926,12 @@ impl Settings {
         })
     }
 
+    /// True when the index is the one the mirror's preset brings (no
+    /// `index_url` is set), rather than one set of its own.
+    pub fn index_from_mirror(&self) -> bool {
+        self.index_preset.is_some() && self.index_url.origin == self.mirror.origin
+    }
+
     /// The settings with nothing configured.
     pub fn defaults() -> Self {
         Self::from_layers(&Layers::new(|_| None, Vec::new()), false)
@@ -1216,6 +1222,7 @@ mod tests {
         assert_eq!(s.index_url.value.expose(), cn_index);
         assert_eq!(s.index_preset.map(|p| p.name), Some("cn"));
         assert_eq!(s.index_url.origin, Origin::Env("GOVER_MIRROR"));
+        assert!(s.index_from_mirror());
         // An archive-only mirror takes golang.google.cn's index.
         let l = layers(&[], &[("/u/c", "# mine\nmirror = \" aliyun \"")]);
         let s = Settings::from_layers(&l, false).unwrap();
@@ -1246,6 +1253,7 @@ mod tests {
         let s = Settings::from_layers(&l, false).unwrap();
         assert_eq!(s.index_url.value.expose(), cn_index);
         assert_eq!(s.index_url.origin, Origin::Env("GOVER_INDEX_URL"));
+        assert!(!s.index_from_mirror());
         assert_eq!(s.mirror.value.expose(), "https://m.example/go/");
         assert_eq!(s.mirror_preset, None);
         // go.dev is the default, by name.

@@ -717,6 +717,26 @@ impl Http {
         Ok(Fetched::Body(body, validators))
     }
 
+    /// One `HEAD` request for `url`, never retried, following redirects as
+    /// every request does: the final status, whatever it is. For asking
+    /// whether a server answers (and how fast) without downloading.
+    pub fn head(&self, url: &Url) -> Result<u16> {
+        let r = self.client.head(url.expose()).send();
+        self.take_warnings();
+        let e = match r {
+            Ok(r) => return Ok(r.status().as_u16()),
+            Err(e) => e,
+        };
+        if let Some(r) = refused_redirect(&e) {
+            return Err(redirect_error(url, r));
+        }
+        let via = proxy_for(url).map_or(String::new(), |p| format!(" via the proxy {p}"));
+        Err(Error::new(
+            ErrorKind::Network,
+            format!("HEAD {url}{via} failed: {}", describe(&e)),
+        ))
+    }
+
     /// Starts a download of `url`; the returned reader retries and resumes
     /// (with `Range`) when the connection fails mid-way, and stops at the
     /// download limits. `expected_size` (0 when unknown) is the size the

@@ -1,15 +1,20 @@
 //! Where gover downloads from: the index and mirror in effect (and where
-//! each setting comes from), proxies, extra CA certificates, and (with
-//! `--network`) whether the index answers. Every URL is shown with its
-//! credentials masked (`gover_core::url`).
+//! each setting comes from, and the preset it names), proxies, extra CA
+//! certificates, and (with `--network`) whether the index answers and
+//! which mirrors, the one in use and every preset's, answer and how fast.
+//! Every URL is shown with its credentials masked (`gover_core::url`).
 
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use gover_core::env as vars;
+use gover_core::presets::{Preset, Rewrites, PRESETS};
 use gover_core::text::untrusted;
 use gover_core::url::{mask_in_text, Scheme, Url};
+use gover_dist::http::{Http, HttpConfig};
 
 use super::id::FindingId;
+use crate::app::Settings;
 use gover_core::settings::{Origin, Setting};
 
 use super::model::{Check, DoctorEnv, Finding, IndexProbe};
@@ -54,6 +59,10 @@ pub(crate) struct Source {
     pub(crate) origin: Origin,
     /// The value, parsed (or why it does not parse, masked).
     pub(crate) url: Result<Url, String>,
+    /// The preset it names, when it was set by name.
+    pub(crate) preset: Option<&'static Preset>,
+    /// For the index: whether the mirror's preset brought it.
+    pub(crate) from_mirror: bool,
     /// For a local path: whether it is what it must be (a directory for
     /// the mirror, a regular file for the index), or what is wrong.
     pub(crate) local: Option<Result<(), String>>,
@@ -70,6 +79,8 @@ pub(crate) struct DownloadFacts {
     pub(crate) proxies: Vec<(&'static str, String)>,
     /// `SSL_CERT_FILE` and whether it is a file.
     pub(crate) cert_file: Option<(String, bool)>,
+    /// The mirrors asked under `--network`.
+    pub(crate) mirrors: Vec<MirrorProbe>,
 }
 
 /// The download settings, proxies and certificates, and the probe.
@@ -81,6 +92,12 @@ impl Check for Downloads {
     fn facts(env: &DoctorEnv) -> DownloadFacts {
         let source = |what, id, var, key, example, setting: &Setting<Url>, dir: bool| {
             let url = Ok(setting.value.clone());
+            let (preset, from_mirror) = match &env.settings {
+                Ok(s) if setting.origin == Origin::Default => (None, false),
+                Ok(s) if dir => (s.mirror_preset, false),
+                Ok(s) => (s.index_preset, s.index_from_mirror()),
+                Err(_) => (None, false),
+            };
             let local = url
                 .as_ref()
                 .ok()
@@ -94,6 +111,8 @@ impl Check for Downloads {
                 example,
                 origin: setting.origin.clone(),
                 url,
+                preset,
+                from_mirror,
                 local,
             }
         };
@@ -131,6 +150,7 @@ impl Check for Downloads {
             cert_file: env
                 .var_str("SSL_CERT_FILE")
                 .map(|f| (f.to_string(), PathBuf::from(f).is_file())),
+            mirrors: env.mirror_probes.clone(),
         }
     }
 
@@ -154,6 +174,7 @@ impl Check for Downloads {
             });
         }
         out.extend(probe(&env.index_probe));
+        out.extend(mirror_findings(&f.mirrors));
         out
     }
 }
@@ -220,6 +241,14 @@ fn source_finding(env: &DoctorEnv, s: &Source) -> Finding {
         Ok(u) => u,
     };
     let shown = untrusted(&url.to_string()).to_string();
+    if let Some(p) = s.preset {
+        let how = if s.from_mirror {
+            "the index of the preset set by"
+        } else {
+            "a preset set by"
+        };
+        return Finding::ok(s.id, format!("{}: {p} ({shown}), {how} {from}", s.what));
+    }
     match &s.local {
         Some(Ok(())) => Finding::ok(
             s.id,
@@ -300,6 +329,182 @@ fn probe(p: &IndexProbe) -> Option<Finding> {
     }
 }
 
+/// The longest `--network` waits for a mirror to answer.
+const MIRROR_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A mirror asked whether it answers (`--network`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct MirrorProbe {
+    /// The preset it is, if any.
+    pub(crate) preset: Option<&'static Preset>,
+    /// Its base URL.
+    pub(crate) url: Url,
+    /// Whether it is the mirror in use.
+    pub(crate) in_use: bool,
+    /// The archive asked for (`HEAD <mirror><file>`); `None`: the base
+    /// URL itself (no index to take a file name from).
+    pub(crate) file: Option<String>,
+    /// The final status and how long it took, or why there was no answer.
+    pub(crate) answer: Result<(u16, Duration), String>,
+}
+
+impl MirrorProbe {
+    /// `cn (https://golang.google.cn/dl/)`, or the URL alone.
+    fn label(&self) -> String {
+        let url = untrusted(&self.url.to_string()).to_string();
+        match self.preset {
+            Some(p) => format!("{p} ({url})"),
+            None => url,
+        }
+    }
+
+    /// The time it answered in, when it answered with the file (or, with
+    /// no file to ask for, at all).
+    fn has_it(&self) -> Option<Duration> {
+        match self.answer {
+            Ok((status, took)) if self.file.is_none() || (200..300).contains(&status) => Some(took),
+            _ => None,
+        }
+    }
+}
+
+/// The mirrors `--network` asks: the one in use (unless it is a local
+/// directory), then every preset's other one, as the rewrites have them.
+fn mirrors_to_ask(s: &Settings, rewrites: &Rewrites) -> Vec<(Option<&'static Preset>, Url, bool)> {
+    let mut out = Vec::new();
+    if s.mirror.value.file_path().is_none() {
+        out.push((s.mirror_preset, s.mirror.value.clone(), true));
+    }
+    for p in PRESETS {
+        let url = p.mirror_url(rewrites);
+        if url.without_credentials() != s.mirror.value.without_credentials() {
+            out.push((Some(p), url, false));
+        }
+    }
+    out
+}
+
+/// Asks the mirror in use and every preset's, all at once, for `file`
+/// (`HEAD`, no retries, a short timeout) and times each answer. Not when
+/// offline.
+pub(crate) fn probe_mirrors(
+    s: &Settings,
+    rewrites: &Rewrites,
+    file: Option<&str>,
+) -> Vec<MirrorProbe> {
+    if s.offline.value {
+        return Vec::new();
+    }
+    let config = HttpConfig {
+        timeout: s.http_timeout.value.min(MIRROR_TIMEOUT),
+        retries: 0,
+        ..HttpConfig::default()
+    };
+    let http = match Http::new(config) {
+        Ok(h) => h,
+        // The index probe reports a client that cannot be set up.
+        Err(_) => return Vec::new(),
+    };
+    let ask = |url: &Url| -> Result<(u16, Duration), String> {
+        let target = match file {
+            Some(f) => url.join_file(f).ok_or("not a file name")?,
+            None => url.clone(),
+        };
+        let start = Instant::now();
+        let status = http
+            .head(&target)
+            .map_err(|e| mask_in_text(&e.to_string()))?;
+        Ok((status, start.elapsed()))
+    };
+    let mut out: Vec<MirrorProbe> = std::thread::scope(|scope| {
+        let jobs: Vec<_> = mirrors_to_ask(s, rewrites)
+            .into_iter()
+            .map(|(preset, url, in_use)| {
+                let (ask, target) = (&ask, url.clone());
+                (preset, url, in_use, scope.spawn(move || ask(&target)))
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|(preset, url, in_use, job)| MirrorProbe {
+                preset,
+                url,
+                in_use,
+                file: file.map(str::to_string),
+                answer: job
+                    .join()
+                    .unwrap_or_else(|_| Err("the check failed".into())),
+            })
+            .collect()
+    });
+    // The one in use first, then the others, fastest first.
+    out.sort_by_key(|p| (!p.in_use, p.has_it().is_none(), p.has_it()));
+    out
+}
+
+/// `120 ms`.
+fn millis(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
+
+/// The findings of the mirrors `--network` asked: the one in use is a
+/// problem when it does not answer (or refuses the archive) and a warning
+/// when it lacks the newest archive; the presets' others are never more
+/// than information.
+fn mirror_findings(probes: &[MirrorProbe]) -> Vec<Finding> {
+    let id = FindingId::NetworkMirrors;
+    let best = probes
+        .iter()
+        .filter(|p| !p.in_use && p.preset.is_some())
+        .filter_map(|p| Some((p, p.has_it()?)))
+        .min_by_key(|(_, took)| *took);
+    let switch = best.map(|(p, took)| {
+        let name = p.preset.map_or("", |p| p.name);
+        format!(
+            "{name} answers in {}: `gover config set --global mirror {name}` (or GOVER_MIRROR={name} for one command)",
+            millis(took)
+        )
+    });
+    probes
+        .iter()
+        .map(|p| {
+            let label = p.label();
+            let file = p.file.as_deref().map(|f| untrusted(f).to_string());
+            let what = if p.in_use {
+                format!("the archive mirror in use, {label},")
+            } else {
+                label
+            };
+            let (message, severity) = match (&p.answer, &file) {
+                (Err(e), _) => (format!("{what} does not answer: {e}"), p.in_use.then_some(true)),
+                (Ok((_, took)), None) => (format!("{what} answers in {}", millis(*took)), None),
+                (Ok((status, took)), Some(f)) if (200..300).contains(status) => {
+                    (format!("{what} answers in {} and has {f}", millis(*took)), None)
+                }
+                (Ok((404 | 410, took)), Some(f)) => (
+                    format!("{what} answers in {} but does not have {f} (yet)", millis(*took)),
+                    p.in_use.then_some(false),
+                ),
+                (Ok((status, took)), Some(f)) => (
+                    format!("{what} answers in {} with HTTP {status} for {f}", millis(*took)),
+                    p.in_use.then_some(true),
+                ),
+            };
+            let fix = switch.clone().unwrap_or_else(|| {
+                "check the URL, HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE; `gover doctor --network` also asks every preset's mirror".into()
+            });
+            match severity {
+                None => Finding::ok(id, message),
+                Some(false) => Finding::warning(id, message)
+                    .why("installing that release fails until the mirror copies it")
+                    .fix(format!("wait for the mirror, or take it from another one: {fix}")),
+                Some(true) => Finding::problem(id, message)
+                    .why("installs fail")
+                    .fix(fix),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::model::testenv::{check, one, with_id, Machine};
@@ -348,6 +553,8 @@ mod tests {
             s.index_url.value =
                 gover_core::url::Url::parse(&format!("file://{}", idx.display())).unwrap();
             s.index_url.origin = Origin::Env("GOVER_INDEX_URL");
+            s.index_preset = None;
+            s.mirror_preset = None;
             s.mirror.value = gover_core::url::Url::parse("file:///nonexistent/mirror/").unwrap();
             s.mirror.origin = Origin::File {
                 path: m.env.home.config_file(),
@@ -388,6 +595,7 @@ mod tests {
         ] {
             let s = m.env.settings.as_mut().unwrap();
             s.index_url.value = plain.clone();
+            s.index_preset = None;
             s.index_url.origin = Origin::File {
                 path: path.clone(),
                 key: "index_url",
@@ -454,6 +662,152 @@ mod tests {
         m.write("ca.pem", "x");
         m.set("SSL_CERT_FILE", m.path("ca.pem"));
         assert_eq!(one(&run(&m), "network.certificates").severity, Severity::Ok);
+    }
+
+    /// The settings `vars` give, with no config file.
+    fn settings_with(vars: &[(&str, &str)]) -> Settings {
+        let m: std::collections::HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let layers = gover_core::settings::Layers::new(move |k| m.get(k).map(Into::into), vec![]);
+        Settings::from_layers(&layers, false).unwrap()
+    }
+
+    #[test]
+    fn presets_show_by_name_with_their_url_and_where_they_were_set() {
+        let mut m = Machine::new();
+        m.env.settings = Ok(settings_with(&[("GOVER_MIRROR", "aliyun")]));
+        let f = run(&m);
+        assert_eq!(
+            one(&f, "network.mirror").message,
+            "archive mirror: aliyun (https://mirrors.aliyun.com/golang/), a preset set by GOVER_MIRROR"
+        );
+        assert_eq!(
+            one(&f, "network.index").message,
+            "release index: aliyun (https://golang.google.cn/dl/?mode=json&include=all), the index of the preset set by GOVER_MIRROR"
+        );
+        m.env.settings = Ok(settings_with(&[
+            ("GOVER_MIRROR", "file:///srv/go/"),
+            ("GOVER_INDEX_URL", "cn"),
+        ]));
+        let f = run(&m);
+        assert_eq!(
+            one(&f, "network.index").message,
+            "release index: cn (https://golang.google.cn/dl/?mode=json&include=all), a preset set by GOVER_INDEX_URL"
+        );
+        // The default is go.dev's, shown as before.
+        m.env.settings = Ok(settings_with(&[]));
+        assert_eq!(
+            one(&run(&m), "network.mirror").message,
+            "archive mirror: https://dl.google.com/go/ (default)"
+        );
+    }
+
+    #[test]
+    fn the_mirror_in_use_and_every_other_preset_are_asked() {
+        let none = Rewrites::default();
+        let asked = |s: &Settings| -> Vec<(String, bool)> {
+            mirrors_to_ask(s, &none)
+                .into_iter()
+                .map(|(p, u, in_use)| (p.map_or(u.to_string(), |p| p.name.to_string()), in_use))
+                .collect()
+        };
+        let s = settings_with(&[]);
+        assert_eq!(
+            asked(&s),
+            [
+                ("go.dev", true),
+                ("cn", false),
+                ("aliyun", false),
+                ("ustc", false)
+            ]
+            .map(|(n, b)| (n.to_string(), b))
+        );
+        // The same mirror by URL counts once, as the one in use.
+        let s = settings_with(&[("GOVER_MIRROR", "https://mirrors.ustc.edu.cn/golang")]);
+        let a = asked(&s);
+        assert_eq!(
+            a[0],
+            ("https://mirrors.ustc.edu.cn/golang/".to_string(), true)
+        );
+        assert_eq!(a.len(), 4, "{a:?}");
+        // A local directory is not asked; offline, nothing is.
+        let s = settings_with(&[("GOVER_MIRROR", "file:///srv/go/")]);
+        assert!(asked(&s).iter().all(|(_, in_use)| !in_use));
+        let s = settings_with(&[("GOVER_OFFLINE", "1")]);
+        assert!(probe_mirrors(&s, &none, Some("x.tar.gz")).is_empty());
+    }
+
+    /// A probe of preset `name` (in use or not) that answered `answer`.
+    fn probe_of(name: &str, in_use: bool, answer: Result<(u16, u64), &str>) -> MirrorProbe {
+        let p = gover_core::presets::find(name).unwrap();
+        MirrorProbe {
+            preset: Some(p),
+            url: p.mirror_url(&Rewrites::default()),
+            in_use,
+            file: Some("go1.23.4.linux-amd64.tar.gz".into()),
+            answer: answer
+                .map(|(s, ms)| (s, Duration::from_millis(ms)))
+                .map_err(str::to_string),
+        }
+    }
+
+    #[test]
+    fn mirrors_that_do_not_answer_fail_doctor_only_when_in_use() {
+        let others = || {
+            vec![
+                probe_of("go.dev", false, Ok((200, 120))),
+                probe_of("cn", false, Ok((200, 80))),
+                probe_of("ustc", false, Err("HEAD https://mirrors.ustc.edu.cn/golang/go1.23.4.linux-amd64.tar.gz failed: timed out")),
+            ]
+        };
+        let mut probes = vec![probe_of("aliyun", true, Ok((200, 35)))];
+        probes.extend(others());
+        let f = mirror_findings(&probes);
+        assert!(f.iter().all(|x| x.severity == Severity::Ok), "{f:#?}");
+        assert_eq!(
+            f[0].message,
+            "the archive mirror in use, aliyun (https://mirrors.aliyun.com/golang/), answers in 35 ms and has go1.23.4.linux-amd64.tar.gz"
+        );
+        assert_eq!(
+            f[3].message,
+            "ustc (https://mirrors.ustc.edu.cn/golang/) does not answer: HEAD https://mirrors.ustc.edu.cn/golang/go1.23.4.linux-amd64.tar.gz failed: timed out"
+        );
+        // The mirror in use lacks the archive: a warning naming the fastest
+        // preset that has it.
+        probes[0] = probe_of("aliyun", true, Ok((404, 35)));
+        let f = mirror_findings(&probes);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert!(
+            f[0].message
+                .ends_with("answers in 35 ms but does not have go1.23.4.linux-amd64.tar.gz (yet)"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(
+            f[0].fix.as_deref(),
+            Some("wait for the mirror, or take it from another one: cn answers in 80 ms: `gover config set --global mirror cn` (or GOVER_MIRROR=cn for one command)")
+        );
+        // It refuses or does not answer: a problem.
+        for answer in [Ok((403, 35)), Err("HEAD ... failed: connection refused")] {
+            probes[0] = probe_of("aliyun", true, answer);
+            let f = mirror_findings(&probes);
+            assert_eq!(f[0].severity, Severity::Problem, "{f:#?}");
+            assert_eq!(f[0].why.as_deref(), Some("installs fail"));
+            assert!(f[0]
+                .fix
+                .as_deref()
+                .unwrap()
+                .starts_with("cn answers in 80 ms: "));
+        }
+        // No preset has it: the fix says what to check.
+        let alone = [probe_of("cn", true, Err("refused"))];
+        assert!(mirror_findings(&alone)[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .starts_with("check the URL, HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE"));
     }
 
     #[test]
