@@ -9,6 +9,7 @@ pub mod goproxy;
 pub mod hostile;
 pub mod mirror;
 pub mod oracle;
+pub mod presets;
 pub mod release;
 pub mod tls;
 
