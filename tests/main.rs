@@ -19,6 +19,7 @@ mod link;
 mod mirror;
 mod parity;
 mod pins_hostile;
+mod presets;
 mod release;
 mod selection;
 mod settings;

@@ -253,6 +253,9 @@ impl TestEnv {
             .env("PATH", &self.path)
             .env("LANG", "C.UTF-8")
             .env("GOVER_NO_PROGRESS", "1")
+            // The presets and the defaults point at a closed loopback port:
+            // no test reaches go.dev or a real mirror.
+            .env("GOVER_PRESET_ORIGINS", presets::nowhere())
             .current_dir(&self.project);
         for (k, v) in &self.vars {
             c.env(k, v);

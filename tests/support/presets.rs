@@ -12,14 +12,14 @@
 //!   `/golang/` and no index.
 //!
 //! [`Sites::origins`] is the `GOVER_PRESET_ORIGINS` value that points the
-//! presets at them; [`nowhere`] points every real site at a closed
-//! loopback port, for tests that must not reach the real ones.
+//! presets at them; [`nowhere`] (every test command's default) points every
+//! real site at a closed loopback port, so that no test reaches the real
+//! ones.
 //!
 //! (`crate::support::presets` in the end-to-end test binary.)
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::net::TcpListener;
 use std::sync::Mutex;
 
 use crate::support::mirror::{host_platform, sha256_hex, Fault, Mirror};
@@ -54,23 +54,20 @@ pub struct Sites {
     copied: Mutex<Vec<(String, usize)>>,
 }
 
-/// An origin nobody listens on.
-fn closed_origin() -> String {
-    let addr = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    format!("http://{addr}")
-}
+/// An origin nobody listens on: the discard port, which no test server
+/// can take (it is below 1024) and nothing serves here.
+pub const CLOSED_ORIGIN: &str = "http://127.0.0.1:9";
 
-/// `GOVER_PRESET_ORIGINS` pointing every real site at a closed loopback
-/// port: a test that asks the presets (`gover doctor --network`) never
-/// leaves the machine.
+/// `GOVER_PRESET_ORIGINS` pointing every real site at [`CLOSED_ORIGIN`]:
+/// a command that asks the presets (`gover doctor --network`) or the
+/// defaults never leaves the machine. Every [`TestEnv`] command has it
+/// unless a test sets the variable itself.
+///
+/// [`TestEnv`]: crate::support::TestEnv
 pub fn nowhere() -> String {
-    let closed = closed_origin();
     REAL_ORIGINS
         .iter()
-        .map(|o| format!("{o}={closed}"))
+        .map(|o| format!("{o}={CLOSED_ORIGIN}"))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -150,6 +147,36 @@ impl Sites {
         self.refresh();
     }
 
+    /// Lists `name` on aliyun's and ustc's listing pages without serving
+    /// anything under it (a listing can name anything).
+    pub fn list_only(&self, name: &str) {
+        self.copied.lock().unwrap().push((name.to_string(), 0));
+        self.refresh();
+    }
+
+    /// The requests each imitation got, as `(site, method, path)`; the
+    /// path keeps no query.
+    pub fn requests(&self) -> Vec<(&'static str, String, String)> {
+        let mut out = Vec::new();
+        for (site, m) in self.each() {
+            for r in m.requests() {
+                out.push((site, r.method, r.path));
+            }
+        }
+        out
+    }
+
+    /// Each imitation, with the name of the site it imitates.
+    pub fn each(&self) -> [(&'static str, &Mirror); 5] {
+        [
+            ("go.dev", &self.go_dev),
+            ("dl.google.com", &self.dl),
+            ("golang.google.cn", &self.cn),
+            ("mirrors.aliyun.com", &self.aliyun),
+            ("mirrors.ustc.edu.cn", &self.ustc),
+        ]
+    }
+
     /// Rewrites the indexes, the downloads pages and the listings.
     fn refresh(&self) {
         let published = self.published.lock().unwrap().clone();
@@ -160,8 +187,10 @@ impl Sites {
             m.put("dl/", page.clone());
         }
         let copied = self.copied.lock().unwrap().clone();
-        self.aliyun.put("golang/", nginx_listing(&copied).into_bytes());
-        self.ustc.put("golang/", table_listing(&copied).into_bytes());
+        self.aliyun
+            .put("golang/", nginx_listing(&copied).into_bytes());
+        self.ustc
+            .put("golang/", table_listing(&copied).into_bytes());
     }
 }
 
@@ -196,7 +225,13 @@ fn downloads_page(published: &[(String, String, String, usize)]) -> String {
 fn nginx_listing(files: &[(String, usize)]) -> String {
     let rows: String = files
         .iter()
-        .map(|(f, n)| format!("<a href=\"{f}\">{f}</a>{:pad$}03-Dec-2024 18:22 {n:>19}\n", "", pad = 51usize.saturating_sub(f.len())))
+        .map(|(f, n)| {
+            format!(
+                "<a href=\"{f}\">{f}</a>{:pad$}03-Dec-2024 18:22 {n:>19}\n",
+                "",
+                pad = 51usize.saturating_sub(f.len())
+            )
+        })
         .collect();
     format!("<html>\n<head><title>Index of /golang/</title></head>\n<body>\n<h1>Index of /golang/</h1><hr><pre><a href=\"../\">../</a>\n{rows}</pre><hr></body>\n</html>\n")
 }

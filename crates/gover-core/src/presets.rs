@@ -136,9 +136,33 @@ fn origin(text: &str) -> Result<String, String> {
     } else {
         Err(format!(
             "`{}` is not an origin such as https://golang.google.cn or http://127.0.0.1:8001",
-            crate::text::shorten(text, 60)
+            crate::text::shorten(&masked(text), 60)
         ))
     }
+}
+
+/// The knob's value (or a part of it) as messages show it: whatever
+/// comes before an `@`, back to the `://` before it (or the start), is
+/// masked, whether or not it parses as a URL's credentials, so that no
+/// password in a mistyped value reaches a terminal or a log.
+pub fn masked(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (at, _) in text.match_indices('@') {
+        if at < from {
+            continue;
+        }
+        let start = text[from..at].rfind("://").map_or(from, |i| from + i + 3);
+        let start = text[start..at]
+            .rfind(char::is_whitespace)
+            .or_else(|| text[start..at].rfind(','))
+            .map_or(start, |i| start + i + 1);
+        out.push_str(&text[from..start]);
+        out.push_str("***");
+        from = at;
+    }
+    out.push_str(&text[from..]);
+    out
 }
 
 impl Rewrites {
@@ -149,7 +173,7 @@ impl Rewrites {
             let Some((from, to)) = item.split_once('=') else {
                 return Err(format!(
                     "has `{}`, which is not a FROM=TO pair",
-                    crate::text::shorten(item, 60)
+                    crate::text::shorten(&masked(item), 60)
                 ));
             };
             pairs.push((origin(from)?, origin(to)?));
@@ -238,6 +262,20 @@ mod tests {
         );
         assert_eq!(r.apply(DEFAULT_MIRROR), DEFAULT_MIRROR);
         assert!(Rewrites::parse("").unwrap().is_empty());
+        for (raw, shown) in [
+            ("https://a=http://u:p@b", "https://a=http://***@b"),
+            ("https://u:p=q@a=http://b", "https://***@a=http://b"),
+            ("https://a=u:p@b, x:y@z", "https://***@b, ***@z"),
+            ("https://a=http://b", "https://a=http://b"),
+        ] {
+            assert_eq!(masked(raw), shown, "{raw}");
+        }
+        let e = Rewrites::parse("https://a=http://u:s3cret@b").unwrap_err();
+        assert!(!e.contains("s3cret"), "{e}");
+        let e = Rewrites::parse("https://a=u:s3cret@b").unwrap_err();
+        assert!(!e.contains("s3cret"), "{e}");
+        let e = Rewrites::parse("u:s3cret@b").unwrap_err();
+        assert!(!e.contains("s3cret"), "{e}");
         for bad in [
             "https://golang.google.cn",
             "https://a=ftp://b",

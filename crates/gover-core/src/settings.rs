@@ -621,7 +621,7 @@ impl<'a> Layers<'a> {
         };
         Rewrites::parse(&text).map_err(|problem| SettingError {
             origin: Origin::Env(var),
-            shown: shorten(&mask_in_text(&text), 80),
+            shown: shorten(&presets::masked(&text), 80),
             problem: format!("is not a list of rewrites: {problem}"),
             expected: "`https://golang.google.cn=http://127.0.0.1:8001` pairs".into(),
         })

@@ -5,6 +5,7 @@
 //! Every URL is shown with its credentials masked (`gover_core::url`).
 
 use std::path::PathBuf;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use gover_core::env as vars;
@@ -332,6 +333,17 @@ fn probe(p: &IndexProbe) -> Option<Finding> {
 /// The longest `--network` waits for a mirror to answer.
 const MIRROR_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// What a mirror answered (`--network`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Answer {
+    /// The final status, after redirects.
+    pub(crate) status: u16,
+    /// Whether it came as an HTML page (`Content-Type: text/html`).
+    pub(crate) html: bool,
+    /// How long it took.
+    pub(crate) took: Duration,
+}
+
 /// A mirror asked whether it answers (`--network`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct MirrorProbe {
@@ -344,8 +356,8 @@ pub(crate) struct MirrorProbe {
     /// The archive asked for (`HEAD <mirror><file>`); `None`: the base
     /// URL itself (no index to take a file name from).
     pub(crate) file: Option<String>,
-    /// The final status and how long it took, or why there was no answer.
-    pub(crate) answer: Result<(u16, Duration), String>,
+    /// The answer, or why there was none.
+    pub(crate) answer: Result<Answer, String>,
 }
 
 impl MirrorProbe {
@@ -358,11 +370,12 @@ impl MirrorProbe {
         }
     }
 
-    /// The time it answered in, when it answered with the file (or, with
-    /// no file to ask for, at all).
+    /// The time it answered in, when it answered with the file (not an
+    /// HTML page in its place), or, with no file to ask for, at all.
     fn has_it(&self) -> Option<Duration> {
         match self.answer {
-            Ok((status, took)) if self.file.is_none() || (200..300).contains(&status) => Some(took),
+            Ok(a) if self.file.is_none() => Some(a.took),
+            Ok(a) if (200..300).contains(&a.status) && !a.html => Some(a.took),
             _ => None,
         }
     }
@@ -384,9 +397,36 @@ fn mirrors_to_ask(s: &Settings, rewrites: &Rewrites) -> Vec<(Option<&'static Pre
     out
 }
 
+/// One `HEAD` for `file` on `mirror` (the mirror itself without a file),
+/// timed.
+fn ask(http: &Http, mirror: &Url, file: Option<&str>, within: Duration) -> Result<Answer, String> {
+    let target = match file {
+        Some(f) => mirror
+            .join_file(f)
+            .ok_or_else(|| format!("`{}` is not a file name", untrusted(f)))?,
+        None => mirror.clone(),
+    };
+    let start = Instant::now();
+    let said = http
+        .head(&target, within)
+        .map_err(|e| mask_in_text(&e.to_string()))?;
+    let html = said.content_type.is_some_and(|t| {
+        t.trim_start()
+            .get(..9)
+            .is_some_and(|m| m.eq_ignore_ascii_case("text/html"))
+    });
+    Ok(Answer {
+        status: said.status,
+        html,
+        took: start.elapsed(),
+    })
+}
+
 /// Asks the mirror in use and every preset's, all at once, for `file`
-/// (`HEAD`, no retries, a short timeout) and times each answer. Not when
-/// offline.
+/// (`HEAD`, no retries) and times each answer; whatever has not answered
+/// within [`MIRROR_TIMEOUT`] (or `http_timeout` when shorter) is reported
+/// as such and left behind, so a stalled server cannot hold doctor up.
+/// Not when offline.
 pub(crate) fn probe_mirrors(
     s: &Settings,
     rewrites: &Rewrites,
@@ -395,47 +435,48 @@ pub(crate) fn probe_mirrors(
     if s.offline.value {
         return Vec::new();
     }
+    let within = s.http_timeout.value.min(MIRROR_TIMEOUT);
     let config = HttpConfig {
-        timeout: s.http_timeout.value.min(MIRROR_TIMEOUT),
+        timeout: within,
         retries: 0,
         ..HttpConfig::default()
     };
     let http = match Http::new(config) {
-        Ok(h) => h,
+        Ok(h) => Arc::new(h),
         // The index probe reports a client that cannot be set up.
         Err(_) => return Vec::new(),
     };
-    let ask = |url: &Url| -> Result<(u16, Duration), String> {
-        let target = match file {
-            Some(f) => url.join_file(f).ok_or("not a file name")?,
-            None => url.clone(),
-        };
-        let start = Instant::now();
-        let status = http
-            .head(&target)
-            .map_err(|e| mask_in_text(&e.to_string()))?;
-        Ok((status, start.elapsed()))
-    };
-    let mut out: Vec<MirrorProbe> = std::thread::scope(|scope| {
-        let jobs: Vec<_> = mirrors_to_ask(s, rewrites)
-            .into_iter()
-            .map(|(preset, url, in_use)| {
-                let (ask, target) = (&ask, url.clone());
-                (preset, url, in_use, scope.spawn(move || ask(&target)))
-            })
-            .collect();
-        jobs.into_iter()
-            .map(|(preset, url, in_use, job)| MirrorProbe {
-                preset,
-                url,
-                in_use,
-                file: file.map(str::to_string),
-                answer: job
-                    .join()
-                    .unwrap_or_else(|_| Err("the check failed".into())),
-            })
-            .collect()
-    });
+    let asked = mirrors_to_ask(s, rewrites);
+    let (tx, rx) = mpsc::channel();
+    for (i, (_, url, _)) in asked.iter().enumerate() {
+        let (tx, http, url) = (tx.clone(), http.clone(), url.clone());
+        let file = file.map(str::to_string);
+        std::thread::spawn(move || {
+            let _ = tx.send((i, ask(&http, &url, file.as_deref(), within)));
+        });
+    }
+    drop(tx);
+    let mut answers: Vec<Option<Result<Answer, String>>> = vec![None; asked.len()];
+    // A little beyond the client's own limit, for the threads to report.
+    let deadline = Instant::now() + within + Duration::from_millis(500);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok((i, a)) => answers[i] = Some(a),
+            Err(_) => break,
+        }
+    }
+    let mut out: Vec<MirrorProbe> = asked
+        .into_iter()
+        .zip(answers)
+        .map(|((preset, url, in_use), answer)| MirrorProbe {
+            preset,
+            url,
+            in_use,
+            file: file.map(str::to_string),
+            answer: answer
+                .unwrap_or_else(|| Err(format!("no answer within {} s", within.as_secs_f32()))),
+        })
+        .collect();
     // The one in use first, then the others, fastest first.
     out.sort_by_key(|p| (!p.in_use, p.has_it().is_none(), p.has_it()));
     out
@@ -444,6 +485,45 @@ pub(crate) fn probe_mirrors(
 /// `120 ms`.
 fn millis(d: Duration) -> String {
     format!("{} ms", d.as_millis())
+}
+
+/// What a probe's answer means: the line, and whether it is a problem
+/// (`Some(true)`), a warning (`Some(false)`) or information (`None`); only
+/// the mirror in use can be more than information.
+fn verdict(p: &MirrorProbe, what: &str, file: Option<&str>) -> (String, Option<bool>) {
+    match (&p.answer, file) {
+        (Err(e), _) => (
+            format!("{what} does not answer: {e}"),
+            p.in_use.then_some(true),
+        ),
+        (Ok(a), None) => (format!("{what} answers in {}", millis(a.took)), None),
+        (Ok(a), Some(f)) if (200..300).contains(&a.status) && a.html => (
+            format!(
+                "{what} answers in {} with an HTML page, not {f} (a sign-in or error page?)",
+                millis(a.took)
+            ),
+            p.in_use.then_some(true),
+        ),
+        (Ok(a), Some(f)) if (200..300).contains(&a.status) => (
+            format!("{what} answers in {} and has {f}", millis(a.took)),
+            None,
+        ),
+        (Ok(a), Some(f)) if matches!(a.status, 404 | 410) => (
+            format!(
+                "{what} answers in {} but does not have {f} (yet)",
+                millis(a.took)
+            ),
+            p.in_use.then_some(false),
+        ),
+        (Ok(a), Some(f)) => (
+            format!(
+                "{what} answers in {} with HTTP {} for {f}",
+                millis(a.took),
+                a.status
+            ),
+            p.in_use.then_some(true),
+        ),
+    }
 }
 
 /// The findings of the mirrors `--network` asked: the one in use is a
@@ -474,23 +554,9 @@ fn mirror_findings(probes: &[MirrorProbe]) -> Vec<Finding> {
             } else {
                 label
             };
-            let (message, severity) = match (&p.answer, &file) {
-                (Err(e), _) => (format!("{what} does not answer: {e}"), p.in_use.then_some(true)),
-                (Ok((_, took)), None) => (format!("{what} answers in {}", millis(*took)), None),
-                (Ok((status, took)), Some(f)) if (200..300).contains(status) => {
-                    (format!("{what} answers in {} and has {f}", millis(*took)), None)
-                }
-                (Ok((404 | 410, took)), Some(f)) => (
-                    format!("{what} answers in {} but does not have {f} (yet)", millis(*took)),
-                    p.in_use.then_some(false),
-                ),
-                (Ok((status, took)), Some(f)) => (
-                    format!("{what} answers in {} with HTTP {status} for {f}", millis(*took)),
-                    p.in_use.then_some(true),
-                ),
-            };
+            let (message, severity) = verdict(p, &what, file.as_deref());
             let fix = switch.clone().unwrap_or_else(|| {
-                "check the URL, HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE; `gover doctor --network` also asks every preset's mirror".into()
+                "check the URL, HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE (no preset's mirror answered with it either); in a closed network, `gover mirror` fills a directory to serve as one".into()
             });
             match severity {
                 None => Finding::ok(id, message),
@@ -748,7 +814,11 @@ mod tests {
             in_use,
             file: Some("go1.23.4.linux-amd64.tar.gz".into()),
             answer: answer
-                .map(|(s, ms)| (s, Duration::from_millis(ms)))
+                .map(|(status, ms)| Answer {
+                    status,
+                    html: false,
+                    took: Duration::from_millis(ms),
+                })
                 .map_err(str::to_string),
         }
     }
@@ -801,6 +871,30 @@ mod tests {
                 .unwrap()
                 .starts_with("cn answers in 80 ms: "));
         }
+        // A 200 that is an HTML page is no archive: a problem, and a preset
+        // answering so is not offered.
+        let page = |p: MirrorProbe| MirrorProbe {
+            answer: p.answer.map(|a| Answer { html: true, ..a }),
+            ..p
+        };
+        probes[0] = page(probe_of("aliyun", true, Ok((200, 35))));
+        probes[2] = page(probe_of("cn", false, Ok((200, 10))));
+        let f = mirror_findings(&probes);
+        assert_eq!(f[0].severity, Severity::Problem);
+        assert!(
+            f[0].message.ends_with(
+                "answers in 35 ms with an HTML page, not go1.23.4.linux-amd64.tar.gz (a sign-in or error page?)"
+            ),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].fix
+                .as_deref()
+                .unwrap()
+                .starts_with("go.dev answers in 120 ms: "),
+            "{f:#?}"
+        );
         // No preset has it: the fix says what to check.
         let alone = [probe_of("cn", true, Err("refused"))];
         assert!(mirror_findings(&alone)[0]
