@@ -55,8 +55,10 @@ pub struct Sites {
 }
 
 /// An origin nobody listens on: the discard port, which no test server
-/// can take (it is below 1024) and nothing serves here.
-pub const CLOSED_ORIGIN: &str = "http://127.0.0.1:9";
+/// can take (it is below 1024) and nothing serves here; `https://`, as
+/// the origins it stands for are (an `http://` default index would make
+/// `gover doctor` warn).
+pub const CLOSED_ORIGIN: &str = "https://127.0.0.1:9";
 
 /// `GOVER_PRESET_ORIGINS` pointing every real site at [`CLOSED_ORIGIN`]:
 /// a command that asks the presets (`gover doctor --network`) or the

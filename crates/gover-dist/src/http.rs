@@ -19,7 +19,7 @@ use reqwest::header::{
     HeaderMap, HeaderValue, CONTENT_RANGE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE,
     LAST_MODIFIED, RANGE,
 };
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
 use gover_core::env;
 use gover_core::url::{mask_in_text, Url};
@@ -323,7 +323,7 @@ fn redirect_policy(
 }
 
 /// The error for a refused redirect of a `method` (`GET`) request.
-fn redirect_error(method: &str, url: &Url, r: &RedirectRefused) -> Error {
+fn redirect_error(method: &Method, url: &Url, r: &RedirectRefused) -> Error {
     if r.downgrade {
         return Error::new(
             ErrorKind::Redirect,
@@ -365,7 +365,7 @@ fn unfollowed(url: &Url, r: &Response) -> Error {
         let from = mask_in_text(url.expose());
         let to = mask_in_text(&to);
         return redirect_error(
-            "GET",
+            &Method::GET,
             url,
             &RedirectRefused {
                 from,
@@ -745,7 +745,7 @@ impl Http {
             Err(e) => e,
         };
         if let Some(r) = refused_redirect(&e) {
-            return Err(redirect_error("HEAD", url, r));
+            return Err(redirect_error(&Method::HEAD, url, r));
         }
         let via = proxy_for(url).map_or(String::new(), |p| format!(" via the proxy {p}"));
         Err(Error::new(
@@ -938,7 +938,7 @@ impl WithoutUrl for reqwest::Error {
 
 fn network_error(url: &Url, e: &reqwest::Error) -> Error {
     if let Some(r) = refused_redirect(e) {
-        return redirect_error("GET", url, r);
+        return redirect_error(&Method::GET, url, r);
     }
     let proxy = proxy_for(url);
     if let Some(p) = &proxy {
@@ -1306,7 +1306,7 @@ mod tests {
             }
         }
         let e = redirect_error(
-            "GET",
+            &Method::GET,
             &url("https://m.example/index.json"),
             &judge_redirect(&https, &u("file:///etc/passwd"), false).unwrap_err(),
         );

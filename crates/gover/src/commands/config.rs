@@ -84,7 +84,8 @@ pub(crate) struct KeyArgs {
 pub(crate) struct SetArgs {
     #[command(flatten)]
     pub(crate) key: KeyArgs,
-    /// The value: a URL, true or false, a whole number, local or inherit
+    /// The value: a URL or a preset (cn, aliyun, ustc, go.dev), true or false, a whole number,
+    /// local or inherit
     pub(crate) value: String,
 }
 
