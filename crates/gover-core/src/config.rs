@@ -27,6 +27,8 @@ pub mod keys {
     pub const HTTP_TIMEOUT: &str = "http_timeout";
     /// How long to wait for another install's lock.
     pub const LOCK_TIMEOUT: &str = "lock_timeout";
+    /// How toolchain files are linked from the store.
+    pub const LINK_MODE: &str = "link_mode";
 }
 
 /// Every key a config file may hold, with a one-line description.
@@ -54,6 +56,10 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         keys::LOCK_TIMEOUT,
         "Seconds to wait for another install of the same version (like GOVER_LOCK_TIMEOUT)",
+    ),
+    (
+        keys::LINK_MODE,
+        "How toolchain files are linked from the store: `auto` (default), `reflink`, `hardlink` or `copy` (like GOVER_LINK_MODE)",
     ),
 ];
 

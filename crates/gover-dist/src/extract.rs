@@ -37,6 +37,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{describe_io, io_hint, Error, ErrorKind, Result};
 use crate::index::hex;
+use crate::store::{FileEntry, Key, Placed, Store};
 use crate::Progress;
 
 /// Caps that make a hostile archive fail fast.
@@ -80,6 +81,35 @@ pub struct Unpacked {
     pub unpacked_bytes: u64,
     /// Entries (files and directories).
     pub entries: u64,
+    /// Every file, sorted by path: the manifest a pre-commit check and the
+    /// store work from.
+    pub files: Vec<FileEntry>,
+    /// Files linked from the store rather than written.
+    pub linked_files: u64,
+    /// Their bytes.
+    pub linked_bytes: u64,
+    /// Files with content the store lacked, written into the tree: added to
+    /// the store once the tree is on disk.
+    pub(crate) fresh: Vec<(Key, PathBuf)>,
+}
+
+/// Where file contents go.
+#[derive(Clone, Copy, Debug)]
+pub enum Placement<'a> {
+    /// Written into the tree (0644, or 0755 for executables).
+    Write,
+    /// Linked from the store where it has the content, else written
+    /// read-only (0444 or 0555) to be added to it.
+    Store(&'a Store),
+}
+
+/// What the writers collected.
+#[derive(Default)]
+struct Collected {
+    files: Vec<FileEntry>,
+    linked_files: u64,
+    linked_bytes: u64,
+    fresh: Vec<(Key, PathBuf)>,
 }
 
 /// Tuning of the pipeline.
@@ -131,6 +161,7 @@ struct Shared {
     write_error: Mutex<Option<Error>>,
     /// The first bytes of the stream, to tell an HTML page from an archive.
     head: Mutex<Vec<u8>>,
+    collected: Mutex<Collected>,
 }
 
 impl Shared {
@@ -140,6 +171,20 @@ impl Shared {
             *slot = Some(e);
         }
         self.abort.store(true, Ordering::SeqCst);
+    }
+
+    /// Records a file placed in the tree at `full`.
+    fn record(&self, entry: FileEntry, placed: Placed, full: &Path) {
+        let mut c = self.collected.lock().unwrap_or_else(|p| p.into_inner());
+        match placed {
+            Placed::Linked => {
+                c.linked_files += 1;
+                c.linked_bytes += entry.size;
+            }
+            Placed::Written => c.fresh.push((entry.key(), full.to_path_buf())),
+            Placed::Copied => {}
+        }
+        c.files.push(entry);
     }
 }
 
@@ -173,6 +218,20 @@ pub fn unpack(
     pipeline: Pipeline,
     progress: &dyn Progress,
 ) -> Result<Unpacked> {
+    let place = Placement::Write;
+    unpack_into(input, dest, expected, (limits, pipeline, place), progress)
+}
+
+/// Like [`unpack`], placing each file as `tuning.2` says (see
+/// [`crate::store`]).
+pub fn unpack_into(
+    input: Input,
+    dest: &Path,
+    expected: Option<&Expected>,
+    tuning: (Limits, Pipeline, Placement<'_>),
+    progress: &dyn Progress,
+) -> Result<Unpacked> {
+    let (limits, pipeline, placement) = tuning;
     let shared = Shared {
         abort: AtomicBool::new(false),
         discard: AtomicBool::new(false),
@@ -180,6 +239,7 @@ pub fn unpack(
         drained: Condvar::new(),
         write_error: Mutex::new(None),
         head: Mutex::new(Vec::new()),
+        collected: Mutex::new(Collected::default()),
     };
     let Input {
         reader,
@@ -202,6 +262,7 @@ pub fn unpack(
         dest,
         limits,
         pipeline,
+        placement,
         shared: &shared,
     };
     let (net, parsed) = run_stages(reader, &stream, &ctx, progress);
@@ -216,7 +277,17 @@ pub fn unpack(
         parsed,
         write_error,
     };
-    outcome.judge(&stream, expected, &head)
+    let mut unpacked = outcome.judge(&stream, expected, &head)?;
+    let mut c = shared
+        .collected
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    c.files.sort_by(|a, b| a.path.cmp(&b.path));
+    unpacked.files = c.files;
+    unpacked.linked_files = c.linked_files;
+    unpacked.linked_bytes = c.linked_bytes;
+    unpacked.fresh = c.fresh;
+    Ok(unpacked)
 }
 
 /// The three stages, run to completion.
@@ -232,7 +303,7 @@ fn run_stages(
     std::thread::scope(|s| {
         let net = s.spawn(|| read_and_hash(reader, chunk_tx, stream, ctx.shared, progress));
         for _ in 0..ctx.pipeline.writers {
-            s.spawn(|| writer_loop(&job_rx, ctx.shared, ctx.name, ctx.dest));
+            s.spawn(|| writer_loop(&job_rx, ctx));
         }
         let parsed = parse(ChunkReader::new(chunk_rx), job_tx, ctx);
         let net = net.join().unwrap_or_else(|_| {
@@ -346,6 +417,10 @@ impl Outcome {
                 archive_bytes: bytes,
                 unpacked_bytes: stats.bytes,
                 entries: stats.entries,
+                files: Vec::new(),
+                linked_files: 0,
+                linked_bytes: 0,
+                fresh: Vec::new(),
             }),
             Err(ParseError::Format(e) | ParseError::Fatal(e)) => Err(format(e)),
             Err(ParseError::Aborted) => Err(Error::new(
@@ -547,13 +622,16 @@ struct ParseCtx<'a> {
     dest: &'a Path,
     limits: Limits,
     pipeline: Pipeline,
+    placement: Placement<'a>,
     shared: &'a Shared,
 }
 
 struct Job {
     path: PathBuf,
     entry: String,
-    mode: u32,
+    /// The path in the GOROOT, for the manifest.
+    rel: String,
+    executable: bool,
     data: Vec<u8>,
 }
 
@@ -802,13 +880,17 @@ fn write_file<R: Read>(
     if done.stats.bytes > ctx.limits.max_unpacked_bytes {
         return Err(limit_error(ctx));
     }
-    let mode = match entry.header().mode() {
-        Ok(m) if m & 0o111 != 0 => 0o755,
-        _ => 0o644,
-    };
+    let executable = matches!(entry.header().mode(), Ok(m) if m & 0o111 != 0);
     let full = ctx.dest.join(rel);
+    let rel = goroot_path(rel).map_err(|why| unsafe_entry(ctx.name, &shown, why))?;
     if size > ctx.pipeline.inline_above || ctx.pipeline.writers == 0 {
-        return write_inline(&mut entry, &full, mode, ctx, &shown).map_err(|e| match e {
+        let file = InlineFile {
+            path: &full,
+            rel,
+            executable,
+            shown: &shown,
+        };
+        return write_inline(&mut entry, file, ctx).map_err(|e| match e {
             InlineError::Read(e) => read_failure(ctx, &shown, &e),
             InlineError::Write(e) => ParseError::Fatal(e),
         });
@@ -821,10 +903,32 @@ fn write_file<R: Read>(
     let job = Job {
         path: full,
         entry: shown,
-        mode,
+        rel,
+        executable,
         data,
     };
     queue(jobs, ctx.shared, ctx.pipeline, job)
+}
+
+/// The path of `rel` (`go/bin/go`) in the GOROOT (`bin/go`), as the
+/// manifest names it: UTF-8 without a newline (official archives name
+/// their files in ASCII).
+fn goroot_path(rel: &Path) -> std::result::Result<String, &'static str> {
+    let s = rel.to_str().ok_or("has a path that is not UTF-8")?;
+    if s.contains(['\n', '\r']) {
+        return Err("has a line break in its path");
+    }
+    Ok(s.strip_prefix("go/").unwrap_or(s).to_string())
+}
+
+/// The mode a file is created with: read-only when it goes to the store.
+fn file_mode(placement: Placement<'_>, executable: bool) -> u32 {
+    match (placement, executable) {
+        (Placement::Store(_), true) => 0o555,
+        (Placement::Store(_), false) => 0o444,
+        (Placement::Write, true) => 0o755,
+        (Placement::Write, false) => 0o644,
+    }
 }
 
 /// Counts one more entry; an error past the cap.
@@ -976,16 +1080,25 @@ enum InlineError {
     Write(Error),
 }
 
+/// A file the parser writes itself.
+struct InlineFile<'a> {
+    path: &'a Path,
+    rel: String,
+    executable: bool,
+    shown: &'a str,
+}
+
 fn write_inline(
     entry: &mut impl Read,
-    path: &Path,
-    mode: u32,
+    file: InlineFile<'_>,
     ctx: &ParseCtx<'_>,
-    shown: &str,
 ) -> std::result::Result<(), InlineError> {
-    let fail = |e| InlineError::Write(write_error(e, ctx.dest, ctx.name, shown));
-    let mut f = create_file(path, mode).map_err(fail)?;
+    let fail = |e| InlineError::Write(write_error(e, ctx.dest, ctx.name, file.shown));
+    let mode = file_mode(ctx.placement, file.executable);
+    let mut f = create_file(file.path, mode).map_err(fail)?;
     let mut buf = vec![0u8; 256 << 10];
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
     loop {
         let n = match entry.read(&mut buf) {
             Ok(0) => break,
@@ -993,12 +1106,45 @@ fn write_inline(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(InlineError::Read(e)),
         };
+        hasher.update(&buf[..n]);
+        size += n as u64;
         f.write_all(&buf[..n]).map_err(fail)?;
     }
+    drop(f);
+    let key = Key {
+        sha256: hasher.finalize().into(),
+        executable: file.executable,
+    };
+    let placed = match ctx.placement {
+        Placement::Store(store) => store.adopt(&key, file.path).map_err(fail)?,
+        Placement::Write => Placed::Copied,
+    };
+    let entry = FileEntry {
+        path: file.rel,
+        sha256: key.sha256,
+        executable: key.executable,
+        size,
+    };
+    ctx.shared.record(entry, placed, file.path);
     Ok(())
 }
 
-fn writer_loop(jobs: &Mutex<Receiver<Job>>, shared: &Shared, archive: &str, dest: &Path) {
+/// Creates the file of `job`: from the store, or written.
+fn place(job: &Job, placement: Placement<'_>) -> io::Result<(Key, Placed)> {
+    let key = Key::of(&job.data, job.executable);
+    let placed = match placement {
+        Placement::Store(store) => store.place_bytes(&key, &job.data, &job.path)?,
+        Placement::Write => {
+            create_file(&job.path, file_mode(placement, job.executable))
+                .and_then(|mut f| f.write_all(&job.data))?;
+            Placed::Copied
+        }
+    };
+    Ok((key, placed))
+}
+
+fn writer_loop(jobs: &Mutex<Receiver<Job>>, ctx: &ParseCtx<'_>) {
+    let shared = ctx.shared;
     loop {
         let job = {
             let rx = jobs.lock().unwrap_or_else(|p| p.into_inner());
@@ -1009,9 +1155,17 @@ fn writer_loop(jobs: &Mutex<Receiver<Job>>, shared: &Shared, archive: &str, dest
         };
         let size = job.data.len() as u64;
         if !shared.abort.load(Ordering::Relaxed) {
-            let res = create_file(&job.path, job.mode).and_then(|mut f| f.write_all(&job.data));
-            if let Err(e) = res {
-                shared.fail_write(write_error(e, dest, archive, &job.entry));
+            match place(&job, ctx.placement) {
+                Ok((key, placed)) => {
+                    let entry = FileEntry {
+                        path: job.rel.clone(),
+                        sha256: key.sha256,
+                        executable: key.executable,
+                        size,
+                    };
+                    shared.record(entry, placed, &job.path);
+                }
+                Err(e) => shared.fail_write(write_error(e, ctx.dest, ctx.name, &job.entry)),
             }
         }
         drop(job);

@@ -23,17 +23,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use gover_core::home::{LockName, ScratchPurpose};
+use gover_core::settings::LinkMode;
 use gover_core::url::Url;
 use gover_core::{GoVersion, GoverHome};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::extract::{self, Expected, Input, Limits, Pipeline, Unpacked};
+use crate::extract::{self, Expected, Input, Limits, Pipeline, Placement, Unpacked};
 use crate::index::{hex, Index, IndexFile};
 use crate::inuse;
 use crate::lock::{self, InstallLock};
 use crate::platform::Platform;
 use crate::scratch::{self, remove_tree};
 use crate::source::{open_local, Dist};
+use crate::store::{FileEntry, GcReport, Store, StoreLock};
 use crate::verify::{is_built_for, verify_tree, Expect};
 use crate::Progress;
 
@@ -105,6 +107,28 @@ pub fn foreign_installed(home: &GoverHome) -> Vec<(Platform, GoVersion, PathBuf)
     out
 }
 
+/// What a pre-commit check sees: a verified, unpacked toolchain that is
+/// not yet installed.
+#[derive(Debug)]
+pub struct PreCommit<'a> {
+    /// The unpacked GOROOT (in scratch space).
+    pub root: &'a Path,
+    /// Its version.
+    pub version: &'a GoVersion,
+    /// The platform it is built for.
+    pub platform: &'a Platform,
+    /// The archive's name, for messages.
+    pub archive: &'a str,
+    /// Every file in it with its sha256, executable bit and size, sorted by
+    /// path.
+    pub files: &'a [FileEntry],
+}
+
+/// A check run on every unpacked toolchain before it is committed (such as
+/// the checksum database's `h1:` hash); an error stops the install and
+/// nothing is installed.
+pub type PreCommitHook = Box<dyn Fn(&PreCommit<'_>) -> Result<()> + Send + Sync>;
+
 /// Installs and uninstalls toolchains under a home.
 pub struct Installer<'a> {
     dist: &'a Dist,
@@ -114,6 +138,11 @@ pub struct Installer<'a> {
     pub pipeline: Pipeline,
     /// How long to wait for another process's lock (`None`: forever).
     pub lock_timeout: Option<Duration>,
+    /// How files are linked from the store ([`LinkMode::Copy`]: the store
+    /// is not used).
+    pub link_mode: LinkMode,
+    /// Run on every unpacked toolchain before its commit.
+    pub pre_commit: Option<PreCommitHook>,
 }
 
 /// Sequence numbers of the one-off owners of `install --from`.
@@ -291,7 +320,67 @@ impl<'a> Installer<'a> {
             limits: Limits::default(),
             pipeline: Pipeline::default(),
             lock_timeout: None,
+            link_mode: LinkMode::Auto,
+            pre_commit: None,
         }
+    }
+
+    /// The store, unless the link mode is `copy`.
+    pub fn store(&self) -> Option<Store> {
+        (self.link_mode != LinkMode::Copy).then(|| Store::new(self.home(), self.link_mode))
+    }
+
+    /// Takes the store's lock, shared (linking from it) or exclusive
+    /// (removing from it), saying so when it waits.
+    pub fn lock_store(
+        &self,
+        store: &Store,
+        exclusive: bool,
+        progress: &dyn Progress,
+    ) -> Result<StoreLock> {
+        store.ensure_dirs()?;
+        store.lock(exclusive, self.lock_timeout, &|p| {
+            progress.message(&format!(
+                "waiting for another gover process using the toolchain store (lock file {})",
+                p.display()
+            ))
+        })
+    }
+
+    /// Gets a verified tree at `root` ready to be committed to `target`:
+    /// runs the pre-commit check, flushes it to disk, adds its new files to
+    /// the store and records its manifest.
+    fn prepare_commit(
+        &self,
+        check: &PreCommit<'_>,
+        unpacked: &Unpacked,
+        store: Option<&Store>,
+        target: &Path,
+        progress: &dyn Progress,
+    ) -> Result<()> {
+        if let Some(hook) = &self.pre_commit {
+            hook(check)?;
+        }
+        sync_tree(check.root)?;
+        let Some(store) = store else {
+            return Ok(());
+        };
+        let mut failed = None;
+        for (key, path) in &unpacked.fresh {
+            if let Err(e) = store.publish(key, path) {
+                failed.get_or_insert((path.clone(), e));
+            }
+        }
+        if let Some((path, e)) = failed {
+            progress.message(&format!(
+                "could not add every file to the toolchain store (at {}: {e}); the toolchain is installed, sharing fewer files",
+                path.display()
+            ));
+        }
+        if let Err(e) = store.write_manifest(target, &unpacked.files) {
+            progress.message(&format!("{e}; `gover store optimize` records it later"));
+        }
+        Ok(())
     }
 
     fn home(&self) -> &GoverHome {
@@ -379,15 +468,29 @@ impl<'a> Installer<'a> {
             source: format!("the release index {index_url}"),
         };
         let url = self.dist.archive_url(&file.filename)?;
+        let store = self.store();
+        let _shared = match &store {
+            Some(s) => Some(self.lock_store(s, false, &*progress)?),
+            None => None,
+        };
         let tmp = scratch::create(self.home(), owner.clone(), ScratchPurpose::Install)?;
-        let unpacked = self.download(&url, file, &expected, tmp.path(), progress)?;
+        let placement = store.as_ref().map_or(Placement::Write, Placement::Store);
+        let unpacked = self.download(&url, file, &expected, tmp.path(), placement, progress.clone())?;
         let root = tmp.path().join("go");
         let expect = Expect {
             version: Some(version),
             platform: &platform,
         };
         verify_tree(&root, &file.filename, &expect)?;
-        sync_tree(&root)?;
+        let check = PreCommit {
+            root: &root,
+            version,
+            platform: &platform,
+            archive: &file.filename,
+            files: &unpacked.files,
+        };
+        let target = toolchain_path(self.home(), version, &platform);
+        self.prepare_commit(&check, &unpacked, store.as_ref(), &target, &*progress)?;
         let path = self.commit(&root, version, &platform, &owner)?;
         Ok(Outcome::Installed {
             version: version.clone(),
@@ -404,6 +507,7 @@ impl<'a> Installer<'a> {
         file: &IndexFile,
         expected: &Expected,
         dest: &Path,
+        placement: Placement<'_>,
         progress: Arc<dyn Progress>,
     ) -> Result<Unpacked> {
         let (reader, total) = self.dist.open_archive(url, file.size, progress.clone())?;
@@ -411,7 +515,7 @@ impl<'a> Installer<'a> {
             &file.filename,
             total.or((file.size > 0).then_some(file.size)),
         );
-        extract::unpack(
+        extract::unpack_into(
             Input {
                 reader,
                 name: file.filename.clone(),
@@ -420,8 +524,7 @@ impl<'a> Installer<'a> {
             },
             dest,
             Some(expected),
-            self.limits,
-            self.pipeline,
+            (self.limits, self.pipeline, placement),
             &*progress,
         )
     }
@@ -455,12 +558,18 @@ impl<'a> Installer<'a> {
         };
         let scratch_lock = ScratchLock(lock::acquire(self.home(), &local, None, &|_| {})?);
         let tmp = scratch::create(self.home(), local, ScratchPurpose::Install)?;
+        let store = self.store();
+        let _shared = match &store {
+            Some(s) => Some(self.lock_store(s, false, &*progress)?),
+            None => None,
+        };
+        let placement = store.as_ref().map_or(Placement::Write, Placement::Store);
         progress.start(&shown, total);
         let expected = sha256.map(|sha256| Expected {
             sha256,
             source: "--sha256".into(),
         });
-        let unpacked = extract::unpack(
+        let unpacked = extract::unpack_into(
             Input {
                 reader,
                 name: shown.clone(),
@@ -469,8 +578,7 @@ impl<'a> Installer<'a> {
             },
             tmp.path(),
             expected.as_ref(),
-            self.limits,
-            self.pipeline,
+            (self.limits, self.pipeline, placement),
             &*progress,
         )?;
         let root = tmp.path().join("go");
@@ -496,7 +604,15 @@ impl<'a> Installer<'a> {
                 return Ok(done);
             }
         }
-        sync_tree(&root)?;
+        let check = PreCommit {
+            root: &root,
+            version: &version,
+            platform,
+            archive: &shown,
+            files: &unpacked.files,
+        };
+        let target = toolchain_path(self.home(), &version, platform);
+        self.prepare_commit(&check, &unpacked, store.as_ref(), &target, &*progress)?;
         let path = self.commit(&root, &version, platform, &owner)?;
         drop(tmp);
         drop(scratch_lock);
@@ -596,8 +712,57 @@ impl<'a> Installer<'a> {
     /// renamed into `tmp/` (so no half-deleted tree is ever seen as
     /// installed) and then deleted. Unless `force`, a toolchain that
     /// running processes use (a build in progress) is not removed: the
-    /// error names them. Returns the removed GOROOT.
+    /// error names them. Returns the removed GOROOT. Store files no
+    /// toolchain holds any more are then removed too
+    /// ([`Installer::collect_garbage`]).
     pub fn uninstall(
+        &self,
+        version: &GoVersion,
+        force: bool,
+        progress: &dyn Progress,
+    ) -> Result<Uninstalled> {
+        let path = self.remove_toolchain(version, force, progress)?;
+        let store = match self.store() {
+            Some(s) => s,
+            None => Store::new(self.home(), LinkMode::Auto),
+        };
+        store.remove_manifest(&path);
+        let freed = match self.collect_garbage(&store, progress) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                progress.message(&format!(
+                    "could not clean up the toolchain store: {e}; `gover store gc` does it later"
+                ));
+                None
+            }
+        };
+        Ok(Uninstalled { path, freed })
+    }
+
+    /// Every installed toolchain's GOROOT, this machine's and others'.
+    pub fn installed_roots(&self) -> Vec<PathBuf> {
+        let home = self.home();
+        let mut out: Vec<PathBuf> = home
+            .installed()
+            .unwrap_or_default()
+            .iter()
+            .map(|v| home.toolchain_dir(v))
+            .collect();
+        out.extend(foreign_installed(home).into_iter().map(|(_, _, p)| p));
+        out
+    }
+
+    /// Removes the store files no installed toolchain holds, under the
+    /// store's lock held exclusively (waiting for running installs).
+    pub fn collect_garbage(&self, store: &Store, progress: &dyn Progress) -> Result<GcReport> {
+        if !store.dir().is_dir() {
+            return Ok(GcReport::default());
+        }
+        let _lock = self.lock_store(store, true, progress)?;
+        store.gc(&self.installed_roots())
+    }
+
+    fn remove_toolchain(
         &self,
         version: &GoVersion,
         force: bool,
@@ -633,6 +798,15 @@ impl<'a> Installer<'a> {
         }
         Ok(dir)
     }
+}
+
+/// What an uninstall removed.
+#[derive(Debug)]
+pub struct Uninstalled {
+    /// The removed GOROOT.
+    pub path: PathBuf,
+    /// What the store's clean-up freed (`None`: it could not run now).
+    pub freed: Option<GcReport>,
 }
 
 /// An error naming the processes that use the toolchain `v` at `dir`, if

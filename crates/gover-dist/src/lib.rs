@@ -18,6 +18,7 @@
 //! - [`install`]: the whole install/uninstall transaction, and where
 //!   toolchains of each platform go;
 //! - [`inuse`]: which running processes use a toolchain;
+//! - [`store`]: the content-addressed store toolchain files are linked from;
 //! - [`mirror`]: the `gover mirror` transaction (plan, fetch and verify,
 //!   write `index.json`);
 //! - [`modzip`]: unpacking a `golang.org/toolchain` module zip;
@@ -40,6 +41,7 @@ pub mod platform;
 pub mod release;
 pub mod scratch;
 pub mod source;
+pub mod store;
 pub mod verify;
 
 pub use error::{Error, ErrorKind, Result};
