@@ -94,10 +94,11 @@ fn installs_verifies_and_lays_out_the_toolchain() {
         "{r}"
     );
     assert!(r.stdout.is_empty(), "{r}");
-    assert_eq!(mode(&dir.join("bin/go")), 0o755);
-    assert_eq!(mode(&dir.join("pkg/tool/linux_amd64/compile")), 0o755);
-    assert_eq!(mode(&dir.join("VERSION")), 0o644);
-    assert_eq!(mode(&dir.join("src/fmt/print.go")), 0o644);
+    // Linked from the store: read-only.
+    assert_eq!(mode(&dir.join("bin/go")), 0o555);
+    assert_eq!(mode(&dir.join("pkg/tool/linux_amd64/compile")), 0o555);
+    assert_eq!(mode(&dir.join("VERSION")), 0o444);
+    assert_eq!(mode(&dir.join("src/fmt/print.go")), 0o444);
     assert_eq!(mode(&dir.join("src/fmt")), 0o755);
     let out = std::process::Command::new(dir.join("bin/go"))
         .arg("version")
@@ -651,6 +652,15 @@ fn modes_are_normalised() {
     let env = env_for(&m);
     env.run_gover(["install", "1.22.10"]).success();
     let dir = toolchain(&env, "1.22.10");
+    assert_eq!(mode(&dir.join("bin/suid")), 0o555);
+    assert_eq!(mode(&dir.join("lib/shared")), 0o444);
+    assert_eq!(mode(&dir.join("lib/sticky")), 0o444);
+    // Without the store, the modes of an ordinary copy.
+    support::run(
+        env.gover(["install", "--force", "1.22.10"])
+            .env("GOVER_LINK_MODE", "copy"),
+    )
+    .success();
     assert_eq!(mode(&dir.join("bin/suid")), 0o755);
     assert_eq!(mode(&dir.join("lib/shared")), 0o644);
     assert_eq!(mode(&dir.join("lib/sticky")), 0o644);
@@ -1290,12 +1300,17 @@ fn uninstall_removes_only_what_it_names() {
     assert_eq!(env.toolchain_dirs().len(), 3);
 
     let r = env.run_gover(["uninstall", "go1.22.10"]).success();
-    assert_eq!(
-        r.stderr,
-        format!(
-            "Uninstalled go1.22.10 (removed {})\n",
+    assert!(
+        r.stderr.starts_with(&format!(
+            "Uninstalled go1.22.10 (removed {})\nRemoved ",
             toolchain(&env, "1.22.10").display()
-        )
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stderr
+            .ends_with(" no other toolchain shares from the store\n"),
+        "{r}"
     );
     assert_eq!(env.toolchain_dirs(), ["go1.21.13", "go1.22.9"]);
     assert!(tmp_entries(&env).is_empty());

@@ -836,8 +836,9 @@ impl Layers<'_> {
     /// `GOVER_LINK_MODE`, else `link_mode`, else [`LinkMode::Auto`].
     pub fn link_mode(&self) -> Result<Setting<LinkMode>, SettingError> {
         let parse = |s: &str| {
-            LinkMode::parse(s.trim())
-                .ok_or_else(|| "is not a link mode; use auto, reflink, hardlink or copy".to_string())
+            LinkMode::parse(s.trim()).ok_or_else(|| {
+                "is not a link mode; use auto, reflink, hardlink or copy".to_string()
+            })
         };
         self.resolve(
             Some(env::GOVER_LINK_MODE),

@@ -475,7 +475,14 @@ impl<'a> Installer<'a> {
         };
         let tmp = scratch::create(self.home(), owner.clone(), ScratchPurpose::Install)?;
         let placement = store.as_ref().map_or(Placement::Write, Placement::Store);
-        let unpacked = self.download(&url, file, &expected, tmp.path(), placement, progress.clone())?;
+        let unpacked = self.download(
+            &url,
+            file,
+            &expected,
+            tmp.path(),
+            placement,
+            progress.clone(),
+        )?;
         let root = tmp.path().join("go");
         let expect = Expect {
             version: Some(version),

@@ -64,7 +64,11 @@ impl Key {
 
     /// The file name in the store: `<sha256>-x` or `<sha256>-r`.
     pub fn file_name(&self) -> String {
-        format!("{}-{}", hex(&self.sha256), if self.executable { 'x' } else { 'r' })
+        format!(
+            "{}-{}",
+            hex(&self.sha256),
+            if self.executable { 'x' } else { 'r' }
+        )
     }
 
     /// Parses [`Key::file_name`]; anything else is `None`.
@@ -664,7 +668,11 @@ impl Store {
     /// Removes what interrupted copies left in `store/tmp` (the caller
     /// holds the lock exclusively).
     fn clean_tmp(&self) {
-        for e in fs::read_dir(self.dir.join("tmp")).into_iter().flatten().flatten() {
+        for e in fs::read_dir(self.dir.join("tmp"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let name = e.file_name();
             let keyed = name.to_str().and_then(|n| {
                 let mut parts = n.splitn(3, '-');
