@@ -158,7 +158,7 @@ impl Drop for ScratchLock {
 }
 
 /// The lock that serialises everything done to `v`'s toolchains.
-fn owner_of(v: &GoVersion) -> LockName {
+pub(crate) fn owner_of(v: &GoVersion) -> LockName {
     LockName::Toolchain(v.release_spelling())
 }
 
@@ -172,7 +172,7 @@ fn c_path(p: &Path) -> io::Result<std::ffi::CString> {
 /// Swaps the directory entries `a` and `b` atomically. `Ok(false)` when this
 /// platform or file system cannot, so the caller falls back to two renames.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+pub(crate) fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     let (a, b) = (c_path(a)?, c_path(b)?);
     // SAFETY: both pointers are NUL-terminated strings that outlive the call.
     let rc = unsafe {
@@ -198,7 +198,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
 /// Swaps the directory entries `a` and `b` atomically. `Ok(false)` when this
 /// platform or file system cannot, so the caller falls back to two renames.
 #[cfg(target_vendor = "apple")]
-fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+pub(crate) fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     let (a, b) = (c_path(a)?, c_path(b)?);
     // SAFETY: both pointers are NUL-terminated strings that outlive the call.
     if unsafe { libc::renamex_np(a.as_ptr(), b.as_ptr(), libc::RENAME_SWAP) } == 0 {
@@ -214,7 +214,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
 /// Swaps the directory entries `a` and `b` atomically. `Ok(false)` when this
 /// platform or file system cannot, so the caller falls back to two renames.
 #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
-fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+pub(crate) fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
     Ok(false)
 }
 
@@ -224,7 +224,7 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
 /// file system holding it does this (the files were written moments ago,
 /// so that is where nearly all of its dirty data is); elsewhere every file
 /// and directory is synced.
-fn sync_tree(root: &Path) -> Result<()> {
+pub(crate) fn sync_tree(root: &Path) -> Result<()> {
     sync_tree_io(root).map_err(|e| Error::io("cannot flush to disk", root, e))
 }
 
@@ -347,6 +347,19 @@ impl<'a> Installer<'a> {
         })
     }
 
+    /// Moves the toolchains installed without the store into it, once
+    /// (best effort: a failure is only reported).
+    fn optimize_others(&self, store: &Store, progress: &dyn Progress) {
+        for (root, res) in self.optimize_all(store, false, progress) {
+            if let Err(e) = res {
+                progress.message(&format!(
+                    "could not move {} into the toolchain store: {e}",
+                    root.display()
+                ));
+            }
+        }
+    }
+
     /// Gets a verified tree at `root` ready to be committed to `target`:
     /// runs the pre-commit check, flushes it to disk, adds its new files to
     /// the store and records its manifest.
@@ -383,7 +396,7 @@ impl<'a> Installer<'a> {
         Ok(())
     }
 
-    fn home(&self) -> &GoverHome {
+    pub(crate) fn home(&self) -> &GoverHome {
         self.dist.home()
     }
 
@@ -393,7 +406,7 @@ impl<'a> Installer<'a> {
         Ok(())
     }
 
-    fn lock(&self, name: &LockName, progress: &dyn Progress) -> Result<InstallLock> {
+    pub(crate) fn lock(&self, name: &LockName, progress: &dyn Progress) -> Result<InstallLock> {
         lock::acquire(self.home(), name, self.lock_timeout, &|p| {
             progress.message(&format!(
                 "waiting for another gover process working on {name} (lock file {})",
@@ -499,6 +512,9 @@ impl<'a> Installer<'a> {
         let target = toolchain_path(self.home(), version, &platform);
         self.prepare_commit(&check, &unpacked, store.as_ref(), &target, &*progress)?;
         let path = self.commit(&root, version, &platform, &owner)?;
+        if let Some(s) = &store {
+            self.optimize_others(s, &*progress);
+        }
         Ok(Outcome::Installed {
             version: version.clone(),
             path,
@@ -621,6 +637,9 @@ impl<'a> Installer<'a> {
         let target = toolchain_path(self.home(), &version, platform);
         self.prepare_commit(&check, &unpacked, store.as_ref(), &target, &*progress)?;
         let path = self.commit(&root, &version, platform, &owner)?;
+        if let Some(s) = &store {
+            self.optimize_others(s, &*progress);
+        }
         drop(tmp);
         drop(scratch_lock);
         Ok(Outcome::Installed {

@@ -335,6 +335,27 @@ impl Store {
         self.copy_in(key, src, &dest)
     }
 
+    /// Adds a copy of `src` to the store under `key` (never its inode).
+    pub fn publish_copy(&self, key: &Key, src: &Path) -> io::Result<()> {
+        let dest = self.file_path(key);
+        if fs::symlink_metadata(&dest).is_ok() {
+            return Ok(());
+        }
+        self.copy_in(key, src, &dest)
+    }
+
+    /// Places the store file of `key` at `dest`, or, when it cannot be
+    /// linked, a copy of `src` (which holds the same content).
+    pub fn place_from(&self, key: &Key, src: &Path, dest: &Path) -> io::Result<Placed> {
+        if self.link_from_store(key, dest)? == Some(true) {
+            return Ok(Placed::Linked);
+        }
+        let mut from = File::open(src)?;
+        let mut to = create_new(dest, key.mode())?;
+        io::copy(&mut from, &mut to)?;
+        Ok(Placed::Copied)
+    }
+
     /// Copies (or reflinks) `src` into the store as `dest`, through a
     /// temporary file flushed before it is linked into place.
     fn copy_in(&self, key: &Key, src: &Path, dest: &Path) -> io::Result<()> {
@@ -699,6 +720,103 @@ pub fn links(meta: &fs::Metadata) -> u64 {
     {
         let _ = meta;
         1
+    }
+}
+
+/// A store file whose content no longer matches its key.
+#[derive(Clone, Debug)]
+pub struct Damaged {
+    /// The file.
+    pub path: PathBuf,
+    /// Its key (what it should hold).
+    pub key: Key,
+    /// The sha256 it has now (`None`: it could not be read).
+    pub found: Option<[u8; 32]>,
+}
+
+/// What [`Store::verify`] found.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyReport {
+    /// Store files checked.
+    pub checked: u64,
+    /// Their bytes.
+    pub bytes: u64,
+    /// The ones whose content changed.
+    pub damaged: Vec<Damaged>,
+    /// Files whose mode was not read-only and was made so again.
+    pub modes_fixed: u64,
+}
+
+impl Store {
+    /// Re-hashes every store file against its key. A file that became
+    /// writable is made read-only again; a changed one is reported (see
+    /// [`Store::quarantine`]).
+    pub fn verify(&self, progress: &dyn crate::Progress) -> Result<VerifyReport> {
+        let files = self
+            .files()
+            .map_err(|e| Error::io("cannot list", &self.dir, e))?;
+        let total: u64 = files.iter().map(|f| f.meta.len()).sum();
+        progress.start("verifying the toolchain store", Some(total));
+        let mut report = VerifyReport::default();
+        for f in &files {
+            report.checked += 1;
+            report.bytes += f.meta.len();
+            let found = hash_file(&f.path).ok().map(|(h, _)| h);
+            progress.advance(f.meta.len());
+            if found != Some(f.key.sha256) {
+                report.damaged.push(Damaged {
+                    path: f.path.clone(),
+                    key: f.key,
+                    found,
+                });
+            } else if fix_mode(&f.path, &f.meta, f.key.mode()) {
+                report.modes_fixed += 1;
+            }
+        }
+        progress.finish();
+        Ok(report)
+    }
+
+    /// Takes a damaged file out of the store, so no install links it again
+    /// (the caller holds the store's lock exclusively). Toolchains that
+    /// hold it keep their (damaged) copy until they are reinstalled.
+    pub fn quarantine(&self, d: &Damaged) -> Result<()> {
+        match fs::remove_file(&d.path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                Err(Error::io("cannot remove", &d.path, e))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The installed toolchains (of `goroots`) whose manifests list `key`.
+    pub fn holders(&self, goroots: &[PathBuf], key: &Key) -> Vec<PathBuf> {
+        goroots
+            .iter()
+            .filter(|g| {
+                self.read_manifest(g)
+                    .is_some_and(|m| m.iter().any(|f| f.key() == *key))
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+/// Makes a store file read-only again when someone made it writable;
+/// true when it did.
+fn fix_mode(path: &Path, meta: &fs::Metadata, mode: u32) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o7777 == mode {
+            return false;
+        }
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, meta, mode);
+        false
     }
 }
 

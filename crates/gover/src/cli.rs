@@ -68,6 +68,14 @@ pub(crate) enum Command {
     Mirror(MirrorArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
+    /// Remove the toolchains no project, default or running process uses
+    Prune(PruneArgs),
+    /// Show pins behind the newest patch of their line (exit 1 if any)
+    Outdated(OutdatedArgs),
+    /// Move exact pins to the newest patch of their line and install it
+    Upgrade(UpgradeArgs),
+    /// Manage the deduplicated toolchain store (gc, verify, optimize)
+    Store(StoreArgs),
     /// Update gover itself (`gover self update`)
     #[command(name = "self")]
     SelfCmd(crate::commands::self_update::SelfArgs),
@@ -142,6 +150,10 @@ pub(crate) struct UseArgs {
     /// Do not install the version if it is missing
     #[arg(long)]
     pub(crate) no_install: bool,
+    /// Pin the exact release the version resolves to (1.22 -> 1.22.10)
+    /// instead of the version as given
+    #[arg(long)]
+    pub(crate) pin: bool,
 }
 
 /// `gover which`
@@ -232,6 +244,67 @@ pub(crate) struct MirrorArgs {
     /// Platforms to mirror, as Go names them (repeatable; default: this host)
     #[arg(long, value_name = "OS-ARCH")]
     pub(crate) platform: Vec<String>,
+}
+
+/// `gover prune`
+#[derive(Debug, Args)]
+pub(crate) struct PruneArgs {
+    /// Say what would be removed, remove nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Print JSON: [{"version","path","action","reasons"}]
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `gover outdated`
+#[derive(Debug, Args)]
+pub(crate) struct OutdatedArgs {
+    /// Print JSON: [{"file","kind","pinned","current","latest","behind"}]
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `gover upgrade`
+#[derive(Debug, Args)]
+pub(crate) struct UpgradeArgs {
+    /// Project directories or pin files (default: this directory)
+    #[arg(value_name = "PATH", conflicts_with = "all")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Every remembered project and the global default
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Also rewrite the toolchain line of a go.mod or go.work
+    #[arg(long)]
+    pub(crate) go_mod: bool,
+}
+
+/// `gover store`
+#[derive(Debug, Args)]
+pub(crate) struct StoreArgs {
+    #[command(subcommand)]
+    pub(crate) command: StoreCommand,
+}
+
+/// `gover store` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum StoreCommand {
+    /// Remove store files no installed toolchain holds
+    Gc,
+    /// Re-hash every store file; report (or with --repair, reinstall) changed ones
+    Verify {
+        /// Take changed files out of the store and reinstall the toolchains holding them
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Move toolchains installed without the store into it
+    Optimize,
+    /// Show the store's size and what it saves
+    Status {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Shells for completions.

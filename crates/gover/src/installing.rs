@@ -157,6 +157,7 @@ pub(crate) fn install_requests(
             Err(e) => return Err(e),
         }
     }
+    crate::remembered::after_install(app, requests);
     if failed > 0 {
         return Err(
             UserError::new(format!("{failed} of {} installs failed", requests.len())).into(),

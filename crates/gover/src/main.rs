@@ -5,7 +5,8 @@
 //! Commands live in `commands/` (one module each, none importing another);
 //! what several share has a module of its own here: `doctor` (the checks),
 //! `shell` (startup files and gover's block), `selecting`, `installing`,
-//! `progress`, `quote`, `shimlinks`, `userfile` and `error`.
+//! `progress`, `quote`, `remembered`, `shimlinks`, `userfile` and
+//! `error`.
 
 mod app;
 mod cli;
@@ -15,6 +16,7 @@ mod error;
 mod installing;
 mod progress;
 mod quote;
+mod remembered;
 mod selecting;
 mod shell;
 mod shimlinks;
@@ -54,5 +56,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Setup(args) => setup::run(&app()?, args),
         Command::Mirror(args) => mirror::run(&app()?, args),
         Command::SelfCmd(args) => self_update::run(&app()?, args),
+        Command::Prune(args) => prune::run(&app()?, args),
+        Command::Outdated(args) => outdated::run(&app()?, args),
+        Command::Upgrade(args) => upgrade::run(&app()?, args),
+        Command::Store(args) => store::run(&app()?, args),
     }
 }

@@ -24,6 +24,7 @@ fn source_text(s: &PinSource) -> String {
 pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
     let verbose = matches!(app.verbosity, Verbosity::Verbose(_));
     let r = resolve_here(app, verbose)?;
+    crate::remembered::remember(app, &r);
     let goroot = r.version.as_ref().map(|v| app.home.toolchain_dir(v));
     if args.json {
         let mut obj = json!({

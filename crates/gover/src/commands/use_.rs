@@ -24,10 +24,13 @@ use crate::selecting::{context_here, resolve_here, warn_if_older_than_project};
 use crate::userfile::{pin_tree, refused};
 
 pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
-    let request = VersionRequest::parse(&args.version).map_err(|e| {
+    let mut request = VersionRequest::parse(&args.version).map_err(|e| {
         UserError::new(e.to_string())
             .hint("`gover list --remote` shows the versions available to install")
     })?;
+    if args.pin {
+        request = exact_release(app, &request)?;
+    }
     let file = if args.global {
         app.home.version_file()
     } else {
@@ -69,7 +72,9 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
             )?;
             let governed_by_file = r.source.path() == Some(file.as_path())
                 || matches!(&r.source, PinSource::ProjectGoLine { via_global: Some(g), .. } if g == &file);
-            if !governed_by_file {
+            if governed_by_file {
+                crate::remembered::remember(app, &r);
+            } else {
                 app.warn(format!(
                     "{} takes precedence over {} here",
                     r.source,
@@ -87,6 +92,35 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
         Err(e) => app.warn(format!("cannot tell which Go runs here now: {e}")),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The exact release `request` resolves to (`--pin`): the newest release
+/// of the line in the release index, or, when the index cannot be had,
+/// the newest installed one.
+fn exact_release(app: &App, request: &VersionRequest) -> Result<VersionRequest> {
+    if let VersionRequest::Exact(_) = request {
+        return Ok(request.clone());
+    }
+    if let VersionRequest::System = request {
+        return Err(UserError::new("`--pin` needs a Go version, not `system`").into());
+    }
+    let from_index = crate::installing::dist(app).and_then(|d| {
+        let loaded = d
+            .index(&gover_dist::NoProgress)
+            .map_err(crate::error::user_error)?;
+        let r = loaded
+            .index
+            .resolve(request)
+            .map_err(crate::error::user_error)?;
+        Ok(r.version.clone())
+    });
+    match from_index {
+        Ok(v) => Ok(VersionRequest::Exact(v)),
+        Err(e) => match installed_match(&app.home, request) {
+            Some(v) => Ok(VersionRequest::Exact(v)),
+            None => Err(e),
+        },
+    }
 }
 
 /// A pin file directly in the temp directory would be ignored (anyone can
