@@ -633,6 +633,8 @@ struct Job {
     rel: String,
     executable: bool,
     data: Vec<u8>,
+    /// For a large file: its content in chunks, and its size.
+    stream: Option<(Receiver<Vec<u8>>, u64)>,
 }
 
 struct Stats {
@@ -883,14 +885,27 @@ fn write_file<R: Read>(
     let executable = matches!(entry.header().mode(), Ok(m) if m & 0o111 != 0);
     let full = ctx.dest.join(rel);
     let rel = goroot_path(rel).map_err(|why| unsafe_entry(ctx.name, &shown, why))?;
-    if size > ctx.pipeline.inline_above || ctx.pipeline.writers == 0 {
+    if size > ctx.pipeline.inline_above && ctx.pipeline.writers > 0 {
+        let (tx, rx) = sync_channel::<Vec<u8>>(4);
+        let job = Job {
+            path: full,
+            entry: shown.clone(),
+            rel,
+            executable,
+            data: Vec::new(),
+            stream: Some((rx, size)),
+        };
+        queue(jobs, ctx.shared, ctx.pipeline, job)?;
+        return stream_to_writer(&mut entry, tx, ctx, &shown);
+    }
+    if size > ctx.pipeline.inline_above {
         let file = InlineFile {
             path: &full,
             rel,
             executable,
             shown: &shown,
         };
-        return write_inline(&mut entry, file, ctx).map_err(|e| match e {
+        return write_inline(&mut entry, file, ctx, None).map_err(|e| match e {
             InlineError::Read(e) => read_failure(ctx, &shown, &e),
             InlineError::Write(e) => ParseError::Fatal(e),
         });
@@ -906,8 +921,38 @@ fn write_file<R: Read>(
         rel,
         executable,
         data,
+        stream: None,
     };
     queue(jobs, ctx.shared, ctx.pipeline, job)
+}
+
+/// Hands the content of a large file to the writer that took its job, in
+/// chunks (at most four in flight), so the parser only gunzips.
+fn stream_to_writer(
+    entry: &mut impl Read,
+    tx: SyncSender<Vec<u8>>,
+    ctx: &ParseCtx<'_>,
+    shown: &str,
+) -> std::result::Result<(), ParseError> {
+    loop {
+        let mut chunk = vec![0u8; 256 << 10];
+        let mut n = 0;
+        while n < chunk.len() {
+            match entry.read(&mut chunk[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(read_failure(ctx, shown, &e)),
+            }
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        chunk.truncate(n);
+        if tx.send(chunk).is_err() {
+            return Err(ParseError::Aborted);
+        }
+    }
 }
 
 /// The path of `rel` (`go/bin/go`) in the GOROOT (`bin/go`), as the
@@ -1092,6 +1137,7 @@ fn write_inline(
     entry: &mut impl Read,
     file: InlineFile<'_>,
     ctx: &ParseCtx<'_>,
+    expected: Option<u64>,
 ) -> std::result::Result<(), InlineError> {
     let fail = |e| InlineError::Write(write_error(e, ctx.dest, ctx.name, file.shown));
     let mode = file_mode(ctx.placement, file.executable);
@@ -1111,6 +1157,11 @@ fn write_inline(
         f.write_all(&buf[..n]).map_err(fail)?;
     }
     drop(f);
+    if expected.is_some_and(|e| e != size) {
+        return Err(InlineError::Read(io::Error::other(
+            "the stream ended early",
+        )));
+    }
     let key = Key {
         sha256: hasher.finalize().into(),
         executable: file.executable,
@@ -1127,6 +1178,31 @@ fn write_inline(
     };
     ctx.shared.record(entry, placed, file.path);
     Ok(())
+}
+
+/// Writes a large file whose content arrives in chunks from the parser.
+/// A stream that ends short (the parser stopped) writes nothing more:
+/// the parser's error is what is reported.
+fn write_streamed(rx: Receiver<Vec<u8>>, size: u64, job: &Job, ctx: &ParseCtx<'_>) {
+    let mut reader = Capped {
+        inner: ChunkReader::new(rx),
+        read: 0,
+        cap: size,
+        over: false,
+    };
+    let file = InlineFile {
+        path: &job.path,
+        rel: job.rel.clone(),
+        executable: job.executable,
+        shown: &job.entry,
+    };
+    if !ctx.shared.abort.load(Ordering::Relaxed) {
+        if let Err(InlineError::Write(e)) = write_inline(&mut reader, file, ctx, Some(size)) {
+            ctx.shared.fail_write(e);
+        }
+    }
+    // Drain what the parser may still send, so it never blocks.
+    let _ = io::copy(&mut reader.inner, &mut io::sink());
 }
 
 /// Creates the file of `job`: from the store, or written.
@@ -1150,10 +1226,14 @@ fn writer_loop(jobs: &Mutex<Receiver<Job>>, ctx: &ParseCtx<'_>) {
             let rx = jobs.lock().unwrap_or_else(|p| p.into_inner());
             rx.recv()
         };
-        let Ok(job) = job else {
+        let Ok(mut job) = job else {
             return;
         };
         let size = job.data.len() as u64;
+        if let Some((rx, size)) = job.stream.take() {
+            write_streamed(rx, size, &job, ctx);
+            continue;
+        }
         if !shared.abort.load(Ordering::Relaxed) {
             match place(&job, ctx.placement) {
                 Ok((key, placed)) => {

@@ -321,7 +321,15 @@ impl Store {
     /// linked, else a copy. Content the store already has is left alone.
     pub fn publish(&self, key: &Key, src: &Path) -> io::Result<()> {
         let dest = self.file_path(key);
-        if !self.try_reflink() && self.may_hardlink() {
+        if self.try_reflink() {
+            match self.copy_in(key, src, &dest, true) {
+                Ok(()) => return Ok(()),
+                Err(e) if cannot_reflink(&e) => self.reflink.store(false, Ordering::Relaxed),
+                Err(e) if is_fallback(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if self.may_hardlink() {
             match fs::hard_link(src, &dest) {
                 Ok(()) => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(()),
@@ -332,7 +340,7 @@ impl Store {
         if fs::symlink_metadata(&dest).is_ok() {
             return Ok(());
         }
-        self.copy_in(key, src, &dest)
+        self.copy_in(key, src, &dest, false)
     }
 
     /// Adds a copy of `src` to the store under `key` (never its inode).
@@ -341,7 +349,7 @@ impl Store {
         if fs::symlink_metadata(&dest).is_ok() {
             return Ok(());
         }
-        self.copy_in(key, src, &dest)
+        self.copy_in(key, src, &dest, false)
     }
 
     /// Places the store file of `key` at `dest`, or, when it cannot be
@@ -356,9 +364,10 @@ impl Store {
         Ok(Placed::Copied)
     }
 
-    /// Copies (or reflinks) `src` into the store as `dest`, through a
-    /// temporary file flushed before it is linked into place.
-    fn copy_in(&self, key: &Key, src: &Path, dest: &Path) -> io::Result<()> {
+    /// Reflinks (`reflink`) or copies `src` into the store as `dest`,
+    /// through a temporary file linked into place when complete. A copy is
+    /// flushed first; a reflink shares blocks already on disk.
+    fn copy_in(&self, key: &Key, src: &Path, dest: &Path, reflinked: bool) -> io::Result<()> {
         let tmp = self.dir.join("tmp").join(format!(
             "{}-{}-{}",
             std::process::id(),
@@ -366,15 +375,13 @@ impl Store {
             key.file_name()
         ));
         let res = (|| {
-            match reflink(src, &tmp, key.mode()) {
-                Ok(()) => {}
-                Err(_) => {
-                    let _ = fs::remove_file(&tmp);
-                    let mut from = File::open(src)?;
-                    let mut to = create_new(&tmp, key.mode())?;
-                    io::copy(&mut from, &mut to)?;
-                    to.sync_all()?;
-                }
+            if reflinked {
+                reflink(src, &tmp, key.mode())?;
+            } else {
+                let mut from = File::open(src)?;
+                let mut to = create_new(&tmp, key.mode())?;
+                io::copy(&mut from, &mut to)?;
+                to.sync_all()?;
             }
             match fs::hard_link(&tmp, dest) {
                 Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
