@@ -18,7 +18,7 @@ use support::tls::{Serve, TlsServer};
 use support::{Run, TestEnv};
 
 /// A test environment pointed at `m`, with short timeouts and retries.
-fn env_for(m: &Mirror) -> TestEnv {
+pub(crate) fn env_for(m: &Mirror) -> TestEnv {
     let mut env = TestEnv::new();
     env.set("GOVER_MIRROR", m.url())
         .set("GOVER_INDEX_URL", m.index_url())
@@ -1519,7 +1519,7 @@ fn https_through_a_connect_proxy_with_credentials() {
 
 /// A tmpfs mounted over a test's directory (for a tiny or read-only
 /// GOVER_HOME); unmounted when dropped.
-struct Tmpfs {
+pub(crate) struct Tmpfs {
     dir: PathBuf,
 }
 
@@ -1527,7 +1527,7 @@ impl Tmpfs {
     /// Mounts a tmpfs with `options` (`size=8m`) at `dir`, creating it.
     /// `None`, after a note, when this system refuses to mount (not root,
     /// or a sandbox without CAP_SYS_ADMIN): the caller skips what needs it.
-    fn mount(dir: &Path, options: &str) -> Option<Self> {
+    pub(crate) fn mount(dir: &Path, options: &str) -> Option<Self> {
         use std::ffi::CString;
         use std::os::unix::ffi::OsStrExt;
         fs::create_dir_all(dir).unwrap();

@@ -22,5 +22,6 @@ mod setup;
 mod shim;
 mod shim_autoinstall;
 mod shim_real;
+mod store;
 mod switching;
 mod trust_oracle;
