@@ -13,6 +13,7 @@ mod errors;
 mod hostile;
 mod install;
 mod install_real;
+mod keeping;
 mod mirror;
 mod parity;
 mod pins_hostile;
