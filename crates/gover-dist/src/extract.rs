@@ -1167,7 +1167,7 @@ fn write_inline(
         executable: file.executable,
     };
     let placed = match ctx.placement {
-        Placement::Store(store) => store.adopt(&key, file.path).map_err(fail)?,
+        Placement::Store(store) => store.adopt(&key, file.path, ctx.dest).map_err(fail)?,
         Placement::Write => Placed::Copied,
     };
     let entry = FileEntry {

@@ -965,6 +965,89 @@ fn verify_with_index(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
+
+    /// A tiny toolchain archive of go1.22.10 for this machine, and its sha256.
+    fn archive(dir: &Path) -> (PathBuf, [u8; 32]) {
+        use sha2::Digest;
+        let mut b = tar::Builder::new(Vec::new());
+        let tool = format!("go/pkg/tool/{}/compile", Platform::host().tool_dir());
+        for (path, mode, data) in [
+            ("go/VERSION", 0o644, "go1.22.10\n"),
+            ("go/bin/go", 0o755, "#!/bin/sh\n"),
+            (tool.as_str(), 0o755, "#!/bin/sh\n"),
+        ] {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(mode);
+            h.set_cksum();
+            b.append_data(&mut h, path, data.as_bytes()).unwrap();
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        io::Write::write_all(&mut gz, &b.into_inner().unwrap()).unwrap();
+        let bytes = gz.finish().unwrap();
+        let path = dir.join("go1.22.10.tar.gz");
+        fs::write(&path, &bytes).unwrap();
+        (path, sha2::Sha256::digest(&bytes).into())
+    }
+
+    #[test]
+    fn the_pre_commit_check_sees_the_manifest_and_can_veto_the_commit() {
+        let t = tempfile::tempdir().unwrap();
+        let home = GoverHome::new(t.path().join("home"));
+        let dist = Dist::new(home.clone(), crate::source::Sources::default());
+        let (file, sha) = archive(t.path());
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let veto = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let mut installer = Installer::new(&dist);
+        let (seen2, veto2) = (seen.clone(), veto.clone());
+        installer.pre_commit = Some(Box::new(move |c: &PreCommit<'_>| {
+            assert!(c.root.join("bin/go").is_file());
+            assert_eq!(c.version.toolchain_name(), "go1.22.10");
+            let mut s = seen2.lock().unwrap();
+            s.clear();
+            for f in c.files {
+                s.push(format!(
+                    "{} {} {} {}",
+                    f.path,
+                    f.executable,
+                    f.size,
+                    hex(&f.sha256)
+                ));
+            }
+            if veto2.load(Ordering::SeqCst) {
+                return Err(Error::new(ErrorKind::ChecksumMismatch, "h1: mismatch"));
+            }
+            Ok(())
+        }));
+        let no_index = || -> Result<Index> { unreachable!() };
+        let host = Platform::host();
+        let install = || {
+            installer.install_archive(
+                &file,
+                Some(sha),
+                &no_index,
+                &host,
+                false,
+                Arc::new(crate::NoProgress),
+            )
+        };
+        let e = install().unwrap_err();
+        assert_eq!(e.to_string(), "h1: mismatch");
+        assert!(home.installed().unwrap().is_empty());
+        assert!(home.scratch_entries().unwrap().is_empty());
+        let hello = hex(&crate::store::Key::of(b"#!/bin/sh\n", true).sha256);
+        assert_eq!(
+            seen.lock().unwrap()[1],
+            format!("bin/go true 10 {hello}"),
+            "{:?}",
+            seen.lock().unwrap()
+        );
+        veto.store(false, Ordering::SeqCst);
+        install().unwrap();
+        assert_eq!(home.installed().unwrap().len(), 1);
+        assert_eq!(seen.lock().unwrap()[0].split(' ').next(), Some("VERSION"));
+    }
 
     #[test]
     #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]

@@ -146,8 +146,6 @@ pub struct Store {
 #[derive(Debug)]
 pub struct StoreLock(#[allow(dead_code)] File);
 
-const LINK_SUFFIX: &str = ".gover-link";
-
 impl Store {
     /// The store of `home`, placing files with `mode`.
     pub fn new(home: &GoverHome, mode: LinkMode) -> Self {
@@ -299,11 +297,15 @@ impl Store {
     }
 
     /// For a file already written at `dest` with `key`'s content: replaces
-    /// it with a link to the store file when the store has one.
-    pub fn adopt(&self, key: &Key, dest: &Path) -> io::Result<Placed> {
-        let mut tmp = dest.as_os_str().to_owned();
-        tmp.push(LINK_SUFFIX);
-        let tmp = PathBuf::from(tmp);
+    /// it with a link to the store file when the store has one. The link is
+    /// made in `scratch` (a directory of the same file system that no
+    /// archive entry names) and renamed over `dest`.
+    pub fn adopt(&self, key: &Key, dest: &Path, scratch: &Path) -> io::Result<Placed> {
+        let tmp = scratch.join(format!(
+            "link-{}-{}",
+            std::process::id(),
+            self.seq.fetch_add(1, Ordering::Relaxed)
+        ));
         match self.link_from_store(key, &tmp)? {
             Some(true) => {}
             Some(false) => return Ok(Placed::Copied),
@@ -884,9 +886,8 @@ mod tests {
         assert_eq!(fs::metadata(&b).unwrap().mode() & 0o777, 0o444);
         let c = tree.join("c");
         fs::write(&c, "data").unwrap();
-        assert_eq!(store.adopt(&k, &c).unwrap(), Placed::Linked);
+        assert_eq!(store.adopt(&k, &c, t.path()).unwrap(), Placed::Linked);
         assert_eq!(fs::read(&c).unwrap(), b"data");
-        assert!(!tree.join("c.gover-link").exists());
         // Listed in a manifest: kept; unlisted and unlinked: removed.
         let entry = FileEntry {
             path: "a".into(),
