@@ -330,6 +330,15 @@ impl<'a> Installer<'a> {
         (self.link_mode != LinkMode::Copy).then(|| Store::new(self.home(), self.link_mode))
     }
 
+    /// The store (unless the link mode is `copy`) with its lock held shared.
+    fn shared_store(&self, progress: &dyn Progress) -> Result<(Option<Store>, Option<StoreLock>)> {
+        let Some(store) = self.store() else {
+            return Ok((None, None));
+        };
+        let lock = self.lock_store(&store, false, progress)?;
+        Ok((Some(store), Some(lock)))
+    }
+
     /// Takes the store's lock, shared (linking from it) or exclusive
     /// (removing from it), saying so when it waits.
     pub fn lock_store(
@@ -345,6 +354,26 @@ impl<'a> Installer<'a> {
                 p.display()
             ))
         })
+    }
+
+    /// Checks, flushes and commits the verified tree `check.root` (the
+    /// caller holds `owner`'s lock), then moves older copies into the
+    /// store; returns the toolchain's path.
+    fn finish(
+        &self,
+        check: &PreCommit<'_>,
+        unpacked: &Unpacked,
+        store: Option<&Store>,
+        owner: &LockName,
+        progress: &dyn Progress,
+    ) -> Result<PathBuf> {
+        let target = toolchain_path(self.home(), check.version, check.platform);
+        self.prepare_commit(check, unpacked, store, &target, progress)?;
+        let path = self.commit(check.root, check.version, check.platform, owner)?;
+        if let Some(s) = store {
+            self.optimize_others(s, progress);
+        }
+        Ok(path)
     }
 
     /// Moves the toolchains installed without the store into it, once
@@ -481,11 +510,7 @@ impl<'a> Installer<'a> {
             source: format!("the release index {index_url}"),
         };
         let url = self.dist.archive_url(&file.filename)?;
-        let store = self.store();
-        let _shared = match &store {
-            Some(s) => Some(self.lock_store(s, false, &*progress)?),
-            None => None,
-        };
+        let (store, _shared) = self.shared_store(&*progress)?;
         let tmp = scratch::create(self.home(), owner.clone(), ScratchPurpose::Install)?;
         let placement = store.as_ref().map_or(Placement::Write, Placement::Store);
         let unpacked = self.download(
@@ -509,12 +534,7 @@ impl<'a> Installer<'a> {
             archive: &file.filename,
             files: &unpacked.files,
         };
-        let target = toolchain_path(self.home(), version, &platform);
-        self.prepare_commit(&check, &unpacked, store.as_ref(), &target, &*progress)?;
-        let path = self.commit(&root, version, &platform, &owner)?;
-        if let Some(s) = &store {
-            self.optimize_others(s, &*progress);
-        }
+        let path = self.finish(&check, &unpacked, store.as_ref(), &owner, &*progress)?;
         Ok(Outcome::Installed {
             version: version.clone(),
             path,
@@ -581,11 +601,7 @@ impl<'a> Installer<'a> {
         };
         let scratch_lock = ScratchLock(lock::acquire(self.home(), &local, None, &|_| {})?);
         let tmp = scratch::create(self.home(), local, ScratchPurpose::Install)?;
-        let store = self.store();
-        let _shared = match &store {
-            Some(s) => Some(self.lock_store(s, false, &*progress)?),
-            None => None,
-        };
+        let (store, _shared) = self.shared_store(&*progress)?;
         let placement = store.as_ref().map_or(Placement::Write, Placement::Store);
         progress.start(&shown, total);
         let expected = sha256.map(|sha256| Expected {
@@ -611,14 +627,7 @@ impl<'a> Installer<'a> {
         };
         let version = verify_tree(&root, &shown, &expect)?;
         if sha256.is_none() {
-            let index = index().map_err(|e| {
-                Error::new(
-                    e.kind(),
-                    format!("cannot verify {shown} against the release index: {e}"),
-                )
-                .with_hint(sha256_hint(&archive.display().to_string()))
-            })?;
-            verify_with_index(&index, &version, &unpacked.sha256, &shown, platform)?;
+            check_with_index(index, archive, &shown, &version, &unpacked.sha256, platform)?;
         }
         let owner = owner_of(&version);
         let _lock = self.lock(&owner, &*progress)?;
@@ -634,12 +643,7 @@ impl<'a> Installer<'a> {
             archive: &shown,
             files: &unpacked.files,
         };
-        let target = toolchain_path(self.home(), &version, platform);
-        self.prepare_commit(&check, &unpacked, store.as_ref(), &target, &*progress)?;
-        let path = self.commit(&root, &version, platform, &owner)?;
-        if let Some(s) = &store {
-            self.optimize_others(s, &*progress);
-        }
+        let path = self.finish(&check, &unpacked, store.as_ref(), &owner, &*progress)?;
         drop(tmp);
         drop(scratch_lock);
         Ok(Outcome::Installed {
@@ -899,6 +903,26 @@ pub fn not_installed(home: &GoverHome, v: &GoVersion) -> Error {
 /// The hint for a local archive the index cannot vouch for.
 fn sha256_hint(archive: &str) -> String {
     format!("pass the archive's sha256: `gover install --from {archive} --sha256 HEX`")
+}
+
+/// Checks a local archive against the release index `index()` returns
+/// (when no `--sha256` was given).
+fn check_with_index(
+    index: &dyn Fn() -> Result<Index>,
+    archive: &Path,
+    shown: &str,
+    version: &GoVersion,
+    digest: &[u8; 32],
+    platform: &Platform,
+) -> Result<()> {
+    let index = index().map_err(|e| {
+        Error::new(
+            e.kind(),
+            format!("cannot verify {shown} against the release index: {e}"),
+        )
+        .with_hint(sha256_hint(&archive.display().to_string()))
+    })?;
+    verify_with_index(&index, version, digest, shown, platform)
 }
 
 fn verify_with_index(
