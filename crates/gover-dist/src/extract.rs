@@ -898,7 +898,7 @@ fn write_file<R: Read>(
         queue(jobs, ctx.shared, ctx.pipeline, job)?;
         return stream_to_writer(&mut entry, tx, ctx, &shown);
     }
-    if size > ctx.pipeline.inline_above {
+    if ctx.pipeline.writers == 0 {
         let file = InlineFile {
             path: &full,
             rel,
@@ -1417,6 +1417,48 @@ mod tests {
                 fs::read_to_string(t.path().join("go/lib/shared")).unwrap(),
                 "data"
             );
+        }
+    }
+
+    #[test]
+    fn through_the_store_the_second_unpack_links_every_file_streamed_or_not() {
+        let t = tempfile::tempdir().unwrap();
+        let home = gover_core::GoverHome::new(t.path().join("home"));
+        let store = Store::new(&home, gover_core::settings::LinkMode::Auto);
+        store.ensure_dirs().unwrap();
+        let big = "x".repeat(300 << 10);
+        let bytes = targz(&toolchain(vec![file("go/pkg/big.a", 0o644, &big)]));
+        // Files above one byte stream to the writers in chunks.
+        for inline_above in [1, 2 << 20] {
+            let mut linked = Vec::new();
+            for round in 0..2 {
+                let dest = t.path().join(format!("d{inline_above}-{round}"));
+                fs::create_dir(&dest).unwrap();
+                let input = Input {
+                    reader: Box::new(std::io::Cursor::new(bytes.clone())),
+                    name: "a.tar.gz".into(),
+                    location: "test://a.tar.gz".into(),
+                    expected_size: 0,
+                };
+                let pipeline = Pipeline {
+                    writers: 2,
+                    inline_above,
+                    ..Pipeline::default()
+                };
+                let tuning = (Limits::default(), pipeline, Placement::Store(&store));
+                let u = unpack_into(input, &dest, None, tuning, &crate::NoProgress).unwrap();
+                let paths: Vec<&str> = u.files.iter().map(|f| f.path.as_str()).collect();
+                assert_eq!(paths, ["VERSION", "bin/go", "pkg/big.a"]);
+                assert_eq!(u.files[2].size, big.len() as u64);
+                assert_eq!(u.files[2].sha256, Key::of(big.as_bytes(), false).sha256);
+                assert!(u.files[1].executable && !u.files[2].executable);
+                assert_eq!(fs::read_to_string(dest.join("go/pkg/big.a")).unwrap(), big);
+                for (key, path) in &u.fresh {
+                    store.publish(key, path).unwrap();
+                }
+                linked.push(u.linked_files);
+            }
+            assert_eq!(linked[1], 3, "{inline_above}: {linked:?}");
         }
     }
 
