@@ -87,6 +87,11 @@ impl Installer<'_> {
         if let Err(e) = verify_tree(root, &shown, &expect) {
             return Ok(Optimized::Skipped(e.to_string()));
         }
+        // A process working inside the old tree would be left in a deleted
+        // directory: such a toolchain waits for the next run.
+        if let Some(p) = crate::inuse::processes_using(root).first() {
+            return Ok(Optimized::Skipped(format!("in use by {p}")));
+        }
         let tmp = scratch::create(self.home(), owner.clone(), ScratchPurpose::Install)?;
         let new_root = tmp.path().join("go");
         let (files, copied) = rebuild(store, root, &new_root)?;
