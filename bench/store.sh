@@ -57,28 +57,11 @@ for v in "$old" "$new" "${many[@]}"; do
     mirror_dir=$(dirname "$a")
 done
 
-scratch=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/gover-bench-store.XXXXXX")
-server_pid=
-cleanup() {
-    if [[ -n $server_pid ]]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-port=${BENCH_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-python3 -m http.server --bind 127.0.0.1 --directory "$mirror_dir" "$port" >"$scratch/server.log" 2>&1 &
-server_pid=$!
-url=http://127.0.0.1:$port/
-for _ in $(seq 50); do
-    curl -fsS --noproxy '*' -o /dev/null "${url}index.json" 2>/dev/null && break
-    sleep 0.1
-done
-curl -fsS --noproxy '*' -o /dev/null "${url}index.json" || bench_die "the mirror at $url does not answer"
+bench_start gover-bench-store
+scratch=$bench_scratch
+# The loopback mirror: the archive directory served by python's http.server.
+bench_serve "$mirror_dir"
+url=$bench_url
 export NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 GOVER_MIRROR=$url GOVER_INDEX_URL=${url}index.json
 unset GOVER_OFFLINE GOVER_LINK_MODE
 file=go$new.$(bench_host_platform).tar.gz

@@ -687,7 +687,7 @@ fn corrupt_gzip_with_the_right_checksum_is_a_bad_archive() {
     assert_nothing_new(&env, &before);
 }
 
-fn spawn_install(env: &TestEnv, args: &[&str]) -> Child {
+pub(crate) fn spawn_install(env: &TestEnv, args: &[&str]) -> Child {
     env.gover(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -696,7 +696,7 @@ fn spawn_install(env: &TestEnv, args: &[&str]) -> Child {
         .unwrap()
 }
 
-fn wait_run(c: Child) -> Run {
+pub(crate) fn wait_run(c: Child) -> Run {
     let o = c.wait_with_output().unwrap();
     Run {
         code: o.status.code().unwrap_or(-1),

@@ -46,6 +46,21 @@ fn archives_dir() -> Option<PathBuf> {
     }
 }
 
+/// A loopback mirror serving the real archives, and a test environment
+/// pointed at it.
+fn real_mirror(archives: &Path) -> (Mirror, TestEnv) {
+    let m = Mirror::start();
+    m.put("index.json", fs::read(archives.join("index.json")).unwrap());
+    for v in VERSIONS {
+        let f = mirror::host_filename(v);
+        m.put(&f, fs::read(archives.join(&f)).unwrap());
+    }
+    let mut env = TestEnv::new();
+    env.set("GOVER_MIRROR", m.url())
+        .set("GOVER_INDEX_URL", m.index_url());
+    (m, env)
+}
+
 /// `go` from `goroot` with a clean, offline Go environment.
 fn go(env: &TestEnv, goroot: &Path, archives: &Path) -> Command {
     let mut c = Command::new(goroot.join("bin/go"));
@@ -67,15 +82,7 @@ fn installs_real_toolchains_that_build_programs() {
     let Some(archives) = archives_dir() else {
         return;
     };
-    let m = Mirror::start();
-    m.put("index.json", fs::read(archives.join("index.json")).unwrap());
-    for v in VERSIONS {
-        let f = mirror::host_filename(v);
-        m.put(&f, fs::read(archives.join(&f)).unwrap());
-    }
-    let mut env = TestEnv::new();
-    env.set("GOVER_MIRROR", m.url())
-        .set("GOVER_INDEX_URL", m.index_url());
+    let (_m, mut env) = real_mirror(&archives);
 
     let t = Instant::now();
     let r = env
@@ -191,15 +198,7 @@ fn real_toolchains_linked_from_the_store_build_and_test_after_each_operation() {
     let Some(archives) = archives_dir() else {
         return;
     };
-    let m = Mirror::start();
-    m.put("index.json", fs::read(archives.join("index.json")).unwrap());
-    for v in VERSIONS {
-        let f = mirror::host_filename(v);
-        m.put(&f, fs::read(archives.join(&f)).unwrap());
-    }
-    let mut env = TestEnv::new();
-    env.set("GOVER_MIRROR", m.url())
-        .set("GOVER_INDEX_URL", m.index_url());
+    let (_m, env) = real_mirror(&archives);
     write_program(&env);
     let [old, new] = VERSIONS;
 

@@ -4,7 +4,7 @@
 //! and of what builds on the remembered pins: `list`, `prune`, `outdated`,
 //! `upgrade` and `use --pin`.
 
-use crate::install::{env_for, Tmpfs};
+use crate::install::{env_for, spawn_install, wait_run, Tmpfs};
 use crate::support;
 use crate::support::archive::{self, Entry};
 use crate::support::mirror::Mirror;
@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use sha2::{Digest, Sha256};
-use support::{run, Run, TestEnv};
+use support::{run, TestEnv};
 
 /// A fake toolchain with `shared` files common to every version and a few
 /// of its own, so versions share most of their files as patch releases do.
@@ -154,24 +154,6 @@ fn versions_share_store_files_and_uninstall_frees_only_what_nothing_holds() {
     assert!(r.stdout.starts_with("Removed 0 store files"), "{r}");
 }
 
-fn spawn(env: &TestEnv, args: &[&str]) -> Child {
-    env.gover(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-fn wait(c: Child) -> Run {
-    let o = c.wait_with_output().unwrap();
-    Run {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
 #[test]
 fn concurrent_installs_and_uninstalls_of_siblings_lose_no_file() {
     const SHARED: usize = 600;
@@ -189,12 +171,12 @@ fn concurrent_installs_and_uninstalls_of_siblings_lose_no_file() {
             _ => (versions[0], versions[1]),
         };
         let children = vec![
-            spawn(&env, &["install", add]),
-            spawn(&env, &["install", versions[2]]),
-            spawn(&env, &["uninstall", "--force", remove]),
-            spawn(&env, &["store", "gc"]),
+            spawn_install(&env, &["install", add]),
+            spawn_install(&env, &["install", versions[2]]),
+            spawn_install(&env, &["uninstall", "--force", remove]),
+            spawn_install(&env, &["store", "gc"]),
         ];
-        for r in children.into_iter().map(wait) {
+        for r in children.into_iter().map(wait_run) {
             assert_eq!(r.code, 0, "round {round}: {r}");
         }
         for v in [add, versions[2]] {

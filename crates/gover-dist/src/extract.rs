@@ -1107,19 +1107,6 @@ fn write_error(e: io::Error, dest: &Path, archive: &str, entry: &str) -> Error {
     }
 }
 
-fn create_file(path: &Path, mode: u32) -> io::Result<fs::File> {
-    let mut o = fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    o.open(path)
-}
-
 enum InlineError {
     Read(io::Error),
     Write(Error),
@@ -1141,7 +1128,7 @@ fn write_inline(
 ) -> std::result::Result<(), InlineError> {
     let fail = |e| InlineError::Write(write_error(e, ctx.dest, ctx.name, file.shown));
     let mode = file_mode(ctx.placement, file.executable);
-    let mut f = create_file(file.path, mode).map_err(fail)?;
+    let mut f = crate::store::create_new(file.path, mode).map_err(fail)?;
     let mut buf = vec![0u8; 256 << 10];
     let mut hasher = Sha256::new();
     let mut size = 0u64;
@@ -1211,7 +1198,7 @@ fn place(job: &Job, placement: Placement<'_>) -> io::Result<(Key, Placed)> {
     let placed = match placement {
         Placement::Store(store) => store.place_bytes(&key, &job.data, &job.path)?,
         Placement::Write => {
-            create_file(&job.path, file_mode(placement, job.executable))
+            crate::store::create_new(&job.path, file_mode(placement, job.executable))
                 .and_then(|mut f| f.write_all(&job.data))?;
             Placed::Copied
         }

@@ -508,7 +508,7 @@ fn cannot_reflink(e: &io::Error) -> bool {
 }
 
 /// Creates `path` (which must not exist) with `mode`.
-fn create_new(path: &Path, mode: u32) -> io::Result<File> {
+pub(crate) fn create_new(path: &Path, mode: u32) -> io::Result<File> {
     let mut o = fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
