@@ -72,8 +72,8 @@ fresh() { printf "rm -rf '%s' && mkdir -p '%s' && sync" "$1" "$1"; }
 # The patch install: OLD stays, NEW comes and goes.
 patch_home=$scratch/patch
 GOVER_HOME=$patch_home "$gover" -q install "$old" || bench_die "gover install $old failed"
+old_kib=$(kib "$patch_home")
 GOVER_HOME=$patch_home "$gover" -q install "$new" || bench_die "gover install $new failed"
-old_kib=$(kib "$patch_home/toolchains/go$old" "$patch_home/store")
 both_kib=$(kib "$patch_home")
 GOVER_HOME=$patch_home "$gover" -q uninstall "$new"
 bench_add "patch install" bash "GOVER_HOME='$patch_home' '$gover' -q uninstall $new >/dev/null 2>&1; sync" \

@@ -207,3 +207,27 @@ fn prune_keeps_every_toolchain_in_use_and_says_why() {
         "{r}"
     );
 }
+
+#[test]
+fn upgrade_writes_through_a_link_only_inside_the_repository() {
+    let m = mirror_with(&["1.22.9", "1.22.10"]);
+    let env = env_for(&m);
+    // A cloned repository whose .go-version leads outside it.
+    let outside = env.write("home/.config/some-pin", "1.22.9\n");
+    let repo = project(&env, "cloned");
+    std::os::unix::fs::symlink(&outside, repo.join(".go-version")).unwrap();
+    env.run_gover(["install", "1.22.9"]).success();
+    let r = gover_in(&env, &repo, &["upgrade"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("refusing to write"), "{r}");
+    assert!(r.stderr.contains("which is outside"), "{r}");
+    assert_eq!(fs::read_to_string(&outside).unwrap(), "1.22.9\n");
+    // A monorepo's link to its root pin is followed.
+    let mono = project(&env, "mono");
+    let svc = env.mkdir("mono/services/a");
+    fs::write(mono.join(".go-version"), "1.22.9\n").unwrap();
+    std::os::unix::fs::symlink("../../.go-version", svc.join(".go-version")).unwrap();
+    gover_in(&env, &svc, &["upgrade"]).success();
+    assert_eq!(fs::read_to_string(mono.join(".go-version")).unwrap(), "1.22.10\n");
+    assert!(fs::symlink_metadata(svc.join(".go-version")).unwrap().file_type().is_symlink());
+}

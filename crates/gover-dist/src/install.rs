@@ -332,10 +332,11 @@ impl<'a> Installer<'a> {
 
     /// The store (unless the link mode is `copy`) with its lock held shared.
     fn shared_store(&self, progress: &dyn Progress) -> Result<(Option<Store>, Option<StoreLock>)> {
-        let Some(store) = self.store() else {
+        let Some(mut store) = self.store() else {
             return Ok((None, None));
         };
         let lock = self.lock_store(&store, false, progress)?;
+        store.expect_keys(&self.installed_roots());
         Ok((Some(store), Some(lock)))
     }
 

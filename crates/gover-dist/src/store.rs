@@ -140,6 +140,8 @@ pub struct Store {
     /// Cleared when the file system answered that it cannot reflink.
     reflink: AtomicBool,
     seq: AtomicU64,
+    /// The keys worth looking up, when known (see [`Store::expect_keys`]).
+    known: Option<HashSet<Key>>,
 }
 
 /// A held store lock; released when dropped.
@@ -156,7 +158,22 @@ impl Store {
             mode,
             reflink: AtomicBool::new(matches!(mode, LinkMode::Auto | LinkMode::Reflink)),
             seq: AtomicU64::new(0),
+            known: None,
         }
+    }
+
+    /// Looks up only the keys the manifests of `goroots` (the installed
+    /// toolchains) list: other content is written at once, without a
+    /// failed lookup per file (a first install has nothing to look up).
+    /// Content another install adds meanwhile is then written, not shared.
+    pub fn expect_keys(&mut self, goroots: &[PathBuf]) {
+        let mut known = HashSet::new();
+        for g in goroots {
+            if let Some(m) = self.read_manifest(g) {
+                known.extend(m.iter().map(FileEntry::key));
+            }
+        }
+        self.known = Some(known);
     }
 
     /// The link mode.
@@ -258,6 +275,9 @@ impl Store {
     /// `Ok(Some(true))` when linked, `Ok(None)` when the store lacks it,
     /// `Ok(Some(false))` when it cannot be linked (the caller copies).
     fn link_from_store(&self, key: &Key, dest: &Path) -> io::Result<Option<bool>> {
+        if self.known.as_ref().is_some_and(|k| !k.contains(key)) {
+            return Ok(None);
+        }
         let src = self.file_path(key);
         if self.try_reflink() {
             match reflink(&src, dest, key.mode()) {
