@@ -228,6 +228,12 @@ fn upgrade_writes_through_a_link_only_inside_the_repository() {
     fs::write(mono.join(".go-version"), "1.22.9\n").unwrap();
     std::os::unix::fs::symlink("../../.go-version", svc.join(".go-version")).unwrap();
     gover_in(&env, &svc, &["upgrade"]).success();
-    assert_eq!(fs::read_to_string(mono.join(".go-version")).unwrap(), "1.22.10\n");
-    assert!(fs::symlink_metadata(svc.join(".go-version")).unwrap().file_type().is_symlink());
+    assert_eq!(
+        fs::read_to_string(mono.join(".go-version")).unwrap(),
+        "1.22.10\n"
+    );
+    assert!(fs::symlink_metadata(svc.join(".go-version"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
 }
