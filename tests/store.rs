@@ -99,7 +99,12 @@ fn assert_whole(env: &TestEnv, version: &str, shared: usize) {
     let manifest = env
         .gover_home
         .join(format!("store/trees/toolchains/go{version}"));
-    let text = fs::read_to_string(&manifest).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(fs::File::open(&manifest).unwrap()),
+        &mut text,
+    )
+    .unwrap();
     for line in text.lines().skip(1) {
         let mut p = line.splitn(4, ' ');
         let (digest, kind) = (p.next().unwrap(), p.next().unwrap());

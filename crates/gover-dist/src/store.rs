@@ -354,7 +354,10 @@ impl Store {
         if self.may_hardlink() {
             match fs::hard_link(src, &dest) {
                 Ok(()) => return Ok(()),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    self.share_existing(key, src, &dest);
+                    return Ok(());
+                }
                 Err(e) if is_fallback(&e) => {}
                 Err(e) => return Err(e),
             }
@@ -363,6 +366,30 @@ impl Store {
             return Ok(());
         }
         self.copy_in(key, src, &dest, false)
+    }
+
+    /// Makes `src` (a file of a tree not yet committed, holding `key`'s
+    /// content) a link to the store's `dest`, which another file of the
+    /// same archive, or another install, added first. Best effort: where it
+    /// cannot, `src` stays a copy.
+    fn share_existing(&self, key: &Key, src: &Path, dest: &Path) {
+        if gover_core::fs::same_file(src, dest) {
+            return;
+        }
+        let tmp = self.tmp_name(key);
+        if fs::hard_link(dest, &tmp).is_ok() && fs::rename(&tmp, src).is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+
+    /// A fresh name in `store/tmp` for content of `key`.
+    fn tmp_name(&self, key: &Key) -> PathBuf {
+        self.dir.join("tmp").join(format!(
+            "{}-{}-{}",
+            std::process::id(),
+            self.seq.fetch_add(1, Ordering::Relaxed),
+            key.file_name()
+        ))
     }
 
     /// Adds a copy of `src` to the store under `key` (never its inode).
@@ -390,12 +417,7 @@ impl Store {
     /// through a temporary file linked into place when complete. A copy is
     /// flushed first; a reflink shares blocks already on disk.
     fn copy_in(&self, key: &Key, src: &Path, dest: &Path, reflinked: bool) -> io::Result<()> {
-        let tmp = self.dir.join("tmp").join(format!(
-            "{}-{}-{}",
-            std::process::id(),
-            self.seq.fetch_add(1, Ordering::Relaxed),
-            key.file_name()
-        ));
+        let tmp = self.tmp_name(key);
         let res = (|| {
             if reflinked {
                 reflink(src, &tmp, key.mode())?;
@@ -429,14 +451,27 @@ impl Store {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
         }
-        gover_core::fs::write_atomic(&path, manifest_text(files).as_bytes(), None)
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let bytes = gz
+            .write_all(manifest_text(files).as_bytes())
+            .and_then(|()| gz.finish())
+            .map_err(|e| Error::io("cannot compress the manifest of", goroot, e))?;
+        gover_core::fs::write_atomic(&path, &bytes, None)
             .map_err(|e| Error::io("cannot write", &path, e))
     }
 
     /// The manifest of the toolchain at `goroot`, if there is a valid one.
     pub fn read_manifest(&self, goroot: &Path) -> Option<Vec<FileEntry>> {
         let path = self.manifest_path(goroot)?;
-        let text = gover_core::fs::read_small_text(&path, MAX_MANIFEST_BYTES).ok()?;
+        let (file, meta) = gover_core::fs::open_regular(&path).ok()?;
+        if meta.len() > MAX_MANIFEST_BYTES {
+            return None;
+        }
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(file)
+            .take(MAX_MANIFEST_BYTES)
+            .read_to_string(&mut text)
+            .ok()?;
         parse_manifest(&text)
     }
 
@@ -451,7 +486,8 @@ impl Store {
 /// The most bytes a manifest may have (a toolchain's is about 1.3 MB).
 const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
-/// A manifest: `<sha256> <x|r> <size> <path>` per line, sorted by path.
+/// A manifest (stored gzipped): a `gover-manifest 1` line, then
+/// `<sha256> <x|r> <size> <path>` per line, sorted by path.
 /// Paths never hold a newline or a backslash (the extractor refuses
 /// both), so a line needs no escaping.
 fn manifest_text(files: &[FileEntry]) -> String {
