@@ -1143,7 +1143,6 @@ fn write_inline(
         size += n as u64;
         f.write_all(&buf[..n]).map_err(fail)?;
     }
-    drop(f);
     if expected.is_some_and(|e| e != size) {
         return Err(InlineError::Read(io::Error::other(
             "the stream ended early",
@@ -1157,6 +1156,9 @@ fn write_inline(
         Placement::Store(store) => store.adopt(&key, file.path, ctx.dest).map_err(fail)?,
         Placement::Write => Placed::Copied,
     };
+    if placed == Placed::Written {
+        start_writeback(&f);
+    }
     let entry = FileEntry {
         path: file.rel,
         sha256: key.sha256,
@@ -1166,6 +1168,19 @@ fn write_inline(
     ctx.shared.record(entry, placed, file.path);
     Ok(())
 }
+
+/// Starts writing a new large file to disk now, while the rest of the
+/// archive is unpacked, so the flush before the commit has less left to
+/// do. Best effort.
+#[cfg(target_os = "linux")]
+fn start_writeback(f: &fs::File) {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: `f` is an open file descriptor for the duration of the call.
+    unsafe { libc::sync_file_range(f.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_f: &fs::File) {}
 
 /// Writes a large file whose content arrives in chunks from the parser.
 /// A stream that ends short (the parser stopped) writes nothing more:
