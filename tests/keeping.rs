@@ -237,3 +237,38 @@ fn upgrade_writes_through_a_link_only_inside_the_repository() {
         .file_type()
         .is_symlink());
 }
+
+#[test]
+fn the_shim_s_automatic_install_remembers_the_project_and_its_runs_do_not() {
+    let m = mirror_with(&["1.22.10"]);
+    let mut env = env_for(&m);
+    env.path = format!(
+        "{}:{}",
+        crate::support::gover_bin().parent().unwrap().display(),
+        env.path
+    );
+    env.run_gover(["setup", "--no-modify-rc"]).success();
+    let p = project(&env, "svc");
+    fs::write(p.join(".go-version"), "1.22.10\n").unwrap();
+    let go = || {
+        run(env
+            .command(env.gover_home.join("shims/go"))
+            .arg("version")
+            .current_dir(&p))
+    };
+    let r = go().success();
+    assert!(r.stderr.contains("Installed go1.22.10"), "{r}");
+    let pins = env.gover_home.join("pins");
+    let text = fs::read_to_string(&pins).unwrap();
+    assert!(
+        text.contains(&format!(
+            "\t1.22.10\tgo1.22.10\t{}",
+            p.join(".go-version").display()
+        )),
+        "{text}"
+    );
+    // Later runs of the shim write nothing.
+    fs::remove_file(&pins).unwrap();
+    go().success();
+    assert!(!pins.exists(), "the shim wrote the record on a plain run");
+}
