@@ -23,6 +23,7 @@ mod release;
 mod selection;
 mod settings;
 mod setup;
+mod shell_env;
 mod shim;
 mod shim_autoinstall;
 mod shim_real;

@@ -40,6 +40,23 @@ pub const GOVER_GO_LINE_NEWEST_PATCH: &str = "GOVER_GO_LINE_NEWEST_PATCH";
 /// Recursion counter the shim sets for the programs it starts, to stop
 /// loops through `PATH`. Not for users to set.
 pub const GOVER_SHIM_DEPTH: &str = "GOVER_SHIM_DEPTH";
+/// Set to `1` by the shim for the `gover install` it runs to install a
+/// missing toolchain: gover then starts each line it prints with `gover: `
+/// and, when another process installed the toolchain meanwhile, says only
+/// that it is ready. Not for users to set.
+pub const GOVER_SHIM_INSTALL: &str = "GOVER_SHIM_INSTALL";
+/// Set by the code `gover env` prints: the toolchain it put first
+/// (`go1.22.10`, `system`); `gover env --unset` removes it.
+pub const GOVER_ENV_TOOLCHAIN: &str = "GOVER_ENV_TOOLCHAIN";
+/// Set by the code `gover env` prints: the directory it put first on
+/// `PATH`, taken out again by the next `gover env` or `gover env --unset`.
+pub const GOVER_ENV_PATH_ENTRY: &str = "GOVER_ENV_PATH_ENTRY";
+/// Set by the code `gover env` prints: `GOROOT` as it was before the first
+/// `gover env` of the shell (absent when it was unset), restored by
+/// `gover env --unset`.
+pub const GOVER_ENV_PREVIOUS_GOROOT: &str = "GOVER_ENV_PREVIOUS_GOROOT";
+/// Like `GOVER_ENV_PREVIOUS_GOROOT`, for `GOTOOLCHAIN`.
+pub const GOVER_ENV_PREVIOUS_GOTOOLCHAIN: &str = "GOVER_ENV_PREVIOUS_GOTOOLCHAIN";
 /// `1` hides progress bars even on a terminal.
 pub const GOVER_NO_PROGRESS: &str = "GOVER_NO_PROGRESS";
 
@@ -168,6 +185,11 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOVER_AUTO_INSTALL, Kind::Own),
     (GOVER_GO_LINE_NEWEST_PATCH, Kind::Own),
     (GOVER_SHIM_DEPTH, Kind::Own),
+    (GOVER_SHIM_INSTALL, Kind::Own),
+    (GOVER_ENV_TOOLCHAIN, Kind::Own),
+    (GOVER_ENV_PATH_ENTRY, Kind::Own),
+    (GOVER_ENV_PREVIOUS_GOROOT, Kind::Own),
+    (GOVER_ENV_PREVIOUS_GOTOOLCHAIN, Kind::Own),
     (GOVER_NO_PROGRESS, Kind::Own),
     (GOVER_INDEX_TTL, Kind::Knob),
     (GOVER_HTTP_RETRIES, Kind::Knob),

@@ -185,7 +185,8 @@ Examples:
     /// `gover env`.
     pub(crate) const ENV: &str = "\
 Examples:
-  eval \"$(gover env 1.22)\"          This shell uses 1.22 until it exits
+  eval \"$(gover env 1.22)\"          This shell uses 1.22 (again: another version instead)
+  eval \"$(gover env --unset)\"       Back to PATH, GOROOT and GOTOOLCHAIN as they were
   gover env --shell fish 1.22 | source
   gover env --shell github          In a GitHub Actions step";
     /// `gover setup`.
@@ -440,6 +441,10 @@ pub(crate) struct EnvArgs {
     /// Output syntax
     #[arg(long, value_enum, default_value = "sh")]
     pub(crate) shell: EnvShell,
+    /// Print the code that undoes `gover env` instead: gover's toolchains
+    /// off PATH, GOROOT and GOTOOLCHAIN as they were
+    #[arg(long, conflicts_with = "request")]
+    pub(crate) unset: bool,
 }
 
 /// Shells `gover setup` configures.

@@ -361,12 +361,27 @@ pub(crate) fn install_file(
     let installer = installer(app, &dist)?;
     let started = Instant::now();
     let index = || dist.index(&NoProgress).map(|l| l.index);
-    let progress = Arc::new(Reporter::new(app));
+    let progress = Arc::new(Reporter::local(app));
     let outcome = installer
         .install_archive(file, sha, &index, platform, force, progress)
-        .map_err(user_error)?;
+        .map_err(|e| local_archive_error(e, file, sha.is_some()))?;
     report_outcome(app, &outcome, started);
     Ok(())
+}
+
+/// An error installing a local archive: with `--sha256`, a checksum
+/// mismatch is about the file or the digest given (no mirror was
+/// involved), whatever the generic hint says.
+fn local_archive_error(e: gover_dist::Error, file: &Path, sha256_given: bool) -> anyhow::Error {
+    if !sha256_given || e.kind() != gover_dist::ErrorKind::ChecksumMismatch {
+        return user_error(e);
+    }
+    UserError::new(e.to_string())
+        .hint(format!(
+            "the archive or the --sha256 value is wrong: compare `sha256sum {}` with the sha256 published for the archive; nothing was installed",
+            crate::quote::sh_quote(&file.display().to_string())
+        ))
+        .into()
 }
 
 fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
@@ -381,6 +396,11 @@ fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
         crate::shimlinks::after_install(app, version);
     }
     match outcome {
+        // The shim asked because it was missing: another process installed
+        // it meanwhile, and the go command just runs.
+        Outcome::AlreadyInstalled { version, .. } if crate::output::for_shim() => {
+            app.info(format!("{} is ready", version.toolchain_name()))
+        }
         Outcome::AlreadyInstalled { version, path, .. } => app.info(format!(
             "{} is already installed at {} (use --force to reinstall)",
             version.toolchain_name(),

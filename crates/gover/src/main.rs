@@ -38,6 +38,10 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     output::set_color(cli.global.color);
+    output::set_quiet(cli.global.quiet);
+    output::set_for_shim(
+        std::env::var_os(gover_core::env::GOVER_SHIM_INSTALL).is_some_and(|v| v == "1"),
+    );
     match run(&cli) {
         Ok(code) => code,
         Err(e) => ExitCode::from(error::report(&e)),

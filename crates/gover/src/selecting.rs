@@ -57,7 +57,7 @@ pub(crate) fn resolve_here(app: &App, trace: bool) -> Result<Resolution> {
 /// ignored on the way.
 fn resolve_error(e: ResolveError) -> anyhow::Error {
     for w in e.warnings() {
-        eprintln!("warning: {w}");
+        crate::output::warn(w);
     }
     UserError::from(e).into()
 }
@@ -213,15 +213,20 @@ pub(crate) fn warn_if_older_than_project(app: &App, r: &Resolution) {
         ));
     }
     if let Some((project, min)) = r.older_than_project() {
-        app.warn(format!(
-            "{} from {} is older than the go line of {} (go {}); Go would refuse to build or download {}\n\nhint: pin {} or newer, e.g. `gover use {}`",
-            r.display_name(),
-            decided_by(),
-            untrusted_path(&project.path),
-            project.go.as_ref().map(|g| g.to_string()).unwrap_or_default(),
-            min.toolchain_name(),
-            min.toolchain_name(),
-            min.lang(),
-        ));
+        app.warn_with_hint(
+            format!(
+                "{} from {} is older than the go line of {} (go {}); Go would refuse to build or download {}",
+                r.display_name(),
+                decided_by(),
+                untrusted_path(&project.path),
+                project.go.as_ref().map(|g| g.to_string()).unwrap_or_default(),
+                min.toolchain_name(),
+            ),
+            format!(
+                "pin {} or newer, e.g. `gover use {}`",
+                min.toolchain_name(),
+                min.lang()
+            ),
+        );
     }
 }

@@ -71,15 +71,16 @@ pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
     }
     warn_if_older_than_project(app, &r);
     if let Some(other) = shadowing_go(app) {
-        app.warn(shadow_warning(app, &r, &other));
+        let (warning, hint) = shadow_warning(app, &r, &other);
+        app.warn_with_hint(warning, hint);
     }
     let installable = !matches!(
         r.request,
         VersionRequest::System | VersionRequest::Custom(_)
     );
     if !r.installed && installable && !args.json {
-        app.info(format!(
-            "hint: run `gover install` to install {}",
+        app.hint(format!(
+            "run `gover install` to install {}",
             r.display_name()
         ));
     }
@@ -150,8 +151,9 @@ fn shadowing_go(app: &App) -> Option<PathBuf> {
     None
 }
 
-/// What actually runs when another `go` comes first on `PATH`.
-fn shadow_warning(app: &App, r: &Resolution, other: &Path) -> String {
+/// What actually runs when another `go` comes first on `PATH`, and what
+/// to do about it.
+fn shadow_warning(app: &App, r: &Resolution, other: &Path) -> (String, String) {
     let toolchains = app.home.toolchains_dir();
     let what = match other.strip_prefix(&toolchains) {
         Ok(rel) => format!(
@@ -165,10 +167,15 @@ fn shadow_warning(app: &App, r: &Resolution, other: &Path) -> String {
         }
         .describe(),
     };
-    format!(
-        "typing `go` here runs {what}, not {}: it comes before gover's shims ({}) on PATH\n\nhint: remove the line that puts {} first (such as `export PATH=$GOROOT/bin:$PATH` after gover's block in your shell startup file, or an earlier `eval \"$(gover env ...)\"`), or run `gover setup` again; `gover doctor` names it",
-        r.display_name(),
-        untrusted_path(&app.home.shims_dir()),
-        untrusted_path(other.parent().unwrap_or(other)),
+    (
+        format!(
+            "typing `go` here runs {what}, not {}: it comes before gover's shims ({}) on PATH",
+            r.display_name(),
+            untrusted_path(&app.home.shims_dir()),
+        ),
+        format!(
+            "remove the line that puts {} first (such as `export PATH=$GOROOT/bin:$PATH` after gover's block in your shell startup file), or undo an earlier `eval \"$(gover env ...)\"` with `eval \"$(gover env --unset)\"`, or run `gover setup` again; `gover doctor` names it",
+            untrusted_path(other.parent().unwrap_or(other)),
+        ),
     )
 }

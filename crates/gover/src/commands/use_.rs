@@ -184,10 +184,7 @@ fn report(app: &App, file: &Path, out: &mut impl Write) -> Result<()> {
             VersionRequest::System | VersionRequest::Custom(_)
         )
     {
-        app.info(format!(
-            "hint: run `gover install {}` to install it",
-            r.request
-        ));
+        app.hint(format!("run `gover install {}` to install it", r.request));
     }
     Ok(())
 }
