@@ -29,3 +29,4 @@ mod shim_autoinstall;
 mod shim_real;
 mod switching;
 mod trust_oracle;
+mod use_pins;

@@ -324,9 +324,14 @@ pub(crate) struct UseArgs {
     /// The version to pin: 1.22.10, 1.22, 1.23rc1, latest, system
     #[arg(id = "request", value_name = "VERSION", add = crate::candidates::pinnable())]
     pub(crate) version: String,
-    /// Set the global default ($GOVER_HOME/version) instead of .go-version here
+    /// Set the global default ($GOVER_HOME/version) instead of pinning this
+    /// directory
     #[arg(long)]
     pub(crate) global: bool,
+    /// Pin this directory even when it is your home directory (where a pin
+    /// would apply to every directory below it)
+    #[arg(long, conflicts_with = "global")]
+    pub(crate) here: bool,
     /// Do not install the version if it is missing
     #[arg(long)]
     pub(crate) no_install: bool,
