@@ -38,7 +38,10 @@ fn use_in_the_home_directory_asks_for_global_or_here() {
     // The same directory under another name (a link to it) is refused too.
     let alias = env.root.join("me");
     std::os::unix::fs::symlink(&env.home, &alias).unwrap();
-    let r = run(env.gover(["use", "1.22"]).current_dir(&alias).env("PWD", &alias));
+    let r = run(env
+        .gover(["use", "1.22"])
+        .current_dir(&alias)
+        .env("PWD", &alias));
     assert_eq!(r.code, 1, "{r}");
     assert!(!pin.exists());
     // --global from there sets the default; --here pins the directory.
@@ -49,12 +52,19 @@ fn use_in_the_home_directory_asks_for_global_or_here() {
     );
     let r = gover_in(&env, &env.home, &["use", "--here", "1.22"]).success();
     assert_eq!(fs::read_to_string(&pin).unwrap(), "1.22\n");
-    assert!(r.stdout.starts_with(&format!("Pinned 1.22 in {}\n", pin.display())), "{r}");
+    assert!(
+        r.stdout
+            .starts_with(&format!("Pinned 1.22 in {}\n", pin.display())),
+        "{r}"
+    );
     // Below the home directory nothing changes.
     let sub = env.home.join("src/api");
     fs::create_dir_all(&sub).unwrap();
     gover_in(&env, &sub, &["use", "1.21"]).success();
-    assert_eq!(fs::read_to_string(sub.join(".go-version")).unwrap(), "1.21\n");
+    assert_eq!(
+        fs::read_to_string(sub.join(".go-version")).unwrap(),
+        "1.21\n"
+    );
     let r = gover_in(&env, &env.home, &["use", "--here", "--global", "1.22"]);
     assert_eq!(r.code, 2, "{r}");
 }
@@ -127,7 +137,10 @@ fn a_tool_versions_link_out_of_the_repository_is_not_written_through() {
     fs::remove_file(&go_version).unwrap();
     env.run_gover(["use", "1.22"]).success();
     assert_eq!(fs::read_to_string(&shared).unwrap(), "golang 1.22\n");
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
 }
 
 #[test]

@@ -257,7 +257,8 @@ Examples:
 #[derive(Debug, Args)]
 pub(crate) struct CurrentArgs {
     /// Print JSON: {"version","request","source","source_kind","reason","notes","path","installed"}
-    /// (for system and custom toolchains also "exe"; with -v also "checked")
+    /// (for system and custom toolchains also "exe"; with -v also "checked"); on failure
+    /// (nothing pinned, a broken pin): {"error","hint","kind","source"}
     #[arg(long)]
     pub(crate) json: bool,
 }
