@@ -161,6 +161,7 @@ pub(crate) fn install_with(
     mode: InstallMode,
     platform: &Platform,
 ) -> Result<()> {
+    let _installing = crate::interrupt::installing(&app.home);
     let dist = dist(app)?;
     let installer = installer(app, &dist)?;
     let mut index = None;
@@ -357,6 +358,7 @@ pub(crate) fn install_file(
         })?),
         None => None,
     };
+    let _installing = crate::interrupt::installing(&app.home);
     let dist = dist(app)?;
     let installer = installer(app, &dist)?;
     let started = Instant::now();

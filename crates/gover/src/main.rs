@@ -5,7 +5,7 @@
 //! Commands live in `commands/` (one module each, none importing another);
 //! what several share has a module of its own here: `doctor` (the checks),
 //! `shell` (startup files and gover's block), `selecting`, `installing`,
-//! `progress`, `quote`, `shimlinks`, `userfile`, `error`, `output` (colour
+//! `progress`, `interrupt` (Ctrl-C during an install), `quote`, `shimlinks`, `userfile`, `error`, `output` (colour
 //! and labelled lines), `candidates` (what completion offers) and `usage`
 //! (command-line mistakes).
 
@@ -16,6 +16,7 @@ mod commands;
 mod doctor;
 mod error;
 mod installing;
+mod interrupt;
 mod output;
 mod progress;
 mod quote;
@@ -42,10 +43,12 @@ fn main() -> ExitCode {
     output::set_for_shim(
         std::env::var_os(gover_core::env::GOVER_SHIM_INSTALL).is_some_and(|v| v == "1"),
     );
-    match run(&cli) {
+    let code = match run(&cli) {
         Ok(code) => code,
         Err(e) => ExitCode::from(error::report(&e)),
-    }
+    };
+    interrupt::hold_if_interrupted();
+    code
 }
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {

@@ -234,8 +234,12 @@ pub(crate) fn prefixed(text: &str) -> String {
 }
 
 /// Prints `text` and a line break to stderr, each line prefixed (see
-/// [`line_prefix`]), whatever `-q` says: for errors.
+/// [`line_prefix`]), whatever `-q` says: for errors. Once an install was
+/// interrupted, nothing more is printed (the interruption says it all).
 pub(crate) fn eprint_always(text: &str) {
+    if crate::interrupt::interrupted() {
+        return;
+    }
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{}", prefixed(text));
 }
