@@ -12,6 +12,7 @@ mod docs;
 mod docs_ci;
 mod doctor;
 mod errors;
+mod hints;
 mod hostile;
 mod install;
 mod install_real;

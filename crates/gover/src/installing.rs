@@ -221,8 +221,8 @@ impl One<'_> {
         }
         let index = index.as_ref().expect("loaded above");
         let release = resolve_in(app, index, req, self.mode.go_line)?;
-        let file = release
-            .archive_for(self.platform, &index.url)
+        let file = index
+            .archive_of(release, self.platform)
             .map_err(user_error)?;
         let version: GoVersion = release.version.clone();
         let progress: Arc<Reporter> = Arc::new(Reporter::new(app));
