@@ -21,6 +21,7 @@ mod link;
 mod mirror;
 mod parity;
 mod pins_hostile;
+mod quiet;
 mod release;
 mod selection;
 mod settings;
