@@ -3,6 +3,7 @@
 //! mirrors; a release that was never published for a platform is not
 //! "still uploading"; a request tried once says so.
 
+use crate::errors::env_for;
 use crate::support;
 use crate::support::archive;
 use crate::support::mirror::{sha256_hex, IndexFile, Mirror};
@@ -10,16 +11,6 @@ use crate::support::mirror::{sha256_hex, IndexFile, Mirror};
 use std::fs;
 
 use support::TestEnv;
-
-fn env_for(m: &Mirror) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.set("GOVER_MIRROR", m.url())
-        .set("GOVER_INDEX_URL", m.index_url())
-        .set("GOVER_HTTP_TIMEOUT", "5")
-        .set("GOVER_HTTP_RETRIES", "0")
-        .set("GOVER_INDEX_TTL", "0");
-    env
-}
 
 /// `text` from its first `error:` on, with the test's root and the
 /// mirror's address replaced, for snapshots.

@@ -28,13 +28,11 @@ fn stalling(m: &Mirror, version: &str) {
     m.fault(&file, Fault::StallAt(half), None);
 }
 
+/// A test environment pointed at `m` that waits long for a stalled
+/// download (the test interrupts it first).
 fn env_for(m: &Mirror) -> TestEnv {
-    let mut env = TestEnv::new();
-    env.set("GOVER_MIRROR", m.url())
-        .set("GOVER_INDEX_URL", m.index_url())
-        .set("GOVER_HTTP_TIMEOUT", "60")
-        .set("GOVER_HTTP_RETRIES", "0")
-        .set("GOVER_INDEX_TTL", "0");
+    let mut env = crate::errors::env_for(m);
+    env.set("GOVER_HTTP_TIMEOUT", "60");
     env
 }
 

@@ -22,12 +22,18 @@ fn quiet_drops_status_lines_warnings_and_hints_but_not_errors() {
     // An install: status lines.
     let loud = env.run_gover(["install", "1.22.10"]).success();
     assert!(loud.stderr.contains("Installed go1.22.10"), "{loud}");
-    let quiet = env.run_gover(["-q", "install", "--force", "1.22.10"]).success();
+    let quiet = env
+        .run_gover(["-q", "install", "--force", "1.22.10"])
+        .success();
     assert_eq!(quiet.stderr, "", "{quiet}");
     // Uninstalling the version this directory uses: a warning and a hint.
     env.run_gover(["uninstall", "1.22.9"]).success();
     let loud = env.run_gover(["uninstall", "1.22.10"]).success();
-    assert!(loud.stderr.contains("warning: go1.22.10 was the Go for this directory"), "{loud}");
+    assert!(
+        loud.stderr
+            .contains("warning: go1.22.10 was the Go for this directory"),
+        "{loud}"
+    );
     env.install_fake("1.22.10");
     let quiet = env.run_gover(["-q", "uninstall", "1.22.10"]).success();
     assert_eq!(quiet.stderr, "", "{quiet}");
@@ -58,7 +64,10 @@ fn warnings_and_hints_are_coloured_on_request_and_plain_in_a_pipe() {
     env.set("CLICOLOR_FORCE", "1");
     let coloured = env.run_gover(["use", "1.22.10"]).success();
     assert!(coloured.stderr.starts_with('\u{1b}'), "{coloured}");
-    assert!(coloured.stderr.contains("warning:\u{1b}[0m "), "{coloured:?}");
+    assert!(
+        coloured.stderr.contains("warning:\u{1b}[0m "),
+        "{coloured:?}"
+    );
     assert!(coloured.stderr.contains("hint:\u{1b}[0m "), "{coloured:?}");
     // The words are the same either way.
     let words = anstream::adapter::strip_str(&coloured.stderr).to_string();

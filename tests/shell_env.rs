@@ -81,8 +81,8 @@ fn two_versions(home_name: &str) -> TestEnv {
     env
 }
 
-/// What `show` prints for PATH, GOROOT, GOTOOLCHAIN and gover's own
-/// variables, in that order.
+/// Code that shows PATH, GOROOT, GOTOOLCHAIN, gover's own variables and
+/// the printed code's scratch variables, in that order.
 fn state(sh: &Shell) -> Vec<String> {
     [
         "PATH",
@@ -92,6 +92,9 @@ fn state(sh: &Shell) -> Vec<String> {
         "GOVER_ENV_PATH_ENTRY",
         "GOVER_ENV_PREVIOUS_GOROOT",
         "GOVER_ENV_PREVIOUS_GOTOOLCHAIN",
+        // The printed code's own scratch variables never stay behind.
+        "__gover_path",
+        "__gover_dir",
     ]
     .iter()
     .map(|v| sh.show(v))
@@ -142,6 +145,8 @@ fn env_twice_another_version_and_unset_in_every_shell() {
             format!("GOVER_ENV_PATH_ENTRY={}", old.display()),
             "GOVER_ENV_PREVIOUS_GOROOT=/usr/local/go".into(),
             "GOVER_ENV_PREVIOUS_GOTOOLCHAIN unset".into(),
+            "__gover_path unset".into(),
+            "__gover_dir unset".into(),
             // Unset: PATH without gover's toolchains, the rest as it was.
             "PATH=/usr/local/bin:/usr/bin:/bin".into(),
             "GOROOT=/usr/local/go".into(),
@@ -150,6 +155,8 @@ fn env_twice_another_version_and_unset_in_every_shell() {
             "GOVER_ENV_PATH_ENTRY unset".into(),
             "GOVER_ENV_PREVIOUS_GOROOT unset".into(),
             "GOVER_ENV_PREVIOUS_GOTOOLCHAIN unset".into(),
+            "__gover_path unset".into(),
+            "__gover_dir unset".into(),
         ];
         let got: Vec<&str> = r.stdout.lines().collect();
         assert_eq!(got, want, "{}: {r}", sh.name);

@@ -28,19 +28,27 @@ fn on_a_terminal(env: &TestEnv, cmd: &str) -> Option<support::Run> {
     Some(run(&mut c))
 }
 
-#[test]
-fn the_shim_s_install_draws_a_progress_bar_on_a_terminal() {
-    let m = Mirror::start();
+/// Publishes go1.22.10 with an archive that takes about two seconds to
+/// download (time for the speed and the time left to show); returns its
+/// file name.
+fn slow_release(m: &Mirror) -> String {
     let file = m.publish("1.22.10", archive::large_toolchain("1.22.10", 256 << 10));
-    // About two seconds: time for the speed and the time left to show.
+    let every = Duration::from_millis(100);
     m.fault(
         &file,
         Fault::Drip {
             bytes: 16 << 10,
-            every: Duration::from_millis(100),
+            every,
         },
         None,
     );
+    file
+}
+
+#[test]
+fn the_shim_s_install_draws_a_progress_bar_on_a_terminal() {
+    let m = Mirror::start();
+    let file = slow_release(&m);
     let env = env_for(&m);
     env.write("project/.go-version", "1.22.10\n");
     let shim = env.gover_home.join("shims/go");
@@ -90,15 +98,7 @@ fn the_shim_s_install_draws_a_progress_bar_on_a_terminal() {
 #[test]
 fn an_install_that_waited_for_another_says_only_that_it_is_ready() {
     let m = Mirror::start();
-    let file = m.publish("1.22.10", archive::large_toolchain("1.22.10", 256 << 10));
-    m.fault(
-        &file,
-        Fault::Drip {
-            bytes: 16 << 10,
-            every: Duration::from_millis(100),
-        },
-        None,
-    );
+    slow_release(&m);
     let env = env_for(&m);
     let pin = env.write("project/.go-version", "1.22.10\n");
     // Another process installs it first (and holds its lock meanwhile).

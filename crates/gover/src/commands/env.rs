@@ -48,10 +48,7 @@ pub(crate) fn run(app: &App, args: &EnvArgs) -> Result<ExitCode> {
         owned: owned_prefixes(app)?,
         activate: Some(activation(app, &sel, &env)?),
     };
-    let text = match args.shell {
-        EnvShell::Fish => script.fish(),
-        _ => script.sh(),
-    };
+    let text = script.render(dialect(args.shell));
     let undo = match args.shell {
         EnvShell::Fish => "`gover env --unset --shell fish | source`",
         _ => "`eval \"$(gover env --unset)\"`",
@@ -80,14 +77,22 @@ fn unset(app: &App, shell: EnvShell) -> Result<ExitCode> {
         owned: owned_prefixes(app)?,
         activate: None,
     };
-    let (header, text) = match shell {
-        EnvShell::Fish => ("printed by `gover env --unset --shell fish`", script.fish()),
-        _ => ("printed by `gover env --unset`", script.sh()),
+    let header = match shell {
+        EnvShell::Fish => "printed by `gover env --unset --shell fish`",
+        _ => "printed by `gover env --unset`",
     };
+    let text = script.render(dialect(shell));
     print(&format!(
         "# {header}: takes gover's toolchains off PATH and restores GOROOT and GOTOOLCHAIN\n{text}"
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn dialect(shell: EnvShell) -> Dialect {
+    match shell {
+        EnvShell::Fish => Dialect::Fish,
+        _ => Dialect::Sh,
+    }
 }
 
 fn print(text: &str) -> Result<()> {
@@ -158,8 +163,6 @@ struct Script {
     activate: Option<Activate>,
 }
 
-/// Scratch variables of the printed POSIX code, unset at its end.
-const SH_SCRATCH: &str = "__gover_rest __gover_path __gover_added __gover_dir";
 /// The variables `gover env` sets to remember what it did.
 const STATE: [&str; 4] = [
     vars::GOVER_ENV_TOOLCHAIN,
@@ -172,80 +175,109 @@ const REMEMBERED: [(&str, &str); 2] = [
     (vars::GOROOT, vars::GOVER_ENV_PREVIOUS_GOROOT),
     (vars::GOTOOLCHAIN, vars::GOVER_ENV_PREVIOUS_GOTOOLCHAIN),
 ];
+/// Scratch variables of the printed code, removed at its end.
+const SCRATCH: &str = "__gover_rest __gover_path __gover_added __gover_dir";
 
-impl Script {
-    /// POSIX shell code (sh, bash, zsh: nothing in it splits words, so
-    /// zsh's rules give the same result).
-    fn sh(&self) -> String {
-        let mut out = String::new();
-        if self.activate.is_some() {
-            out.push_str(&format!(
-                "if [ -z \"${{{}+x}}\" ]; then\n",
-                vars::GOVER_ENV_TOOLCHAIN
-            ));
-            for (var, saved) in REMEMBERED {
-                out.push_str(&format!(
-                    "  if [ -n \"${{{var}+x}}\" ]; then export {saved}=\"${var}\"; else unset {saved}; fi\n"
-                ));
-            }
-            out.push_str("fi\n");
+/// The shell language printed: POSIX (sh, bash and zsh: nothing in it
+/// splits words, so zsh's rules give the same result) or fish.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    Sh,
+    Fish,
+}
+
+impl Dialect {
+    fn quote(self, s: &str) -> String {
+        match self {
+            Self::Sh => sh_quote(s),
+            Self::Fish => fish_quote(s),
         }
-        out.push_str(&self.sh_path_filter());
-        let Some(a) = &self.activate else {
-            out.push_str(&format!(
-                "export PATH=\"${{__gover_path#:}}\"\nunset {SH_SCRATCH}\n"
-            ));
-            out.push_str(&format!(
-                "if [ -n \"${{{}+x}}\" ]; then\n",
-                vars::GOVER_ENV_TOOLCHAIN
-            ));
-            for (var, saved) in REMEMBERED {
-                out.push_str(&format!("  {}\n", sh_restore(var, saved)));
-            }
-            out.push_str(&format!("fi\nunset {}\n", STATE.join(" ")));
-            return out;
-        };
-        match &a.bin {
-            Some(bin) => out.push_str(&format!("export PATH={}\"$__gover_path\"\n", sh_quote(bin))),
-            None => out.push_str("export PATH=\"${__gover_path#:}\"\n"),
-        }
-        out.push_str(&format!("unset {SH_SCRATCH}\n"));
-        match &a.goroot {
-            Some(g) => out.push_str(&format!("export GOROOT={}\n", sh_quote(g))),
-            None => out.push_str("unset GOROOT\n"),
-        }
-        let saved = vars::GOVER_ENV_PREVIOUS_GOTOOLCHAIN;
-        if a.local {
-            out.push_str(&format!(
-                "if [ -n \"${{{saved}-}}\" ]; then export GOTOOLCHAIN=\"${saved}\"; else export GOTOOLCHAIN=local; fi\n"
-            ));
-        } else {
-            out.push_str(&format!("{}\n", sh_restore(vars::GOTOOLCHAIN, saved)));
-        }
-        out.push_str(&format!(
-            "export {}={}\n",
-            vars::GOVER_ENV_TOOLCHAIN,
-            sh_quote(&a.name)
-        ));
-        match &a.bin {
-            Some(bin) => out.push_str(&format!(
-                "export {}={}\n",
-                vars::GOVER_ENV_PATH_ENTRY,
-                sh_quote(bin)
-            )),
-            None => out.push_str(&format!("unset {}\n", vars::GOVER_ENV_PATH_ENTRY)),
-        }
-        out
     }
 
-    /// POSIX code that leaves in `__gover_path` the entries of `PATH` to
-    /// keep, each after a `:`.
-    fn sh_path_filter(&self) -> String {
-        let patterns: Vec<String> = self
-            .owned
-            .iter()
-            .map(|p| format!("{}*", sh_quote(p)))
-            .collect();
+    /// Sets and exports `var` to `value`, or removes it (`None`).
+    fn set(self, var: &str, value: Option<&str>) -> String {
+        match (self, value) {
+            (Self::Sh, Some(v)) => format!("export {var}={}\n", self.quote(v)),
+            (Self::Fish, Some(v)) => format!("set -gx {var} {}\n", self.quote(v)),
+            (Self::Sh, None) => format!("unset {var}\n"),
+            (Self::Fish, None) => format!("set -e {var}\n"),
+        }
+    }
+
+    /// Code that runs `body` only when `var` is set (`negate`: unset).
+    fn when_set(self, var: &str, negate: bool, body: &str) -> String {
+        match self {
+            Self::Sh => {
+                let test = if negate { "-z" } else { "-n" };
+                format!("if [ {test} \"${{{var}+x}}\" ]; then\n{body}fi\n")
+            }
+            Self::Fish => {
+                let not = if negate { "not " } else { "" };
+                format!("if {not}set -q {var}\n{body}end\n")
+            }
+        }
+    }
+
+    /// Code that copies `from` to `to`, or unsets `to` when `from` is unset.
+    fn copy(self, from: &str, to: &str) -> String {
+        match self {
+            Self::Sh => format!(
+                "  if [ -n \"${{{from}+x}}\" ]; then export {to}=\"${from}\"; else unset {to}; fi\n"
+            ),
+            Self::Fish => {
+                format!("    if set -q {from}; set -gx {to} ${from}; else; set -e {to}; end\n")
+            }
+        }
+    }
+
+    /// `GOTOOLCHAIN=local`, unless the remembered value is set and not empty.
+    fn local_unless_remembered(self) -> String {
+        let saved = vars::GOVER_ENV_PREVIOUS_GOTOOLCHAIN;
+        match self {
+            Self::Sh => format!(
+                "if [ -n \"${{{saved}-}}\" ]; then export GOTOOLCHAIN=\"${saved}\"; else export GOTOOLCHAIN=local; fi\n"
+            ),
+            Self::Fish => format!(
+                "if test -n \"${saved}\"; set -gx GOTOOLCHAIN ${saved}; else; set -gx GOTOOLCHAIN local; end\n"
+            ),
+        }
+    }
+
+    /// `PATH` as the kept entries of `__gover_path`, after `first`.
+    fn path(self, first: Option<&str>) -> String {
+        match (self, first) {
+            (Self::Sh, Some(bin)) => format!("export PATH={}\"$__gover_path\"\n", sh_quote(bin)),
+            (Self::Sh, None) => "export PATH=\"${__gover_path#:}\"\n".into(),
+            (Self::Fish, Some(bin)) => format!("set -gx PATH {} $__gover_path\n", fish_quote(bin)),
+            (Self::Fish, None) => "set -gx PATH $__gover_path\n".into(),
+        }
+    }
+
+    /// Code that leaves in `__gover_path` the entries of `PATH` to keep:
+    /// all but those under `owned` and the first equal to
+    /// `GOVER_ENV_PATH_ENTRY` (in POSIX code each after a `:`).
+    fn path_filter(self, owned: &[String]) -> String {
+        let added = vars::GOVER_ENV_PATH_ENTRY;
+        if self == Self::Fish {
+            let alternatives: Vec<String> = owned.iter().map(|p| regex_escape(p)).collect();
+            let regex = fish_quote(&format!("^(?:{})", alternatives.join("|")));
+            return format!(
+                "set -g __gover_path
+set -g __gover_added ${added}
+for __gover_dir in $PATH
+    if string match -qr -- {regex} $__gover_dir
+        continue
+    end
+    if test -n \"$__gover_added\"; and test \"$__gover_dir\" = \"$__gover_added\"
+        set __gover_added
+        continue
+    end
+    set -a __gover_path $__gover_dir
+end
+"
+            );
+        }
+        let patterns: Vec<String> = owned.iter().map(|p| format!("{}*", sh_quote(p))).collect();
         format!(
             "__gover_rest=\"${{PATH:+${{PATH}}:}}\"
 __gover_path=
@@ -263,111 +295,50 @@ while [ -n \"$__gover_rest\" ]; do
   __gover_path=\"${{__gover_path}}:${{__gover_dir}}\"
 done
 ",
-            added = vars::GOVER_ENV_PATH_ENTRY,
             patterns = patterns.join("|"),
         )
     }
+}
 
-    /// fish code. It ends with `true`: fish's `set` keeps the status of
-    /// the command before it, which may be a `test` that was false.
-    fn fish(&self) -> String {
-        let mut out = self.fish_body();
-        out.push_str("true\n");
-        out
-    }
-
-    fn fish_body(&self) -> String {
+impl Script {
+    /// The code in `d`. Fish's ends with `true`: its `set` keeps the status
+    /// of the command before it, which may be a `test` that was false.
+    fn render(&self, d: Dialect) -> String {
         let mut out = String::new();
-        if self.activate.is_some() {
-            out.push_str(&format!("if not set -q {}\n", vars::GOVER_ENV_TOOLCHAIN));
-            for (var, saved) in REMEMBERED {
-                out.push_str(&format!(
-                    "    if set -q {var}; set -gx {saved} ${var}; else; set -e {saved}; end\n"
-                ));
-            }
-            out.push_str("end\n");
-        }
-        out.push_str(&self.fish_path_filter());
-        let Some(a) = &self.activate else {
-            out.push_str(
-                "set -gx PATH $__gover_path\nset -e __gover_path __gover_added __gover_dir\n",
-            );
-            out.push_str(&format!("if set -q {}\n", vars::GOVER_ENV_TOOLCHAIN));
-            for (var, saved) in REMEMBERED {
-                out.push_str(&format!("    {}\n", fish_restore(var, saved)));
-            }
-            out.push_str(&format!("end\nset -e {}\n", STATE.join(" ")));
-            return out;
+        let copies = |pairs: &mut dyn Iterator<Item = (&str, &str)>| {
+            pairs.map(|(from, to)| d.copy(from, to)).collect::<String>()
         };
-        let bin = a
-            .bin
-            .as_deref()
-            .map(|b| format!("{} ", fish_quote(b)))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "set -gx PATH {bin}$__gover_path\nset -e __gover_path __gover_added __gover_dir\n"
-        ));
-        match &a.goroot {
-            Some(g) => out.push_str(&format!("set -gx GOROOT {}\n", fish_quote(g))),
-            None => out.push_str("set -e GOROOT\n"),
+        if self.activate.is_some() {
+            let save = copies(&mut REMEMBERED.iter().copied());
+            out.push_str(&d.when_set(vars::GOVER_ENV_TOOLCHAIN, true, &save));
         }
-        let saved = vars::GOVER_ENV_PREVIOUS_GOTOOLCHAIN;
-        if a.local {
-            out.push_str(&format!(
-                "if test -n \"${saved}\"; set -gx GOTOOLCHAIN ${saved}; else; set -gx GOTOOLCHAIN local; end\n"
-            ));
-        } else {
-            out.push_str(&format!("{}\n", fish_restore(vars::GOTOOLCHAIN, saved)));
+        out.push_str(&d.path_filter(&self.owned));
+        let bin = self.activate.as_ref().and_then(|a| a.bin.as_deref());
+        out.push_str(&d.path(bin));
+        out.push_str(&d.set(SCRATCH, None));
+        match &self.activate {
+            None => {
+                let restore = copies(&mut REMEMBERED.iter().map(|(var, saved)| (*saved, *var)));
+                out.push_str(&d.when_set(vars::GOVER_ENV_TOOLCHAIN, false, &restore));
+                out.push_str(&d.set(&STATE.join(" "), None));
+            }
+            Some(a) => {
+                out.push_str(&d.set(vars::GOROOT, a.goroot.as_deref()));
+                if a.local {
+                    out.push_str(&d.local_unless_remembered());
+                } else {
+                    let saved = vars::GOVER_ENV_PREVIOUS_GOTOOLCHAIN;
+                    out.push_str(d.copy(saved, vars::GOTOOLCHAIN).trim_start());
+                }
+                out.push_str(&d.set(vars::GOVER_ENV_TOOLCHAIN, Some(&a.name)));
+                out.push_str(&d.set(vars::GOVER_ENV_PATH_ENTRY, bin));
+            }
         }
-        out.push_str(&format!(
-            "set -gx {} {}\n",
-            vars::GOVER_ENV_TOOLCHAIN,
-            fish_quote(&a.name)
-        ));
-        match &a.bin {
-            Some(bin) => out.push_str(&format!(
-                "set -gx {} {}\n",
-                vars::GOVER_ENV_PATH_ENTRY,
-                fish_quote(bin)
-            )),
-            None => out.push_str(&format!("set -e {}\n", vars::GOVER_ENV_PATH_ENTRY)),
+        if d == Dialect::Fish {
+            out.push_str("true\n");
         }
         out
     }
-
-    /// fish code that leaves in `__gover_path` the entries of `PATH` to keep.
-    fn fish_path_filter(&self) -> String {
-        let alternatives: Vec<String> = self.owned.iter().map(|p| regex_escape(p)).collect();
-        let regex = format!("^(?:{})", alternatives.join("|"));
-        format!(
-            "set -g __gover_path
-set -g __gover_added ${added}
-for __gover_dir in $PATH
-    if string match -qr -- {regex} $__gover_dir
-        continue
-    end
-    if test -n \"$__gover_added\"; and test \"$__gover_dir\" = \"$__gover_added\"
-        set __gover_added
-        continue
-    end
-    set -a __gover_path $__gover_dir
-end
-",
-            added = vars::GOVER_ENV_PATH_ENTRY,
-            regex = fish_quote(&regex),
-        )
-    }
-}
-
-/// POSIX code that gives `var` the value remembered in `saved`, or unsets
-/// it when none was.
-fn sh_restore(var: &str, saved: &str) -> String {
-    format!("if [ -n \"${{{saved}+x}}\" ]; then export {var}=\"${saved}\"; else unset {var}; fi")
-}
-
-/// [`sh_restore`] for fish.
-fn fish_restore(var: &str, saved: &str) -> String {
-    format!("if set -q {saved}; set -gx {var} ${saved}; else; set -e {var}; end")
 }
 
 /// `s` as a regular expression that matches exactly `s` (every ASCII
@@ -487,7 +458,7 @@ mod tests {
 
     #[test]
     fn sh_code_refers_to_path_and_quotes_every_literal() {
-        let text = script(Some(go1_22(true))).sh();
+        let text = script(Some(go1_22(true))).render(Dialect::Sh);
         assert!(
             text.contains("__gover_rest=\"${PATH:+${PATH}:}\"\n"),
             "{text}"
@@ -513,7 +484,7 @@ mod tests {
             "{text}"
         );
         // Inherit: GOTOOLCHAIN as it was.
-        let text = script(Some(go1_22(false))).sh();
+        let text = script(Some(go1_22(false))).render(Dialect::Sh);
         assert!(
             text.contains("if [ -n \"${GOVER_ENV_PREVIOUS_GOTOOLCHAIN+x}\" ]; then export GOTOOLCHAIN=\"$GOVER_ENV_PREVIOUS_GOTOOLCHAIN\"; else unset GOTOOLCHAIN; fi\n"),
             "{text}"
@@ -522,7 +493,7 @@ mod tests {
         let mut a = go1_22(true);
         a.goroot = None;
         a.bin = None;
-        let text = script(Some(a)).sh();
+        let text = script(Some(a)).render(Dialect::Sh);
         assert!(
             text.contains("export PATH=\"${__gover_path#:}\"\nunset __gover_rest"),
             "{text}"
@@ -533,18 +504,18 @@ mod tests {
 
     #[test]
     fn unset_restores_only_what_gover_env_changed() {
-        let text = script(None).sh();
+        let text = script(None).render(Dialect::Sh);
         assert!(!text.contains("export GOVER_ENV_PREVIOUS"), "{text}");
         assert!(text.contains("if [ -n \"${GOVER_ENV_TOOLCHAIN+x}\" ]; then\n  if [ -n \"${GOVER_ENV_PREVIOUS_GOROOT+x}\" ]; then export GOROOT="), "{text}");
         assert!(text.ends_with("fi\nunset GOVER_ENV_TOOLCHAIN GOVER_ENV_PATH_ENTRY GOVER_ENV_PREVIOUS_GOROOT GOVER_ENV_PREVIOUS_GOTOOLCHAIN\n"), "{text}");
-        let text = script(None).fish();
+        let text = script(None).render(Dialect::Fish);
         assert!(text.contains("set -gx PATH $__gover_path\n"), "{text}");
         assert!(text.ends_with("set -e GOVER_ENV_TOOLCHAIN GOVER_ENV_PATH_ENTRY GOVER_ENV_PREVIOUS_GOROOT GOVER_ENV_PREVIOUS_GOTOOLCHAIN\ntrue\n"), "{text}");
     }
 
     #[test]
     fn fish_code_matches_the_home_literally() {
-        let text = script(Some(go1_22(true))).fish();
+        let text = script(Some(go1_22(true))).render(Dialect::Fish);
         assert!(
             text.contains("string match -qr -- '^(?:\\\\/h\\\\/it\\\\\\'s\\\\/toolchains\\\\/|"),
             "{text}"
