@@ -20,7 +20,7 @@
 //! the entry is an empty directory or, after an exchange, the old tree) or
 //! now fails. Nothing half-written can reach `toolchains/`.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Once, OnceLock};
@@ -98,7 +98,9 @@ fn on_signal(sig: i32) -> ! {
             "{} install interrupted ({name}); {what}",
             crate::output::label(p, crate::output::Label::Error)
         );
-        eprintln!("{}", crate::output::prefixed(&line));
+        // Never a panic here (a closed stderr): the main thread waits for
+        // this one to end the process.
+        let _ = writeln!(std::io::stderr(), "{}", crate::output::prefixed(&line));
     }
     let _ = signal_hook::low_level::emulate_default_handler(sig);
     std::process::exit(128 + sig)
