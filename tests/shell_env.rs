@@ -107,9 +107,14 @@ fn env_twice_another_version_and_unset_in_every_shell() {
     let mut env = two_versions("go ver's [home]*");
     let tc = |v: &str| env.gover_home.join(format!("toolchains/go{v}/bin"));
     let (new, old) = (tc("1.22.10"), tc("1.21.13"));
-    // A stale toolchain of this home already on PATH (a `gover env` from a
-    // profile), kept apart from the entries that are not gover's.
-    env.path = format!("/usr/local/bin:{}:/usr/bin:/bin", old.display());
+    // Stale toolchains of this home already on PATH (a `gover env` from a
+    // profile, another platform's), among entries that are not gover's.
+    let foreign = env.gover_home.join("platforms/linux-arm64/go1.22.10/bin");
+    env.path = format!(
+        "/usr/local/bin:{}:/usr/bin:{}:/bin",
+        old.display(),
+        foreign.display()
+    );
     env.set("GOROOT", "/usr/local/go");
     let mut tried = 0;
     for sh in &SHELLS {

@@ -115,15 +115,12 @@ fn utf8<'a>(name: &str, v: &'a OsStr) -> Result<&'a str> {
 /// The directories whose entries on `PATH` are gover's toolchains, each
 /// ending in `/`: `$GOVER_HOME/toolchains/`, `platforms/` and `links/`.
 fn owned_prefixes(app: &App) -> Result<Vec<String>> {
-    let root = app.home.root();
-    let dirs = [
-        app.home.toolchains_dir(),
-        root.join("platforms"),
-        app.home.links_dir(),
-    ];
+    let platform = gover_dist::install::platform_dir(&app.home, &gover_dist::Platform::host());
+    let platforms = platform.parent().unwrap_or(&platform).to_path_buf();
+    let dirs = [app.home.toolchains_dir(), platforms, app.home.links_dir()];
     dirs.iter()
         .map(|d| {
-            let s = utf8("GOVER_HOME", d.as_os_str())?;
+            let s = utf8(vars::GOVER_HOME, d.as_os_str())?;
             Ok(format!("{}/", s.trim_end_matches('/')))
         })
         .collect()
