@@ -106,7 +106,11 @@ impl Progress for Reporter {
         match &self.bar {
             Some(pb) => {
                 // Everything is set while the bar is hidden: the first
-                // frame is drawn by the first byte.
+                // frame is drawn by the first byte (of each download, when
+                // one reporter shows several).
+                pb.set_draw_target(ProgressDrawTarget::hidden());
+                pb.reset();
+                self.shown.store(false, Ordering::Relaxed);
                 if let Some(s) = style(total) {
                     pb.set_style(s);
                 }
@@ -226,5 +230,14 @@ mod tests {
         for f in &frames {
             assert!(!f.contains("0 B/s") && !f.contains("ETA 0s"), "{f:?}");
         }
+        // A second download with the same reporter (`gover mirror`) gets
+        // a bar of its own.
+        r.start("go1.23.0.linux-amd64.tar.gz", Some(1 << 20));
+        r.advance(1 << 10);
+        r.finish();
+        let frames = FRAMES.lock().unwrap().clone();
+        let last = frames.last().unwrap();
+        assert!(last.starts_with("go1.23.0.linux-amd64.tar.gz "), "{last:?}");
+        assert!(last.ends_with(" 1.00 KiB/1.00 MiB"), "{last:?}");
     }
 }
