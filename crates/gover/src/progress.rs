@@ -108,6 +108,7 @@ impl Progress for Reporter {
                 // Everything is set while the bar is hidden: the first
                 // frame is drawn by the first byte (of each download, when
                 // one reporter shows several).
+                pb.disable_steady_tick();
                 pb.set_draw_target(ProgressDrawTarget::hidden());
                 pb.reset();
                 self.shown.store(false, Ordering::Relaxed);

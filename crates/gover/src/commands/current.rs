@@ -32,24 +32,7 @@ fn source_text(s: &PinSource) -> String {
 
 pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
     let verbose = matches!(app.verbosity, Verbosity::Verbose(_));
-    let resolved = match try_resolve_here(app, verbose) {
-        Ok(Ok(r)) => Ok(r),
-        Ok(Err(e)) => {
-            let facts = what_failed(&e);
-            Err((resolve_error(e), Some(facts)))
-        }
-        Err(e) => Err((e, None)),
-    };
-    let r = match resolved {
-        Ok(r) => r,
-        Err((e, facts)) => {
-            if args.json {
-                let obj = json_error(&e, facts);
-                println!("{}", serde_json::to_string_pretty(&obj)?);
-            }
-            return Err(e);
-        }
-    };
+    let r = resolve_or_describe(app, args, verbose)?;
     let found = not_managed(app, &r);
     let goroot = match &found {
         Some(t) => t.goroot.clone(),
@@ -102,6 +85,23 @@ pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
         ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The resolution here; when it fails, with `--json`, the failure as a
+/// JSON object on stdout too (the error goes to stderr as always).
+fn resolve_or_describe(app: &App, args: &CurrentArgs, verbose: bool) -> Result<Resolution> {
+    let (e, facts) = match try_resolve_here(app, verbose) {
+        Ok(Ok(r)) => return Ok(r),
+        Ok(Err(e)) => {
+            let facts = what_failed(&e);
+            (resolve_error(e), Some(facts))
+        }
+        Err(e) => (e, None),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json_error(&e, facts))?);
+    }
+    Err(e)
 }
 
 /// What `current --json` says of a resolution that failed, besides the
