@@ -33,4 +33,6 @@ mod shim_real;
 mod shim_terminal;
 mod switching;
 mod trust_oracle;
+mod trust_service;
 mod use_pins;
+mod verify;

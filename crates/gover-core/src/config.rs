@@ -30,6 +30,11 @@ pub mod keys {
     /// Install the newest patch of a go line's release line when the
     /// release it names is missing from the index.
     pub const GO_LINE_NEWEST_PATCH: &str = "go_line_newest_patch";
+    /// Where toolchains are installed from: `dl`, `proxy` or `auto`.
+    pub const SOURCE: &str = "source";
+    /// What to do when a toolchain cannot be checked against Go's
+    /// checksum database: `require`, `warn` or `off`.
+    pub const VERIFY: &str = "verify";
 }
 
 /// Every key a config file may hold, with a one-line description.
@@ -61,6 +66,14 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         keys::GO_LINE_NEWEST_PATCH,
         "When the release a go.mod/go.work go line names is missing from the index, install the newest patch of its line (default false)",
+    ),
+    (
+        keys::SOURCE,
+        "Where toolchains come from: `dl`, `proxy` (GOPROXY) or `auto` (default) (like GOVER_SOURCE)",
+    ),
+    (
+        keys::VERIFY,
+        "When a toolchain cannot be checked against Go's checksum database: `require`, `warn` or `off` (like GOVER_VERIFY)",
     ),
 ];
 

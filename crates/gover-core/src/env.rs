@@ -59,6 +59,15 @@ pub const GOVER_ENV_PREVIOUS_GOROOT: &str = "GOVER_ENV_PREVIOUS_GOROOT";
 pub const GOVER_ENV_PREVIOUS_GOTOOLCHAIN: &str = "GOVER_ENV_PREVIOUS_GOTOOLCHAIN";
 /// `1` hides progress bars even on a terminal.
 pub const GOVER_NO_PROGRESS: &str = "GOVER_NO_PROGRESS";
+/// Where toolchains are installed from: `dl` (the release index and its
+/// mirror), `proxy` (the `golang.org/toolchain` module from GOPROXY) or
+/// `auto` (the proxy when GOPROXY is set to something other than Go's
+/// default); beats `source`.
+pub const GOVER_SOURCE: &str = "GOVER_SOURCE";
+/// What to do when a toolchain cannot be checked against Go's checksum
+/// database (no record, database unreachable, offline): `require`,
+/// `warn` or `off`; beats `verify`.
+pub const GOVER_VERIFY: &str = "GOVER_VERIFY";
 
 // ---- tuning knobs: for tests and unusual set-ups, not a stable interface ----
 
@@ -120,6 +129,14 @@ pub const GO111MODULE: &str = "GO111MODULE";
 /// Default flags for every `go` command; removed for the `go version`
 /// `doctor` runs.
 pub const GOFLAGS: &str = "GOFLAGS";
+/// Go's module proxy list: the proxy source downloads toolchains from it,
+/// and the checksum database is reached through the proxies in it that
+/// support it. Read as Go reads it (the environment, Go's env file,
+/// GOROOT/go.env).
+pub const GOPROXY: &str = "GOPROXY";
+/// Go's checksum database, which every toolchain is checked against. Read
+/// as Go reads it; `off` is refused for toolchains, as Go refuses it.
+pub const GOSUMDB: &str = "GOSUMDB";
 
 // ---- the system's variables ---------------------------------------------------
 
@@ -191,6 +208,8 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOVER_ENV_PREVIOUS_GOROOT, Kind::Own),
     (GOVER_ENV_PREVIOUS_GOTOOLCHAIN, Kind::Own),
     (GOVER_NO_PROGRESS, Kind::Own),
+    (GOVER_SOURCE, Kind::Own),
+    (GOVER_VERIFY, Kind::Own),
     (GOVER_INDEX_TTL, Kind::Knob),
     (GOVER_HTTP_RETRIES, Kind::Knob),
     (GOVER_HTTP_BACKOFF_MS, Kind::Knob),
@@ -211,6 +230,8 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOENV, Kind::Go),
     (GO111MODULE, Kind::Go),
     (GOFLAGS, Kind::Go),
+    (GOPROXY, Kind::Go),
+    (GOSUMDB, Kind::Go),
     (HOME, Kind::Other),
     (XDG_DATA_HOME, Kind::Other),
     (XDG_CONFIG_HOME, Kind::Other),

@@ -170,8 +170,10 @@ fn user_config_dir(var: &impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
     }
 }
 
-/// Reads Go's env file as bytes: `Ok(None)` when it does not exist.
-fn read_env_file(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+/// Reads Go's env file (or a GOROOT's `go.env`) as bytes, bounded by
+/// [`MAX_GO_ENV_BYTES`] and never from a FIFO or device: `Ok(None)` when
+/// it does not exist. What the line rules of [`lookup`] then read.
+pub fn read_env_file(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     let (file, meta) = match crate::fs::open_regular(path) {
         Ok(f) => f,
         Err(e) if crate::fs::is_missing(&e) => return Ok(None),

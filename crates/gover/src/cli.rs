@@ -111,6 +111,9 @@ pub(crate) enum Command {
     /// Fill a directory with verified archives and an index, to serve as a mirror
     #[command(after_help = examples::MIRROR)]
     Mirror(MirrorArgs),
+    /// Check installed toolchains against their install records and Go's checksum database
+    #[command(after_help = examples::VERIFY)]
+    Verify(VerifyArgs),
     /// Print shell completions (commands, flags, installed and released versions)
     #[command(after_help = examples::COMPLETIONS)]
     Completions(CompletionsArgs),
@@ -206,6 +209,12 @@ Examples:
 Examples:
   gover mirror /srv/go 1.22 1.23 --platform linux-amd64 --platform linux-arm64
   gover mirror /srv/go              The newest release, for this machine";
+    /// `gover verify`.
+    pub(crate) const VERIFY: &str = "\
+Examples:
+  gover verify                      Check every installed toolchain
+  gover verify 1.22 --json          One toolchain, as JSON for CI
+  gover verify --record             Record and check toolchains installed before records existed";
     /// `gover completions`.
     pub(crate) const COMPLETIONS: &str = "\
 Examples:
@@ -497,6 +506,22 @@ pub(crate) struct MirrorArgs {
     /// Platforms to mirror, as Go names them (repeatable; default: this host)
     #[arg(long, value_name = "OS-ARCH")]
     pub(crate) platform: Vec<String>,
+}
+
+/// `gover verify`
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// Installed versions to check (1.22.10, go1.22.10, 1.22 for every
+    /// installed 1.22.x); without one, every installed toolchain
+    #[arg(add = crate::candidates::installed())]
+    pub(crate) versions: Vec<String>,
+    /// Print JSON: one object per toolchain
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Record toolchains that have no verification record yet (installed
+    /// before gover kept them), after checking them
+    #[arg(long)]
+    pub(crate) record: bool,
 }
 
 /// Shells for completions.

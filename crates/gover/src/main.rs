@@ -5,8 +5,9 @@
 //! Commands live in `commands/` (one module each, none importing another);
 //! what several share has a module of its own here: `doctor` (the checks),
 //! `shell` (startup files and gover's block), `selecting`, `installing`,
-//! `progress`, `interrupt` (Ctrl-C during an install), `quote`, `shimlinks`, `userfile`, `error`, `output` (colour
-//! and labelled lines), `candidates` (what completion offers) and `usage`
+//! `progress`, `interrupt` (Ctrl-C during an install), `quote`,
+//! `shimlinks`, `trusting`, `userfile`, `error`, `output` (colour, `-q` and
+//! labelled lines), `candidates` (what completion offers) and `usage`
 //! (command-line mistakes).
 
 mod app;
@@ -23,6 +24,7 @@ mod quote;
 mod selecting;
 mod shell;
 mod shimlinks;
+mod trusting;
 mod usage;
 mod userfile;
 
@@ -76,5 +78,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Setup(args) => setup::run(&app()?, args),
         Command::Mirror(args) => mirror::run(&app()?, args),
         Command::SelfCmd(args) => self_update::run(&app()?, args),
+        Command::Verify(args) => verify::run(&app()?, args),
     }
 }

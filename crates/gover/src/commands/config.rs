@@ -177,7 +177,21 @@ fn effective(s: &Settings, key: &str) -> (Option<Value>, Origin) {
             s.lock_timeout.value.and_then(|d| number(d.as_secs())),
             s.lock_timeout.origin.clone(),
         ),
+        "source" => (string(s.source.value.to_string()), s.source.origin.clone()),
+        "verify" => (
+            s.verify.value.and_then(|v| string(v.to_string())),
+            s.verify.origin.clone(),
+        ),
         _ => (None, Origin::Default),
+    }
+}
+
+/// What a setting without a value means.
+fn unset_meaning(key: &str) -> &'static str {
+    match key {
+        "lock_timeout" => "so an install waits as long as another one takes",
+        "verify" => "so an unverifiable toolchain warns offline, fails online",
+        _ => "so its default applies",
     }
 }
 
@@ -226,7 +240,7 @@ fn list(home: &GoverHome, global: bool) -> Result<ExitCode> {
         let (value, origin) = effective(&settings, key);
         let line = match value {
             Some(v) => format!("{key:width$} = {}", shorten(&toml(&v), 200)),
-            None => format!("# {key}: not set, so an install waits as long as another one takes"),
+            None => format!("# {key}: not set, {}", unset_meaning(key)),
         };
         rows.push((line, origin_text(&origin)));
     }
@@ -526,7 +540,10 @@ mod tests {
         for (key, _) in KEYS {
             let (value, origin) = effective(&s, key);
             assert_eq!(origin, Origin::Default, "{key}");
-            assert_eq!(value.is_none(), *key == "lock_timeout", "{key}");
+            // Only settings whose absence means something of its own have
+            // no default value.
+            let unset = matches!(*key, "lock_timeout" | "verify");
+            assert_eq!(value.is_none(), unset, "{key}");
         }
     }
 

@@ -14,4 +14,5 @@ pub(crate) mod self_update;
 pub(crate) mod setup;
 pub(crate) mod uninstall;
 pub(crate) mod use_;
+pub(crate) mod verify;
 pub(crate) mod which;
