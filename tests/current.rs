@@ -126,6 +126,44 @@ fn nothing_pinned_is_an_error_with_a_hint() {
 }
 
 #[test]
+fn json_failures_are_a_json_object_on_stdout_and_the_error_on_stderr() {
+    let mut t = TestEnv::new();
+    // Nothing pinned.
+    let r = t.run_gover(["current", "--json"]);
+    assert_eq!(r.code, 1, "{r}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["kind"], "no-pin");
+    assert_eq!(v["source"], serde_json::Value::Null);
+    let message = v["error"].as_str().unwrap();
+    assert!(message.starts_with("no Go version is pinned for "), "{r}");
+    let hint = v["hint"].as_str().unwrap();
+    assert_eq!(
+        r.stderr,
+        format!("error: {message}\n\nhint: {hint}\n"),
+        "the same words on both streams"
+    );
+    // A broken pin file names the file.
+    let pin = t.write("project/.go-version", "1.22x\n");
+    let r = t.run_gover(["current", "--json"]);
+    assert_eq!(r.code, 1, "{r}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["kind"], "pin-file");
+    assert_eq!(v["source"], pin.display().to_string());
+    assert!(r.stderr.starts_with("error: "), "{r}");
+    // A bad GOVER_GO_VERSION names the variable; -q keeps the JSON.
+    fs::remove_file(&pin).unwrap();
+    t.set("GOVER_GO_VERSION", "one.two");
+    let r = t.run_gover(["-q", "current", "--json"]);
+    assert_eq!(r.code, 1, "{r}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["kind"], "env");
+    assert_eq!(v["source"], "GOVER_GO_VERSION");
+    // Without --json, stdout stays empty.
+    let r = t.run_gover(["current"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""), "{r}");
+}
+
+#[test]
 fn a_relative_gover_home_is_refused_by_gover_and_the_shim() {
     let mut t = TestEnv::new();
     t.set("GOVER_HOME", "rel/home");
@@ -150,13 +188,18 @@ fn a_relative_gover_home_is_refused_by_gover_and_the_shim() {
 #[test]
 fn bad_pin_files_fail_clearly() {
     let t = TestEnv::new();
-    let cases: [(&str, &str); 3] = [
+    let cases: [(&str, &str); 4] = [
         ("bad1/.go-version", "`banana`"),
-        ("bad2/go.mod", "invalid go version `1.22.x`"),
+        ("bad2/go.mod", "invalid toolchain `bigcorp`"),
         ("bad3/.tool-versions", "`ref:abc`"),
+        (
+            "bad4/.go-version",
+            "`1.21.0rc1`: Go does not accept a pre-release after a patch number",
+        ),
     ];
     t.write("bad1/.go-version", "banana\n");
-    t.write("bad2/go.mod", "module m\ngo 1.22.x\n");
+    t.write("bad2/go.mod", "module m\ngo 1.22.0\ntoolchain bigcorp\n");
+    t.write("bad4/.go-version", "1.21.0rc1\n");
     t.write("bad3/.tool-versions", "golang ref:abc\n");
     for (rel, needle) in cases {
         let dir = t.root.join(rel).parent().unwrap().to_path_buf();
@@ -237,9 +280,21 @@ fn a_broken_go_mod_under_a_pin_file_warns_but_does_not_fail() {
     assert!(r.stdout.ends_with("toolchains/go1.22.10/bin/go\n"), "{r}");
     let r = t.run_gover(["exec", "--", "go", "version"]).success();
     assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n");
-    // Without a pin file the go.mod decides, so it is still an error.
+    // Without a pin file Go ignores the invalid go line (it compares as the
+    // lowest version), and so does gover, saying so: the global default
+    // runs, or nothing is pinned.
     fs::remove_file(&pin).unwrap();
     let r = t.run_gover(["current"]).failure();
-    assert!(r.stderr.starts_with("error: "), "{r}");
+    assert!(
+        r.stderr.starts_with(&format!(
+            "warning: {}:2: invalid go version `1.22.x`",
+            gomod.display()
+        )),
+        "{r}"
+    );
+    assert!(r.stderr.contains("error: no Go version is pinned"), "{r}");
+    t.set_global("1.22.10\n");
+    let r = t.run_gover(["current"]).success();
+    assert!(r.stdout.starts_with("go1.22.10 (global default "), "{r}");
     assert!(r.stderr.contains("invalid go version `1.22.x`"), "{r}");
 }

@@ -1,9 +1,10 @@
 //! docs/reference.md cannot drift from the program: every command, its
-//! usage line, flags and possible values (from `gover <cmd> --help`), every
-//! environment variable gover's code reads, every `config.toml` key and
-//! every finding `gover doctor` can report must be documented there, and
-//! everything documented there must exist. Also checks `gover completions`
-//! for each shell.
+//! usage line, flags, possible values and examples (from `gover <cmd>
+//! --help`), every `--json` field list (checked against what the command
+//! really prints), every environment variable gover's code reads, every
+//! `config.toml` key and every finding `gover doctor` can report must be
+//! documented there, and everything documented there must exist. Also
+//! checks that install.md's completion recipes work as written.
 
 use crate::support;
 
@@ -73,10 +74,15 @@ fn commands() -> Vec<String> {
     cmds
 }
 
-/// The long flags in an `Options:` section.
+/// The long flags in the `Options:` section (a command's own flags).
 fn long_flags(help: &str) -> BTreeSet<String> {
+    long_flags_in(help, "Options:")
+}
+
+/// The long flags in the section `title` of a help text.
+fn long_flags_in(help: &str, title: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for line in help_section(help, "Options:") {
+    for line in help_section(help, title) {
         let t = line.trim_start();
         if !t.starts_with('-') {
             continue;
@@ -119,7 +125,25 @@ fn possible_values(help: &str) -> BTreeSet<String> {
     out
 }
 
-const GLOBAL: &[&str] = &["--quiet", "--verbose", "--offline", "--help", "--version"];
+const GLOBAL: &[&str] = &[
+    "--quiet",
+    "--verbose",
+    "--offline",
+    "--color",
+    "--help",
+    "--version",
+];
+
+/// The commands of the `Examples:` section of a help text: each line's
+/// text up to the two spaces before its description.
+fn examples(help: &str) -> Vec<String> {
+    help_section(help, "Examples:")
+        .iter()
+        .filter_map(|l| l.strip_prefix("  "))
+        .map(|l| l.split("  ").next().unwrap_or(l).trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
 
 /// The text of a section of the reference from `heading` to the next
 /// heading of the same or a higher level (outside code blocks).
@@ -166,8 +190,26 @@ fn table_names(text: &str, prefix: &str) -> BTreeSet<String> {
 
 /// The reference section `sec` (under `heading`) shows the usage line of
 /// `help`, a flags table naming exactly its long flags (the global ones
-/// aside), and each of its possible values.
+/// aside), each of its possible values and each of its examples; and the
+/// help lists the global flags apart, under `Global options:`.
 fn check_command_section(heading: &str, sec: &str, help: &str) {
+    let global: BTreeSet<String> = GLOBAL.iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        long_flags_in(help, "Global options:"),
+        global,
+        "`{heading}`: --help must list the global flags under `Global options:`"
+    );
+    let ex = examples(help);
+    assert!(
+        !ex.is_empty(),
+        "`{heading}`: --help has no `Examples:` section"
+    );
+    for e in ex {
+        assert!(
+            sec.contains(&e),
+            "the `{heading}` section must show the example `{e}` of its --help"
+        );
+    }
     let usage = help
         .lines()
         .find(|l| l.starts_with("Usage: "))
@@ -235,12 +277,22 @@ fn global_options_are_documented() {
     let doc = reference();
     let sec = section(&doc, "## Global options").expect("a Global options section");
     let help = gover(&["--help"]);
-    let flags = long_flags(&help);
+    let flags = long_flags_in(&help, "Global options:");
     assert_eq!(
         flags,
         GLOBAL.iter().map(|s| s.to_string()).collect(),
         "gover's global flags changed: update GLOBAL here and the reference"
     );
+    assert!(
+        long_flags(&help).is_empty(),
+        "`gover --help` lists flags outside `Global options:`"
+    );
+    for e in examples(&help) {
+        assert!(
+            doc.contains(&e),
+            "the reference must show `gover --help`'s example `{e}`"
+        );
+    }
     assert_eq!(table_names(sec, "--"), flags);
     for short in ["-q", "-v", "-h", "-V"] {
         assert!(
@@ -297,11 +349,15 @@ const NOT_VARIABLES: &[&str] = &[
     "HEX",               // --sha256's value name
     "FILE",              // --from's value name
     "CMD",               // exec's value name
+    "WHEN",              // --color's value name
     "CARGO_PKG_VERSION", // read at compile time
     "PS1",               // searched for in ~/.bashrc, not read
     "FIFO",              // a kind of file, in messages
     "EOF",               // a here-document's end, in shell-syntax tests
     "END",               // the same
+    "SIGINT",            // a signal's name, in messages
+    "SIGTERM",           // the same
+    "FAILED",            // `gover verify`'s status word
 ];
 
 #[test]
@@ -530,80 +586,173 @@ fn ci_doc_shows_the_tested_examples_verbatim() {
     }
 }
 
+/// The JSON field list a `--help` text gives for `--json` after `prefix`
+/// (`{"version","path"}` or `[{"id","fix"}]`): the names, in order.
+fn help_fields(help: &str, prefix: &str) -> Vec<String> {
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    let at = flat
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no `{prefix}` in\n{help}"));
+    let list = flat[at + prefix.len()..].trim_start();
+    let list = list.trim_start_matches('[').trim_start_matches('{');
+    let list = &list[..list.find('}').expect("a closing brace")];
+    list.split(',')
+        .map(|f| f.trim_matches('"').to_string())
+        .collect()
+}
+
+/// The keys of the first object of `json` (an object or an array of them).
+fn json_keys(json: &str) -> Vec<String> {
+    let v: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("not JSON ({e}):\n{json}"));
+    let obj = match &v {
+        serde_json::Value::Array(a) => a.first().expect("one item").clone(),
+        other => other.clone(),
+    };
+    let mut keys: Vec<String> = obj
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
 #[test]
-fn completions_for_each_shell() {
-    let cmds = commands();
-    for shell in ["bash", "zsh", "fish"] {
-        let script = gover(&["completions", shell]);
-        assert!(script.len() > 500, "{shell}: suspiciously short:\n{script}");
-        for c in &cmds {
+fn json_field_lists_say_what_the_commands_print() {
+    let doc = reference();
+    let mut env = support::TestEnv::new();
+    env.install_fake("1.22.10");
+    env.write("project/.go-version", "1.22.10\n");
+    let mirror = support::mirror::Mirror::start();
+    mirror.publish("1.22.10", support::archive::toolchain("1.22.10"));
+    env.set("GOVER_INDEX_URL", mirror.index_url());
+    env.set("GOVER_MIRROR", mirror.url());
+    let out = |args: &[&str]| run(&mut env.gover(args)).stdout;
+    for (cmd, prefix, args) in [
+        ("current", "Print JSON:", &["current", "--json"][..]),
+        ("list", "Print JSON:", &["list", "--json"]),
+        ("list", "; with --remote:", &["list", "--remote", "--json"]),
+        ("doctor", "Print JSON:", &["doctor", "--json"]),
+    ] {
+        let help = gover(&[cmd, "--help"]);
+        let fields = help_fields(&help, prefix);
+        assert_eq!(
+            sorted(fields.clone()),
+            json_keys(&out(args)),
+            "`gover {cmd} --help` ({prefix}) vs what `gover {}` prints",
+            args.join(" ")
+        );
+        let heading = format!("### `gover {cmd}`");
+        let sec = section(&doc, &heading).unwrap();
+        for f in &fields {
             assert!(
-                script.contains(c.as_str()),
-                "{shell} completions do not mention `{c}`"
+                sec.contains(&format!("`{f}`")) || sec.contains(&format!("\"{f}\"")),
+                "the `{heading}` section does not document the JSON field `{f}`"
             );
         }
+    }
+    // Where nothing is pinned, `current --json` prints the failure object.
+    let help = gover(&["current", "--help"]);
+    let fields = help_fields(&help, "on failure (nothing pinned, a broken pin):");
+    let unpinned = env.mkdir("unpinned");
+    fs::remove_file(env.project.join(".go-version")).unwrap();
+    let r = run(env.gover(["current", "--json"]).current_dir(&unpinned));
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(sorted(fields.clone()), json_keys(&r.stdout));
+    let sec = section(&doc, "### `gover current`").unwrap();
+    for f in &fields {
         assert!(
-            script.contains("no-modify-rc"),
-            "{shell}: setup's flags are missing"
+            sec.contains(&format!("\"{f}\"")),
+            "`gover current` does not document `{f}`"
+        );
+    }
+    env.write("project/.go-version", "1.22.10\n");
+    // `current -v --json` adds `checked`, as its help says.
+    let help = gover(&["current", "--help"]);
+    let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("with -v also \"checked\")"), "{help}");
+    assert!(json_keys(&out(&["current", "-v", "--json"])).contains(&"checked".to_string()));
+}
+
+#[test]
+fn completion_scripts_ask_gover_and_the_bash_recipe_needs_no_package() {
+    for shell in ["bash", "zsh", "fish"] {
+        let script = gover(&["completions", shell]);
+        assert!(
+            script.contains("GOVER_COMPLETE"),
+            "{shell}: the script does not ask gover:\n{script}"
         );
     }
     let r = run(Command::new(gover_bin()).args(["completions", "tcsh"])).failure();
     assert!(r.stderr.contains("tcsh"), "{r}");
 
-    // Where the shells are installed, the scripts load without errors and
-    // bash really completes.
-    let have = |p: &str| {
-        Command::new("sh")
-            .args(["-c", &format!("command -v {p}")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    let dir = tempfile::tempdir().unwrap();
-    if have("bash") {
-        let f = dir.path().join("gover.bash");
-        fs::write(&f, gover(&["completions", "bash"])).unwrap();
-        let probe = format!(
-            "source {}; COMP_WORDS=(gover doc); COMP_CWORD=1; COMP_LINE='gover doc'; COMP_POINT=9; _gover gover doc gover; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
-            f.display()
-        );
-        let r = run(Command::new("bash").args(["--norc", "--noprofile", "-c", &probe])).success();
-        assert_eq!(
-            r.stdout.trim(),
-            "doctor",
-            "bash completion of `gover doc`\n{r}"
-        );
-        assert_eq!(r.stderr, "", "{r}");
-    } else {
-        eprintln!("note: bash is not installed; skipping the bash load check");
+    // install.md's bash recipe, run as written in a new HOME; then an
+    // interactive bash that reads only that ~/.bashrc (not the system's,
+    // so nothing of the bash-completion package) completes `gover doc`.
+    let install = read("docs/install.md");
+    let sec = section(&install, "## Shell completions").expect("a Shell completions section");
+    let block = sec
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a sh block");
+    let bash_lines: Vec<&str> = block
+        .lines()
+        .skip_while(|l| !l.starts_with("# bash"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("# zsh"))
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    assert!(bash_lines.len() >= 2, "no bash recipe in\n{block}");
+    let env = support::TestEnv::new();
+    let mut env = env;
+    let bin = gover_bin();
+    env.path = format!("{}:{}", bin.parent().unwrap().display(), env.path);
+    let r = run(env.command("sh").args(["-c", &bash_lines.join("\n")])).success();
+    assert_eq!(r.stderr, "", "{r}");
+    let probe = "COMP_WORDS=(gover doc); COMP_CWORD=1; COMP_LINE='gover doc'; COMP_POINT=9; COMP_TYPE=9; f=$(complete -p gover | sed -n 's/.*-F \\([^ ]*\\) .*/\\1/p'); \"$f\" gover doc gover; printf '%s\\n' \"${COMPREPLY[@]}\"; type _init_completion >/dev/null 2>&1 && echo 'bash-completion is loaded'";
+    let rc = env.home.join(".bashrc");
+    let r = run(env
+        .command("bash")
+        .args(["--noprofile", "--rcfile"])
+        .arg(&rc)
+        .args(["-i", "-c", probe]));
+    assert_eq!(r.stdout, "doctor\n", "bash completion of `gover doc`\n{r}");
+}
+
+#[test]
+fn the_closed_networks_page_gives_settings_gover_accepts() {
+    // Every `gover config set` the page shows (also the commented ones) is
+    // run as written, in a new home: gover must accept each.
+    let page = read("docs/closed-networks.md");
+    let mut env = support::TestEnv::new();
+    let bin = gover_bin();
+    env.path = format!("{}:{}", bin.parent().unwrap().display(), env.path);
+    let mut ran = 0;
+    for block in page.split("```sh\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        for line in block.lines() {
+            let line = line.trim_start_matches("# ");
+            if !line.starts_with("gover config set") {
+                continue;
+            }
+            let r = run(env.command("sh").args(["-c", line]));
+            assert_eq!(r.code, 0, "docs/closed-networks.md: `{line}`\n{r}");
+            ran += 1;
+        }
     }
-    if have("zsh") {
-        let f = dir.path().join("_gover");
-        fs::write(&f, gover(&["completions", "zsh"])).unwrap();
-        let probe = format!(
-            "autoload -Uz compinit && compinit -u -D; source {} && whence -w _gover",
-            f.display()
-        );
-        let r = run(Command::new("zsh")
-            .args(["-f", "-c", &probe])
-            .env("HOME", dir.path()))
-        .success();
-        assert!(r.stdout.contains("_gover: function"), "{r}");
-    } else {
-        eprintln!("note: zsh is not installed; skipping the zsh load check");
-    }
-    if have("fish") {
-        let f = dir.path().join("gover.fish");
-        fs::write(&f, gover(&["completions", "fish"])).unwrap();
-        let probe = format!("source {}; complete -C 'gover doc'", f.display());
-        let r = run(Command::new("fish")
-            .args(["--no-config", "-c", &probe])
-            .env("HOME", dir.path()))
-        .success();
-        assert!(
-            r.stdout.starts_with("doctor"),
-            "fish completion of `gover doc`\n{r}"
-        );
-    } else {
-        eprintln!("note: fish is not installed; skipping the fish load check");
-    }
+    assert!(ran >= 6, "only {ran} `gover config set` lines found");
+    // The last ones set a file:// mirror: gover reads the result.
+    let r = run(&mut env.gover(["config", "get", "index_url"])).success();
+    assert_eq!(
+        r.stdout, "https://go-mirror.corp.example/index.json\n",
+        "{r}"
+    );
 }

@@ -178,13 +178,13 @@ fn warnings_alone_do_not_fail() {
     let mut t = healthy();
     // GOPATH's bin off PATH and a GOTOOLCHAIN in go env -w's file: warnings.
     t.path = format!("{}:/usr/local/bin:/usr/bin:/bin", shims(&t).display());
-    t.write("home/.config/go/env", "GOTOOLCHAIN=go1.23.0+auto\n");
+    t.write("home/.config/go/env", "GOTOOLCHAIN=go1.22.10+auto\n");
     let r = t.run_gover(["doctor"]);
     assert_eq!(r.code, 0, "{r}");
     assert!(r.stdout.contains("warnings:\n"), "{r}");
     assert!(
         r.stdout.contains(
-            "  gotoolchain.go-env-file: ~/.config/go/env:1 sets GOTOOLCHAIN=go1.23.0+auto"
+            "  gotoolchain.go-env-file: ~/.config/go/env:1 sets GOTOOLCHAIN=go1.22.10+auto"
         ),
         "{r}"
     );
@@ -465,4 +465,33 @@ fn only_gover_scratch_entries_are_leftovers() {
         !r.stdout.contains("backup@2024") && !r.stdout.contains("@notes"),
         "{r}"
     );
+}
+
+#[test]
+fn a_toolchain_put_first_by_gover_env_is_recognised_as_gover_s_own() {
+    // `eval "$(gover env 1.21.13)"` in this shell, then `gover doctor`.
+    let t = healthy();
+    t.install_fake("1.21.13");
+    let gover = support::gover_bin();
+    let script = format!(
+        "eval \"$('{g}' env 1.21.13)\" && '{g}' doctor --json",
+        g = gover.display()
+    );
+    let r = support::run(t.command("sh").args(["-c", &script]));
+    let f = json(&r);
+    let p = problem(&f, "path.shadowed");
+    let toolchain = t.gover_home.join("toolchains/go1.21.13/bin/go");
+    assert!(
+        p["message"].as_str().unwrap().starts_with(&format!(
+            "{} (gover's own go1.21.13, put on PATH by `gover env` or `gover exec`",
+            toolchain.display()
+        )),
+        "{p:#}"
+    );
+    let fix = p["fix"].as_str().unwrap();
+    assert!(
+        fix.starts_with("nothing to delete: go1.21.13 is gover's own toolchain"),
+        "{fix}"
+    );
+    assert!(!fix.contains("rm "), "{fix}");
 }

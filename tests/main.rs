@@ -5,24 +5,36 @@
 
 mod support;
 
+mod cli;
+mod config;
 mod current;
 mod docs;
 mod docs_ci;
 mod doctor;
 mod errors;
+mod hints;
 mod hostile;
 mod install;
 mod install_real;
+mod interrupt;
 mod keeping;
+mod link;
 mod mirror;
 mod parity;
 mod pins_hostile;
+mod quiet;
 mod release;
+mod selection;
 mod settings;
 mod setup;
+mod shell_env;
 mod shim;
 mod shim_autoinstall;
 mod shim_real;
+mod shim_terminal;
 mod store;
 mod switching;
 mod trust_oracle;
+mod trust_service;
+mod use_pins;
+mod verify;

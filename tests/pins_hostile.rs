@@ -325,3 +325,44 @@ fn use_global_on_a_full_disk_names_the_full_disk() {
         "1.22.10\n"
     );
 }
+
+#[test]
+fn pins_that_name_paths_or_what_go_rejects_are_errors_naming_the_file() {
+    let env = with_shims();
+    env.install_fake("1.22.10");
+    let dir = env.mkdir("project/p");
+    for (text, needle) in [
+        ("go1.22.10-../../../bin\n", "a custom toolchain is named"),
+        ("go1.22.10-x/y\n", "a custom toolchain is named"),
+        ("1.21.0rc1\n", "pre-release after a patch number"),
+        ("1.22rc\n", "kind and number"),
+        ("oldstable\n", "only the release index"),
+    ] {
+        let pin = env.write("project/p/.go-version", text);
+        let r = go_in(&env, &dir, &["build"]).failure();
+        assert!(
+            r.stderr.starts_with(&format!(
+                "gover: error: {}: invalid Go version",
+                pin.display()
+            )) && r.stderr.contains(needle),
+            "{text:?}: {r}"
+        );
+    }
+    // GOVER_GO_VERSION is a pin too.
+    let mut c = env.command(env.gover_home.join("shims/go"));
+    c.current_dir(&dir)
+        .env("GOVER_GO_VERSION", "go1.22.10-../x")
+        .arg("build");
+    let r = run(&mut c).failure();
+    assert!(
+        r.stderr
+            .starts_with("gover: error: GOVER_GO_VERSION: invalid Go version"),
+        "{r}"
+    );
+    // A custom name that is valid but not linked: no path is ever built
+    // from anything but a checked name, and the stock release never runs.
+    env.write("project/p/.go-version", "go1.22.10-bigcorp\n");
+    let r = go_in(&env, &dir, &["build"]).failure();
+    assert!(r.stderr.contains("is a custom toolchain"), "{r}");
+    assert!(!env.gover_home.join("links").exists());
+}

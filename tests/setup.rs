@@ -336,6 +336,86 @@ fn no_modify_rc_only_links_the_shims() {
         "HOME untouched"
     );
     assert!(r.stdout.contains("# >>> gover >>>"), "{r}");
+    // It says only what is true: new sessions get nothing until the
+    // block is added.
+    assert!(!r.stdout.contains("pick them up by themselves"), "{r}");
+    assert!(
+        r.stdout
+            .contains("New bash sessions pick them up once the lines above are in those files."),
+        "{r}"
+    );
+    assert_eq!(r.stderr, "", "{r}");
+}
+
+#[test]
+fn no_modify_rc_without_a_shell_prints_one_line_for_ci_logs() {
+    // A CI job: no SHELL, no --shell. Nothing to warn about, and no block
+    // for startup files nobody will read.
+    let env = TestEnv::new();
+    let r = setup(&env, &["--no-modify-rc"]);
+    assert_eq!(r.stderr, "", "{r}");
+    insta::assert_snapshot!(
+        "setup_ci_without_a_shell",
+        r.stdout.replace(env.root.to_str().unwrap(), "[ROOT]")
+    );
+    assert!(!r.stdout.contains("# >>> gover >>>"), "{r}");
+    let shims = env.gover_home.join("shims");
+    assert!(
+        r.stdout.contains(&format!(
+            "Left shell startup files alone (--no-modify-rc). To use the shims, put {} first on PATH wherever your sessions or jobs set PATH up;",
+            shims.display()
+        )),
+        "{r}"
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            "    export PATH={}\"${{PATH:+:$PATH}}\"",
+            shims.display()
+        )),
+        "{r}"
+    );
+    assert!(r.stdout.lines().count() <= 5, "{r}");
+    // With the shims first on PATH already, nothing to run either.
+    let mut c = env.gover(["setup", "--no-modify-rc"]);
+    c.env("PATH", format!("{}:{}", shims.display(), env.path));
+    let r = run(&mut c).success();
+    assert!(
+        r.stdout
+            .ends_with("The shims already come first on PATH in this shell.\n"),
+        "{r}"
+    );
+}
+
+#[test]
+fn bash_login_and_interactive_shells_have_the_shims_on_path_once() {
+    // Debian's ~/.profile sources ~/.bashrc (whose block runs), then puts
+    // ~/bin and ~/.local/bin in front; its own block must not add the
+    // shims a second time.
+    let env = debian_home();
+    env.mkdir("home/bin");
+    env.mkdir("home/.local/bin");
+    setup(&env, &["--shell", "bash"]);
+    let shims = env.gover_home.join("shims");
+    let shims = shims.to_str().unwrap();
+    for (what, args) in [
+        ("bash -l", &["-lc", "printf '%s' \"$PATH\""][..]),
+        ("bash -i", &["-ic", "printf '%s' \"$PATH\""]),
+        (
+            "bash -l, then bash -i inside",
+            &["-lc", "bash -ic 'printf %s \"$PATH\"'"],
+        ),
+    ] {
+        let r = run(&mut fresh(&env, "bash", args));
+        let entries: Vec<&str> = r.stdout.split(':').collect();
+        assert_eq!(
+            entries.iter().filter(|e| **e == shims).count(),
+            1,
+            "{what}: PATH={}\n{r}",
+            r.stdout
+        );
+        assert_eq!(entries[0], shims, "{what}: the shims come first\n{r}");
+    }
+    assert_finds_shim(&env, "bash -lc", fresh(&env, "bash", &["-lc", PROBE]));
 }
 
 #[test]
@@ -461,6 +541,13 @@ fn warns_about_startup_lines_that_put_another_go_first_after_the_block() {
         .filter(|l| l.contains("changes PATH after gover's block"))
         .collect();
     assert_eq!(warned.len(), 2, "{r}");
+    // The closing advice does not promise that a new shell fixes it.
+    assert!(!r.stdout.contains("pick them up by themselves"), "{r}");
+    assert!(!r.stderr.contains("open a new shell"), "{r}");
+    assert!(
+        r.stdout.contains("New bash sessions put them first too, but then the startup-file lines warned about above put another Go before them: delete those lines, or move them above gover's block."),
+        "{r}"
+    );
     assert!(warned[0].contains("$HOME/sdk/go1.20.1/bin"), "{r}");
     assert!(warned[1].contains("/usr/lib/go-1.19/bin:$PATH"), "{r}");
     // And they do win, as warned, in an interactive shell.

@@ -14,7 +14,7 @@ use support::{gover_bin, run, Run, TestEnv};
 
 /// A test environment using `m`, with gover itself on PATH (where the shim
 /// looks for it when it is not beside the shim) and the shims linked.
-fn env_for(m: &Mirror) -> TestEnv {
+pub(crate) fn env_for(m: &Mirror) -> TestEnv {
     let mut env = TestEnv::new();
     env.set("GOVER_MIRROR", m.url())
         .set("GOVER_INDEX_URL", m.index_url())

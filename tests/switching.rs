@@ -117,11 +117,55 @@ fn use_without_install_and_bad_requests() {
         "a bad request leaves the pin alone"
     );
 
-    // `system` is pinned as is; nothing to install.
-    env.run_gover(["use", "system"]).success();
+    // `system` must exist: without a Go on PATH it is refused, before
+    // anything is written (--no-install pins it anyway, with a warning).
+    let r = env.run_gover(["use", "system"]).failure();
+    assert!(
+        r.stderr.starts_with(
+            "error: no `go` other than gover's shims is on PATH, so `system` would run nothing"
+        ),
+        "{r}"
+    );
+    assert_eq!(
+        fs::read_to_string(env.project.join(".go-version")).unwrap(),
+        "1.23.4\n"
+    );
+    let r = env.run_gover(["use", "--no-install", "system"]).success();
+    assert!(r.stderr.contains("pinning it anyway (--no-install)"), "{r}");
     assert_eq!(
         fs::read_to_string(env.project.join(".go-version")).unwrap(),
         "system\n"
+    );
+}
+
+#[test]
+fn use_system_names_the_go_it_runs() {
+    let mut env = two_versions();
+    support::write_fake_toolchain(&env.root.join("sysgo"), "1.19.1");
+    env.path = format!("{}:{}", env.root.join("sysgo/bin").display(), env.path);
+    let r = env.run_gover(["use", "system"]).success();
+    let exe = env.root.join("sysgo/bin/go");
+    assert!(
+        r.stderr
+            .contains(&format!("`system` is {} (go1.19.1)", exe.display())),
+        "{r}"
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            "Go here is now system (set by {}): {} (go1.19.1)\n",
+            env.project.join(".go-version").display(),
+            exe.display()
+        )),
+        "{r}"
+    );
+    let r = env.run_gover(["current"]).success();
+    assert_eq!(
+        r.stdout,
+        format!(
+            "system (set by {}): {} (go1.19.1)\n",
+            env.project.join(".go-version").display(),
+            exe.display()
+        )
     );
 }
 

@@ -30,7 +30,9 @@ use support::{run, Run, TestEnv};
 const DRIVER: &str = "1.21.13";
 const TARGET: &str = "1.22.10";
 
-fn archives_dir() -> Option<PathBuf> {
+/// The directory of the real go1.21.13 and go1.22.10 archives, when
+/// present (else says so, or fails under `GOVER_REQUIRE_REAL_GO`).
+pub(crate) fn archives_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("GOVER_REAL_GO_DIR")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/gover-real-go")))?;

@@ -150,24 +150,41 @@ impl std::fmt::Display for Run {
     }
 }
 
+/// Spawns `cmd`, retrying while exec fails with ETXTBSY: the tests run in
+/// threads of one process, and a thread that forks while another is still
+/// writing a fresh executable (a copied shim, a fake `go`) holds the file
+/// open for writing until its child execs, so exec of that file fails for
+/// a moment. The command itself never ran then.
+pub fn spawn_retrying<T>(
+    cmd: &mut Command,
+    mut start: impl FnMut(&mut Command) -> std::io::Result<T>,
+) -> T {
+    let mut tries = 0;
+    loop {
+        match start(cmd) {
+            Err(e) if e.raw_os_error() == Some(26) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("cannot run {cmd:?}: {e}"),
+            Ok(t) => return t,
+        }
+    }
+}
+
 /// Runs a command to completion with no stdin.
 pub fn run(cmd: &mut Command) -> Run {
-    Run::from_output(
-        cmd.stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}")),
-    )
+    cmd.stdin(Stdio::null());
+    Run::from_output(spawn_retrying(cmd, |c| c.output()))
 }
 
 /// Runs a command with no stdin, killing it if it has not finished within
 /// `secs` seconds: `None` then (it hung).
 pub fn run_within(cmd: &mut Command, secs: u64) -> Option<Run> {
-    let mut child = cmd
-        .stdin(Stdio::null())
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+        .stderr(Stdio::piped());
+    let mut child = spawn_retrying(cmd, |c| c.spawn());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
     while child.try_wait().unwrap().is_none() {
         if std::time::Instant::now() > deadline {

@@ -27,6 +27,14 @@ pub mod keys {
     pub const HTTP_TIMEOUT: &str = "http_timeout";
     /// How long to wait for another install's lock.
     pub const LOCK_TIMEOUT: &str = "lock_timeout";
+    /// Install the newest patch of a go line's release line when the
+    /// release it names is missing from the index.
+    pub const GO_LINE_NEWEST_PATCH: &str = "go_line_newest_patch";
+    /// Where toolchains are installed from: `dl`, `proxy` or `auto`.
+    pub const SOURCE: &str = "source";
+    /// What to do when a toolchain cannot be checked against Go's
+    /// checksum database: `require`, `warn` or `off`.
+    pub const VERIFY: &str = "verify";
     /// How toolchain files are linked from the store.
     pub const LINK_MODE: &str = "link_mode";
 }
@@ -56,6 +64,18 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         keys::LOCK_TIMEOUT,
         "Seconds to wait for another install of the same version (like GOVER_LOCK_TIMEOUT)",
+    ),
+    (
+        keys::GO_LINE_NEWEST_PATCH,
+        "When the release a go.mod/go.work go line names is missing from the index, install the newest patch of its line (default false)",
+    ),
+    (
+        keys::SOURCE,
+        "Where toolchains come from: `dl`, `proxy` (GOPROXY) or `auto` (default) (like GOVER_SOURCE)",
+    ),
+    (
+        keys::VERIFY,
+        "When a toolchain cannot be checked against Go's checksum database: `require`, `warn` or `off` (like GOVER_VERIFY)",
     ),
     (
         keys::LINK_MODE,

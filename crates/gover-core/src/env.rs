@@ -33,11 +33,41 @@ pub const GOVER_LOCK_TIMEOUT: &str = "GOVER_LOCK_TIMEOUT";
 /// `0` stops the shim, `exec` and `env` from installing a pinned but missing
 /// toolchain; beats `auto_install`.
 pub const GOVER_AUTO_INSTALL: &str = "GOVER_AUTO_INSTALL";
+/// `1` installs the newest patch of a go line's release line when the
+/// release the go line names is missing from the index (mirrors that keep
+/// only the newest patches); beats `go_line_newest_patch`.
+pub const GOVER_GO_LINE_NEWEST_PATCH: &str = "GOVER_GO_LINE_NEWEST_PATCH";
 /// Recursion counter the shim sets for the programs it starts, to stop
 /// loops through `PATH`. Not for users to set.
 pub const GOVER_SHIM_DEPTH: &str = "GOVER_SHIM_DEPTH";
+/// Set to `1` by the shim for the `gover install` it runs to install a
+/// missing toolchain: gover then starts each line it prints with `gover: `
+/// and, when another process installed the toolchain meanwhile, says only
+/// that it is ready. Not for users to set.
+pub const GOVER_SHIM_INSTALL: &str = "GOVER_SHIM_INSTALL";
+/// Set by the code `gover env` prints: the toolchain it put first
+/// (`go1.22.10`, `system`); `gover env --unset` removes it.
+pub const GOVER_ENV_TOOLCHAIN: &str = "GOVER_ENV_TOOLCHAIN";
+/// Set by the code `gover env` prints: the directory it put first on
+/// `PATH`, taken out again by the next `gover env` or `gover env --unset`.
+pub const GOVER_ENV_PATH_ENTRY: &str = "GOVER_ENV_PATH_ENTRY";
+/// Set by the code `gover env` prints: `GOROOT` as it was before the first
+/// `gover env` of the shell (absent when it was unset), restored by
+/// `gover env --unset`.
+pub const GOVER_ENV_PREVIOUS_GOROOT: &str = "GOVER_ENV_PREVIOUS_GOROOT";
+/// Like `GOVER_ENV_PREVIOUS_GOROOT`, for `GOTOOLCHAIN`.
+pub const GOVER_ENV_PREVIOUS_GOTOOLCHAIN: &str = "GOVER_ENV_PREVIOUS_GOTOOLCHAIN";
 /// `1` hides progress bars even on a terminal.
 pub const GOVER_NO_PROGRESS: &str = "GOVER_NO_PROGRESS";
+/// Where toolchains are installed from: `dl` (the release index and its
+/// mirror), `proxy` (the `golang.org/toolchain` module from GOPROXY) or
+/// `auto` (the proxy when GOPROXY is set to something other than Go's
+/// default); beats `source`.
+pub const GOVER_SOURCE: &str = "GOVER_SOURCE";
+/// What to do when a toolchain cannot be checked against Go's checksum
+/// database (no record, database unreachable, offline): `require`,
+/// `warn` or `off`; beats `verify`.
+pub const GOVER_VERIFY: &str = "GOVER_VERIFY";
 
 // ---- tuning knobs: for tests and unusual set-ups, not a stable interface ----
 
@@ -102,6 +132,14 @@ pub const GO111MODULE: &str = "GO111MODULE";
 /// Default flags for every `go` command; removed for the `go version`
 /// `doctor` runs.
 pub const GOFLAGS: &str = "GOFLAGS";
+/// Go's module proxy list: the proxy source downloads toolchains from it,
+/// and the checksum database is reached through the proxies in it that
+/// support it. Read as Go reads it (the environment, Go's env file,
+/// GOROOT/go.env).
+pub const GOPROXY: &str = "GOPROXY";
+/// Go's checksum database, which every toolchain is checked against. Read
+/// as Go reads it; `off` is refused for toolchains, as Go refuses it.
+pub const GOSUMDB: &str = "GOSUMDB";
 
 // ---- the system's variables ---------------------------------------------------
 
@@ -165,8 +203,16 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOVER_HTTP_TIMEOUT, Kind::Own),
     (GOVER_LOCK_TIMEOUT, Kind::Own),
     (GOVER_AUTO_INSTALL, Kind::Own),
+    (GOVER_GO_LINE_NEWEST_PATCH, Kind::Own),
     (GOVER_SHIM_DEPTH, Kind::Own),
+    (GOVER_SHIM_INSTALL, Kind::Own),
+    (GOVER_ENV_TOOLCHAIN, Kind::Own),
+    (GOVER_ENV_PATH_ENTRY, Kind::Own),
+    (GOVER_ENV_PREVIOUS_GOROOT, Kind::Own),
+    (GOVER_ENV_PREVIOUS_GOTOOLCHAIN, Kind::Own),
     (GOVER_NO_PROGRESS, Kind::Own),
+    (GOVER_SOURCE, Kind::Own),
+    (GOVER_VERIFY, Kind::Own),
     (GOVER_INDEX_TTL, Kind::Knob),
     (GOVER_HTTP_RETRIES, Kind::Knob),
     (GOVER_HTTP_BACKOFF_MS, Kind::Knob),
@@ -188,6 +234,8 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOENV, Kind::Go),
     (GO111MODULE, Kind::Go),
     (GOFLAGS, Kind::Go),
+    (GOPROXY, Kind::Go),
+    (GOSUMDB, Kind::Go),
     (HOME, Kind::Other),
     (XDG_DATA_HOME, Kind::Other),
     (XDG_CONFIG_HOME, Kind::Other),
@@ -215,6 +263,23 @@ pub fn kind_of(name: &str) -> Option<Kind> {
 /// empty (gover treats an empty variable as unset).
 pub fn var_os(name: &str) -> Option<std::ffi::OsString> {
     std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+/// Test helpers shared by the modules that read variables through a
+/// function.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::collections::HashMap;
+    use std::ffi::OsString;
+
+    /// A variable lookup over `pairs` (an absent name is unset).
+    pub(crate) fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        let m: HashMap<String, OsString> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
 }
 
 #[cfg(test)]

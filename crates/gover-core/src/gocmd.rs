@@ -6,8 +6,8 @@
 //!   `handleChdirFlag` looks, and [`pin_dir`] turns it into the directory
 //!   to resolve for (see `docs/internals/go-rules.md`, "The go command's
 //!   -C flag").
-//! - The shim is one binary under several names: `go`, `gofmt` and
-//!   `go<version>` ([`ShimName`]).
+//! - The shim is one binary under several names: `go`, `gofmt`,
+//!   `go<version>` and the names of linked toolchains ([`ShimName`]).
 
 use std::ffi::{OsStr, OsString};
 use std::fmt;
@@ -122,6 +122,9 @@ pub enum ShimName {
     /// `go<version>` (`go1.22.10`): exactly that version, as the
     /// golang.org/dl wrappers run it.
     Version(GoVersion),
+    /// A custom toolchain's name (`go1.22.10-bigcorp`): the toolchain
+    /// `gover link` registered under it.
+    Custom(String),
 }
 
 /// A name the shim does not answer to.
@@ -179,6 +182,9 @@ impl ShimName {
             "gover-shim" => return Err(err(true)),
             _ => {}
         }
+        if crate::request::custom_toolchain(name).is_some() {
+            return Ok(Self::Custom(name.to_string()));
+        }
         match name.strip_prefix("go").and_then(GoVersion::parse) {
             Some(v) if !v.minor_is_implicit() && !v.is_lang() => Ok(Self::Version(v)),
             _ => Err(err(false)),
@@ -189,7 +195,7 @@ impl ShimName {
     pub fn tool(&self) -> &'static str {
         match self {
             Self::Tool(t) => t,
-            Self::Version(_) => "go",
+            Self::Version(_) | Self::Custom(_) => "go",
         }
     }
 }
@@ -270,7 +276,19 @@ mod tests {
         }
         assert!(matches!(p("go1.20"), Ok(ShimName::Version(_))));
         assert!(matches!(p("go1.23rc1"), Ok(ShimName::Version(_))));
-        for bad in ["go1.22", "go1", "gover-shim", "python", "go1.22.x"] {
+        assert_eq!(
+            p("/s/go1.22.10-bigcorp"),
+            Ok(ShimName::Custom("go1.22.10-bigcorp".into()))
+        );
+        for bad in [
+            "go1.22",
+            "go1",
+            "gover-shim",
+            "python",
+            "go1.22.x",
+            "go1.22.10-",
+            "go1.22.10-a b",
+        ] {
             assert!(p(bad).is_err(), "{bad}");
         }
         let e = p("gover-shim").unwrap_err();

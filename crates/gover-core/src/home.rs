@@ -17,10 +17,15 @@ use crate::version::GoVersion;
 ///   toolchains/go1.22.10/    one complete GOROOT per installed version
 ///   shims/go, gofmt          links to gover-shim
 ///   shims/go1.22.10          one version shim per installed toolchain
+///   shims/go1.22.10-bigcorp  one shim per linked toolchain
+///   links/go1.22.10-bigcorp  a symbolic link to a Go tree `gover link` registered
 ///   shims/gover              a link to the gover that ran `gover setup`
 ///   cache/index-<key>.json   the release index as last fetched, per index URL
 ///   cache/index-<key>.meta.json  its validators
 ///   cache/config-warnings    config files the shim already warned about
+///   cache/sumdb/<name>/      a checksum database's newest verified tree head
+///                            (`latest`) and its verified tiles (`tile/8/...`)
+///   verified/go1.22.10.linux-amd64.json  how that toolchain was verified
 ///   tmp/<scratch name>       scratch space for installs (same filesystem)
 ///   locks/<lock name>.lock   per-version install locks
 /// ```
@@ -131,6 +136,27 @@ impl GoverHome {
         p
     }
 
+    /// Where `gover link` registers custom toolchains: one symbolic link per
+    /// name, to the Go tree it names.
+    pub fn links_dir(&self) -> PathBuf {
+        self.root.join("links")
+    }
+
+    /// The path of the linked toolchain `name` (`links/go1.22.10-bigcorp`),
+    /// when `name` is a custom toolchain name
+    /// ([`crate::request::custom_toolchain`]): no other name ever reaches
+    /// the file system.
+    pub fn link_path(&self, name: &str) -> Option<PathBuf> {
+        crate::request::custom_toolchain(name)?;
+        crate::fs::is_plain_file_name(name).then(|| self.links_dir().join(name))
+    }
+
+    /// The Go tree linked as `name`, when it is registered and still holds
+    /// `bin/go`.
+    pub fn find_linked(&self, name: &str) -> Option<PathBuf> {
+        self.link_path(name).filter(|p| Self::is_installed_dir(p))
+    }
+
     /// Where the `go`/`gofmt`/`go<version>` shims live.
     pub fn shims_dir(&self) -> PathBuf {
         self.root.join("shims")
@@ -159,6 +185,33 @@ impl GoverHome {
     /// The settings file of this home.
     pub fn config_file(&self) -> PathBuf {
         self.root.join(CONFIG_FILE)
+    }
+
+    /// The state of the checksum database whose name gives the relative
+    /// directory `name` (`sum.golang.org`): `cache/sumdb/<name>/`, holding
+    /// the newest tree head verified and the verified tiles. `None` when
+    /// `name` is not a plain relative path (no `..`, no root).
+    pub fn sumdb_dir(&self, name: &Path) -> Option<PathBuf> {
+        let plain = name.components().count() > 0
+            && name
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        plain.then(|| self.cache_dir().join("sumdb").join(name))
+    }
+
+    /// Where gover records how each installed toolchain was verified
+    /// (kept outside the GOROOTs, which hold only what Go shipped).
+    pub fn verified_dir(&self) -> PathBuf {
+        self.root.join("verified")
+    }
+
+    /// The verification record of `toolchain` (`go1.22.10`) for `platform`
+    /// (`linux-amd64`): `verified/go1.22.10.linux-amd64.json`. `None` when
+    /// the two do not make a plain file name.
+    pub fn verification_file(&self, toolchain: &str, platform: &str) -> Option<PathBuf> {
+        let name = format!("{toolchain}.{platform}.json");
+        (crate::fs::is_plain_file_name(&name) && !platform.contains('.'))
+            .then(|| self.verified_dir().join(name))
     }
 
     /// Where the shim records the config files it already warned about.
@@ -470,15 +523,7 @@ impl GoverHome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-
-    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
-        let m: HashMap<String, OsString> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), OsString::from(v)))
-            .collect();
-        move |k| m.get(k).cloned()
-    }
+    use crate::env::testing::vars;
 
     #[test]
     fn home_precedence() {
@@ -586,6 +631,33 @@ mod tests {
             h.lock_file(&LockName::Local { pid: 1, seq: 2 }),
             h.locks_dir().join("local-1-2.lock")
         );
+    }
+
+    #[test]
+    fn sumdb_and_verification_paths_stay_inside_the_home() {
+        let h = GoverHome::new("/g");
+        assert_eq!(
+            h.sumdb_dir(Path::new("sum.golang.org")),
+            Some(PathBuf::from("/g/cache/sumdb/sum.golang.org"))
+        );
+        assert_eq!(
+            h.sumdb_dir(Path::new("db.example/sub")),
+            Some(PathBuf::from("/g/cache/sumdb/db.example/sub"))
+        );
+        for bad in ["", "../x", "/abs", "a/../../b", "."] {
+            assert_eq!(h.sumdb_dir(Path::new(bad)), None, "{bad}");
+        }
+        assert_eq!(
+            h.verification_file("go1.22.10", "linux-amd64"),
+            Some(PathBuf::from("/g/verified/go1.22.10.linux-amd64.json"))
+        );
+        for (t, p) in [
+            ("go1.22.10", "../x"),
+            ("../go", "linux-amd64"),
+            ("go1", "a.b"),
+        ] {
+            assert_eq!(h.verification_file(t, p), None, "{t} {p}");
+        }
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //!   port of Go's `internal/gover`), version requests ([`request`]: `1.22`,
 //!   `latest`, `system`), pin files and go.mod/go.work lines ([`pinfile`]),
 //!   the precedence between them ([`resolve`]) and what `go` does with its
-//!   own command line ([`gocmd`]: `-C dir`);
+//!   own command line ([`gocmd`]: `-C dir`), and Go's own settings that
+//!   choose its toolchain ([`goenv`]: `GOTOOLCHAIN`, `GOWORK`,
+//!   `GO111MODULE`, from the environment or Go's env file);
 //! - which toolchain runs ([`select`]: pin or request → executable, GOROOT
 //!   and reason, installing a missing one through a hook) and with which
 //!   environment ([`toolenv`]);
@@ -26,6 +28,7 @@ pub mod config;
 pub mod env;
 pub mod fs;
 pub mod gocmd;
+pub mod goenv;
 pub mod home;
 pub mod pinfile;
 pub mod records;

@@ -121,17 +121,25 @@ pub enum ToolchainLine {
     Name(String, GoVersion),
 }
 
-/// The toolchain constraints of a go.mod or go.work.
+/// The toolchain constraints of a go.mod or go.work, as the `go` command
+/// reads them to choose a toolchain (`toolchain.Select`): before the file
+/// is parsed properly, so a malformed `go` line does not stop it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProjectFile {
     /// The file.
     pub path: PathBuf,
     /// go.mod or go.work.
     pub kind: ProjectKind,
-    /// The `go` line (`None` when the file has none).
+    /// The `go` line, when Go can compare it (`None` when the file has none,
+    /// or one Go's version parser rejects, such as `1.22.x`: Go then compares
+    /// it as the lowest version, so it never asks for a newer toolchain).
     pub go: Option<GoVersion>,
     /// The `toolchain` line (`None` when the file has none).
     pub toolchain: Option<ToolchainLine>,
+    /// Lines Go's go.mod parser rejects when it builds (an invalid `go`
+    /// line, a `toolchain` line outside its grammar), though they do not
+    /// stop it from choosing a toolchain: for warnings.
+    pub problems: Vec<ProjectFileError>,
 }
 
 impl ProjectFile {
@@ -193,10 +201,15 @@ pub fn is_valid_go_line(s: &str) -> bool {
 /// and names a version Go's `FromToolchain` accepts: `go1.22.0`,
 /// `go1.21.1-bigcorp`, `go1`; not `go1-bigcorp`, `go10.1` or `1.22.0`.
 fn is_valid_toolchain_name(s: &str) -> bool {
-    (s == "go1" || s.starts_with("go1.")) && GoVersion::from_toolchain(s).is_some()
+    (s == "go1" || s.starts_with("go1.")) && GoVersion::from_toolchain_strict(s).is_some()
 }
 
-/// Parses the `go` and `toolchain` lines of a go.mod or go.work.
+/// Parses the `go` and `toolchain` lines of a go.mod or go.work as the `go`
+/// command reads them to choose a toolchain: the raw values of
+/// [`gomod_lookup`]; a `go` value Go cannot parse is ignored (and listed in
+/// [`ProjectFile::problems`]); a `toolchain` value other than `default`
+/// whose name Go's `FromToolchain` rejects is an error, as it is for Go
+/// (`invalid toolchain "bigcorp" in go.mod`); an empty one is no line.
 pub fn parse_project_file(
     path: &Path,
     kind: ProjectKind,
@@ -207,54 +220,49 @@ pub fn parse_project_file(
         line,
         message,
     };
-    let go = match gomod_lookup(text, "go") {
-        None => None,
-        Some((raw, line)) => {
-            // Quotes are not stripped: Go's modfile matches the raw token
-            // against GoVersionRE, so `go "1.22"` is invalid to Go too.
-            let v = raw;
-            if v.is_empty() || v.contains(char::is_whitespace) {
-                return Err(err(
-                    line,
-                    format!("go directive expects exactly one argument, found `go {raw}`"),
-                ));
-            }
-            if !is_valid_go_line(v) {
-                return Err(err(
-                    line,
-                    format!("invalid go version `{v}`: must match format 1.23.0"),
-                ));
-            }
-            GoVersion::parse(v)
+    let mut problems = Vec::new();
+    let go = gomod_lookup(text, "go").and_then(|(raw, line)| {
+        // Quotes are not stripped: Go's modfile matches the raw token
+        // against GoVersionRE, so `go "1.22"` is invalid to Go too.
+        if raw.is_empty() || raw.contains(char::is_whitespace) {
+            problems.push(err(
+                line,
+                format!("go directive expects exactly one argument, found `go {raw}`"),
+            ));
+        } else if !is_valid_go_line(raw) || GoVersion::parse_strict(raw).is_none() {
+            problems.push(err(
+                line,
+                format!("invalid go version `{raw}`: must match format 1.23.0"),
+            ));
         }
-    };
+        GoVersion::parse_strict(raw)
+    });
     let toolchain = match gomod_lookup(text, "toolchain") {
-        None => None,
+        None | Some(("", _)) => None,
+        Some(("default", _)) => Some(ToolchainLine::Default),
         Some((raw, line)) => {
-            let t = raw;
-            if t.is_empty() || t.contains(char::is_whitespace) {
+            let Some(v) = GoVersion::from_toolchain_strict(raw) else {
                 return Err(err(
+                    line,
+                    format!("invalid toolchain `{raw}`: must be `default` or a toolchain name such as go1.23.0"),
+                ));
+            };
+            if raw.contains(char::is_whitespace) {
+                problems.push(err(
                     line,
                     format!(
                         "toolchain directive expects exactly one argument, found `toolchain {raw}`"
                     ),
                 ));
+            } else if !is_valid_toolchain_name(raw) {
+                problems.push(err(
+                    line,
+                    format!(
+                        "invalid toolchain version `{raw}`: must match format go1.23.0 or default"
+                    ),
+                ));
             }
-            if t == "default" {
-                Some(ToolchainLine::Default)
-            } else {
-                match GoVersion::from_toolchain(t) {
-                    Some(v) if is_valid_toolchain_name(t) => {
-                        Some(ToolchainLine::Name(t.to_string(), v))
-                    }
-                    _ => {
-                        return Err(err(
-                            line,
-                            format!("invalid toolchain version `{t}`: must match format go1.23.0 or default"),
-                        ))
-                    }
-                }
-            }
+            Some(ToolchainLine::Name(raw.to_string(), v))
         }
     };
     Ok(ProjectFile {
@@ -262,6 +270,7 @@ pub fn parse_project_file(
         kind,
         go,
         toolchain,
+        problems,
     })
 }
 
@@ -364,14 +373,23 @@ mod tests {
     }
 
     /// Go's modfile matches the raw token (docs/internals/go-rules.md, "go.mod and
-    /// go.work"), quotes included, against
-    /// GoVersionRE/ToolchainRE, so quoted values are invalid lines.
+    /// go.work"), quotes included, against GoVersionRE/ToolchainRE, so
+    /// quoted values are invalid lines; choosing a toolchain, Go ignores
+    /// such a go line (it compares as the lowest version) and rejects such
+    /// a toolchain line.
     #[test]
     fn quoted_go_and_toolchain_values_are_invalid_as_in_go() {
         let p = Path::new("/w/go.mod");
-        let e = parse_project_file(p, ProjectKind::GoMod, "module m\ngo \"1.22\"\n").unwrap_err();
-        assert_eq!(e.line, 2);
-        assert!(e.message.contains("invalid go version `\"1.22\"`"), "{e}");
+        let f = parse_project_file(p, ProjectKind::GoMod, "module m\ngo \"1.22\"\n").unwrap();
+        assert_eq!(f.go, None);
+        assert_eq!(f.problems[0].line, 2);
+        assert!(
+            f.problems[0]
+                .message
+                .contains("invalid go version `\"1.22\"`"),
+            "{:?}",
+            f.problems
+        );
         let e = parse_project_file(
             p,
             ProjectKind::GoWork,
@@ -379,43 +397,58 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(e.message.contains("invalid toolchain version"), "{e}");
+        assert!(e.message.contains("invalid toolchain"), "{e}");
     }
 
-    /// A toolchain line (docs/internals/go-rules.md, "go.mod and go.work") must match `^default$|^go1($|\.)`; the
-    /// custom suffix of `go1.21.0-bigcorp` is allowed and ignored for the
-    /// version.
+    /// A toolchain line (docs/internals/go-rules.md, "go.mod and go.work")
+    /// is read as `Select` reads it: any name Go's `FromToolchain` accepts
+    /// (the custom suffix of `go1.21.0-bigcorp` is ignored for the
+    /// version), anything else an error; names outside the modfile grammar
+    /// `^default$|^go1($|\.)` are noted as problems.
     #[test]
-    fn toolchain_names_follow_toolchain_re() {
+    fn toolchain_names_follow_from_toolchain() {
         let p = Path::new("/w/go.mod");
-        let name = |t: &str| match parse_project_file(p, ProjectKind::GoMod, t) {
+        let parse = |t: &str| parse_project_file(p, ProjectKind::GoMod, t);
+        let name = |t: &str| match parse(t) {
             Ok(ProjectFile {
                 toolchain: Some(ToolchainLine::Name(n, v)),
+                problems,
                 ..
-            }) => Ok((n, v.as_str().to_string())),
+            }) => Ok((n, v.as_str().to_string(), problems.len())),
             Ok(other) => panic!("{t:?}: {other:?}"),
             Err(e) => Err(e.message),
         };
         assert_eq!(
             name("toolchain go1.21.0-custom\n").unwrap(),
-            ("go1.21.0-custom".to_string(), "1.21.0".to_string())
+            ("go1.21.0-custom".to_string(), "1.21.0".to_string(), 0)
         );
         assert_eq!(name("toolchain go1\n").unwrap().1, "1");
         assert_eq!(name("toolchain go1.18rc1\n").unwrap().1, "1.18rc1");
-        for bad in [
+        // Accepted by Go's toolchain selection, rejected by its parser.
+        for odd in [
             "toolchain go1-bigcorp\n",
-            "toolchain go10.1\n",
             "toolchain go2.0\n",
+            "toolchain go10\n",
+            "toolchain go1.21 x\n",
+        ] {
+            assert_eq!(name(odd).unwrap().2, 1, "{odd:?}");
+        }
+        for bad in [
             "toolchain gccgo-go1.20.3\n",
+            "toolchain go1.21.0rc1\n",
+            "toolchain go1.22.0/../../x\n",
+            "toolchain bigcorp\n",
         ] {
             assert!(
-                name(bad).unwrap_err().contains("invalid toolchain version"),
+                name(bad).unwrap_err().contains("invalid toolchain"),
                 "{bad:?}"
             );
         }
         // ToolchainRE is looser than a release name "for forward
         // compatibility": a language version still parses.
         assert_eq!(name("toolchain go1.21\n").unwrap().1, "1.21");
+        // An empty value is no toolchain line at all, as for Go.
+        assert_eq!(parse("toolchain // none\n").unwrap().toolchain, None);
     }
 
     /// `go 1.22` (a language version) admits go1.22rc1 (docs/internals/go-rules.md,
@@ -469,22 +502,34 @@ mod tests {
             matches!(f.toolchain, Some(ToolchainLine::Name(ref n, _)) if n == "go1.21.1-bigcorp")
         );
 
-        for (text, line, needle) in [
-            ("module m\ngo 1.22.x\n", 2, "invalid go version `1.22.x`"),
-            ("go 1\n", 1, "invalid go version"),
-            ("go 1.21 1.22\n", 1, "exactly one argument"),
+        // Go line problems do not stop toolchain selection: Go compares an
+        // invalid value as the lowest version.
+        for (text, line, needle, go) in [
             (
-                "go 1.21\ntoolchain banana\n",
+                "module m\ngo 1.22.x\n",
                 2,
-                "invalid toolchain version `banana`",
+                "invalid go version `1.22.x`",
+                None,
             ),
-            ("toolchain local\n", 1, "invalid toolchain"),
-            ("toolchain 1.22.0\n", 1, "invalid toolchain"),
+            ("go 1\n", 1, "invalid go version", Some("1")),
+            ("go 1.21.0rc1\n", 1, "invalid go version", None),
+            ("go 1.21 1.22\n", 1, "exactly one argument", None),
         ] {
-            let e = parse_project_file(p, ProjectKind::GoMod, text).unwrap_err();
+            let f = parse_project_file(p, ProjectKind::GoMod, text).unwrap();
+            assert_eq!(f.go.as_ref().map(GoVersion::as_str), go, "{text:?}");
+            let e = &f.problems[0];
             assert_eq!(e.line, line, "{text:?}");
             assert!(e.message.contains(needle), "{text:?}: {e}");
             assert!(e.to_string().starts_with("/w/go.mod:"), "{e}");
+        }
+        for (text, line) in [
+            ("go 1.21\ntoolchain banana\n", 2),
+            ("toolchain local\n", 1),
+            ("toolchain 1.22.0\n", 1),
+        ] {
+            let e = parse_project_file(p, ProjectKind::GoMod, text).unwrap_err();
+            assert_eq!(e.line, line, "{text:?}");
+            assert!(e.message.contains("invalid toolchain"), "{text:?}: {e}");
         }
     }
 }

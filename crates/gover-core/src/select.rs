@@ -19,7 +19,7 @@ use crate::env;
 use crate::fs::FileId;
 use crate::home::{exe_name, GoverHome};
 use crate::request::VersionRequest;
-use crate::resolve::{display_name, resolve, Resolution, ResolveContext, ResolveError};
+use crate::resolve::{resolve, Resolution, ResolveContext, ResolveError};
 use crate::settings::Origin;
 use crate::text::untrusted_path;
 use crate::toolenv::{find_system_tool, SystemTool};
@@ -52,6 +52,20 @@ pub enum Toolchain {
     },
     /// The first `go` on `PATH` that is not gover's (the `system` pin).
     System(SystemTool),
+    /// A custom toolchain registered with `gover link`.
+    Linked {
+        /// Its name (`go1.22.10-bigcorp`).
+        name: String,
+        /// Its GOROOT (`$GOVER_HOME/links/<name>`, a link to the tree).
+        goroot: PathBuf,
+    },
+    /// A custom toolchain found on `PATH` by its name, as Go finds one.
+    OnPath {
+        /// Its name (`go1.22.10-bigcorp`).
+        name: String,
+        /// The executable and its GOROOT, when it has one.
+        tool: SystemTool,
+    },
 }
 
 /// The toolchain chosen, and why.
@@ -70,20 +84,24 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// `go1.22.10`, or `system`.
+    /// `go1.22.10`, `system`, or a custom toolchain's name (escaped and
+    /// shortened: it may come from a go.mod or `GOTOOLCHAIN`).
     pub fn name(&self) -> String {
         match &self.toolchain {
             Toolchain::Managed { version, .. } => version.toolchain_name(),
             Toolchain::System(_) => VersionRequest::System.to_string(),
+            Toolchain::Linked { name, .. } | Toolchain::OnPath { name, .. } => {
+                crate::text::shorten(name, 80)
+            }
         }
     }
 
-    /// The GOROOT the toolchain runs with (`None`: a system Go whose root
-    /// is not a complete Go tree; GOROOT is then removed).
+    /// The GOROOT the toolchain runs with (`None`: a Go found on `PATH`
+    /// whose root is not a complete Go tree; GOROOT is then removed).
     pub fn goroot(&self) -> Option<&Path> {
         match &self.toolchain {
-            Toolchain::Managed { goroot, .. } => Some(goroot),
-            Toolchain::System(s) => s.goroot.as_deref(),
+            Toolchain::Managed { goroot, .. } | Toolchain::Linked { goroot, .. } => Some(goroot),
+            Toolchain::System(s) | Toolchain::OnPath { tool: s, .. } => s.goroot.as_deref(),
         }
     }
 }
@@ -98,6 +116,9 @@ pub struct Missing<'a> {
     pub name: &'a str,
     /// Why it is wanted: `set by /abs/.go-version`.
     pub reason: &'a str,
+    /// True when it is the release a go.mod/go.work `go` line asks for: a
+    /// minimum, which a newer patch of the same line also satisfies.
+    pub go_line: bool,
 }
 
 /// Installs a missing toolchain. On failure the hook has told the user
@@ -154,6 +175,23 @@ pub enum SelectError<E> {
         /// Why `system` is selected.
         reason: String,
     },
+    /// A custom toolchain is selected but neither linked nor on `PATH`.
+    NotLinked {
+        /// Its name (`go1.22.10-bigcorp`).
+        name: String,
+        /// Why it is selected.
+        reason: String,
+    },
+    /// A custom toolchain found on `PATH` has no GOROOT in which to find
+    /// the tool asked for (`gofmt`).
+    NoToolInCustom {
+        /// The toolchain's name.
+        name: String,
+        /// The tool.
+        tool: String,
+        /// Where the toolchain was found.
+        exe: PathBuf,
+    },
     /// The install hook failed (and has reported it, or its error says
     /// everything).
     Hook(E),
@@ -188,6 +226,17 @@ impl<E: fmt::Display> fmt::Display for SelectError<E> {
             Self::NoSystemTool { tool, reason } => write!(
                 f,
                 "`system` Go is selected ({reason}) but no `{tool}` other than gover's shims is on PATH"
+            ),
+            Self::NotLinked { name, reason } => write!(
+                f,
+                "{} ({reason}) is a custom toolchain, and it is neither linked with `gover link` nor on PATH; gover never runs a stock release in its place",
+                crate::text::shorten(name, 80)
+            ),
+            Self::NoToolInCustom { name, tool, exe } => write!(
+                f,
+                "{} was found on PATH as {}, which is not in a complete Go tree, so there is no `{tool}` to run",
+                crate::text::shorten(name, 80),
+                untrusted_path(exe)
             ),
             Self::Hook(e) => e.fmt(f),
             Self::StillMissing { name, toolchains } => write!(
@@ -224,6 +273,16 @@ impl<E> SelectError<E> {
             Self::NoSystemTool { .. } => Some(
                 "install Go with your system's package manager, or pin a version gover manages: `gover use 1.22`".into(),
             ),
+            Self::NotLinked { name, .. } => Some(match crate::request::custom_toolchain(name) {
+                Some(_) => format!(
+                    "register its Go tree: `gover link {name} /path/to/its/goroot` (the directory holding bin/go and pkg/tool)"
+                ),
+                None => "name a release, or a custom toolchain such as go1.22.10-bigcorp that `gover link` registered".to_string(),
+            }),
+            Self::NoToolInCustom { name, .. } => Some(format!(
+                "register its Go tree with `gover link {} /path/to/its/goroot`",
+                crate::text::shorten(name, 80)
+            )),
             Self::Hook(_) => None,
             Self::StillMissing { .. } => Some(
                 "run `gover list` to see what is installed and `gover doctor` to check gover's home"
@@ -256,11 +315,31 @@ pub fn context_for<E>(
 pub fn installed_match(home: &GoverHome, request: &VersionRequest) -> Option<GoVersion> {
     match request {
         VersionRequest::Exact(v) => home.find_installed(v),
-        VersionRequest::System => None,
+        VersionRequest::System | VersionRequest::Custom(_) => None,
         _ => request
             .select(home.installed().unwrap_or_default().iter())
             .cloned(),
     }
+}
+
+/// The custom toolchain `name`: linked with `gover link`, else an
+/// executable of that name on `path` that is not gover's (as Go finds one).
+pub fn find_custom(
+    home: &GoverHome,
+    name: &str,
+    path: &std::ffi::OsStr,
+    shim: Option<FileId>,
+) -> Option<Toolchain> {
+    if let Some(goroot) = home.find_linked(name) {
+        return Some(Toolchain::Linked {
+            name: name.to_string(),
+            goroot,
+        });
+    }
+    find_system_tool(name, path, home, shim).map(|tool| Toolchain::OnPath {
+        name: name.to_string(),
+        tool,
+    })
 }
 
 /// The installed version a resolution names, if it is installed.
@@ -283,7 +362,7 @@ pub fn select<H: InstallHook>(
         Want::Pinned(ctx) => {
             let r = resolve(ctx)?;
             let found = installed_in(&r);
-            (r.request.clone(), r.source.to_string(), Some(r), found)
+            (r.request.clone(), r.reason(), Some(r), found)
         }
         Want::Named { request, reason } => (
             request.clone(),
@@ -292,27 +371,15 @@ pub fn select<H: InstallHook>(
             installed_match(home, request),
         ),
     };
-    if request == VersionRequest::System {
-        let path = std::env::var_os(env::PATH).unwrap_or_default();
-        return match find_system_tool(tool, &path, home, shim()) {
-            Some(found) => Ok(Selection {
-                exe: found.path.clone(),
-                toolchain: Toolchain::System(found),
-                reason,
-                resolution,
-            }),
-            None => Err(SelectError::NoSystemTool {
-                tool: tool.to_string(),
-                reason,
-            }),
-        };
+    if matches!(request, VersionRequest::System | VersionRequest::Custom(_)) {
+        return on_path(home, request, tool, reason, resolution, shim());
     }
     if let Some(v) = found {
         return Ok(managed(home, v, tool, reason, resolution));
     }
-    let name = match &resolution {
-        Some(r) => r.display_name(),
-        None => display_name(&request, request.exact()),
+    let name = match resolution.as_ref().and_then(|r| r.version.as_ref()) {
+        Some(v) => v.toolchain_name(),
+        None => request.describe(),
     };
     let not_installed = |off| SelectError::NotInstalled {
         name: name.clone(),
@@ -323,6 +390,10 @@ pub fn select<H: InstallHook>(
     let Some(hook) = hook else {
         return Err(not_installed(None));
     };
+    if resolution.as_ref().is_some_and(|r| r.path_only) {
+        // GOTOOLCHAIN=path: Go never downloads, and gover does not install.
+        return Err(not_installed(Some(Origin::Env(env::GOTOOLCHAIN))));
+    }
     if let Some(origin) = hook.turned_off().map_err(SelectError::Hook)? {
         return Err(not_installed(Some(origin)));
     }
@@ -330,6 +401,15 @@ pub fn select<H: InstallHook>(
         request: &request,
         name: &name,
         reason: &reason,
+        go_line: resolution.as_ref().is_some_and(|r| {
+            matches!(
+                r.source,
+                crate::resolve::PinSource::ProjectGoLine {
+                    via_global: None,
+                    ..
+                }
+            )
+        }),
     };
     hook.install(&missing).map_err(SelectError::Hook)?;
     let (found, resolution) = match want {
@@ -346,6 +426,59 @@ pub fn select<H: InstallHook>(
             toolchains: home.toolchains_dir(),
         }),
     }
+}
+
+/// Selects a toolchain that is not gover's own install: `system`, or a
+/// custom toolchain (linked, or on `PATH`).
+fn on_path<E>(
+    home: &GoverHome,
+    request: VersionRequest,
+    tool: &str,
+    reason: String,
+    resolution: Option<Resolution>,
+    shim: Option<FileId>,
+) -> Result<Selection, SelectError<E>> {
+    let path = std::env::var_os(env::PATH).unwrap_or_default();
+    let toolchain = match &request {
+        VersionRequest::Custom(name) => {
+            find_custom(home, name, &path, shim).ok_or_else(|| SelectError::NotLinked {
+                name: name.clone(),
+                reason: reason.clone(),
+            })?
+        }
+        _ => match find_system_tool(tool, &path, home, shim) {
+            Some(found) => Toolchain::System(found),
+            None => {
+                return Err(SelectError::NoSystemTool {
+                    tool: tool.to_string(),
+                    reason,
+                })
+            }
+        },
+    };
+    let exe = match &toolchain {
+        Toolchain::System(found) => found.path.clone(),
+        Toolchain::OnPath { tool: found, .. } if tool == "go" => found.path.clone(),
+        Toolchain::OnPath { name, tool: found } => match &found.goroot {
+            Some(root) => root.join("bin").join(exe_name(tool)),
+            None => {
+                return Err(SelectError::NoToolInCustom {
+                    name: name.clone(),
+                    tool: tool.to_string(),
+                    exe: found.path.clone(),
+                })
+            }
+        },
+        Toolchain::Linked { goroot, .. } | Toolchain::Managed { goroot, .. } => {
+            goroot.join("bin").join(exe_name(tool))
+        }
+    };
+    Ok(Selection {
+        toolchain,
+        exe,
+        reason,
+        resolution,
+    })
 }
 
 fn managed(
@@ -423,7 +556,10 @@ mod tests {
             home.toolchain_dir(&GoVersion::parse("1.22.10").unwrap())
                 .join("bin/go")
         );
-        assert_eq!(hook.calls, ["1.22 go1.22 (given on the command line)"; 2]);
+        assert_eq!(
+            hook.calls,
+            ["1.22 `1.22` (the newest go1.22.x) (given on the command line)"; 2]
+        );
         // Installed now: the hook is not called again.
         select(&home, &named("1.22"), "go", &|| None, Some(&mut hook)).unwrap();
         assert_eq!(hook.calls.len(), 2);

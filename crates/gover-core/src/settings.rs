@@ -205,6 +205,69 @@ pub const NUMBERS: &[NumberSpec] = &[
     UNPACK_WRITERS,
 ];
 
+/// Where toolchains are installed from (`source`, `GOVER_SOURCE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstallSource {
+    /// The release index and its mirror (go.dev/dl or `mirror`).
+    Dl,
+    /// The `golang.org/toolchain` module from the GOPROXY list.
+    Proxy,
+    /// The proxy when GOPROXY is set to something other than Go's default,
+    /// else the release index (the default).
+    Auto,
+}
+
+/// What happens when a toolchain cannot be checked against Go's checksum
+/// database (`verify`, `GOVER_VERIFY`): the database has no record of the
+/// release, cannot be reached, or gover is offline. A record that does not
+/// match, and a database caught misbehaving, are errors whatever this says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerifyPolicy {
+    /// An error: nothing is installed that the database did not vouch for.
+    Require,
+    /// A warning, and the install goes on with the index's sha256 alone.
+    Warn,
+    /// The database is not consulted at all for release archives.
+    Off,
+}
+
+/// The words of a choice setting and what each means.
+type Choices<T> = &'static [(&'static str, T)];
+
+/// The words `source` takes.
+pub const SOURCE_CHOICES: Choices<InstallSource> = &[
+    ("dl", InstallSource::Dl),
+    ("proxy", InstallSource::Proxy),
+    ("auto", InstallSource::Auto),
+];
+
+/// The words `verify` takes.
+pub const VERIFY_CHOICES: Choices<VerifyPolicy> = &[
+    ("require", VerifyPolicy::Require),
+    ("warn", VerifyPolicy::Warn),
+    ("off", VerifyPolicy::Off),
+];
+
+impl fmt::Display for InstallSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(word(SOURCE_CHOICES, *self))
+    }
+}
+
+impl fmt::Display for VerifyPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(word(VERIFY_CHOICES, *self))
+    }
+}
+
+/// The word of `value` among `choices`.
+fn word<T: PartialEq>(choices: Choices<T>, value: T) -> &'static str {
+    choices
+        .iter()
+        .find(|(_, v)| *v == value)
+        .map_or("?", |(w, _)| w)
+}
+
 /// A value that is not allowed where it was set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SettingError {
@@ -586,9 +649,71 @@ impl<'a> Layers<'a> {
         )
     }
 
+    /// A setting that takes one of the words of `choices`, as is in the
+    /// environment and as a quoted string in a file.
+    pub fn choice<T: Copy + PartialEq>(
+        &self,
+        var: &'static str,
+        key: &'static str,
+        choices: Choices<T>,
+        default: T,
+    ) -> Result<Setting<T>, SettingError> {
+        let words: Vec<String> = choices.iter().map(|(w, _)| format!("\"{w}\"")).collect();
+        let expected = format!("one of {}", words.join(", "));
+        self.resolve(Some(var), Some(key), default, &expected, |raw| {
+            let text = match raw {
+                Raw::Env(s) => s.as_str(),
+                Raw::File(Value::String(s)) => s.as_str(),
+                Raw::File(_) => return Err(format!("is not allowed; use {}", words.join(", "))),
+            };
+            choices
+                .iter()
+                .find(|(w, _)| *w == text)
+                .map(|(_, v)| *v)
+                .ok_or_else(|| format!("is not allowed; use {}", words.join(", ")))
+        })
+    }
+
+    /// `GOVER_SOURCE`, else `source`, else `auto`.
+    pub fn source(&self) -> Result<Setting<InstallSource>, SettingError> {
+        self.choice(
+            env::GOVER_SOURCE,
+            keys::SOURCE,
+            SOURCE_CHOICES,
+            InstallSource::Auto,
+        )
+    }
+
+    /// `GOVER_VERIFY`, else `verify`; `None` when unset: then a toolchain
+    /// that cannot be checked is a warning when the database cannot be
+    /// reached (or gover is offline) and an error when it can but has no
+    /// record.
+    pub fn verify(&self) -> Result<Setting<Option<VerifyPolicy>>, SettingError> {
+        // The default given here is never used: unset is `None`.
+        let s = self.choice(
+            env::GOVER_VERIFY,
+            keys::VERIFY,
+            VERIFY_CHOICES,
+            VerifyPolicy::Require,
+        )?;
+        Ok(match s.origin {
+            Origin::Default => Setting::unset(None),
+            _ => s.map(Some),
+        })
+    }
+
     /// `GOVER_AUTO_INSTALL`, else `auto_install`, else on.
     pub fn auto_install(&self) -> Result<Setting<bool>, SettingError> {
         self.boolean(env::GOVER_AUTO_INSTALL, Some(keys::AUTO_INSTALL), true)
+    }
+
+    /// `GOVER_GO_LINE_NEWEST_PATCH`, else `go_line_newest_patch`, else off.
+    pub fn go_line_newest_patch(&self) -> Result<Setting<bool>, SettingError> {
+        self.boolean(
+            env::GOVER_GO_LINE_NEWEST_PATCH,
+            Some(keys::GO_LINE_NEWEST_PATCH),
+            false,
+        )
     }
 }
 
@@ -626,6 +751,9 @@ pub struct Settings {
     pub lock_timeout: Setting<Option<Duration>>,
     /// Whether a pinned but missing toolchain is installed on first use.
     pub auto_install: Setting<bool>,
+    /// Whether a go line whose release the index lacks gets the newest
+    /// patch of its line instead.
+    pub go_line_newest_patch: Setting<bool>,
     /// What the shim, `exec` and `env` do with `GOTOOLCHAIN`.
     pub gotoolchain: Setting<GoToolchainPolicy>,
     /// Whether progress bars may be shown (`GOVER_NO_PROGRESS` turns them off).
@@ -643,6 +771,12 @@ pub struct Settings {
     /// Threads creating files while unpacking; `None`: the installer
     /// chooses ([`UNPACK_WRITERS`]).
     pub unpack_writers: Setting<Option<usize>>,
+    /// Where toolchains are installed from (`GOVER_SOURCE`, `source`).
+    pub source: Setting<InstallSource>,
+    /// What to do when a toolchain cannot be checked against the checksum
+    /// database (`GOVER_VERIFY`, `verify`); `None`: not set, see
+    /// [`Layers::verify`].
+    pub verify: Setting<Option<VerifyPolicy>>,
 }
 
 impl Settings {
@@ -688,6 +822,7 @@ impl Settings {
             http_timeout: required(duration(number(&HTTP_TIMEOUT)?, Duration::from_secs)),
             lock_timeout: duration(number(&LOCK_TIMEOUT)?, Duration::from_secs),
             auto_install: layers.auto_install()?,
+            go_line_newest_patch: layers.go_line_newest_patch()?,
             gotoolchain: layers.gotoolchain()?,
             progress: no_progress.map(|off| !off),
             index_ttl: required(duration(number(&INDEX_TTL)?, Duration::from_secs)),
@@ -696,6 +831,8 @@ impl Settings {
             max_unpacked_bytes: required(number(&MAX_UNPACKED_BYTES)?),
             max_entries: required(number(&MAX_ENTRIES)?),
             unpack_writers: writers.map(|w| w.map(|n| n as usize)),
+            source: layers.source()?,
+            verify: layers.verify()?,
         })
     }
 
@@ -1058,6 +1195,54 @@ mod tests {
         assert_eq!(
             l.gotoolchain().unwrap_err().to_string(),
             "/g/c:1: gotoolchain = \"auto\" is not allowed; use \"local\" or \"inherit\""
+        );
+    }
+
+    #[test]
+    fn source_and_verify_take_their_words_and_say_where_they_were_set() {
+        let s = Settings::defaults();
+        assert_eq!(s.source.value, InstallSource::Auto);
+        assert_eq!(s.verify.value, None);
+        assert_eq!(s.verify.origin, Origin::Default);
+        let l = layers(
+            &[("GOVER_VERIFY", "warn")],
+            &[("/g/c", "source = \"proxy\"\nverify = \"off\"")],
+        );
+        let s = Settings::from_layers(&l, false).unwrap();
+        assert_eq!(s.source.value, InstallSource::Proxy);
+        assert_eq!(s.source.origin.to_string(), "`source` in /g/c");
+        assert_eq!(s.verify.value, Some(VerifyPolicy::Warn));
+        assert_eq!(s.verify.origin, Origin::Env("GOVER_VERIFY"));
+        let l = layers(&[("GOVER_SOURCE", "")], &[("/g/c", "verify = \"require\"")]);
+        let s = Settings::from_layers(&l, false).unwrap();
+        assert_eq!(s.source.value, InstallSource::Auto, "empty counts as unset");
+        assert_eq!(s.verify.value, Some(VerifyPolicy::Require));
+        assert_eq!(
+            (
+                s.source.value.to_string(),
+                s.verify.value.unwrap().to_string()
+            ),
+            ("auto".to_string(), "require".to_string())
+        );
+        let e =
+            Settings::from_layers(&layers(&[("GOVER_SOURCE", "Proxy")], &[]), false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "GOVER_SOURCE=Proxy is not allowed; use \"dl\", \"proxy\", \"auto\""
+        );
+        assert_eq!(
+            e.hint(),
+            "set GOVER_SOURCE to one of \"dl\", \"proxy\", \"auto\", or unset it"
+        );
+        let e =
+            Settings::from_layers(&layers(&[], &[("/g/c", "\nverify = true")]), false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/g/c:2: verify = true is not allowed; use \"require\", \"warn\", \"off\""
+        );
+        assert_eq!(
+            e.hint(),
+            "fix line 2 of /g/c: `verify` takes one of \"require\", \"warn\", \"off\""
         );
     }
 

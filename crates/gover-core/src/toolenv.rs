@@ -145,6 +145,29 @@ pub struct SystemTool {
     pub goroot: Option<PathBuf>,
 }
 
+impl SystemTool {
+    /// The release its Go tree names in its `VERSION` file (`go1.22.2`),
+    /// when it has a tree with one: read, never run.
+    pub fn version(&self) -> Option<String> {
+        let root = self.goroot.as_ref()?;
+        let text = crate::fs::read_small_text(&root.join("VERSION"), 4096).ok()?;
+        let first = text.lines().next()?.trim();
+        let plain = first.len() <= 64 && first.bytes().all(|b| b.is_ascii_graphic());
+        (first.starts_with("go") && plain).then(|| first.to_string())
+    }
+
+    /// `/usr/bin/go (go1.22.2)`, or `/usr/bin/go (version unknown)`, for
+    /// messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} ({})",
+            crate::text::untrusted_path(&self.path),
+            self.version()
+                .unwrap_or_else(|| "version unknown".to_string())
+        )
+    }
+}
+
 /// Finds the first `tool` (`go`, `gofmt`) on `search_path` that is not
 /// gover's: entries in `$GOVER_HOME/shims` or under `$GOVER_HOME/toolchains`,
 /// relative entries and files that are the shim itself (`shim`, the

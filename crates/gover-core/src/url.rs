@@ -375,22 +375,35 @@ pub fn mask_in_text(text: &str) -> String {
 /// Where the userinfo of the URL body `token` (the text after `://`) ends:
 /// the `@` before the host. With a plain authority that is the last `@`
 /// before the first `/`, `?` or `#`; a password holding those characters
-/// is recognised by a `:` before the last `@` that is followed by a host.
+/// is recognised by a `:` before the last `@` that is followed by a host,
+/// unless the text before the first `/` is a valid `host:port` (a module
+/// proxy's `http://athens:3000/…/@v/list`; an unescaped password of
+/// digits followed by `/` is then taken for a port).
 fn userinfo_end(token: &str) -> Option<usize> {
     let plain_end = token.find(['/', '?', '#']).unwrap_or(token.len());
     if let Some(at) = token[..plain_end].rfind('@') {
         return Some(at);
+    }
+    // `host:port/…/@v/list` (a module proxy's URL) has a valid authority
+    // and no userinfo: its `@`s are in the path.
+    let is_host = |h: &str| {
+        !h.is_empty()
+            && h.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_')
+            })
+    };
+    if let Some((host, port)) = token[..plain_end].rsplit_once(':') {
+        let port_ok = (1..=5).contains(&port.len()) && port.bytes().all(|b| b.is_ascii_digit());
+        if port_ok && is_host(host) && plain_end < token.len() {
+            return None;
+        }
     }
     // `user:pa/ss@host/path`, `user:pa#ss@host`: the last `@` whose left
     // side has a `:` and whose right side starts like a host name.
     let at = token.rfind('@')?;
     let left = &token[..at];
     let host = token[at + 1..].split(['/', '?', '#']).next().unwrap_or("");
-    let looks_like_host = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_'));
-    (left.contains(':') && !left.starts_with('/') && looks_like_host).then_some(at)
+    (left.contains(':') && !left.starts_with('/') && is_host(host)).then_some(at)
 }
 
 #[cfg(test)]
@@ -501,6 +514,19 @@ mod tests {
                 "https://proxy/golang.org/toolchain/@v/list",
             ),
             ("file:///srv/go@mirror/", "file:///srv/go@mirror/"),
+            (
+                "GET http://127.0.0.1:8080/p/golang.org/toolchain/@v/list: 404",
+                "GET http://127.0.0.1:8080/p/golang.org/toolchain/@v/list: 404",
+            ),
+            (
+                "http://athens:3000/sumdb/x/lookup/golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64",
+                "http://athens:3000/sumdb/x/lookup/golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64",
+            ),
+            (
+                "http://u:pw@athens:3000/golang.org/toolchain/@v/list",
+                "http://u:***@athens:3000/golang.org/toolchain/@v/list",
+            ),
+            ("http://u:p/w@h:3000/x", "http://u:***@h:3000/x"),
             ("user@host: no url", "user@host: no url"),
             ("://@ odd", "://@ odd"),
         ] {

@@ -64,6 +64,16 @@ impl GoVersion {
         cut_pre(b, i, v)
     }
 
+    /// Parses a version exactly as the `go` command does when it chooses a
+    /// toolchain (`internal/gover.Parse` of the Go release gover follows):
+    /// like [`GoVersion::parse`], but a pre-release after a patch number
+    /// (`1.21.0rc1`, `1.9.2rc2`) is invalid. The release index still lists
+    /// the one historical `go1.9.2rc2`, which [`GoVersion::parse`] accepts
+    /// so that it can be installed by name; nothing Go compares may be one.
+    pub fn parse_strict(s: &str) -> Option<Self> {
+        Self::parse(s).filter(|v| !(v.has_explicit_patch() && v.is_prerelease()))
+    }
+
     /// Parses a toolchain name (`go1.22.0`, `go1.21.0-bigcorp`), like Go's
     /// `gover.FromToolchain`: requires the `go` prefix and ignores anything
     /// from the first space, tab or `-`.
@@ -71,6 +81,20 @@ impl GoVersion {
         let rest = name.strip_prefix("go")?;
         let end = rest.find([' ', '\t', '-']).unwrap_or(rest.len());
         Self::parse(&rest[..end])
+    }
+
+    /// Parses a toolchain name exactly as the `go` command does when it
+    /// chooses a toolchain (`cmd/go/internal/gover.FromToolchain`): like
+    /// [`GoVersion::from_toolchain`], but a name holding `/` or a backslash is
+    /// invalid (it would be looked up as a path, not on `PATH`) and the
+    /// version is parsed with [`GoVersion::parse_strict`].
+    pub fn from_toolchain_strict(name: &str) -> Option<Self> {
+        if name.contains(['/', '\\']) {
+            return None;
+        }
+        let rest = name.strip_prefix("go")?;
+        let end = rest.find([' ', '\t', '-']).unwrap_or(rest.len());
+        Self::parse_strict(&rest[..end])
     }
 
     fn part(&self, r: (u16, u16)) -> &str {

@@ -4,7 +4,16 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::PathBuf;
 
+use gover_core::goenv::{GoOrigin, GoValue};
 use gover_core::{resolve, GoverHome, PinSource, ResolveContext, ResolveError};
+
+/// One of Go's settings as set in the environment.
+fn env_value(v: impl Into<OsString>) -> GoValue {
+    GoValue {
+        value: v.into(),
+        origin: GoOrigin::Env,
+    }
+}
 
 struct Tree {
     _tmp: tempfile::TempDir,
@@ -50,7 +59,8 @@ impl Tree {
             dir: self.dir(rel),
             home: self.home.clone(),
             go_version_env: None,
-            gowork: None,
+            go: Default::default(),
+            path: None,
             temp_dir: Some(PathBuf::from("/nonexistent-tmp")),
             want_project: true,
             trace: true,
@@ -111,11 +121,22 @@ fn nearest_pin_file_wins_and_go_version_beats_tool_versions() {
         )
     );
     // Same directory: .go-version first.
-    let gv = t.write("mono/svc/.go-version", "1.20\n");
-    t.install(&["go1.20", "go1.20.14"]);
+    let gv = t.write("mono/svc/.go-version", "1.22\n");
+    t.install(&["go1.20", "go1.20.14", "go1.22.0", "go1.22.10"]);
     assert_eq!(
         t.current("mono/svc/a"),
-        ("go1.20.14".into(), PinSource::GoVersionFile(gv), true)
+        (
+            "go1.22.10".into(),
+            PinSource::GoVersionFile(gv.clone()),
+            true
+        ),
+        "a line from Go 1.21 on: its newest installed release"
+    );
+    fs::write(&gv, "1.20\n").unwrap();
+    assert_eq!(
+        t.current("mono/svc/a"),
+        ("go1.20".into(), PinSource::GoVersionFile(gv), true),
+        "a bare minor up to Go 1.20 is that release, as in Go's grammar"
     );
     // .tool-versions without a Go entry does not stop the walk.
     fs::remove_file(t.root.join("mono/svc/.go-version")).unwrap();
@@ -201,14 +222,21 @@ fn go_line_is_a_minimum() {
     // ... and not when it is too old.
     t.global("1.21.13\n");
     assert_eq!(t.current("m").0, "go1.22.10");
-    // `toolchain default` falls back to the go line.
-    fs::write(&m, "go 1.20\ntoolchain default\n").unwrap();
+    // `toolchain default` keeps the default toolchain, whatever the go line.
+    fs::write(&m, "go 1.23.4\ntoolchain default\n").unwrap();
+    let r = resolve(&t.ctx("m")).unwrap();
+    assert_eq!(r.display_name(), "go1.21.13");
     assert_eq!(
-        t.current("m").0,
-        "go1.21.13",
-        "the global default satisfies go 1.20"
+        r.reason(),
+        format!(
+            "global default {}; {} says `toolchain default`: Go keeps the default toolchain",
+            t.home.version_file().display(),
+            m.display()
+        )
     );
     fs::remove_file(t.home.version_file()).unwrap();
+    assert!(matches!(t.err("m"), ResolveError::NoPin { .. }));
+    fs::write(&m, "go 1.20\n").unwrap();
     assert_eq!(
         t.current("m").0,
         "go1.20",
@@ -226,22 +254,22 @@ fn go_work_beats_nearer_go_mod_and_gowork_env() {
     );
     assert_eq!(t.current("ws/mod").0, "go1.22.10");
     let mut ctx = t.ctx("ws/mod");
-    ctx.gowork = Some("off".into());
+    ctx.go.gowork = Some(env_value("off"));
     let r = resolve(&ctx).unwrap();
     assert_eq!(
         (r.display_name().as_str(), r.source.path()),
         ("go1.21.13", Some(m.as_path()))
     );
     let other = t.write("elsewhere/x.work", "go 1.23.0\n");
-    ctx.gowork = Some(other.clone().into_os_string());
+    ctx.go.gowork = Some(env_value(other.clone().into_os_string()));
     assert_eq!(resolve(&ctx).unwrap().display_name(), "go1.23.0");
-    ctx.gowork = Some(t.root.join("missing.work").into_os_string());
+    ctx.go.gowork = Some(env_value(t.root.join("missing.work").into_os_string()));
     assert_eq!(
         resolve(&ctx).unwrap().display_name(),
         "go1.21.13",
         "a missing GOWORK file falls back to go.mod"
     );
-    ctx.gowork = Some("rel/go.work".into());
+    ctx.go.gowork = Some(env_value("rel/go.work"));
     assert!(matches!(resolve(&ctx), Err(ResolveError::GoWork(_))));
     let _ = w;
 }
@@ -390,12 +418,12 @@ fn bad_pin_files_name_the_file_and_text() {
     t.write("tv/.tool-versions", "golang\n");
     assert!(t.err("tv").to_string().contains("names no version"));
 
-    t.write("mod/go.mod", "module m\ngo 1.22.x\n");
+    t.write("mod/go.mod", "module m\ngo 1.22.0\ntoolchain bigcorp\n");
     let e = t.err("mod");
     assert_eq!(
         e.to_string(),
         format!(
-            "{}:2: invalid go version `1.22.x`: must match format 1.23.0",
+            "{}:3: invalid toolchain `bigcorp`: must be `default` or a toolchain name such as go1.23.0",
             t.root.join("mod/go.mod").display()
         )
     );
@@ -436,7 +464,7 @@ fn system_and_unresolved_lines() {
     let r = resolve(&t.ctx("l")).unwrap();
     assert_eq!(
         (r.display_name().as_str(), r.version.is_none(), r.installed),
-        ("go1.23", true, false)
+        ("go1.23.x", true, false)
     );
 }
 
@@ -478,12 +506,12 @@ fn broken_go_mod_is_reported_not_fatal_when_a_pin_file_decides() {
     let t = Tree::new();
     t.install(&["go1.22.10"]);
     t.write("p/.go-version", "1.22\n");
-    let gomod = t.write("p/go.mod", "module m\ngo 1.22.x\n");
+    let gomod = t.write("p/go.mod", "module m\ngo 1.22.0\ntoolchain bigcorp\n");
     let r = resolve(&t.ctx("p")).unwrap();
     assert_eq!(r.display_name(), "go1.22.10");
     assert!(r.project.is_none());
     let e = r.project_error.expect("the go.mod error is reported");
-    assert!(e.starts_with(&format!("{}:2:", gomod.display())), "{e}");
+    assert!(e.starts_with(&format!("{}:3:", gomod.display())), "{e}");
     // The shim's context (want_project off) never reads it at all.
     let mut ctx = t.ctx("p");
     ctx.want_project = false;
@@ -636,4 +664,159 @@ fn pin_files_other_users_planted_in_shared_directories_are_ignored() {
         (r.display_name().as_str(), r.warnings.len()),
         ("go1.99.0", 0)
     );
+}
+
+/// `ctx` with Go's `name` set to `value` in the environment.
+fn with_go(mut ctx: ResolveContext, name: &str, value: &str) -> ResolveContext {
+    let v = Some(env_value(value));
+    match name {
+        "GOTOOLCHAIN" => ctx.go.gotoolchain = v,
+        "GOWORK" => ctx.go.gowork = v,
+        "GO111MODULE" => ctx.go.go111module = v,
+        other => panic!("{other}"),
+    }
+    ctx
+}
+
+#[test]
+fn a_toolchain_line_is_a_minimum_and_default_keeps_the_default() {
+    let t = Tree::new();
+    t.write("m/go.mod", "module m\ngo 1.22.0\ntoolchain go1.23.4\n");
+    t.global("1.25.5\n");
+    assert_eq!(t.current("m").0, "go1.25.5", "a newer default runs");
+    t.global("1.21.13\n");
+    let (name, src, _) = t.current("m");
+    assert_eq!((name.as_str(), src.kind()), ("go1.23.4", "toolchain-line"));
+    // Older than the go line: the go line decides.
+    t.write("m/go.mod", "module m\ngo 1.23.4\ntoolchain go1.22.0\n");
+    assert_eq!(t.current("m").0, "go1.23.4");
+    // `toolchain default`: the default, whatever the go line says.
+    t.write("m/go.mod", "module m\ngo 1.25.0\ntoolchain default\n");
+    assert_eq!(t.current("m").0, "go1.21.13");
+    // A language version as a toolchain: Go's own error, when it is chosen.
+    t.write("m/go.mod", "module m\ngo 1.21.0\ntoolchain go1.22\n");
+    let e = t.err("m").to_string();
+    assert!(
+        e.contains("go1.22 is a language version but not a toolchain version"),
+        "{e}"
+    );
+    t.write("m/go.mod", "module m\ngo 1.22.0\ntoolchain go1.22\n");
+    assert_eq!(t.current("m").0, "go1.22.0", "the go line raises past it");
+}
+
+#[test]
+fn gotoolchain_decides_as_for_go() {
+    let t = Tree::new();
+    t.write("m/go.mod", "module m\ngo 1.23.4\n");
+    t.write("m/.go-version", "1.22.10\n");
+    let ctx = |v: &str| with_go(t.ctx("m"), "GOTOOLCHAIN", v);
+    let name = |v: &str| resolve(&ctx(v)).unwrap().display_name();
+    assert_eq!(
+        t.current("m").0,
+        "go1.22.10",
+        "no GOTOOLCHAIN: the pin, as local"
+    );
+    assert_eq!(name("local"), "go1.22.10");
+    assert_eq!(name("auto"), "go1.23.4", "the pin, raised by the go line");
+    assert_eq!(name("path"), "go1.23.4");
+    assert_eq!(name("go1.21.13"), "go1.21.13");
+    assert_eq!(name("go1.21.13+path"), "go1.23.4");
+    assert_eq!(name("go1.27.3+auto"), "go1.27.3");
+    assert_eq!(name("local+auto"), "go1.23.4");
+    // An exact name reads no pin at all, not even a broken one.
+    t.write("m/.go-version", "banana\n");
+    let mut c = ctx("go1.21.13");
+    c.want_project = false;
+    assert_eq!(resolve(&c).unwrap().display_name(), "go1.21.13");
+    for bad in ["bogus", "go1.22.10+download", "go1.22/../x+auto", "+path"] {
+        let e = resolve(&ctx(bad)).unwrap_err();
+        assert!(matches!(e, ResolveError::GoToolchain { .. }), "{bad}: {e}");
+    }
+    // `local` with nothing pinned: the project decides (deliberate).
+    fs::remove_file(t.root.join("m/.go-version")).unwrap();
+    assert_eq!(name("local"), "go1.23.4");
+}
+
+#[test]
+fn gopath_mode_never_switches() {
+    let t = Tree::new();
+    t.write("m/go.mod", "module m\ngo 1.23.4\n");
+    t.global("1.21.13\n");
+    let ctx = |v: &str| with_go(t.ctx("m"), "GO111MODULE", v);
+    for off in ["off", "bogus"] {
+        let r = resolve(&ctx(off)).unwrap();
+        assert_eq!(r.display_name(), "go1.21.13", "{off}");
+        assert!(r.notes[0].contains("outside module mode"), "{:?}", r.notes);
+    }
+    assert_eq!(resolve(&ctx("on")).unwrap().display_name(), "go1.23.4");
+    assert_eq!(resolve(&ctx("auto")).unwrap().display_name(), "go1.23.4");
+    t.dir("elsewhere");
+    let mut c = with_go(t.ctx("elsewhere"), "GO111MODULE", "off");
+    c = with_go(c, "GOTOOLCHAIN", "go1.27.3");
+    assert_eq!(
+        resolve(&c).unwrap().display_name(),
+        "go1.21.13",
+        "GOTOOLCHAIN is not even read"
+    );
+}
+
+#[test]
+fn gowork_naming_a_directory_is_an_error_as_in_go() {
+    let t = Tree::new();
+    t.write("m/go.mod", "module m\ngo 1.23.4\n");
+    let d = t.dir("other");
+    let ctx = with_go(t.ctx("m"), "GOWORK", d.to_str().unwrap());
+    let e = resolve(&ctx).unwrap_err().to_string();
+    assert!(e.contains("is a directory"), "{e}");
+}
+
+#[test]
+fn a_custom_toolchain_is_found_linked_or_on_path() {
+    let t = Tree::new();
+    t.write(
+        "m/go.mod",
+        "module m\ngo 1.22.0\ntoolchain go1.22.10-bigcorp\n",
+    );
+    t.install(&["go1.22.10"]);
+    let r = resolve(&t.ctx("m")).unwrap();
+    assert_eq!(r.display_name(), "go1.22.10-bigcorp");
+    assert!(!r.installed, "the stock go1.22.10 does not count");
+    assert_eq!(r.version, None);
+    let bin = t.dir("vendor/bin");
+    let exe = bin.join("go1.22.10-bigcorp");
+    fs::write(&exe, "#!/bin/sh\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+    let mut ctx = t.ctx("m");
+    ctx.path = Some(bin.into_os_string());
+    let r = resolve(&ctx).unwrap();
+    assert!(r.installed);
+    assert_eq!(r.toolchain_name().as_deref(), Some("go1.22.10-bigcorp"));
+}
+
+#[test]
+fn a_named_minimum_gets_exactly_the_go_line_release() {
+    // The toolchain started with GOTOOLCHAIN=go1.21.13+auto redoes Go's
+    // choice from go1.21.13: a newer installed patch would make it switch
+    // (and download) again, so gover does not substitute one.
+    let t = Tree::new();
+    t.write("m/go.mod", "module m\ngo 1.22.0\n");
+    t.install(&["go1.22.10"]);
+    let name = |v: &str| {
+        resolve(&with_go(t.ctx("m"), "GOTOOLCHAIN", v))
+            .unwrap()
+            .display_name()
+    };
+    assert_eq!(name("auto"), "go1.22.10", "the newest installed patch");
+    assert_eq!(name("go1.21.13+auto"), "go1.22.0");
+    assert_eq!(name("go1.21.13+path"), "go1.22.0");
+    // It replaces the local toolchain: no pin is read, not even a broken one.
+    t.write(
+        "m/.go-version",
+        "banana
+",
+    );
+    let mut ctx = with_go(t.ctx("m"), "GOTOOLCHAIN", "go1.21.13+auto");
+    ctx.want_project = false;
+    assert_eq!(resolve(&ctx).unwrap().display_name(), "go1.22.0");
 }

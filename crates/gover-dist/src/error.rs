@@ -50,6 +50,14 @@ pub enum ErrorKind {
     Redirect,
     /// Running processes use the toolchain to be removed.
     InUse,
+    /// A toolchain could not be checked against Go's checksum database
+    /// when it had to be: the database has no record of it, cannot be
+    /// reached, or answered with something that does not authenticate.
+    Unverified,
+    /// A checksum database was caught misbehaving: it signed two trees
+    /// that contradict each other (a fork) or went back to an older one (a
+    /// rollback). The message carries the evidence.
+    Security,
     /// A local file system error other than the two below.
     Io,
     /// The file system (or the user's quota) is full.

@@ -92,6 +92,41 @@ pub enum Fetched {
     Body(Vec<u8>, Validators),
 }
 
+/// The answer to a GET of something that may not exist (a module proxy's
+/// file, a checksum database's record or tile).
+#[derive(Debug)]
+pub enum Got<T> {
+    /// The server had it.
+    Found(T),
+    /// The server answered 404 or 410: it does not have it.
+    Missing(Missing),
+}
+
+/// A 404 or 410 answer, with the start of what the server said (module
+/// proxies explain why in the body).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missing {
+    /// The status: 404 or 410.
+    pub status: u16,
+    /// The first line of the body, escaped and shortened (may be empty).
+    pub said: String,
+}
+
+impl fmt::Display for Missing {
+    /// `404 Not Found`, then `: <what the server said>` if anything.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = StatusCode::from_u16(self.status).map_or(self.status.to_string(), status_text);
+        f.write_str(&status)?;
+        if !self.said.is_empty() {
+            write!(f, ": {}", self.said)?;
+        }
+        Ok(())
+    }
+}
+
+/// Most bytes of a 404 body read to explain it.
+const MISSING_BODY_BYTES: u64 = 1024;
+
 /// The proxy a request goes through, as the environment sets it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProxyInUse {
@@ -571,6 +606,87 @@ impl Http {
         }
     }
 
+    /// A GET that answers [`Got::Missing`] for 404 and 410 instead of
+    /// failing (retries, redirects and other statuses as [`Http::get`]).
+    fn get_unless_missing(&self, url: &Url, progress: &dyn Progress) -> Result<Got<Response>> {
+        let missing = |s: StatusCode| s == StatusCode::NOT_FOUND || s == StatusCode::GONE;
+        let r = self.get(url, HeaderMap::new(), progress, &missing);
+        self.show_warnings(progress);
+        let r = r?;
+        if !missing(r.status()) {
+            return Ok(Got::Found(r));
+        }
+        let status = r.status().as_u16();
+        let mut body = Vec::new();
+        let _ = r.take(MISSING_BODY_BYTES).read_to_end(&mut body);
+        let text = String::from_utf8_lossy(&body);
+        let said = gover_core::text::shorten(text.lines().next().unwrap_or("").trim(), 200);
+        Ok(Got::Missing(Missing { status, said }))
+    }
+
+    /// A GET of a small file (a module proxy's version list, a checksum
+    /// database's record or tile) of at most `max` bytes, within the
+    /// download limits; 404 and 410 are [`Got::Missing`]. A larger body is
+    /// an [`ErrorKind::Limit`] error.
+    pub fn get_small(&self, url: &Url, max: u64, progress: &dyn Progress) -> Result<Got<Vec<u8>>> {
+        let mut r = match self.get_unless_missing(url, progress)? {
+            Got::Found(r) => r,
+            Got::Missing(m) => return Ok(Got::Missing(m)),
+        };
+        let too_large = || {
+            Error::new(
+                ErrorKind::Limit,
+                format!("GET {url}: the answer is larger than {max} bytes (the most gover reads for it)"),
+            )
+            .with_hint("the server is not what it claims to be, or is broken: check the URL")
+        };
+        self.read_capped(url, &mut r, max, too_large)
+            .map(Got::Found)
+    }
+
+    /// Reads the body of `r` (from `url`) whole, failing with `too_large()`
+    /// past `max` bytes and at the download limits.
+    fn read_capped(
+        &self,
+        url: &Url,
+        r: &mut Response,
+        max: u64,
+        too_large: impl Fn() -> Error,
+    ) -> Result<Vec<u8>> {
+        let size = r.content_length().unwrap_or(max).min(max);
+        let mut pace = Pace::new(&self.config, size);
+        let mut body = Vec::new();
+        let mut buf = vec![0u8; 64 << 10];
+        loop {
+            let n = match r.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(body_error(url, &e)),
+            };
+            body.extend_from_slice(&buf[..n]);
+            if body.len() as u64 > max {
+                return Err(too_large());
+            }
+            pace.check(n as u64)
+                .map_err(|o| overrun_error(url, o, body.len() as u64, &self.config))?;
+        }
+        Ok(body)
+    }
+
+    /// Starts a download as [`Http::download`] does (size unknown), or
+    /// answers [`Got::Missing`] for 404 and 410.
+    pub fn download_unless_missing(
+        &self,
+        url: &Url,
+        progress: Arc<dyn Progress>,
+    ) -> Result<Got<Download>> {
+        match self.get_unless_missing(url, &*progress)? {
+            Got::Found(resp) => Ok(Got::Found(self.download_from(url, resp, 0, progress))),
+            Got::Missing(m) => Ok(Got::Missing(m)),
+        }
+    }
+
     /// A conditional GET of a small document (the release index) of at
     /// most `max` bytes, within the download limits.
     pub fn fetch(
@@ -597,24 +713,7 @@ impl Http {
             etag: header(&r, ETAG),
             last_modified: header(&r, LAST_MODIFIED),
         };
-        let size = r.content_length().unwrap_or(max).min(max);
-        let mut pace = Pace::new(&self.config, size);
-        let mut body = Vec::new();
-        let mut buf = vec![0u8; 64 << 10];
-        loop {
-            let n = match r.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(body_error(url, &e)),
-            };
-            body.extend_from_slice(&buf[..n]);
-            if body.len() as u64 > max {
-                return Err(index_too_large(&url.to_string(), max));
-            }
-            pace.check(n as u64)
-                .map_err(|o| overrun_error(url, o, body.len() as u64, &self.config))?;
-        }
+        let body = self.read_capped(url, &mut r, max, || index_too_large(&url.to_string(), max))?;
         Ok(Fetched::Body(body, validators))
     }
 
@@ -632,14 +731,24 @@ impl Http {
     ) -> Result<Download> {
         let resp = self.get(url, HeaderMap::new(), &*progress, &|_| false);
         self.show_warnings(&*progress);
-        let resp = resp?;
+        Ok(self.download_from(url, resp?, expected_size, progress))
+    }
+
+    /// The [`Download`] of `url` reading on from its first response.
+    fn download_from(
+        &self,
+        url: &Url,
+        resp: Response,
+        expected_size: u64,
+        progress: Arc<dyn Progress>,
+    ) -> Download {
         let expected = (expected_size > 0).then_some(expected_size);
         let length = resp.content_length().filter(|&n| n > 0);
         let validator = header(&resp, ETAG)
             .filter(|e| !e.starts_with("W/"))
             .or_else(|| header(&resp, LAST_MODIFIED));
         let pace = Pace::new(&self.config, expected.or(length).unwrap_or(0));
-        Ok(Download {
+        Download {
             http: self.clone(),
             url: url.clone(),
             resp: Some(resp),
@@ -652,7 +761,7 @@ impl Http {
             since_reconnect: 0,
             pace,
             progress,
-        })
+        }
     }
 }
 

@@ -23,6 +23,14 @@
 //! - [`mirror`]: the `gover mirror` transaction (plan, fetch and verify,
 //!   write `index.json`);
 //! - [`modzip`]: unpacking a `golang.org/toolchain` module zip;
+//! - [`goproxy`]: GOPROXY and GOSUMDB as Go reads them, and the module
+//!   proxy client for the toolchain module (`@v/list`, `.info`, `.zip`);
+//! - [`sumdb`]: reaching Go's checksum database (directly, through a
+//!   proxy, or `file://`);
+//! - [`trust`]: checking a toolchain against the checksum database (the
+//!   service installs and `gover verify` call);
+//! - [`verified`]: the record of how each installed toolchain was
+//!   verified;
 //! - [`release`]: gover's own release archives (for `gover self update`).
 //!
 //! Every URL is a [`gover_core::url::Url`] (credentials masked whenever it
@@ -31,6 +39,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod goproxy;
 pub mod http;
 pub mod index;
 pub mod install;
@@ -44,6 +53,9 @@ pub mod release;
 pub mod scratch;
 pub mod source;
 pub mod store;
+pub mod sumdb;
+pub mod trust;
+pub mod verified;
 pub mod verify;
 
 pub use error::{Error, ErrorKind, Result};

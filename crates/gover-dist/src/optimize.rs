@@ -98,7 +98,16 @@ impl Installer<'_> {
         verify_tree(&new_root, &shown, &expect)?;
         sync_tree(&new_root)?;
         store.write_manifest(root, &files)?;
+        // The verification record names the GOROOT directory, which the
+        // swap replaces with one of the same content: it carries over.
+        let record = match crate::verified::read(self.home(), &shown, platform, root) {
+            Ok(crate::verified::Recorded::Current(r)) => Some(r),
+            _ => None,
+        };
         swap(self, &new_root, root, &owner)?;
+        if let Some(r) = record {
+            crate::verified::write(self.home(), &r, root)?;
+        }
         Ok(Optimized::Migrated {
             files: files.len() as u64,
             copied,

@@ -100,7 +100,8 @@ struct CacheMeta {
     fetched: u64,
 }
 
-fn now_secs() -> u64 {
+/// Seconds since the Unix epoch, now.
+pub(crate) fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
@@ -398,6 +399,21 @@ impl Dist {
     }
 }
 
+#[cfg(test)]
+impl Dist {
+    /// A client with the default sources, caching under `home`, offline or
+    /// not.
+    pub(crate) fn for_tests(home: &Path, offline: bool) -> Self {
+        Self::new(
+            GoverHome::new(home),
+            Sources {
+                offline,
+                ..Sources::default()
+            },
+        )
+    }
+}
+
 /// True when `body` is an HTML (or XML) page rather than JSON.
 fn looks_like_html(body: &[u8]) -> bool {
     let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
@@ -422,13 +438,8 @@ pub fn open_local(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>)> {
 /// A local index file of at most `max` bytes (a regular file only, so a
 /// FIFO or device never blocks).
 fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
-    let read = || -> std::io::Result<Vec<u8>> {
-        let (f, meta) = gover_core::fs::open_regular(path)?;
-        let mut buf = Vec::with_capacity(meta.len().min(max) as usize);
-        f.take(max.saturating_add(1)).read_to_end(&mut buf)?;
-        Ok(buf)
-    };
-    let buf = read().map_err(|e| Error::io("cannot read the release index", path, e))?;
+    let buf =
+        read_capped(path, max).map_err(|e| Error::io("cannot read the release index", path, e))?;
     if buf.len() as u64 > max {
         return Err(crate::http::index_too_large(
             &path.display().to_string(),
@@ -438,7 +449,17 @@ fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn human_age(secs: u64) -> String {
+/// Reads at most `max + 1` bytes of the regular file `path` (never a FIFO
+/// or device): more than `max` means it is too large.
+pub(crate) fn read_capped(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let (f, meta) = gover_core::fs::open_regular(path)?;
+    let mut buf = Vec::with_capacity(meta.len().min(max) as usize);
+    f.take(max.saturating_add(1)).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// An age for a message: `90s`, `5m`, `3h`, `12d`.
+pub(crate) fn human_age(secs: u64) -> String {
     match secs {
         s if s < 120 => format!("{s}s"),
         s if s < 7200 => format!("{}m", s / 60),

@@ -18,6 +18,8 @@ use std::path::Path;
 use gover_core::fs::UserFileError;
 use gover_core::text::escape;
 
+use crate::output::{label, style, Label, Paint, Stream};
+
 /// An error with an optional hint and exit code, shown as
 /// `error: {message}` followed by a blank line and `hint: {hint}`.
 #[derive(Debug)]
@@ -167,7 +169,7 @@ pub(crate) fn user_error(e: gover_dist::Error) -> anyhow::Error {
 
 /// The hint the chain of `err` carries: a [`UserError`]'s, gover-dist's,
 /// a user file's, or one for an I/O error in it.
-fn chain_hint(err: &anyhow::Error) -> Option<String> {
+pub(crate) fn chain_hint(err: &anyhow::Error) -> Option<String> {
     err.chain().find_map(|c| {
         if let Some(u) = c.downcast_ref::<UserError>() {
             return u.hint.clone();
@@ -182,34 +184,45 @@ fn chain_hint(err: &anyhow::Error) -> Option<String> {
     })
 }
 
-/// The error block for `err`, or `None` when it was already printed.
-/// Every line of text is escaped, so nothing from a file or directory
-/// name can act on the terminal.
+/// The error block for `err`, without colour, or `None` when it was
+/// already printed.
+#[cfg(test)]
 pub(crate) fn render(err: &anyhow::Error) -> Option<String> {
+    render_with(err, Paint::default())
+}
+
+/// The error block for `err`, painted with `paint`, or `None` when it was
+/// already printed. Every line of text is escaped, so nothing from a file
+/// or directory name can act on the terminal; colour only wraps the labels.
+pub(crate) fn render_with(err: &anyhow::Error, paint: Paint) -> Option<String> {
     if err.downcast_ref::<UserError>().is_some_and(|u| u.reported) {
         return None;
     }
     let safe = |s: &str| s.split('\n').map(escape).collect::<Vec<_>>().join("\n");
-    let mut out = format!("error: {}", safe(&err.to_string()));
+    let mut out = format!("{} {}", label(paint, Label::Error), safe(&err.to_string()));
     let mut said = err.to_string();
     for cause in err.chain().skip(1) {
         let c = cause.to_string();
         if c.is_empty() || said.contains(&c) {
             continue;
         }
-        out.push_str(&format!("\n  caused by: {}", safe(&c)));
+        out.push_str(&format!(
+            "\n  {} {}",
+            paint.paint(style::DIM, "caused by:"),
+            safe(&c)
+        ));
         said.push_str(&c);
     }
     if let Some(h) = chain_hint(err) {
-        out.push_str(&format!("\n\nhint: {}", safe(&h)));
+        out.push_str(&format!("\n\n{} {}", label(paint, Label::Hint), safe(&h)));
     }
     Some(out)
 }
 
 /// Prints an error to stderr (once) and returns the exit code to use.
 pub(crate) fn report(err: &anyhow::Error) -> u8 {
-    if let Some(text) = render(err) {
-        eprintln!("{text}");
+    if let Some(text) = render_with(err, Paint::for_stream(Stream::Stderr)) {
+        crate::output::eprint_always(&text);
     }
     err.chain()
         .find_map(|c| c.downcast_ref::<UserError>().map(|u| u.code))
@@ -307,5 +320,22 @@ mod tests {
             "{text:?}"
         );
         assert!(text.contains("go\\u{1b}]0;x\\u{7}\nsecond line"), "{text}");
+    }
+
+    #[test]
+    fn colour_wraps_the_labels_and_never_the_escaped_text() {
+        let e: anyhow::Error = UserError::new("bad \u{1b}[2J name").hint("rm it").into();
+        let plain = render(&e).unwrap();
+        let painted = render_with(&e, Paint::ANSI).unwrap();
+        assert_ne!(plain, painted);
+        assert!(!plain.contains('\u{1b}'), "{plain:?}");
+        // The labels are painted and reset; the text between is as escaped.
+        assert!(
+            painted.contains("error:\u{1b}[0m bad \\u{1b}[2J name\n\n\u{1b}["),
+            "{painted:?}"
+        );
+        assert!(painted.ends_with("hint:\u{1b}[0m rm it"), "{painted:?}");
+        let stripped: String = anstream::adapter::strip_str(&painted).to_string();
+        assert_eq!(stripped, plain);
     }
 }

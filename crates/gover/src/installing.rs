@@ -133,6 +133,19 @@ pub(crate) fn platform(arg: Option<&str>) -> Result<Platform> {
     }
 }
 
+/// How to install: reinstall, and whether the versions are go line
+/// minimums.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct InstallMode {
+    /// Reinstall even when installed.
+    pub(crate) force: bool,
+    /// Each exact version is the release a go.mod/go.work `go` line asks
+    /// for: when the index lacks it, a newer patch of its line satisfies
+    /// the go line too (installed with `go_line_newest_patch`, offered
+    /// otherwise).
+    pub(crate) go_line: bool,
+}
+
 /// Installs each of `requests` for `platform`, reporting each outcome. With
 /// several, a failure is reported and the others still run; the result
 /// then says how many failed.
@@ -142,13 +155,34 @@ pub(crate) fn install_requests(
     force: bool,
     platform: &Platform,
 ) -> Result<()> {
+    let mode = InstallMode {
+        force,
+        go_line: false,
+    };
+    install_with(app, requests, mode, platform)
+}
+
+/// Like [`install_requests`], with every option.
+pub(crate) fn install_with(
+    app: &App,
+    requests: &[VersionRequest],
+    mode: InstallMode,
+    platform: &Platform,
+) -> Result<()> {
+    let _installing = crate::interrupt::installing(&app.home);
     let dist = dist(app)?;
     let installer = installer(app, &dist)?;
     let mut index = None;
     let mut failed = 0;
     for req in requests {
         let started = Instant::now();
-        match install_one(app, &dist, &installer, req, force, platform, &mut index) {
+        let one = One {
+            dist: &dist,
+            installer: &installer,
+            platform,
+            mode,
+        };
+        match one.install(app, req, &mut index) {
             Ok(outcome) => report_outcome(app, &outcome, started),
             Err(e) if requests.len() > 1 => {
                 crate::error::report(&e);
@@ -166,42 +200,153 @@ pub(crate) fn install_requests(
     Ok(())
 }
 
-fn install_one(
+/// One install's fixed parts.
+struct One<'a> {
+    dist: &'a Dist,
+    installer: &'a Installer<'a>,
+    platform: &'a Platform,
+    mode: InstallMode,
+}
+
+impl One<'_> {
+    fn install(
+        &self,
+        app: &App,
+        req: &VersionRequest,
+        index: &mut Option<gover_dist::Index>,
+    ) -> Result<Outcome> {
+        // An exact version already installed needs no index (works offline).
+        if let (Some(v), false) = (req.exact(), self.mode.force) {
+            if let Some((found, path)) = self.installer.find_installed(v, self.platform) {
+                return Ok(Outcome::AlreadyInstalled {
+                    path,
+                    version: found,
+                    foreign: (!self.platform.is_host()).then(|| self.platform.clone()),
+                });
+            }
+        }
+        if index.is_none() {
+            *index = Some(load_index(app, self.dist)?);
+        }
+        let index = index.as_ref().expect("loaded above");
+        let release = resolve_in(app, index, req, self.mode.go_line)?;
+        let file = index
+            .archive_of(release, self.platform)
+            .map_err(user_error)?;
+        let version: GoVersion = release.version.clone();
+        let progress: Arc<Reporter> = Arc::new(Reporter::new(app));
+        self.installer
+            .install_release(&version, file, &index.url, self.mode.force, progress)
+            .map_err(user_error)
+    }
+}
+
+/// The release index, its warnings (a stale cache, skipped entries) shown.
+fn load_index(app: &App, dist: &Dist) -> Result<gover_dist::Index> {
+    let loaded = dist.index(&NoProgress).map_err(user_error)?;
+    for w in &loaded.warnings {
+        app.warn(w);
+    }
+    Ok(loaded.index)
+}
+
+/// The release `req` names in `index`. `oldstable` is answered here (the
+/// index's own lookup knows `latest` and lines). With `go_line`, an exact
+/// release the index lacks may be replaced by the newest patch of its line
+/// (see [`InstallMode::go_line`]).
+fn resolve_in<'i>(
     app: &App,
-    dist: &Dist,
-    installer: &Installer<'_>,
+    index: &'i gover_dist::Index,
     req: &VersionRequest,
-    force: bool,
-    platform: &Platform,
-    index: &mut Option<gover_dist::Index>,
-) -> Result<Outcome> {
-    // An exact version already installed needs no index (works offline).
-    if let (Some(v), false) = (req.exact(), force) {
-        if let Some((found, path)) = installer.find_installed(v, platform) {
-            return Ok(Outcome::AlreadyInstalled {
-                path,
-                version: found,
-                foreign: (!platform.is_host()).then(|| platform.clone()),
-            });
-        }
+    go_line: bool,
+) -> Result<&'i gover_dist::index::Release> {
+    let req = match req {
+        VersionRequest::Oldstable => oldstable_in(index)?,
+        other => other.clone(),
+    };
+    let err = match index.resolve(&req) {
+        Ok(r) => return Ok(r),
+        Err(e) => e,
+    };
+    let (Some(v), true) = (req.exact(), go_line) else {
+        return Err(user_error(err));
+    };
+    let newer = index
+        .releases
+        .iter()
+        .filter(|r| r.stable && r.version.same_line(v) && r.version > *v)
+        .max_by(|a, b| a.version.cmp(&b.version));
+    let Some(newer) = newer else {
+        return Err(user_error(err));
+    };
+    let setting = &app.settings.go_line_newest_patch;
+    if setting.value {
+        app.info(format!(
+            "{} is not in the release index {}; installing {}, the newest {} release there, which satisfies the go line ({} is on)",
+            v.toolchain_name(),
+            index.url,
+            newer.version.toolchain_name(),
+            v.lang(),
+            setting.origin
+        ));
+        return Ok(newer);
     }
-    if index.is_none() {
-        let loaded = dist.index(&NoProgress).map_err(user_error)?;
-        for w in &loaded.warnings {
-            app.warn(w);
-        }
-        *index = Some(loaded.index);
+    Err(UserError::new(format!(
+        "{} is not in the release index {}, which has {} of Go {}: this mirror keeps only some patch releases",
+        v.toolchain_name(),
+        index.url,
+        newer.version.toolchain_name(),
+        v.lang()
+    ))
+    .hint(format!(
+        "a go line is a minimum, so {} satisfies it: run `gover install {}` (gover then runs the newest installed {} release for this go line), or set `go_line_newest_patch = true` in config.toml ({}=1) to install it automatically",
+        newer.version.toolchain_name(),
+        v.lang(),
+        v.lang(),
+        gover_core::env::GOVER_GO_LINE_NEWEST_PATCH
+    ))
+    .into())
+}
+
+/// `oldstable` in `index`: the line right before the newest stable one.
+fn oldstable_in(index: &gover_dist::Index) -> Result<VersionRequest> {
+    let stable: Vec<&GoVersion> = index
+        .releases
+        .iter()
+        .filter(|r| r.stable)
+        .map(|r| &r.version)
+        .collect();
+    match VersionRequest::Oldstable.select(stable.iter().copied()) {
+        Some(v) => Ok(VersionRequest::Exact(v.clone())),
+        None => Err(UserError::new(format!(
+            "the release index {} has no release of the minor line before its newest",
+            index.url
+        ))
+        .hint("name a version: `gover install 1.22`")
+        .into()),
     }
-    let index = index.as_ref().expect("loaded above");
-    let release = index.resolve(req).map_err(user_error)?;
-    let file = release
-        .archive_for(platform, &index.url)
-        .map_err(user_error)?;
-    let version: GoVersion = release.version.clone();
-    let progress: Arc<Reporter> = Arc::new(Reporter::new(app));
-    installer
-        .install_release(&version, file, &index.url, force, progress)
-        .map_err(user_error)
+}
+
+/// What `latest`, `stable` or `oldstable` means today, for `gover use` and
+/// commands given one: the release index's answer when it can be read,
+/// else the newest installed match, with a warning that says so. `None`
+/// when neither knows one.
+pub(crate) fn newest_available(app: &App, req: &VersionRequest) -> Result<Option<GoVersion>> {
+    let index = dist(app).and_then(|d| load_index(app, &d));
+    let err = match index {
+        Ok(index) => return Ok(Some(resolve_in(app, &index, req, false)?.version.clone())),
+        Err(e) => e,
+    };
+    let installed = gover_core::select::installed_match(&app.home, req);
+    let why = err.to_string();
+    match &installed {
+        Some(v) => app.warn(format!(
+            "the release index cannot be read ({why}); `{req}` is taken among the installed toolchains: {}",
+            v.toolchain_name()
+        )),
+        None => return Err(err),
+    }
+    Ok(installed)
 }
 
 /// Installs the local archive `file` (`--from`), checked against `sha256`
@@ -222,16 +367,32 @@ pub(crate) fn install_file(
         })?),
         None => None,
     };
+    let _installing = crate::interrupt::installing(&app.home);
     let dist = dist(app)?;
     let installer = installer(app, &dist)?;
     let started = Instant::now();
     let index = || dist.index(&NoProgress).map(|l| l.index);
-    let progress = Arc::new(Reporter::new(app));
+    let progress = Arc::new(Reporter::local(app));
     let outcome = installer
         .install_archive(file, sha, &index, platform, force, progress)
-        .map_err(user_error)?;
+        .map_err(|e| local_archive_error(e, file, sha.is_some()))?;
     report_outcome(app, &outcome, started);
     Ok(())
+}
+
+/// An error installing a local archive: with `--sha256`, a checksum
+/// mismatch is about the file or the digest given (no mirror was
+/// involved), whatever the generic hint says.
+fn local_archive_error(e: gover_dist::Error, file: &Path, sha256_given: bool) -> anyhow::Error {
+    if !sha256_given || e.kind() != gover_dist::ErrorKind::ChecksumMismatch {
+        return user_error(e);
+    }
+    UserError::new(e.to_string())
+        .hint(format!(
+            "the archive or the --sha256 value is wrong: compare `sha256sum {}` with the sha256 published for the archive; nothing was installed",
+            crate::quote::sh_quote(&file.display().to_string())
+        ))
+        .into()
 }
 
 fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
@@ -246,6 +407,11 @@ fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
         crate::shimlinks::after_install(app, version);
     }
     match outcome {
+        // The shim asked because it was missing: another process installed
+        // it meanwhile, and the go command just runs.
+        Outcome::AlreadyInstalled { version, .. } if crate::output::for_shim() => {
+            app.info(format!("{} is ready", version.toolchain_name()))
+        }
         Outcome::AlreadyInstalled { version, path, .. } => app.info(format!(
             "{} is already installed at {} (use --force to reinstall)",
             version.toolchain_name(),
@@ -290,10 +456,14 @@ impl InstallHook for InProcess<'_> {
             "{} is not installed ({}); installing it",
             m.name, m.reason
         ));
-        install_requests(
+        let mode = InstallMode {
+            force: false,
+            go_line: m.go_line,
+        };
+        install_with(
             self.0,
             std::slice::from_ref(m.request),
-            false,
+            mode,
             &Platform::host(),
         )
     }

@@ -15,7 +15,7 @@ use gover_core::resolve::{logical_cwd, resolve, ResolveContext};
 use gover_core::select::{context_for, SelectError, Selection, Toolchain, Want};
 use gover_core::text::untrusted_path;
 use gover_core::toolenv::ToolEnv;
-use gover_core::{env, Resolution, VersionRequest};
+use gover_core::{env, Resolution, ResolveError, VersionRequest};
 
 use crate::app::App;
 use crate::error::UserError;
@@ -26,6 +26,7 @@ use crate::installing::InProcess;
 fn select_error<E: Into<anyhow::Error> + std::fmt::Display>(e: SelectError<E>) -> anyhow::Error {
     match e {
         SelectError::Hook(e) => e.into(),
+        SelectError::Resolve(e) => resolve_error(e),
         e => {
             let mut u = UserError::new(e.to_string());
             u.hint = e.hint();
@@ -47,9 +48,30 @@ pub(crate) fn context_here(app: &App, trace: bool) -> Result<ResolveContext> {
 /// file and (with `-v`) the trace of every rule checked; pin files that
 /// were ignored are warned about.
 pub(crate) fn resolve_here(app: &App, trace: bool) -> Result<Resolution> {
-    let r = resolve(&context_here(app, trace)?).map_err(UserError::from)?;
-    warn_ignored(app, &r);
+    try_resolve_here(app, trace)?.map_err(resolve_error)
+}
+
+/// Like [`resolve_here`], with the resolver's own error (for commands that
+/// describe it further, such as `current --json`); the outer error is one
+/// that stopped the resolution from starting.
+pub(crate) fn try_resolve_here(
+    app: &App,
+    trace: bool,
+) -> Result<std::result::Result<Resolution, ResolveError>> {
+    let r = resolve(&context_here(app, trace)?);
+    if let Ok(r) = &r {
+        warn_ignored(app, r);
+    }
     Ok(r)
+}
+
+/// A resolution error as the user sees it, after the warnings of what was
+/// ignored on the way.
+pub(crate) fn resolve_error(e: ResolveError) -> anyhow::Error {
+    for w in e.warnings() {
+        crate::output::warn(w);
+    }
+    UserError::from(e).into()
 }
 
 fn warn_ignored(app: &App, r: &Resolution) {
@@ -60,7 +82,7 @@ fn warn_ignored(app: &App, r: &Resolution) {
 
 /// The identity of gover's shim, to skip its hard links when looking for
 /// the system Go.
-fn shim_id(app: &App) -> Option<FileId> {
+pub(crate) fn shim_id(app: &App) -> Option<FileId> {
     FileId::of(&app.home.shim_file("go")).or_else(|| {
         crate::shimlinks::shim_source()
             .ok()
@@ -81,9 +103,7 @@ pub(crate) fn select(
     let ctx;
     let want = match version {
         Some(v) => Want::Named {
-            request: VersionRequest::parse(v).map_err(|e| {
-                UserError::new(e.to_string()).hint("`gover list` shows the installed versions")
-            })?,
+            request: named_request(app, v)?,
             reason: "given on the command line".into(),
         },
         None => {
@@ -99,6 +119,24 @@ pub(crate) fn select(
         warn_ignored(app, r);
     }
     Ok(sel)
+}
+
+/// A version given on the command line, as a toolchain to run reads it
+/// (`1.20` is the release go1.20); `oldstable` is answered by the release
+/// index (or, when it cannot be read, among installed toolchains).
+fn named_request(app: &App, v: &str) -> Result<VersionRequest> {
+    let request = VersionRequest::parse(v)
+        .map_err(|e| {
+            UserError::new(e.to_string()).hint("`gover list` shows the installed versions")
+        })?
+        .as_run();
+    if request != VersionRequest::Oldstable {
+        return Ok(request);
+    }
+    match crate::installing::newest_available(app, &request)? {
+        Some(v) => Ok(VersionRequest::Exact(v)),
+        None => Err(UserError::new("no release is known for `oldstable`").into()),
+    }
 }
 
 /// The environment the toolchain runs with, from this process's.
@@ -187,15 +225,20 @@ pub(crate) fn warn_if_older_than_project(app: &App, r: &Resolution) {
         ));
     }
     if let Some((project, min)) = r.older_than_project() {
-        app.warn(format!(
-            "{} from {} is older than the go line of {} (go {}); Go would refuse to build or download {}\n\nhint: pin {} or newer, e.g. `gover use {}`",
-            r.display_name(),
-            decided_by(),
-            untrusted_path(&project.path),
-            project.go.as_ref().map(|g| g.to_string()).unwrap_or_default(),
-            min.toolchain_name(),
-            min.toolchain_name(),
-            min.lang(),
-        ));
+        app.warn_with_hint(
+            format!(
+                "{} from {} is older than the go line of {} (go {}); Go would refuse to build or download {}",
+                r.display_name(),
+                decided_by(),
+                untrusted_path(&project.path),
+                project.go.as_ref().map(|g| g.to_string()).unwrap_or_default(),
+                min.toolchain_name(),
+            ),
+            format!(
+                "pin {} or newer, e.g. `gover use {}`",
+                min.toolchain_name(),
+                min.lang()
+            ),
+        );
     }
 }

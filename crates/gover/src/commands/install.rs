@@ -5,12 +5,12 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use gover_core::VersionRequest;
+use gover_core::{PinSource, VersionRequest};
 
 use crate::app::App;
 use crate::cli::InstallArgs;
 use crate::error::UserError;
-use crate::installing::{install_file, install_requests, platform};
+use crate::installing::{install_file, install_with, platform, InstallMode};
 
 pub(crate) fn run(app: &App, args: &InstallArgs) -> Result<ExitCode> {
     let platform = platform(args.platform.as_deref())?;
@@ -18,6 +18,10 @@ pub(crate) fn run(app: &App, args: &InstallArgs) -> Result<ExitCode> {
         install_file(app, file, args.sha256.as_deref(), args.force, &platform)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let mut mode = InstallMode {
+        force: args.force,
+        go_line: args.go_line,
+    };
     let requests: Vec<VersionRequest> = if args.versions.is_empty() {
         let r = crate::selecting::resolve_here(app, false)?;
         if r.installed && !args.force {
@@ -26,20 +30,30 @@ pub(crate) fn run(app: &App, args: &InstallArgs) -> Result<ExitCode> {
                     "{} is already installed at {} ({})",
                     v.toolchain_name(),
                     app.home.toolchain_dir(v).display(),
-                    r.source
+                    r.reason()
                 ));
                 return Ok(ExitCode::SUCCESS);
             }
         }
+        if let VersionRequest::Custom(name) = &r.request {
+            return Err(custom_error(name, &r.reason()).into());
+        }
         if let VersionRequest::System = r.request {
             return Err(UserError::new(format!(
                 "the Go version pinned here is `system` ({}), which gover does not install",
-                r.source
+                r.reason()
             ))
             .hint("name a version: `gover install 1.22`")
             .into());
         }
-        app.debug(format!("installing {} ({})", r.display_name(), r.source));
+        app.debug(format!("installing {} ({})", r.display_name(), r.reason()));
+        mode.go_line |= matches!(
+            r.source,
+            PinSource::ProjectGoLine {
+                via_global: None,
+                ..
+            }
+        );
         vec![match r.version {
             Some(v) => VersionRequest::Exact(v),
             None => r.request,
@@ -47,9 +61,25 @@ pub(crate) fn run(app: &App, args: &InstallArgs) -> Result<ExitCode> {
     } else {
         args.versions
             .iter()
-            .map(|s| VersionRequest::parse(s).map_err(|e| UserError::new(e.to_string())))
+            .map(|s| match VersionRequest::parse(s) {
+                Ok(VersionRequest::Custom(name)) => {
+                    Err(custom_error(&name, "given on the command line"))
+                }
+                Ok(r) => Ok(r),
+                Err(e) => Err(UserError::new(e.to_string())),
+            })
             .collect::<Result<_, _>>()?
     };
-    install_requests(app, &requests, args.force, &platform)?;
+    install_with(app, &requests, mode, &platform)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A custom toolchain cannot be installed: gover installs Go's releases.
+fn custom_error(name: &str, why: &str) -> UserError {
+    UserError::new(format!(
+        "{name} ({why}) is a custom toolchain: gover installs only Go's own releases"
+    ))
+    .hint(format!(
+        "register its Go tree with `gover link {name} /path/to/its/goroot`"
+    ))
 }

@@ -62,6 +62,7 @@ pub(crate) enum SelfCommand {
     /// GitHub releases), verifies it against the release's SHA256SUMS, and
     /// replaces gover and gover-shim; the shims are linked to the new
     /// gover-shim. If anything fails, the old binaries stay.
+    #[command(after_help = crate::cli::examples::SELF_UPDATE)]
     Update(SelfUpdateArgs),
 }
 

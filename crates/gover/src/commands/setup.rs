@@ -24,6 +24,7 @@ use gover_core::toolenv::{find_system_tool, FileId};
 use crate::app::App;
 use crate::cli::{SetupArgs, SetupShell};
 use crate::error::UserError;
+use crate::output;
 use crate::quote::{fish_quote, sh_quote};
 use crate::shell::block::{self, Change, Target};
 use crate::shell::{
@@ -31,49 +32,67 @@ use crate::shell::{
 };
 use crate::shimlinks::{sync_shims, SyncReport};
 
+/// What became of the startup files, for the closing advice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Startup {
+    /// Left alone (`--no-modify-rc`), for this shell if one is known.
+    Untouched(Option<Shell>),
+    /// They put the shims first in new sessions.
+    Edited(Shell),
+    /// They run gover's block, but a later line puts another Go first.
+    Overridden(Shell),
+}
+
 pub(crate) fn run(app: &App, args: &SetupArgs) -> Result<ExitCode> {
     let shims = app.home.shims_dir();
     let shims_str = path_entry(app.home.root(), &shims)?.to_string();
-    let shell = chosen_shell(app, args.shell);
+    let shell = chosen_shell(args.shell, args.no_modify_rc);
     let gover_home = std::env::var_os("GOVER_HOME")
         .filter(|v| !v.is_empty())
         .map(|_| app.home.root().to_string_lossy().into_owned());
-    let block = block_text(shell, &shims_str, gover_home.as_deref());
+    let block = shell.map(|s| block_text(s, &shims_str, gover_home.as_deref()));
     // Every startup file is read and checked before anything is written.
     let dirs = match user_dirs() {
         Err(_) if args.no_modify_rc => None,
         dirs => Some(dirs?),
     };
-    let targets = dirs
-        .as_ref()
-        .map_or_else(Vec::new, |d| setup_files(shell, d));
-    let edits = if args.no_modify_rc {
-        Vec::new()
-    } else {
-        targets
+    let targets = match (&dirs, shell) {
+        (Some(d), Some(s)) => setup_files(s, d),
+        _ => Vec::new(),
+    };
+    let edits = match (&block, args.no_modify_rc) {
+        (Some(b), false) => targets
             .iter()
-            .map(|t| plan(t, &block))
-            .collect::<Result<Vec<_>>>()?
+            .map(|t| plan(t, b))
+            .collect::<Result<Vec<_>>>()?,
+        _ => Vec::new(),
     };
     let report = sync_shims(&app.home)?;
     let mut out = io::stdout().lock();
     print_shims(&mut out, &shims, &report)?;
     if args.no_modify_rc {
-        print_block(&mut out, &targets, &block)?;
+        print_block(&mut out, shell, &targets, block.as_deref(), &shims_str)?;
     }
+    let mut overridden = false;
     for e in &edits {
         let backup = apply(e, SystemTime::now())?;
         describe(&mut out, e, backup.as_deref())?;
         let home = dirs.as_ref().map(|d| d.home.as_path());
         for (line, text) in lines::overriding(&e.new_text, &shims, home) {
-            app.warn(format!(
+            overridden = true;
+            output::warn(format!(
                 "{}:{line} changes PATH after gover's block (`{}`); if it puts another Go first, it wins over the shims",
                 untrusted_path(&e.file.path),
                 untrusted(text.trim())
             ));
         }
     }
-    advise_this_shell(app, &mut out, shell, &shims, &shims_str)?;
+    let startup = match shell {
+        Some(s) if !args.no_modify_rc && overridden => Startup::Overridden(s),
+        Some(s) if !args.no_modify_rc => Startup::Edited(s),
+        _ => Startup::Untouched(shell),
+    };
+    advise_this_shell(app, &mut out, startup, &shims, &shims_str)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -108,23 +127,28 @@ fn path_entry<'a>(root: &Path, shims: &'a Path) -> Result<&'a str> {
     .into())
 }
 
-/// `--shell`, else the shell `$SHELL` names, else bash (with a warning).
-fn chosen_shell(app: &App, flag: Option<SetupShell>) -> Shell {
+/// `--shell`, else the shell `$SHELL` names; else, when startup files are
+/// to be edited, bash (with a warning), and `None` with `--no-modify-rc`
+/// (a CI job without `SHELL` needs no shell's startup files).
+fn chosen_shell(flag: Option<SetupShell>, no_modify_rc: bool) -> Option<Shell> {
     match flag {
-        Some(SetupShell::Bash) => return Shell::Bash,
-        Some(SetupShell::Zsh) => return Shell::Zsh,
-        Some(SetupShell::Fish) => return Shell::Fish,
+        Some(SetupShell::Bash) => return Some(Shell::Bash),
+        Some(SetupShell::Zsh) => return Some(Shell::Zsh),
+        Some(SetupShell::Fish) => return Some(Shell::Fish),
         None => {}
     }
     let var = std::env::var_os("SHELL").unwrap_or_default();
     if let Some(s) = var.to_str().and_then(Shell::from_login) {
-        return s;
+        return Some(s);
     }
-    app.warn(format!(
+    if no_modify_rc {
+        return None;
+    }
+    output::warn(format!(
         "cannot tell your shell from SHELL={}; setting up bash (use --shell zsh or --shell fish for another)",
         untrusted(&var.to_string_lossy())
     ));
-    Shell::Bash
+    Some(Shell::Bash)
 }
 
 fn user_dirs() -> Result<Dirs> {
@@ -167,19 +191,36 @@ fn print_shims(out: &mut impl Write, shims: &Path, r: &SyncReport) -> Result<()>
     Ok(())
 }
 
-fn print_block(out: &mut impl Write, targets: &[StartupFile], block: &str) -> Result<()> {
+/// What to add by hand (`--no-modify-rc`): the block for a known shell's
+/// startup files, else the one line any POSIX shell or CI job needs.
+fn print_block(
+    out: &mut impl Write,
+    shell: Option<Shell>,
+    targets: &[StartupFile],
+    block: Option<&str>,
+    shims_str: &str,
+) -> Result<()> {
+    let (Some(shell), Some(block)) = (shell, block) else {
+        writeln!(
+            out,
+            "Left shell startup files alone (--no-modify-rc). To use the shims, put {} first on PATH wherever your sessions or jobs set PATH up; for a shell's startup files, `gover setup --no-modify-rc --shell bash` (or zsh, fish) prints the lines to add.",
+            untrusted(shims_str)
+        )?;
+        return Ok(());
+    };
     let names: Vec<String> = targets
         .iter()
         .map(|t| untrusted_path(&t.path).to_string())
         .collect();
     let files = if names.is_empty() {
-        "your shell's startup files".to_string()
+        format!("your {} startup files", shell.name())
     } else {
         names.join(" and ")
     };
     writeln!(
         out,
-        "Left shell startup files alone (--no-modify-rc). To put the shims first on PATH, add this to {files}:"
+        "Left shell startup files alone (--no-modify-rc). To put the shims first on PATH in new {} sessions, add this to {files}:",
+        shell.name()
     )?;
     for line in block.lines() {
         writeln!(out, "    {line}")?;
@@ -354,12 +395,13 @@ fn where_to(t: &Target) -> String {
     }
 }
 
-/// How to put the shims first in the shell that ran setup, and what else
-/// there would still win.
+/// How to put the shims first in the shell that ran setup, what new
+/// sessions will do (only what is true after this run), and what else
+/// would still win.
 fn advise_this_shell(
     app: &App,
     out: &mut impl Write,
-    shell: Shell,
+    startup: Startup,
     shims: &Path,
     shims_str: &str,
 ) -> Result<()> {
@@ -368,19 +410,33 @@ fn advise_this_shell(
     if first.as_deref() == Some(shims) {
         writeln!(out, "The shims already come first on PATH in this shell.")?;
     } else {
-        let cmd = match shell {
-            Shell::Fish => format!("set -gx PATH {} $PATH", fish_quote(shims_str)),
+        let cmd = match startup {
+            Startup::Untouched(Some(Shell::Fish))
+            | Startup::Edited(Shell::Fish)
+            | Startup::Overridden(Shell::Fish) => {
+                format!("set -gx PATH {} $PATH", fish_quote(shims_str))
+            }
             _ => format!("export PATH={}\"${{PATH:+:$PATH}}\"", sh_quote(shims_str)),
         };
-        writeln!(
+        writeln!(out, "To use the shims in this shell now, run:\n    {cmd}")?;
+        warn_other_go(app, &current_path, shims, startup);
+    }
+    match startup {
+        Startup::Edited(s) => writeln!(out, "New {} sessions pick them up by themselves.", s.name())?,
+        Startup::Overridden(s) => writeln!(
             out,
-            "To use the shims in this shell now, run:\n    {cmd}\nNew {} sessions pick them up by themselves.",
-            shell.name()
-        )?;
-        warn_other_go(app, &current_path, shims);
+            "New {} sessions put them first too, but then the startup-file lines warned about above put another Go before them: delete those lines, or move them above gover's block.",
+            s.name()
+        )?,
+        Startup::Untouched(Some(s)) => writeln!(
+            out,
+            "New {} sessions pick them up once the lines above are in those files.",
+            s.name()
+        )?,
+        Startup::Untouched(None) => {}
     }
     if let Some(goroot) = std::env::var_os("GOROOT").filter(|g| !g.is_empty()) {
-        app.warn(format!(
+        output::warn(format!(
             "GOROOT={} is set in this shell; the shims set GOROOT for every go command they run, but other tools that read it may pick the wrong Go: remove it from your shell startup files",
             untrusted(&goroot.to_string_lossy())
         ));
@@ -389,8 +445,9 @@ fn advise_this_shell(
 }
 
 /// Warns when a `go` that is not gover's comes before the shims on the
-/// current PATH (or the shims are not on it at all).
-fn warn_other_go(app: &App, path: &OsStr, shims: &Path) {
+/// current PATH (or the shims are not on it at all), saying what makes the
+/// shims win given what became of the startup files.
+fn warn_other_go(app: &App, path: &OsStr, shims: &Path, startup: Startup) {
     let before: Vec<PathBuf> = std::env::split_paths(path)
         .take_while(|d| d != shims)
         .collect();
@@ -409,8 +466,14 @@ fn warn_other_go(app: &App, path: &OsStr, shims: &Path) {
         } else {
             ""
         };
-        app.warn(format!(
-            "in this shell `go` is still {}{what}, which comes before gover's shims on PATH; run the command above (or open a new shell) so the shims win",
+        let remedy = match startup {
+            Startup::Edited(_) => "run the command above (or open a new shell) so the shims win",
+            Startup::Overridden(_) | Startup::Untouched(_) => {
+                "run the command above so the shims win in this shell"
+            }
+        };
+        output::warn(format!(
+            "in this shell `go` is still {}{what}, which comes before gover's shims on PATH; {remedy}",
             untrusted(&p)
         ));
     }

@@ -31,12 +31,13 @@ use gover_core::resolve::logical_cwd;
 use gover_core::settings::Layers;
 use gover_core::GoverHome;
 use gover_dist::http::{Fetched, Http, HttpConfig, Validators};
-use gover_dist::source::{Dist, Sources, DEFAULT_MAX_INDEX_BYTES};
+use gover_dist::source::DEFAULT_MAX_INDEX_BYTES;
 use gover_dist::{Index, NoProgress, Platform};
 
 use crate::app::Settings;
 use crate::cli::{DoctorArgs, GlobalArgs};
 use crate::error::UserError;
+use crate::output::{Paint, Stream};
 
 use model::run as check;
 pub(crate) use model::{DoctorEnv, Finding, IndexPlatforms, IndexProbe, Severity};
@@ -135,27 +136,13 @@ fn describe_index(index: &Index) -> String {
     )
 }
 
-/// What the cached index (never the network) says about the host. A local
-/// index that is not a regular file (a FIFO) is not opened at all.
+/// What the cached index (never the network) says about the host.
 fn cached_platforms(
     home: &GoverHome,
     settings: &Settings,
     host: &Platform,
 ) -> Option<IndexPlatforms> {
-    let local = settings.index_url.value.file_path();
-    if local.is_some_and(|p| !p.is_file()) {
-        return None;
-    }
-    let dist = Dist::new(
-        home.clone(),
-        Sources {
-            index_url: settings.index_url.value.clone(),
-            mirror: settings.mirror.value.clone(),
-            offline: true,
-            ..Sources::default()
-        },
-    );
-    let index = dist.cached_index()?;
+    let index = crate::candidates::cached_index(home, settings)?;
     let newest = index.releases.iter().find(|r| r.stable)?;
     Some(IndexPlatforms {
         newest: newest.version.toolchain_name(),
@@ -214,7 +201,7 @@ pub(crate) fn run(global: &GlobalArgs, args: &DoctorArgs) -> Result<ExitCode> {
     let text = if args.json {
         render::json(&findings)? + "\n"
     } else {
-        render::text(&findings, global.quiet)
+        render::text(&findings, global.quiet, Paint::for_stream(Stream::Stdout))
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
@@ -270,13 +257,13 @@ mod tests {
         let m = healthy();
         let f = check_all(&m.env);
         all_ok(&f);
-        let text = render::text(&f, false);
+        let text = render::text(&f, false, Paint::default());
         assert!(text.starts_with("ok:\n"), "{text}");
         assert!(
             text.ends_with("No problems found (0 warnings).\n"),
             "{text}"
         );
-        assert!(render::text(&f, true).starts_with("No problems found"));
+        assert!(render::text(&f, true, Paint::default()).starts_with("No problems found"));
     }
 
     #[test]
@@ -305,7 +292,7 @@ mod tests {
             assert_eq!(x.severity, Severity::Problem, "{x:?}");
             assert!(x.fix.is_some(), "{x:?}");
         }
-        let text = render::text(&f, false);
+        let text = render::text(&f, false, Paint::default());
         assert!(text.contains("problems:\n  path.shadowed: "), "{text}");
         assert!(
             text.contains("      fix: `sudo apt remove golang-go golang-src`"),

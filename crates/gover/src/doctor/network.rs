@@ -178,6 +178,30 @@ fn origin_text(env: &DoctorEnv, o: &Origin) -> String {
     }
 }
 
+/// How to change a source's value where it is set: the config file's line
+/// (with the `gover config` command that does it), or the variable and the
+/// startup-file lines that set it.
+fn change_where_set(env: &DoctorEnv, s: &Source) -> String {
+    match &s.origin {
+        Origin::File { path, key, line } => {
+            let global = if *path == env.home.config_file() {
+                ""
+            } else {
+                " --global"
+            };
+            format!(
+                "change `{key}` on line {line} of {} (`gover config set{global} {key} https://...`)",
+                env.show(path)
+            )
+        }
+        Origin::Env(var) | Origin::Flag(var) => format!(
+            "change {var} where it is set{}",
+            super::shell::set_at(env, &super::shell::assignments(env, var))
+        ),
+        Origin::Default => format!("set {} (or `{}` with `gover config set`)", s.var, s.key),
+    }
+}
+
 fn source_finding(env: &DoctorEnv, s: &Source) -> Finding {
     let from = origin_text(env, &s.origin);
     let where_set = match &s.origin {
@@ -207,7 +231,7 @@ fn source_finding(env: &DoctorEnv, s: &Source) -> Finding {
         None if url.scheme() == Scheme::Http && s.id == FindingId::NetworkIndex => {
             Finding::warning(s.id, format!("{}: {shown} ({from}) is plain HTTP", s.what))
                 .why("the index holds the sha256 every download is verified against; over plain HTTP anyone on the path can change both")
-                .fix(format!("serve it over https:// or from a file:// path, and set {} accordingly", s.var))
+                .fix(format!("serve it over https:// or from a file:// path, then {}", change_where_set(env, s)))
         }
         None => Finding::ok(s.id, format!("{}: {shown} ({from})", s.what)),
     }
@@ -349,6 +373,51 @@ mod tests {
         m.env.settings.as_mut().unwrap().index_url.value =
             gover_core::url::Url::parse("http://intranet/index.json").unwrap();
         assert_eq!(one(&run(&m), "network.index").severity, Severity::Warning);
+    }
+
+    #[test]
+    fn a_plain_http_index_is_fixed_where_it_was_set() {
+        let mut m = Machine::new();
+        let plain = gover_core::url::Url::parse("http://intranet/index.json").unwrap();
+        let fix = |m: &Machine| one(&run(m), "network.index").fix.clone().unwrap();
+        // In gover's own config file, and in the user-level one.
+        let own = m.env.home.config_file();
+        for (path, flag) in [
+            (own, ""),
+            (m.path("home/.config/gover/config.toml"), " --global"),
+        ] {
+            let s = m.env.settings.as_mut().unwrap();
+            s.index_url.value = plain.clone();
+            s.index_url.origin = Origin::File {
+                path: path.clone(),
+                key: "index_url",
+                line: 2,
+            };
+            let f = fix(&m);
+            assert!(
+                f.contains(&format!(
+                    "change `index_url` on line 2 of {}",
+                    m.env.show(&path)
+                )),
+                "{f}"
+            );
+            assert!(
+                f.contains(&format!("`gover config set{flag} index_url https://...`")),
+                "{f}"
+            );
+            assert!(!f.contains("set GOVER_INDEX_URL"), "{f}");
+        }
+        // In the environment, from a startup file.
+        m.write(
+            "home/.profile",
+            "export GOVER_INDEX_URL=http://intranet/index.json\n",
+        );
+        m.env.settings.as_mut().unwrap().index_url.origin = Origin::Env("GOVER_INDEX_URL");
+        let f = fix(&m);
+        assert!(
+            f.ends_with("change GOVER_INDEX_URL where it is set (set at ~/.profile:1)"),
+            "{f}"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use gover_core::fs::is_executable_file;
 use gover_core::text::untrusted_path;
 
 use super::id::FindingId;
-use super::model::{read_text, same_dir, Check, DoctorEnv, Finding};
+use super::model::{read_text, same_dir, Check, DoctorEnv, Finding, Location};
 use super::shell;
 use crate::quote::sh_quote;
 
@@ -38,6 +38,9 @@ pub(crate) enum OtherGo {
     G,
     /// Homebrew.
     Homebrew,
+    /// One of gover's own toolchains (`go1.21.13`), put on `PATH` by
+    /// `eval "$(gover env ...)"` or a `gover exec` shell.
+    GoverToolchain(String),
     /// Anything else.
     Unknown,
 }
@@ -85,6 +88,9 @@ fn apt_minor(resolved: &Path) -> Option<String> {
 
 /// Classifies the `go` found as `exe` in the `PATH` entry `dir`.
 pub(crate) fn classify(env: &DoctorEnv, dir: &Path, exe: &Path) -> OtherGo {
+    if let Some(name) = gover_toolchain(env, dir) {
+        return OtherGo::GoverToolchain(name);
+    }
     let resolved = std::fs::canonicalize(exe).unwrap_or_else(|_| exe.to_path_buf());
     if let Some(m) = apt_minor(&resolved) {
         return OtherGo::Apt(m);
@@ -124,6 +130,22 @@ pub(crate) fn classify(env: &DoctorEnv, dir: &Path, exe: &Path) -> OtherGo {
         return OtherGo::DistroPackage;
     }
     OtherGo::Unknown
+}
+
+/// The name of gover's own toolchain (`go1.21.13`) whose `bin` is `dir`
+/// (also through links).
+fn gover_toolchain(env: &DoctorEnv, dir: &Path) -> Option<String> {
+    let name_in = |toolchains: &Path, d: &Path| -> Option<String> {
+        let mut parts = d.strip_prefix(toolchains).ok()?.components();
+        let name = parts.next()?.as_os_str().to_str()?.to_string();
+        let bin = parts.next().is_some_and(|c| c.as_os_str() == "bin");
+        (bin && parts.next().is_none() && name.starts_with("go")).then_some(name)
+    };
+    let toolchains = env.home.toolchains_dir();
+    name_in(&toolchains, dir).or_else(|| {
+        let real = std::fs::canonicalize(&toolchains).ok()?;
+        name_in(&real, &std::fs::canonicalize(dir).ok()?)
+    })
 }
 
 /// The `GOPATH` entries the `go` command uses: `$GOPATH`, else the
@@ -207,6 +229,9 @@ fn describe(env: &DoctorEnv, g: &FoundGo) -> String {
         OtherGo::Mise => "mise".into(),
         OtherGo::G => "g (voidint/g)".into(),
         OtherGo::Homebrew => "Homebrew".into(),
+        OtherGo::GoverToolchain(name) => {
+            format!("gover's own {name}, put on PATH by `gover env` or `gover exec`")
+        }
         OtherGo::Unknown => "another Go".into(),
     };
     match &g.version {
@@ -217,12 +242,19 @@ fn describe(env: &DoctorEnv, g: &FoundGo) -> String {
 
 /// How to get rid of (or get past) another `go`.
 fn removal(env: &DoctorEnv, g: &FoundGo) -> String {
-    let line_hint = |needle: &str| {
-        let locs = shell::mentions(env, needle);
-        match locs.first() {
-            Some(l) => format!(" (it is added at {})", shell::at(env, l)),
-            None => String::new(),
+    let added_at = |locs: Vec<Location>| match locs.first() {
+        Some(l) => format!(" (it is added at {})", shell::at(env, l)),
+        None => String::new(),
+    };
+    let line_hint = |needle: &str| added_at(shell::mentions(env, needle));
+    // The line that puts this very directory on PATH, however it names it
+    // (`$GOROOT/bin`, `$(go env GOROOT)/bin`), else one that names `needle`.
+    let dir_hint = |needle: &str| {
+        let mut locs = shell::path_additions(env, &g.dir);
+        if locs.is_empty() && !needle.is_empty() {
+            locs = shell::mentions(env, needle);
         }
+        added_at(locs)
     };
     match &g.kind {
         // `golang-go` only owns the `/usr/bin/go` link; the tree in
@@ -236,7 +268,7 @@ fn removal(env: &DoctorEnv, g: &FoundGo) -> String {
                 format!(
                     "`sudo apt remove golang-go golang-src golang-{m}-go golang-{m}-src` ({keep}), and delete the line that puts {} on PATH{}",
                     untrusted_path(&g.dir),
-                    line_hint(&format!("lib/go-{m}/bin"))
+                    dir_hint(&format!("lib/go-{m}/bin"))
                 )
             } else {
                 format!("`sudo apt remove golang-go golang-src` ({keep}), then `sudo apt autoremove` for the golang-{m}-go and golang-{m}-src it pulled in")
@@ -245,7 +277,7 @@ fn removal(env: &DoctorEnv, g: &FoundGo) -> String {
         OtherGo::DistroPackage => format!("remove the package that owns {} (`dpkg -S {0}` or `rpm -qf {0}` names it)", untrusted_path(&g.exe)),
         OtherGo::UsrLocal => format!(
             "`sudo rm -rf /usr/local/go` and delete the line that adds /usr/local/go/bin to PATH{}",
-            line_hint("/usr/local/go/bin")
+            dir_hint("/usr/local/go/bin")
         ),
         OtherGo::Snap => "`sudo snap remove go`".into(),
         OtherGo::GopathBin => format!(
@@ -258,7 +290,18 @@ fn removal(env: &DoctorEnv, g: &FoundGo) -> String {
         OtherGo::Mise => "`mise unuse --global go` and `mise uninstall go --all` (gover reads .tool-versions and .go-version itself)".into(),
         OtherGo::G => format!("delete the line that sources ~/.g/env{} and run `rm -rf ~/.g`", line_hint(".g/env")),
         OtherGo::Homebrew => "`brew uninstall go`".into(),
-        OtherGo::Unknown => format!("remove {} or the PATH entry {}", untrusted_path(&g.exe), untrusted_path(&g.dir)),
+        OtherGo::GoverToolchain(name) => {
+            let mut locs = shell::mentions(env, "gover env");
+            locs.extend(shell::path_additions(env, &g.dir));
+            let line = match locs.first() {
+                Some(l) => format!("; a startup-file line puts it there in every new shell: delete {}", shell::at(env, l)),
+                None => "; `eval \"$(gover env --unset)\"` takes it off (or open a new shell)".into(),
+            };
+            format!(
+                "nothing to delete: {name} is gover's own toolchain, first on PATH in this shell because `eval \"$(gover env ...)\"` (or a shell started by `gover exec`) put it there{line}"
+            )
+        }
+        OtherGo::Unknown => format!("remove {} or the PATH entry {}{}", untrusted_path(&g.exe), untrusted_path(&g.dir), dir_hint("")),
     }
 }
 
@@ -578,5 +621,94 @@ mod tests {
         let f = run(&m);
         assert!(with_id(&f, "path.shadowed").is_empty(), "{f:#?}");
         assert_eq!(one(&f, "path.shims").severity, Severity::Ok);
+    }
+
+    #[test]
+    fn gover_s_own_toolchain_first_on_path_is_not_deleted() {
+        // An earlier `eval "$(gover env 1.21.13)"` in this shell.
+        let mut m = Machine::new();
+        let s = shims(&m);
+        m.path_prepend(&s);
+        let root = m.install("1.21.13");
+        m.path_prepend(&root.join("bin"));
+        let f = run(&m);
+        let p = one(&f, "path.shadowed");
+        assert!(
+            p.message.contains(
+                "(gover's own go1.21.13, put on PATH by `gover env` or `gover exec`, go1.21.13)"
+            ),
+            "{}",
+            p.message
+        );
+        let fix = p.fix.as_deref().unwrap();
+        assert!(
+            fix.starts_with("nothing to delete: go1.21.13 is gover's own toolchain"),
+            "{fix}"
+        );
+        assert!(fix.contains("takes it off (or open a new shell)"), "{fix}");
+        assert!(!fix.contains("rm "), "{fix}");
+        // From a startup file, every new shell: that line is named.
+        m.write(
+            "home/.bashrc",
+            "alias ll='ls -l'\neval \"$(gover env 1.21.13)\"\n",
+        );
+        let fix = one(&run(&m), "path.shadowed").fix.clone().unwrap();
+        assert!(
+            fix.contains(
+                "a startup-file line puts it there in every new shell: delete ~/.bashrc:2"
+            ),
+            "{fix}"
+        );
+    }
+
+    #[test]
+    fn startup_lines_that_add_a_go_through_goroot_are_found() {
+        let mut m = Machine::new();
+        let root = m.fake_goroot("sys/usr/local/go", "1.20.1", "1.20.1");
+        let s = shims(&m);
+        m.path_prepend(&s);
+        m.path_prepend(&root.join("bin"));
+        // `$GOROOT/bin` with GOROOT set by a startup-file line (and a
+        // trailing slash), `$(go env GOROOT)/bin`, and `${GOROOT}/bin`
+        // with GOROOT from the environment.
+        for (text, at, env_goroot) in [
+            (
+                format!(
+                    "export GOROOT=\"{}/\"\nexport PATH=$GOROOT/bin:$PATH\n",
+                    root.display()
+                ),
+                "~/.profile:2",
+                false,
+            ),
+            (
+                "alias x=y\nexport PATH=\"$(go env GOROOT)/bin:$PATH\"\n".to_string(),
+                "~/.profile:2",
+                false,
+            ),
+            (
+                "PATH=${GOROOT}/bin:$PATH\n".to_string(),
+                "~/.profile:1",
+                true,
+            ),
+        ] {
+            m.write("home/.profile", &text);
+            if env_goroot {
+                m.set("GOROOT", &root);
+            }
+            assert_eq!(
+                classify(&m.env, &root.join("bin"), &root.join("bin/go")),
+                OtherGo::UsrLocal
+            );
+            let fix = one(&run(&m), "path.shadowed").fix.clone().unwrap();
+            assert!(
+                fix.contains(&format!("(it is added at {at})")),
+                "{text}: {fix}"
+            );
+        }
+        // `$GOROOT/bin` when GOROOT names another Go is not this line.
+        m.set("GOROOT", "/elsewhere");
+        m.write("home/.profile", "export PATH=$GOROOT/bin:$PATH\n");
+        let fix = one(&run(&m), "path.shadowed").fix.clone().unwrap();
+        assert!(!fix.contains("added at"), "{fix}");
     }
 }

@@ -16,19 +16,10 @@ use super::model::{Check, DoctorEnv, Finding};
 /// Resolves the pin for [`DoctorEnv::cwd`] as the shim would, also finding
 /// the governing go.mod/go.work.
 pub(crate) fn resolve_pin(env: &DoctorEnv) -> Result<Resolution, ResolveError> {
-    let ctx = ResolveContext {
-        dir: env.cwd.clone(),
-        home: env.home.clone(),
-        go_version_env: env.var(vars::GOVER_GO_VERSION).map(|v| v.to_os_string()),
-        gowork: env.vars.get(vars::GOWORK).cloned(),
-        temp_dir: Some(
-            env.var("TMPDIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("/tmp")),
-        ),
-        want_project: true,
-        trace: false,
-    };
+    let mut ctx = ResolveContext::from_vars(env.home.clone(), env.cwd.clone(), |k| {
+        env.vars.get(k).cloned()
+    });
+    ctx.want_project = true;
     resolve(&ctx)
 }
 

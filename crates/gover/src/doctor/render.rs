@@ -6,6 +6,7 @@ use anyhow::Result;
 use gover_core::text::escape;
 
 use super::model::{Finding, Severity};
+use crate::output::{style, Paint};
 
 /// `s` with everything that could act on a terminal escaped, keeping the
 /// line breaks gover itself puts between the lines of a fix.
@@ -31,14 +32,15 @@ fn indent(text: &str, n: usize) -> String {
 }
 
 /// The findings as people read them: grouped ok, warnings, problems, with
-/// `why:` and `fix:` lines, then a summary.
-pub(crate) fn text(findings: &[Finding], quiet: bool) -> String {
+/// `why:` and `fix:` lines, then a summary; `paint` colours the headings,
+/// the ids and the labels (never the texts, which are escaped first).
+pub(crate) fn text(findings: &[Finding], quiet: bool, paint: Paint) -> String {
     let findings = sanitized(findings);
     let mut s = String::new();
-    for (sev, title) in [
-        (Severity::Ok, "ok"),
-        (Severity::Warning, "warnings"),
-        (Severity::Problem, "problems"),
+    for (sev, title, colour) in [
+        (Severity::Ok, "ok:", style::GOOD),
+        (Severity::Warning, "warnings:", style::WARNING),
+        (Severity::Problem, "problems:", style::ERROR),
     ] {
         let items: Vec<&Finding> = findings.iter().filter(|f| f.severity == sev).collect();
         if (quiet && sev == Severity::Ok) || items.is_empty() {
@@ -47,15 +49,17 @@ pub(crate) fn text(findings: &[Finding], quiet: bool) -> String {
         if !s.is_empty() {
             s.push('\n');
         }
-        s.push_str(title);
-        s.push_str(":\n");
+        s.push_str(&format!("{}\n", paint.paint(colour, title)));
         for f in items {
-            s.push_str(&format!("  {}: {}\n", f.id, indent(&f.message, 4)));
+            let id = paint.paint(style::EMPHASIS, format!("{}:", f.id));
+            s.push_str(&format!("  {id} {}\n", indent(&f.message, 4)));
             if let Some(w) = &f.why {
-                s.push_str(&format!("      why: {}\n", indent(w, 11)));
+                let why = paint.paint(style::DIM, "why:");
+                s.push_str(&format!("      {why} {}\n", indent(w, 11)));
             }
             if let Some(x) = &f.fix {
-                s.push_str(&format!("      fix: {}\n", indent(x, 11)));
+                let fix = paint.paint(style::HINT, "fix:");
+                s.push_str(&format!("      {fix} {}\n", indent(x, 11)));
             }
         }
     }
@@ -67,7 +71,8 @@ pub(crate) fn text(findings: &[Finding], quiet: bool) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     if problems == 0 {
         s.push_str(&format!(
-            "No problems found ({}).\n",
+            "{} ({}).\n",
+            paint.paint(style::GOOD, "No problems found"),
             plural(warnings, "warning")
         ));
     } else {
@@ -97,8 +102,15 @@ mod tests {
             "toolchains/go1\u{1b}]0;pwned\u{7} is odd",
         )
         .fix("`rm -rf 'go1\u{1b}[2J'`\nor keep it");
-        let t = text(std::slice::from_ref(&f), false);
+        let t = text(std::slice::from_ref(&f), false, Paint::default());
         assert!(!t.contains('\u{1b}') && !t.contains('\u{7}'), "{t:?}");
+        // Painted, the only escape codes are gover's own around the labels.
+        let painted = text(std::slice::from_ref(&f), false, Paint::ANSI);
+        assert_eq!(anstream::adapter::strip_str(&painted).to_string(), t);
+        assert!(
+            painted.contains("go1\\u{1b}]0;pwned\\u{7} is odd"),
+            "{painted:?}"
+        );
         assert!(t.contains("go1\\u{1b}]0;pwned\\u{7} is odd"), "{t}");
         assert!(t.contains("\n           or keep it"), "{t}");
         let j = json(&[f]).unwrap();

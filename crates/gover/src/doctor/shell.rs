@@ -7,7 +7,7 @@
 //! setup` uses too (`crate::shell`), so doctor never calls a file set up by
 //! `gover setup` wrong, or right where setup would change it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use gover_core::text::untrusted;
 
@@ -526,6 +526,64 @@ pub(crate) fn assignments(env: &DoctorEnv, var: &str) -> Vec<Location> {
 /// The startup-file lines that mention `needle` outside comments.
 pub(crate) fn mentions(env: &DoctorEnv, needle: &str) -> Vec<Location> {
     find_lines(env, |l| l.contains(needle))
+}
+
+/// The value a startup-file line gives `var` (`export GOROOT="/opt/go"`,
+/// `set -gx GOROOT /opt/go`), with `$HOME`, `~` and `$GOVER_HOME`
+/// expanded; `None` when the line does not set it.
+fn assigned_value(env: &DoctorEnv, line: &str, var: &str) -> Option<String> {
+    if !lines::assigns(line, var) {
+        return None;
+    }
+    let line = expand(env, line);
+    let eq = format!("{var}=");
+    let rest = match line.find(&eq) {
+        Some(i) => &line[i + eq.len()..],
+        None => line.split_once(&format!("{var} "))?.1.trim_start(),
+    };
+    let word = rest.split([' ', '\t', ';']).next()?;
+    Some(
+        word.trim_matches(['"', '\''])
+            .trim_end_matches('/')
+            .to_string(),
+    )
+}
+
+/// The startup-file lines that put `dir` (a Go's `bin` directory) on
+/// `PATH`: naming it (also through `$HOME`, `~` or `$GOVER_HOME`), as
+/// `$GOROOT/bin` where `GOROOT` is `dir`'s parent (in this environment or
+/// by a startup-file line), or as `$(go env GOROOT)/bin` when `dir` is a
+/// Go root's `bin`.
+pub(crate) fn path_additions(env: &DoctorEnv, dir: &Path) -> Vec<Location> {
+    let dir_s = dir.display().to_string();
+    let dir_s = dir_s.trim_end_matches('/');
+    let root = dir.parent().filter(|_| dir.ends_with("bin"));
+    let root_s = root.map(|r| r.display().to_string());
+    let root_named = root_s.as_deref().is_some_and(|r| {
+        env.var_str("GOROOT").map(|v| v.trim_end_matches('/')) == Some(r)
+            || !find_lines(env, |l| {
+                assigned_value(env, l, "GOROOT").as_deref() == Some(r)
+            })
+            .is_empty()
+    });
+    let is_goroot = root.is_some_and(|r| r.join("VERSION").is_file() || r.join("src").is_dir());
+    find_lines(env, |line| {
+        if !(line.contains("PATH") || line.contains("fish_add_path")) {
+            return false;
+        }
+        let literal = expand(env, line)
+            .split(|c: char| matches!(c, ':' | '"' | '\'' | '=') || c.is_whitespace())
+            .any(|w| w.trim_end_matches('/') == dir_s);
+        let via_goroot = root_named
+            && ["$GOROOT/bin", "${GOROOT}/bin"]
+                .iter()
+                .any(|n| line.contains(n));
+        let via_go_env = is_goroot
+            && ["$(go env GOROOT)/bin", "`go env GOROOT`/bin"]
+                .iter()
+                .any(|n| line.contains(n));
+        literal || via_goroot || via_go_env
+    })
 }
 
 /// `~/.profile:12` for a location.

@@ -235,33 +235,47 @@ pub(crate) fn read_startup_file(path: &Path) -> std::io::Result<Option<String>> 
 }
 
 /// gover's block for `shell`, ending with a newline: it sets
-/// `GOVER_HOME` when one is given and puts `shims` first on `PATH` (once,
-/// however often the file is read).
+/// `GOVER_HOME` when one is given and puts `shims` first on `PATH`, taking
+/// out any other occurrence, so the directory is on `PATH` once however
+/// often the block runs (a login bash reads it from `~/.profile` and again
+/// from the `~/.bashrc` that file sources, with other lines in between).
 pub(crate) fn block_text(shell: Shell, shims: &str, gover_home: Option<&str>) -> String {
     let mut b = String::new();
     b.push_str(block::BLOCK_START);
     b.push('\n');
-    b.push_str("# Puts gover's go/gofmt shims first on PATH. `gover setup` rewrites this\n");
-    b.push_str("# block in place; delete it to undo.\n");
+    b.push_str("# Puts gover's go/gofmt shims first on PATH, once. `gover setup` rewrites\n");
+    b.push_str("# this block in place; delete it to undo.\n");
     match shell {
         Shell::Fish => {
             if let Some(h) = gover_home {
                 b.push_str(&format!("set -gx GOVER_HOME {}\n", fish_quote(h)));
             }
             let q = fish_quote(shims);
-            b.push_str(&format!("if test \"$PATH[1]\" != {q}\n"));
-            b.push_str(&format!("    set -gx PATH {q} $PATH\n"));
+            b.push_str(&format!("while contains -- {q} $PATH\n"));
+            b.push_str(&format!("    set -e PATH[(contains -i -- {q} $PATH)]\n"));
             b.push_str("end\n");
+            b.push_str(&format!("set -gx PATH {q} $PATH\n"));
         }
         Shell::Bash | Shell::Zsh => {
             if let Some(h) = gover_home {
                 b.push_str(&format!("export GOVER_HOME={}\n", sh_quote(h)));
             }
             let q = sh_quote(shims);
-            b.push_str("case \"${PATH-}\" in\n");
-            b.push_str(&format!("  {q} | {q}:*) ;;\n"));
-            b.push_str(&format!("  *) export PATH={q}\"${{PATH:+:$PATH}}\" ;;\n"));
-            b.push_str("esac\n");
+            b.push_str("_gover_path=\":${PATH-}:\"\n");
+            b.push_str("while :; do\n");
+            b.push_str("  case \"$_gover_path\" in\n");
+            b.push_str(&format!(
+                "    *:{q}:*) _gover_path=${{_gover_path%%:{q}:*}}:${{_gover_path#*:{q}:}} ;;\n"
+            ));
+            b.push_str("    *) break ;;\n");
+            b.push_str("  esac\n");
+            b.push_str("done\n");
+            b.push_str("_gover_path=${_gover_path#:}\n");
+            b.push_str("_gover_path=${_gover_path%:}\n");
+            b.push_str(&format!(
+                "export PATH={q}\"${{_gover_path:+:$_gover_path}}\"\n"
+            ));
+            b.push_str("unset _gover_path\n");
         }
     }
     b.push_str(block::BLOCK_END);
@@ -275,30 +289,82 @@ mod tests {
     use std::collections::HashMap;
     use std::ffi::OsString;
 
+    /// `PATH` after `script` runs in `shell` (`None` when it is not installed).
+    fn path_after(shell: &str, script: &str) -> Option<String> {
+        let out = std::process::Command::new(shell)
+            .args(["-c", script])
+            .output()
+            .ok()?;
+        assert!(out.status.success(), "{shell}: {out:?}");
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     #[test]
-    fn sh_block_is_valid_and_idempotent() {
-        let b = block_text(Shell::Bash, "/h/it's here/shims", Some("/h/g"));
-        let script = format!("PATH=/usr/bin:/bin\n{b}{b}printf '%s' \"$PATH|$GOVER_HOME\"");
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(&script)
-            .output()
-            .unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "/h/it's here/shims:/usr/bin:/bin|/h/g"
-        );
-        let script = format!("unset PATH\n{b}printf '%s' \"$PATH\"");
-        let out = std::process::Command::new("/bin/sh")
-            .arg("-c")
-            .arg(&script)
-            .output()
-            .unwrap();
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "/h/it's here/shims");
+    fn sh_block_puts_the_shims_first_once() {
+        for shims in ["/h/shims", "/h/it's here/shims", "/h/a*b/[x]/shims"] {
+            let b = block_text(Shell::Bash, shims, Some("/h/g"));
+            for (before, after) in [
+                ("/usr/bin:/bin", format!("{shims}:/usr/bin:/bin")),
+                (
+                    &format!("/a:{shims}:/b:{shims}") as &str,
+                    format!("{shims}:/a:/b"),
+                ),
+                (shims, shims.to_string()),
+                ("", shims.to_string()),
+                // Empty entries (the current directory) stay.
+                (":/usr/bin", format!("{shims}::/usr/bin")),
+                ("/usr/bin:", format!("{shims}:/usr/bin:")),
+            ] {
+                let set = format!("PATH={}", sh_quote(before));
+                let once = format!("{set}\n{b}printf '%s' \"$PATH\"");
+                // Twice, with a directory put in front in between (as
+                // ~/.profile does after sourcing ~/.bashrc).
+                let twice = format!(
+                    "{set}\n{b}PATH=\"/x:$PATH\"\n{b}printf '%s|%s' \"$PATH\" \"$GOVER_HOME\"; [ -z \"${{_gover_path+set}}\" ]"
+                );
+                let rest = after.strip_prefix(shims).unwrap();
+                for shell in ["sh", "dash", "bash", "zsh"] {
+                    let Some(got) = path_after(shell, &once) else {
+                        continue;
+                    };
+                    assert_eq!(got, after, "{shell}, PATH={before:?}, shims {shims:?}");
+                    let got = path_after(shell, &twice).unwrap();
+                    assert_eq!(
+                        got,
+                        format!("{shims}:/x{rest}|/h/g"),
+                        "{shell}, twice, PATH={before:?}"
+                    );
+                }
+            }
+        }
+        let b = block_text(Shell::Bash, "/h/s", None);
+        let got = path_after("/bin/sh", &format!("unset PATH\n{b}printf '%s' \"$PATH\""));
+        assert_eq!(got.as_deref(), Some("/h/s"));
         // The block is valid at the top level: it parses as such.
         let s = script::Script::parse(&b);
         assert!(s.trouble.is_none());
         assert!(s.is_top_level(script::line_count(&b)));
+    }
+
+    #[test]
+    fn fish_block_puts_the_shims_first_once() {
+        let shims = "/h/it's here/shims";
+        let b = block_text(Shell::Fish, shims, Some("/h/g"));
+        let q = fish_quote(shims);
+        let script = format!(
+            "set PATH /a {q} /b {q}\n{b}set PATH /x $PATH\n{b}string join : $PATH $GOVER_HOME"
+        );
+        let out = std::process::Command::new("fish")
+            .args(["--no-config", "-c", &script])
+            .output();
+        let Ok(out) = out else {
+            return; // fish is not installed
+        };
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("{shims}:/x:/a:/b:/h/g\n"),
+            "{out:?}"
+        );
     }
 
     #[test]
