@@ -777,6 +777,9 @@ pub struct Settings {
     /// database (`GOVER_VERIFY`, `verify`); `None`: not set, see
     /// [`Layers::verify`].
     pub verify: Setting<Option<VerifyPolicy>>,
+    /// How an installed toolchain's files are made from the store
+    /// (`GOVER_LINK_MODE`, `link_mode`).
+    pub link_mode: Setting<LinkMode>,
 }
 
 impl Settings {
@@ -833,6 +836,7 @@ impl Settings {
             unpack_writers: writers.map(|w| w.map(|n| n as usize)),
             source: layers.source()?,
             verify: layers.verify()?,
+            link_mode: layers.link_mode()?,
         })
     }
 

@@ -114,15 +114,8 @@ pub(crate) fn installer<'a>(app: &App, dist: &'a Dist) -> Result<Installer<'a>> 
     if let Some(w) = s.unpack_writers.value {
         i.pipeline.writers = w;
     }
-    i.link_mode = link_mode(app)?;
+    i.link_mode = s.link_mode.value;
     Ok(i)
-}
-
-/// How toolchain files are linked from the store (`GOVER_LINK_MODE`,
-/// `link_mode`).
-pub(crate) fn link_mode(app: &App) -> Result<gover_core::settings::LinkMode> {
-    let layers = Layers::from_process(&app.home).map_err(|e| UserError::new(e.to_string()))?;
-    Ok(layers.link_mode().map_err(|e| setting_error(&e))?.value)
 }
 
 /// The platform to install for: `--platform`, else this machine.

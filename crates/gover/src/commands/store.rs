@@ -13,11 +13,11 @@ use serde_json::json;
 use crate::app::App;
 use crate::cli::{StoreArgs, StoreCommand};
 use crate::error::{user_error, UserError};
-use crate::installing::{dist, install_requests, installer, link_mode};
+use crate::installing::{dist, install_requests, installer};
 use crate::progress::{mib, Reporter};
 
 pub(crate) fn run(app: &App, args: &StoreArgs) -> Result<ExitCode> {
-    let store = Store::new(&app.home, link_mode(app)?);
+    let store = Store::new(&app.home, app.settings.link_mode.value);
     match &args.command {
         StoreCommand::Gc => gc(app, &store),
         StoreCommand::Verify { repair } => verify(app, &store, *repair),
