@@ -256,6 +256,42 @@ fn a_file_changed_in_place_is_found_and_repaired() {
 }
 
 #[test]
+fn an_edit_in_one_toolchain_never_reaches_the_next_install() {
+    let m = Mirror::start();
+    for v in ["1.22.9", "1.22.10"] {
+        m.publish(v, sharing_toolchain(v, 10));
+    }
+    let env = env_for(&m);
+    env.run_gover(["install", "1.22.9"]).success();
+    // Root edits a file of go1.22.9 whose content go1.22.10 shares (the
+    // read-only mode does not stop root), and later installs the sibling
+    // and reinstalls the edited one, without `gover store verify`.
+    let victim = goroot(&env, "1.22.9").join("src/pkg2/f2.go");
+    fs::write(&victim, "package p // edited\n").unwrap();
+    env.run_gover(["install", "1.22.10"]).success();
+    assert_whole(&env, "1.22.10", 10);
+    env.run_gover(["install", "--force", "1.22.9"]).success();
+    assert_whole(&env, "1.22.9", 10);
+    // A file only touched is still shared, not copied.
+    let f = goroot(&env, "1.22.9").join("src/pkg3/f3.go");
+    filetime_now(&f);
+    env.run_gover(["install", "--force", "1.22.10"]).success();
+    assert_whole(&env, "1.22.10", 10);
+    use std::os::unix::fs::MetadataExt;
+    let (a, b) = (
+        fs::metadata(&f).unwrap(),
+        fs::metadata(goroot(&env, "1.22.10").join("src/pkg3/f3.go")).unwrap(),
+    );
+    assert_eq!((a.dev(), a.ino()), (b.dev(), b.ino()), "still one file");
+}
+
+/// Sets `path`'s modification time to now, as `touch` does.
+fn filetime_now(path: &Path) {
+    let f = fs::File::open(path).unwrap();
+    f.set_modified(std::time::SystemTime::now()).unwrap();
+}
+
+#[test]
 fn copies_move_into_the_store_atomically_on_optimize_and_the_next_install() {
     let m = Mirror::start();
     for v in ["1.21.13", "1.22.9", "1.22.10"] {

@@ -35,7 +35,7 @@ use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use gover_core::settings::LinkMode;
 use gover_core::GoverHome;
@@ -271,6 +271,39 @@ impl Store {
         matches!(self.mode, LinkMode::Auto | LinkMode::Hardlink)
     }
 
+    /// Whether the store file `src` of `key` may be linked: false when
+    /// it is missing, or was written to after it entered the store (its
+    /// modification time is no longer [`store_mtime`]) and no longer holds
+    /// `key`'s content. A damaged file is taken out of the store so the
+    /// caller writes the content afresh; a file only touched is marked
+    /// intact again. Root ignores the read-only mode, and a write through
+    /// any hard link of a store file changes it, so this check is what
+    /// keeps one edited GOROOT from spreading into the next install.
+    fn intact(&self, key: &Key, src: &Path) -> io::Result<bool> {
+        let meta = match fs::symlink_metadata(src) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if !meta.is_file() {
+            return Ok(false);
+        }
+        if meta.modified().ok() == Some(store_mtime()) {
+            return Ok(true);
+        }
+        if hash_file(src).ok().map(|(h, _)| h) == Some(key.sha256) {
+            mark_stored(src);
+            return Ok(true);
+        }
+        // Renamed aside first, so a fresh copy another install adds under
+        // the same name is never the one removed.
+        let aside = self.tmp_name(key);
+        if fs::rename(src, &aside).is_ok() {
+            let _ = fs::remove_file(&aside);
+        }
+        Ok(false)
+    }
+
     /// Links the store file of `key` to `dest` (which must not exist):
     /// `Ok(Some(true))` when linked, `Ok(None)` when the store lacks it,
     /// `Ok(Some(false))` when it cannot be linked (the caller copies).
@@ -279,6 +312,9 @@ impl Store {
             return Ok(None);
         }
         let src = self.file_path(key);
+        if !self.intact(key, &src)? {
+            return Ok(None);
+        }
         if self.try_reflink() {
             match reflink(&src, dest, key.mode()) {
                 Ok(()) => return Ok(Some(true)),
@@ -343,6 +379,14 @@ impl Store {
     /// linked, else a copy. Content the store already has is left alone.
     pub fn publish(&self, key: &Key, src: &Path) -> io::Result<()> {
         let dest = self.file_path(key);
+        self.add(key, src, &dest)?;
+        mark_stored(&dest);
+        Ok(())
+    }
+
+    /// [`Self::publish`] but for the mark.
+    fn add(&self, key: &Key, src: &Path, dest: &Path) -> io::Result<()> {
+        let dest = dest.to_path_buf();
         if self.try_reflink() {
             match self.copy_in(key, src, &dest, true) {
                 Ok(()) => return Ok(()),
@@ -355,8 +399,14 @@ impl Store {
             match fs::hard_link(src, &dest) {
                 Ok(()) => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    self.share_existing(key, src, &dest);
-                    return Ok(());
+                    if self.intact(key, &dest)? {
+                        self.share_existing(key, src, &dest);
+                        return Ok(());
+                    }
+                    // A damaged file was taken out: add this one instead.
+                    if fs::hard_link(src, &dest).is_ok() {
+                        return Ok(());
+                    }
                 }
                 Err(e) if is_fallback(&e) => {}
                 Err(e) => return Err(e),
@@ -398,7 +448,9 @@ impl Store {
         if fs::symlink_metadata(&dest).is_ok() {
             return Ok(());
         }
-        self.copy_in(key, src, &dest, false)
+        self.copy_in(key, src, &dest, false)?;
+        mark_stored(&dest);
+        Ok(())
     }
 
     /// Places the store file of `key` at `dest`, or, when it cannot be
@@ -560,6 +612,22 @@ fn cannot_reflink(e: &io::Error) -> bool {
     {
         let _ = e;
         true
+    }
+}
+
+/// The modification time of every file in the store (one second past the
+/// epoch, as content-addressed stores such as Nix's use): a write through
+/// any link to a store file moves it, which [`Store::intact`] notices with
+/// one `stat` instead of a hash.
+pub fn store_mtime() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1)
+}
+
+/// Sets a store file's modification time to [`store_mtime`]. Best effort:
+/// a file left unmarked is hashed once by the next install that links it.
+fn mark_stored(path: &Path) {
+    if let Ok(f) = File::open(path) {
+        let _ = f.set_modified(store_mtime());
     }
 }
 
