@@ -85,6 +85,9 @@ pub const GOVER_MAX_ENTRIES: &str = "GOVER_MAX_ENTRIES";
 /// Tuning knob: threads creating files while an archive is unpacked
 /// (`0`: the unpacking thread writes every file itself).
 pub const GOVER_UNPACK_WRITERS: &str = "GOVER_UNPACK_WRITERS";
+/// How toolchain files are linked from the store: `auto`, `reflink`,
+/// `hardlink` or `copy` (see `crate::settings::LinkMode`).
+pub const GOVER_LINK_MODE: &str = "GOVER_LINK_MODE";
 /// Tuning knob: the average speed, in bytes per second, a whole download
 /// must keep up: it must end within the HTTP timeout plus its size divided
 /// by this.
@@ -221,6 +224,7 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOVER_DOWNLOAD_LOW_SPEED_TIME, Kind::Knob),
     (GOVER_MAX_INDEX_BYTES, Kind::Knob),
     (GOVER_ALLOW_INSECURE_REDIRECTS, Kind::Knob),
+    (GOVER_LINK_MODE, Kind::Own),
     (GOROOT, Kind::Go),
     (GOTOOLCHAIN, Kind::Go),
     (GOTOOLCHAIN_INTERNAL_SWITCH_VERSION, Kind::Go),

@@ -11,7 +11,8 @@
 //! - which toolchain runs ([`select`]: pin or request → executable, GOROOT
 //!   and reason, installing a missing one through a hook) and with which
 //!   environment ([`toolenv`]);
-//! - gover's state: every path under `$GOVER_HOME` ([`home`]), every
+//! - gover's state: every path under `$GOVER_HOME` ([`home`]), the pins
+//!   it remembers ([`records`]), every
 //!   environment variable ([`env`]), the settings and where each came from
 //!   ([`settings`], over the [`config`] file reader);
 //! - the rules for touching the outside world: files ([`fs`]: bounded
@@ -30,6 +31,7 @@ pub mod gocmd;
 pub mod goenv;
 pub mod home;
 pub mod pinfile;
+pub mod records;
 pub mod request;
 pub mod resolve;
 pub mod select;

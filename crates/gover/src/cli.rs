@@ -117,6 +117,18 @@ pub(crate) enum Command {
     /// Print shell completions (commands, flags, installed and released versions)
     #[command(after_help = examples::COMPLETIONS)]
     Completions(CompletionsArgs),
+    /// Remove the toolchains no project, default or running process uses
+    #[command(after_help = examples::PRUNE)]
+    Prune(PruneArgs),
+    /// Show pins behind the newest patch of their line (exit 1 if any)
+    #[command(after_help = examples::OUTDATED)]
+    Outdated(OutdatedArgs),
+    /// Move exact pins to the newest patch of their line and install it
+    #[command(after_help = examples::UPGRADE)]
+    Upgrade(UpgradeArgs),
+    /// Manage the deduplicated toolchain store (gc, verify, optimize)
+    #[command(after_help = examples::STORE)]
+    Store(StoreArgs),
     /// Update gover itself (`gover self update`)
     #[command(name = "self", after_help = examples::SELF)]
     SelfCmd(crate::commands::self_update::SelfArgs),
@@ -225,6 +237,49 @@ Examples:
     pub(crate) const SELF: &str = "\
 Examples:
   gover self update                 Update gover and gover-shim to the newest release";
+    /// `gover prune`.
+    pub(crate) const PRUNE: &str = "\
+Examples:
+  gover prune --dry-run             What would be removed, and why the rest stays
+  gover prune                       Remove it
+  gover prune --json                The same as JSON, for scripts";
+    /// `gover outdated`.
+    pub(crate) const OUTDATED: &str = "\
+Examples:
+  gover outdated                    Pins behind the newest patch of their line
+  gover outdated --json || echo behind   Exit status 1 when something is behind";
+    /// `gover upgrade`.
+    pub(crate) const UPGRADE: &str = "\
+Examples:
+  gover upgrade                     This project's pin, to the newest patch
+  gover upgrade ~/src/api ~/src/web
+  gover upgrade --all               Every remembered project and the global default
+  gover upgrade --go-mod            Also go.mod's toolchain line";
+    /// `gover store`.
+    pub(crate) const STORE: &str = "\
+Examples:
+  gover store status                Its size, and what sharing files saves
+  gover store verify --repair       Re-hash every file; reinstall what changed
+  gover store gc                    Remove files no toolchain holds
+  gover store optimize              Move older installs into the store";
+    /// `gover store gc`.
+    pub(crate) const STORE_GC: &str = "\
+Examples:
+  gover store gc                    Remove files no toolchain holds";
+    /// `gover store verify`.
+    pub(crate) const STORE_VERIFY: &str = "\
+Examples:
+  gover store verify                Re-hash every file; exit 1 if one changed
+  gover store verify --repair       Reinstall the toolchains holding a changed file";
+    /// `gover store optimize`.
+    pub(crate) const STORE_OPTIMIZE: &str = "\
+Examples:
+  gover store optimize              Move older installs into the store";
+    /// `gover store status`.
+    pub(crate) const STORE_STATUS: &str = "\
+Examples:
+  gover store status                Its size, and what sharing files saves
+  gover store status --json";
     /// `gover self update`.
     pub(crate) const SELF_UPDATE: &str = "\
 Examples:
@@ -322,7 +377,7 @@ pub(crate) struct ListArgs {
     /// names it (default: this host)
     #[arg(long, value_name = "OS-ARCH", requires = "remote")]
     pub(crate) platform: Option<String>,
-    /// Print JSON: [{"version","path","current"}]; with --remote:
+    /// Print JSON: [{"version","path","current","used_by"}]; with --remote:
     /// [{"version","stable","installed","platform","filename","size","sha256"}]
     #[arg(long)]
     pub(crate) json: bool,
@@ -345,6 +400,10 @@ pub(crate) struct UseArgs {
     /// Do not install the version if it is missing
     #[arg(long)]
     pub(crate) no_install: bool,
+    /// Pin the exact release the version resolves to (1.22 -> 1.22.10)
+    /// instead of the version as given
+    #[arg(long)]
+    pub(crate) pin: bool,
 }
 
 /// `gover link`
@@ -522,6 +581,71 @@ pub(crate) struct VerifyArgs {
     /// before gover kept them), after checking them
     #[arg(long)]
     pub(crate) record: bool,
+}
+
+/// `gover prune`
+#[derive(Debug, Args)]
+pub(crate) struct PruneArgs {
+    /// Say what would be removed, remove nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Print JSON: [{"version","path","action","reasons"}]
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `gover outdated`
+#[derive(Debug, Args)]
+pub(crate) struct OutdatedArgs {
+    /// Print JSON: [{"file","kind","pinned","current","latest","behind"}]
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `gover upgrade`
+#[derive(Debug, Args)]
+pub(crate) struct UpgradeArgs {
+    /// Project directories or pin files (default: this directory)
+    #[arg(value_name = "PATH", conflicts_with = "all")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Every remembered project and the global default
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Also rewrite the toolchain line of a go.mod or go.work
+    #[arg(long)]
+    pub(crate) go_mod: bool,
+}
+
+/// `gover store`
+#[derive(Debug, Args)]
+pub(crate) struct StoreArgs {
+    #[command(subcommand)]
+    pub(crate) command: StoreCommand,
+}
+
+/// `gover store` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum StoreCommand {
+    /// Remove store files no installed toolchain holds
+    #[command(after_help = examples::STORE_GC)]
+    Gc,
+    /// Re-hash every store file; report (or with --repair, reinstall) changed ones
+    #[command(after_help = examples::STORE_VERIFY)]
+    Verify {
+        /// Take changed files out of the store and reinstall the toolchains holding them
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Move toolchains installed without the store into it
+    #[command(after_help = examples::STORE_OPTIMIZE)]
+    Optimize,
+    /// Show the store's size and what it saves
+    #[command(after_help = examples::STORE_STATUS)]
+    Status {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Shells for completions.

@@ -114,6 +114,7 @@ pub(crate) fn installer<'a>(app: &App, dist: &'a Dist) -> Result<Installer<'a>> 
     if let Some(w) = s.unpack_writers.value {
         i.pipeline.writers = w;
     }
+    i.link_mode = s.link_mode.value;
     Ok(i)
 }
 
@@ -183,6 +184,7 @@ pub(crate) fn install_with(
             Err(e) => return Err(e),
         }
     }
+    crate::remembered::after_install(app, requests);
     if failed > 0 {
         return Err(
             UserError::new(format!("{failed} of {} installs failed", requests.len())).into(),

@@ -6,9 +6,10 @@
 //! what several share has a module of its own here: `doctor` (the checks),
 //! `shell` (startup files and gover's block), `selecting`, `installing`,
 //! `progress`, `interrupt` (Ctrl-C during an install), `quote`,
-//! `shimlinks`, `trusting`, `userfile`, `error`, `output` (colour, `-q` and
-//! labelled lines), `candidates` (what completion offers) and `usage`
-//! (command-line mistakes).
+//! `remembered` (the pins gover resolved), `shimlinks`, `trusting`,
+//! `userfile`, `error`, `output` (colour, `-q` and labelled lines),
+//! `candidates` (what completion offers) and `usage` (command-line
+//! mistakes).
 
 mod app;
 mod candidates;
@@ -21,6 +22,7 @@ mod interrupt;
 mod output;
 mod progress;
 mod quote;
+mod remembered;
 mod selecting;
 mod shell;
 mod shimlinks;
@@ -79,5 +81,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Mirror(args) => mirror::run(&app()?, args),
         Command::SelfCmd(args) => self_update::run(&app()?, args),
         Command::Verify(args) => verify::run(&app()?, args),
+        Command::Prune(args) => prune::run(&app()?, args),
+        Command::Outdated(args) => outdated::run(&app()?, args),
+        Command::Upgrade(args) => upgrade::run(&app()?, args),
+        Command::Store(args) => store::run(&app()?, args),
     }
 }

@@ -33,6 +33,7 @@ fn source_text(s: &PinSource) -> String {
 pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
     let verbose = matches!(app.verbosity, Verbosity::Verbose(_));
     let r = resolve_or_describe(app, args, verbose)?;
+    crate::remembered::remember(app, &r);
     let found = not_managed(app, &r);
     let goroot = match &found {
         Some(t) => t.goroot.clone(),

@@ -43,6 +43,11 @@ pub(crate) fn run(app: &App, args: &UseArgs) -> Result<ExitCode> {
         VersionRequest::Oldstable => typed,
         _ => VersionRequest::parse_pin(&args.version).map_err(bad)?,
     };
+    let typed = if args.pin {
+        exact_release(app, typed)?
+    } else {
+        typed
+    };
     let target = if args.global {
         PinTarget::GoVersion(app.home.version_file())
     } else {
@@ -273,6 +278,22 @@ fn refuse_home(dir: &Path, args: &UseArgs, request: &VersionRequest) -> Result<(
 /// Makes sure what `typed` names can run (installing it unless
 /// `--no-install`) and returns the request to write: as typed, except
 /// `oldstable`, which becomes the line it names today.
+/// `--pin`: the exact release `typed` resolves to (the newest of a line in
+/// the release index or, when the index cannot be read, among the installed
+/// toolchains).
+fn exact_release(app: &App, typed: VersionRequest) -> Result<VersionRequest> {
+    match typed {
+        VersionRequest::Exact(_) => Ok(typed),
+        VersionRequest::System | VersionRequest::Custom(_) => {
+            Err(UserError::new(format!("`--pin` needs a Go version, not `{typed}`")).into())
+        }
+        _ => match newest_available(app, &typed)? {
+            Some(v) => Ok(VersionRequest::Exact(v)),
+            None => Err(UserError::new(format!("no release is known for `{typed}`")).into()),
+        },
+    }
+}
+
 fn prepare(app: &App, args: &UseArgs, typed: VersionRequest) -> Result<VersionRequest> {
     match &typed {
         VersionRequest::System => {
@@ -387,7 +408,9 @@ fn report(app: &App, file: &Path, out: &mut impl Write) -> Result<()> {
     )?;
     let governed_by_file = r.source.path() == Some(file)
         || matches!(&r.source, PinSource::ProjectGoLine { via_global: Some(g), .. } if g == file);
-    if !governed_by_file {
+    if governed_by_file {
+        crate::remembered::remember(app, &r);
+    } else {
         app.warn(format!(
             "{} takes precedence over {} here",
             r.source,
