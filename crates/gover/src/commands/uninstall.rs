@@ -123,10 +123,15 @@ fn say_what_runs_now(app: &App, was: &GoVersion) {
     } else {
         "`go` here will fail until it is installed".to_string()
     };
-    app.warn(format!(
-        "{} was the Go for this directory ({}) and is no longer installed; {next}\n\nhint: pin an installed version with `gover use VERSION` (`gover list` shows them), or reinstall with `gover install {}`",
-        was.toolchain_name(),
-        now.source,
-        now.request
-    ));
+    app.warn_with_hint(
+        format_args!(
+            "{} was the Go for this directory ({}) and is no longer installed; {next}",
+            was.toolchain_name(),
+            now.source
+        ),
+        format_args!(
+            "pin an installed version with `gover use VERSION` (`gover list` shows them), or reinstall with `gover install {}`",
+            now.request
+        ),
+    );
 }
