@@ -65,31 +65,11 @@ archive=$(bench_archive "$version")
 mirror_dir=$(dirname "$archive")
 file=${archive##*/}
 
-scratch=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/gover-bench-install.XXXXXX")
-server_pid=
-cleanup() {
-    if [[ -n $server_pid ]]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
+bench_start gover-bench-install
+scratch=$bench_scratch
 # The loopback mirror: the archive directory served by python's http.server.
-port=${BENCH_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-python3 -m http.server --bind 127.0.0.1 --directory "$mirror_dir" "$port" >"$scratch/server.log" 2>&1 &
-server_pid=$!
-base=http://127.0.0.1:$port/
-for _ in $(seq 50); do
-    curl -fsS --noproxy '*' -o /dev/null "${base}index.json" 2>/dev/null && break
-    kill -0 "$server_pid" 2>/dev/null || bench_die "the mirror on 127.0.0.1:$port did not start: $(cat "$scratch/server.log")" \
-        "set BENCH_PORT to a free port"
-    sleep 0.1
-done
-curl -fsS --noproxy '*' -o /dev/null "${base}index.json" || bench_die "the mirror at $base does not answer"
+bench_serve "$mirror_dir"
+base=$bench_url
 url=$base$file
 export NO_PROXY=127.0.0.1 no_proxy=127.0.0.1
 

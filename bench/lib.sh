@@ -128,3 +128,44 @@ bench_environment() {
     printf -- '- %s\n' "$(hyperfine --version)"
     printf -- '- date: %s\n' "$(date -u +%Y-%m-%dT%H:%MZ)"
 }
+
+bench_scratch=
+bench_server_pid=
+bench_url=
+
+# bench_cleanup: stops the mirror and removes the scratch directory (the EXIT trap).
+bench_cleanup() {
+    if [[ -n $bench_server_pid ]]; then
+        kill "$bench_server_pid" 2>/dev/null || true
+        wait "$bench_server_pid" 2>/dev/null || true
+    fi
+    if [[ -n $bench_scratch ]]; then
+        rm -rf "$bench_scratch"
+    fi
+}
+
+# bench_start NAME: makes the scratch directory bench_scratch (under BENCH_TMPDIR,
+# else TMPDIR, else /tmp) and sets the traps that clean up.
+bench_start() {
+    bench_scratch=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/$1.XXXXXX")
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# bench_serve DIR: serves DIR (with its index.json) on 127.0.0.1 (BENCH_PORT, else
+# a free port) with python's http.server; sets bench_url to its base URL.
+bench_serve() {
+    local dir=$1 port
+    port=${BENCH_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+    python3 -m http.server --bind 127.0.0.1 --directory "$dir" "$port" >"$bench_scratch/server.log" 2>&1 &
+    bench_server_pid=$!
+    bench_url=http://127.0.0.1:$port/
+    for _ in $(seq 50); do
+        curl -fsS --noproxy '*' -o /dev/null "${bench_url}index.json" 2>/dev/null && return 0
+        kill -0 "$bench_server_pid" 2>/dev/null || bench_die "the mirror on 127.0.0.1:$port did not start: $(cat "$bench_scratch/server.log")" \
+            "set BENCH_PORT to a free port"
+        sleep 0.1
+    done
+    curl -fsS --noproxy '*' -o /dev/null "${bench_url}index.json" || bench_die "the mirror at $bench_url does not answer"
+}

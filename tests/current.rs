@@ -126,6 +126,44 @@ fn nothing_pinned_is_an_error_with_a_hint() {
 }
 
 #[test]
+fn json_failures_are_a_json_object_on_stdout_and_the_error_on_stderr() {
+    let mut t = TestEnv::new();
+    // Nothing pinned.
+    let r = t.run_gover(["current", "--json"]);
+    assert_eq!(r.code, 1, "{r}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["kind"], "no-pin");
+    assert_eq!(v["source"], serde_json::Value::Null);
+    let message = v["error"].as_str().unwrap();
+    assert!(message.starts_with("no Go version is pinned for "), "{r}");
+    let hint = v["hint"].as_str().unwrap();
+    assert_eq!(
+        r.stderr,
+        format!("error: {message}\n\nhint: {hint}\n"),
+        "the same words on both streams"
+    );
+    // A broken pin file names the file.
+    let pin = t.write("project/.go-version", "1.22x\n");
+    let r = t.run_gover(["current", "--json"]);
+    assert_eq!(r.code, 1, "{r}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["kind"], "pin-file");
+    assert_eq!(v["source"], pin.display().to_string());
+    assert!(r.stderr.starts_with("error: "), "{r}");
+    // A bad GOVER_GO_VERSION names the variable; -q keeps the JSON.
+    fs::remove_file(&pin).unwrap();
+    t.set("GOVER_GO_VERSION", "one.two");
+    let r = t.run_gover(["-q", "current", "--json"]);
+    assert_eq!(r.code, 1, "{r}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["kind"], "env");
+    assert_eq!(v["source"], "GOVER_GO_VERSION");
+    // Without --json, stdout stays empty.
+    let r = t.run_gover(["current"]);
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""), "{r}");
+}
+
+#[test]
 fn a_relative_gover_home_is_refused_by_gover_and_the_shim() {
     let mut t = TestEnv::new();
     t.set("GOVER_HOME", "rel/home");

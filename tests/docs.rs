@@ -355,6 +355,8 @@ const NOT_VARIABLES: &[&str] = &[
     "FIFO",              // a kind of file, in messages
     "EOF",               // a here-document's end, in shell-syntax tests
     "END",               // the same
+    "SIGINT",            // a signal's name, in messages
+    "SIGTERM",           // the same
     "FAILED",            // `gover verify`'s status word
 ];
 
@@ -656,6 +658,22 @@ fn json_field_lists_say_what_the_commands_print() {
             );
         }
     }
+    // Where nothing is pinned, `current --json` prints the failure object.
+    let help = gover(&["current", "--help"]);
+    let fields = help_fields(&help, "on failure (nothing pinned, a broken pin):");
+    let unpinned = env.mkdir("unpinned");
+    fs::remove_file(env.project.join(".go-version")).unwrap();
+    let r = run(env.gover(["current", "--json"]).current_dir(&unpinned));
+    assert_eq!(r.code, 1, "{r}");
+    assert_eq!(sorted(fields.clone()), json_keys(&r.stdout));
+    let sec = section(&doc, "### `gover current`").unwrap();
+    for f in &fields {
+        assert!(
+            sec.contains(&format!("\"{f}\"")),
+            "`gover current` does not document `{f}`"
+        );
+    }
+    env.write("project/.go-version", "1.22.10\n");
     // `current -v --json` adds `checked`, as its help says.
     let help = gover(&["current", "--help"]);
     let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -11,7 +11,7 @@ use crate::support::mirror::{host_platform, sha256_hex, Fault, Mirror};
 use support::{Run, TestEnv};
 
 /// A test environment pointed at `m`, with short timeouts and no retries.
-fn env_for(m: &Mirror) -> TestEnv {
+pub(crate) fn env_for(m: &Mirror) -> TestEnv {
     let mut env = TestEnv::new();
     env.set("GOVER_MIRROR", m.url())
         .set("GOVER_INDEX_URL", m.index_url())

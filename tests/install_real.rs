@@ -46,6 +46,21 @@ fn archives_dir() -> Option<PathBuf> {
     }
 }
 
+/// A loopback mirror serving the real archives, and a test environment
+/// pointed at it.
+fn real_mirror(archives: &Path) -> (Mirror, TestEnv) {
+    let m = Mirror::start();
+    m.put("index.json", fs::read(archives.join("index.json")).unwrap());
+    for v in VERSIONS {
+        let f = mirror::host_filename(v);
+        m.put(&f, fs::read(archives.join(&f)).unwrap());
+    }
+    let mut env = TestEnv::new();
+    env.set("GOVER_MIRROR", m.url())
+        .set("GOVER_INDEX_URL", m.index_url());
+    (m, env)
+}
+
 /// `go` from `goroot` with a clean, offline Go environment.
 fn go(env: &TestEnv, goroot: &Path, archives: &Path) -> Command {
     let mut c = Command::new(goroot.join("bin/go"));
@@ -67,15 +82,7 @@ fn installs_real_toolchains_that_build_programs() {
     let Some(archives) = archives_dir() else {
         return;
     };
-    let m = Mirror::start();
-    m.put("index.json", fs::read(archives.join("index.json")).unwrap());
-    for v in VERSIONS {
-        let f = mirror::host_filename(v);
-        m.put(&f, fs::read(archives.join(&f)).unwrap());
-    }
-    let mut env = TestEnv::new();
-    env.set("GOVER_MIRROR", m.url())
-        .set("GOVER_INDEX_URL", m.index_url());
+    let (_m, mut env) = real_mirror(&archives);
 
     let t = Instant::now();
     let r = env
@@ -134,4 +141,97 @@ fn installs_real_toolchains_that_build_programs() {
         r.stdout,
         format!("go version go{} linux/amd64\n", VERSIONS[1])
     );
+}
+
+/// How many files of the tree at `a` are the very same file (one inode)
+/// at the same path under `b`.
+fn shared_files(a: &Path, b: &Path) -> usize {
+    use std::os::unix::fs::MetadataExt;
+    let mut n = 0;
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        for e in fs::read_dir(a.join(&rel)).unwrap().flatten() {
+            let rel = rel.join(e.file_name());
+            let meta = e.metadata().unwrap();
+            if meta.is_dir() {
+                stack.push(rel);
+            } else if fs::metadata(b.join(&rel)).is_ok_and(|m| m.ino() == meta.ino()) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Writes a small module with a test into the project.
+fn write_program(env: &TestEnv) {
+    env.write("project/go.mod", "module example.com/hello\n\ngo 1.21\n");
+    env.write(
+        "project/main.go",
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n\t\"strings\"\n)\n\nfunc shout(s string) string { return strings.ToUpper(s) }\n\nfunc main() { fmt.Println(shout(\"hello\"), runtime.Version()) }\n",
+    );
+    env.write(
+        "project/main_test.go",
+        "package main\n\nimport \"testing\"\n\nfunc TestShout(t *testing.T) {\n\tif got := shout(\"go\"); got != \"GO\" {\n\t\tt.Fatalf(\"shout(go) = %q\", got)\n\t}\n}\n",
+    );
+}
+
+/// Builds, runs and tests the program with the toolchain of `v`.
+#[track_caller]
+fn build_and_test(env: &TestEnv, archives: &Path, v: &str, after: &str) {
+    let goroot = env.gover_home.join("toolchains").join(format!("go{v}"));
+    let exe = env.root.join(format!("hello-{v}"));
+    let r = run(go(env, &goroot, archives)
+        .args(["build", "-o"])
+        .arg(&exe)
+        .arg("."));
+    assert_eq!(r.code, 0, "go{v} build after {after}: {r}");
+    let r = run(&mut Command::new(&exe)).success();
+    assert_eq!(r.stdout, format!("HELLO go{v}\n"), "after {after}");
+    let r = run(go(env, &goroot, archives).args(["test", "-count=1", "./..."]));
+    assert_eq!(r.code, 0, "go{v} test after {after}: {r}");
+    assert!(r.stdout.starts_with("ok  "), "{r}");
+}
+
+#[test]
+fn real_toolchains_linked_from_the_store_build_and_test_after_each_operation() {
+    let Some(archives) = archives_dir() else {
+        return;
+    };
+    let (_m, env) = real_mirror(&archives);
+    write_program(&env);
+    let [old, new] = VERSIONS;
+
+    // Installed through the store, one after the other.
+    env.run_gover(["install", old, new]).success();
+    let goroot = |v: &str| env.gover_home.join("toolchains").join(format!("go{v}"));
+    let shared = shared_files(&goroot(old), &goroot(new));
+    assert!(shared > 1000, "only {shared} files shared");
+    for v in VERSIONS {
+        build_and_test(&env, &archives, v, "install");
+    }
+    let r = env.run_gover(["store", "verify"]).success();
+    assert!(r.stdout.contains("The store is intact"), "{r}");
+
+    // Removing one leaves the other whole.
+    env.run_gover(["uninstall", old]).success();
+    build_and_test(&env, &archives, new, "uninstalling the other");
+
+    // A plain copy, moved into the store by `store optimize`.
+    run(env.gover(["install", old]).env("GOVER_LINK_MODE", "copy")).success();
+    let r = env.run_gover(["store", "optimize"]).success();
+    assert!(r.stdout.contains("moved into the store"), "{r}");
+    for v in VERSIONS {
+        build_and_test(&env, &archives, v, "store optimize");
+    }
+
+    // A line pin upgraded, then everything pruned but what it uses.
+    env.run_gover(["use", "1.22"]).success();
+    env.run_gover(["upgrade"]).success();
+    build_and_test(&env, &archives, new, "upgrade");
+    let r = env.run_gover(["prune"]).success();
+    assert!(r.stdout.contains(&format!("removed go{old}")), "{r}");
+    build_and_test(&env, &archives, new, "prune");
+    let r = env.run_gover(["store", "verify"]).success();
+    assert!(r.stdout.contains("The store is intact"), "{r}");
 }

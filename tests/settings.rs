@@ -170,7 +170,7 @@ fn unknown_keys_stop_commands_and_the_shim_warns_once_per_version_of_the_file() 
     assert_eq!(
         r.stderr,
         format!(
-            "error: {}:2: unknown key `auto-install` (did you mean `auto_install`?)\n\nhint: rename it to `auto_install`, or remove it; the keys gover knows are mirror, index_url, auto_install, gotoolchain, http_timeout, lock_timeout, go_line_newest_patch, source, verify\n",
+            "error: {}:2: unknown key `auto-install` (did you mean `auto_install`?)\n\nhint: rename it to `auto_install`, or remove it; the keys gover knows are mirror, index_url, auto_install, gotoolchain, http_timeout, lock_timeout, go_line_newest_patch, source, verify, link_mode\n",
             cfg.display()
         )
     );

@@ -255,13 +255,15 @@ fn not_installed_with_auto_install_off_says_how_to_fix_it() {
 }
 
 /// A stand-in `gover` on PATH that "installs" by copying a prepared tree and
-/// logs how it was called, to check the shim's side of auto-install.
+/// logs how it was called, to check the shim's side of auto-install. Like
+/// gover, it starts its lines with `gover: ` when the shim says it runs
+/// for it (`GOVER_SHIM_INSTALL=1`).
 fn stand_in_gover(env: &TestEnv, exit: i32) -> PathBuf {
     let staging = env.root.join("staging");
     write_fake_toolchain(&staging.join("go1.22.9"), "1.22.9");
     let bin = env.mkdir("fakebin");
     let script = format!(
-        "#!/bin/sh\necho \"$@\" >> {log}\necho \"Installing go$2 from the stand-in\"\necho 'progress line' >&2\n[ {exit} -eq 0 ] || exit {exit}\nmkdir -p \"$GOVER_HOME/toolchains\"\ncp -R {staging}/go$2 \"$GOVER_HOME/toolchains/go$2\"\n",
+        "#!/bin/sh\np=\ncase $GOVER_SHIM_INSTALL in 1) p='gover: ' ;; esac\necho \"$@ GOVER_SHIM_INSTALL=$GOVER_SHIM_INSTALL\" >> {log}\necho \"${{p}}Installing go$2 from the stand-in\"\necho \"${{p}}progress line\" >&2\n[ {exit} -eq 0 ] || exit {exit}\nmkdir -p \"$GOVER_HOME/toolchains\"\ncp -R {staging}/go$2 \"$GOVER_HOME/toolchains/go$2\"\n",
         log = env.root.join("gover-calls.log").display(),
         staging = staging.display(),
     );
@@ -287,9 +289,9 @@ fn auto_install_runs_gover_install_then_the_tool() {
     assert_eq!(args_of(&r), ["build", "./..."]);
     assert_eq!(
         fs::read_to_string(env.root.join("gover-calls.log")).unwrap(),
-        "install 1.22.9\n"
+        "install 1.22.9 GOVER_SHIM_INSTALL=1\n"
     );
-    // Everything gover said went to stderr, prefixed.
+    // Everything gover said went to stderr, prefixed; its stdout too.
     assert!(
         r.stderr.contains(&format!(
             "gover: go1.22.9 is not installed (set by {}); installing it",

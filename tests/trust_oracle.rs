@@ -54,13 +54,21 @@ pub(crate) fn archives_dir() -> Option<PathBuf> {
     None
 }
 
-/// The driver toolchain, unpacked once per test process.
+/// The driver toolchain, unpacked once into the test target's scratch
+/// directory (a static is never dropped, so a temporary directory here
+/// would be left behind by every run) and reused by later runs.
 fn driver(archives: &Path) -> &'static Path {
-    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    &DIR.get_or_init(|| {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("oracle-go{DRIVER}"));
+        let goroot = dir.join("go");
+        if goroot.join("bin/go").is_file() {
+            return goroot;
+        }
+        std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
         let t = tempfile::Builder::new()
-            .prefix("gover-oracle-go")
-            .tempdir()
+            .prefix("oracle-go.unpacking")
+            .tempdir_in(dir.parent().unwrap())
             .unwrap();
         let tarball = archives.join(host_filename(DRIVER));
         run(Command::new("tar")
@@ -69,10 +77,16 @@ fn driver(archives: &Path) -> &'static Path {
             .arg("-C")
             .arg(t.path()))
         .success();
-        let goroot = t.path().join("go");
-        (t, goroot)
+        // The rename is the commit point; another test process that got
+        // there first leaves its copy, and this one is dropped.
+        let _ = std::fs::rename(t.path(), &dir);
+        assert!(
+            goroot.join("bin/go").is_file(),
+            "{} was not unpacked",
+            goroot.display()
+        );
+        goroot
     })
-    .1
 }
 
 /// `go version` with the driver, switching to go1.22.10 through `goproxy`

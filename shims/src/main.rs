@@ -16,7 +16,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::fmt;
-use std::io::{self, BufRead, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 #[cfg(any(not(target_os = "linux"), test))]
 use std::process::ExitCode;
@@ -35,17 +35,32 @@ use gover_core::{env, GoverHome, VersionRequest};
 /// A shim that finds itself this many levels deep stops: it is looping.
 const MAX_DEPTH: u32 = 5;
 
-/// Why the shim stops (exit status 1): `gover: error: ...` and a hint, or,
-/// with an empty message, a failure `gover install` has already reported.
+/// Why the shim stops (exit status `code`, usually 1): `gover: error: ...`
+/// and a hint, or, with an empty message, a failure `gover install` has
+/// already reported.
 struct ShimError {
     message: String,
     hint: Option<String>,
+    code: i32,
 }
 
 impl ShimError {
     fn new(message: impl fmt::Display, hint: Option<String>) -> Self {
         let message = message.to_string();
-        Self { message, hint }
+        Self {
+            message,
+            hint,
+            code: 1,
+        }
+    }
+
+    /// A failure already reported (by `gover install`): exits `code`.
+    fn reported(code: i32) -> Self {
+        Self {
+            message: String::new(),
+            hint: None,
+            code,
+        }
     }
 }
 
@@ -106,7 +121,7 @@ fn shim_main() -> i32 {
             if !e.message.is_empty() {
                 let _ = writeln!(io::stderr().lock(), "{e}");
             }
-            1
+            e.code
         }
     }
 }
@@ -196,8 +211,11 @@ impl InstallHook for Settings<'_> {
         Ok((!on.value).then_some(on.origin))
     }
 
-    /// Runs `gover install REQUEST`, its output on stderr prefixed with
-    /// `gover: `. A failure it reported is not reported again.
+    /// Runs `gover install REQUEST` with this process's stderr (so a
+    /// terminal gets its progress bar) and its stdout sent there too;
+    /// `GOVER_SHIM_INSTALL=1` makes it start each line with `gover: `. A
+    /// failure it reported (exit 1 or 2) or an interruption is not
+    /// reported again.
     fn install(&mut self, m: &Missing<'_>) -> Result<()> {
         let request = m.request.to_string();
         let not_installed = format!("{} is not installed ({})", m.name, m.reason);
@@ -215,68 +233,129 @@ impl InstallHook for Settings<'_> {
         if m.go_line {
             cmd.arg("--go-line");
         }
-        cmd.arg(&request).env_remove(env::GOVER_SHIM_DEPTH);
-        let (status, reported) = run_prefixed(&mut cmd).map_err(|e| {
+        cmd.arg(&request)
+            .env_remove(env::GOVER_SHIM_DEPTH)
+            .env(env::GOVER_SHIM_INSTALL, "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(io::stderr()));
+        let status = signals::run_forwarding(&mut cmd).map_err(|e| {
             ShimError::new(
                 format!("cannot run {}: {e}", untrusted_path(&gover)),
                 Some(format!("run `gover install {request}`")),
             )
         })?;
-        if status.success() {
-            return Ok(());
+        match status.code() {
+            Some(0) => Ok(()),
+            // gover's own error block was printed.
+            Some(c @ (1 | 2)) => Err(ShimError::reported(c)),
+            // Interrupted: gover said so; end as the signal would.
+            Some(c @ (130 | 143)) => signals::die_by(c - 128),
+            _ => match signals::stopped_by(&status) {
+                Some(sig) => signals::die_by(sig),
+                None => Err(ShimError::new(
+                    format!(
+                        "`gover install {request}` failed ({status}); {} is not installed",
+                        m.name
+                    ),
+                    Some(format!("run `gover install {request}` to see why")),
+                )),
+            },
         }
-        let mut e = ShimError::new(
-            format!(
-                "`gover install {request}` failed ({status}); {} is not installed",
-                m.name
-            ),
-            None,
-        );
-        if reported {
-            e.message.clear();
-        }
-        Err(e)
     }
 }
 
-/// Runs `cmd` with its stdout and stderr copied to this process's stderr,
-/// each line prefixed with `gover: ` (blank lines stay blank). Also says
-/// whether it reported an error (a line starting with `error:`).
-fn run_prefixed(cmd: &mut Command) -> io::Result<(std::process::ExitStatus, bool)> {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let out = child.stdout.take();
-    let errs = child.stderr.take();
-    let copier = std::thread::spawn(move || errs.is_some_and(copy_prefixed));
-    let out_error = out.is_some_and(copy_prefixed);
-    let err_error = copier.join().unwrap_or(false);
-    Ok((child.wait()?, out_error || err_error))
+/// Running `gover install` so that Ctrl-C or a `kill` of the shim reaches
+/// it: while it runs, SIGINT and SIGTERM sent to the shim are passed on
+/// to it, and the shim waits for it to clean up and say so. The handler
+/// is reset by the `exec` of the toolchain that follows.
+#[cfg(unix)]
+mod signals {
+    use std::io;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, ExitStatus};
+    use std::sync::atomic::{AtomicI32, Ordering};
+
+    const SIGINT: i32 = 2;
+    const SIGTERM: i32 = 15;
+
+    /// The child to pass signals to (0: not started yet).
+    static CHILD: AtomicI32 = AtomicI32::new(0);
+    /// A signal that came before the child was started.
+    static PENDING: AtomicI32 = AtomicI32::new(0);
+
+    extern "C" {
+        fn signal(sig: i32, handler: usize) -> usize;
+        fn kill(pid: i32, sig: i32) -> i32;
+    }
+
+    /// The handler: async-signal-safe (atomics and `kill` only).
+    extern "C" fn pass_on(sig: i32) {
+        let pid = CHILD.load(Ordering::SeqCst);
+        if pid > 0 {
+            // SAFETY: kill(2) is async-signal-safe and takes plain integers.
+            unsafe { kill(pid, sig) };
+        } else {
+            PENDING.store(sig, Ordering::SeqCst);
+        }
+    }
+
+    /// Runs `cmd` to its end, passing SIGINT and SIGTERM on to it.
+    pub(super) fn run_forwarding(cmd: &mut Command) -> io::Result<ExitStatus> {
+        let handler = pass_on as extern "C" fn(i32) as usize;
+        // SAFETY: signal(2) installs a handler that only touches atomics
+        // and calls kill(2); the previous dispositions are put back below.
+        let old = unsafe { [signal(SIGINT, handler), signal(SIGTERM, handler)] };
+        let status = cmd.spawn().and_then(|mut child| {
+            CHILD.store(child.id() as i32, Ordering::SeqCst);
+            let early = PENDING.swap(0, Ordering::SeqCst);
+            if early != 0 {
+                // SAFETY: as in the handler.
+                unsafe { kill(child.id() as i32, early) };
+            }
+            child.wait()
+        });
+        CHILD.store(0, Ordering::SeqCst);
+        // SAFETY: restores what `signal` returned above.
+        unsafe {
+            signal(SIGINT, old[0]);
+            signal(SIGTERM, old[1]);
+        }
+        status
+    }
+
+    /// The signal, SIGINT or SIGTERM, that stopped a child.
+    pub(super) fn stopped_by(status: &ExitStatus) -> Option<i32> {
+        status.signal().filter(|s| [SIGINT, SIGTERM].contains(s))
+    }
+
+    /// Ends the shim as `sig` would (so a shell script running it stops
+    /// too, and sees status 128 + `sig`).
+    pub(super) fn die_by(sig: i32) -> ! {
+        // SAFETY: resets the disposition to the default (0, SIG_DFL) and
+        // sends the signal to this process.
+        unsafe {
+            signal(sig, 0);
+            kill(std::process::id() as i32, sig);
+        }
+        std::process::exit(128 + sig)
+    }
 }
 
-/// Copies lines to stderr with the prefix; true when one was an error.
-fn copy_prefixed(r: impl io::Read) -> bool {
-    let mut r = io::BufReader::new(r);
-    let mut line = Vec::new();
-    let mut error = false;
-    loop {
-        line.clear();
-        match r.read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => return error,
-            Ok(_) => {
-                error |= line.starts_with(b"error:");
-                let mut e = io::stderr().lock();
-                if line != b"\n" {
-                    let _ = e.write_all(b"gover: ");
-                }
-                let _ = e.write_all(&line);
-                if !line.ends_with(b"\n") {
-                    let _ = e.write_all(b"\n");
-                }
-            }
-        }
+#[cfg(not(unix))]
+mod signals {
+    use std::io;
+    use std::process::{Command, ExitStatus};
+
+    pub(super) fn run_forwarding(cmd: &mut Command) -> io::Result<ExitStatus> {
+        cmd.status()
+    }
+
+    pub(super) fn stopped_by(_status: &ExitStatus) -> Option<i32> {
+        None
+    }
+
+    pub(super) fn die_by(sig: i32) -> ! {
+        std::process::exit(128 + sig)
     }
 }
 

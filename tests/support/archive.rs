@@ -205,3 +205,23 @@ pub fn toolchain_with(version: &str, extra: Vec<Entry>) -> Vec<u8> {
     e.extend(extra);
     targz(&e)
 }
+
+/// `len` bytes that do not compress (a xorshift stream): filler that makes
+/// an archive large enough to be caught halfway through its download.
+pub fn noise(len: usize) -> Vec<u8> {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+/// A fake toolchain archive for `version` with `len` bytes of [`noise`]
+/// after its toolchain's entries.
+pub fn large_toolchain(version: &str, len: usize) -> Vec<u8> {
+    toolchain_with(version, vec![Entry::file("go/filler", 0o644, noise(len))])
+}

@@ -35,6 +35,8 @@ pub mod keys {
     /// What to do when a toolchain cannot be checked against Go's
     /// checksum database: `require`, `warn` or `off`.
     pub const VERIFY: &str = "verify";
+    /// How toolchain files are linked from the store.
+    pub const LINK_MODE: &str = "link_mode";
 }
 
 /// Every key a config file may hold, with a one-line description.
@@ -74,6 +76,10 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         keys::VERIFY,
         "When a toolchain cannot be checked against Go's checksum database: `require`, `warn` or `off` (like GOVER_VERIFY)",
+    ),
+    (
+        keys::LINK_MODE,
+        "How toolchain files are linked from the store: `auto` (default), `reflink`, `hardlink` or `copy` (like GOVER_LINK_MODE)",
     ),
 ];
 

@@ -42,6 +42,23 @@ pub const GOVER_GO_LINE_NEWEST_PATCH: &str = "GOVER_GO_LINE_NEWEST_PATCH";
 /// Recursion counter the shim sets for the programs it starts, to stop
 /// loops through `PATH`. Not for users to set.
 pub const GOVER_SHIM_DEPTH: &str = "GOVER_SHIM_DEPTH";
+/// Set to `1` by the shim for the `gover install` it runs to install a
+/// missing toolchain: gover then starts each line it prints with `gover: `
+/// and, when another process installed the toolchain meanwhile, says only
+/// that it is ready. Not for users to set.
+pub const GOVER_SHIM_INSTALL: &str = "GOVER_SHIM_INSTALL";
+/// Set by the code `gover env` prints: the toolchain it put first
+/// (`go1.22.10`, `system`); `gover env --unset` removes it.
+pub const GOVER_ENV_TOOLCHAIN: &str = "GOVER_ENV_TOOLCHAIN";
+/// Set by the code `gover env` prints: the directory it put first on
+/// `PATH`, taken out again by the next `gover env` or `gover env --unset`.
+pub const GOVER_ENV_PATH_ENTRY: &str = "GOVER_ENV_PATH_ENTRY";
+/// Set by the code `gover env` prints: `GOROOT` as it was before the first
+/// `gover env` of the shell (absent when it was unset), restored by
+/// `gover env --unset`.
+pub const GOVER_ENV_PREVIOUS_GOROOT: &str = "GOVER_ENV_PREVIOUS_GOROOT";
+/// Like `GOVER_ENV_PREVIOUS_GOROOT`, for `GOTOOLCHAIN`.
+pub const GOVER_ENV_PREVIOUS_GOTOOLCHAIN: &str = "GOVER_ENV_PREVIOUS_GOTOOLCHAIN";
 /// `1` hides progress bars even on a terminal.
 pub const GOVER_NO_PROGRESS: &str = "GOVER_NO_PROGRESS";
 /// Where toolchains are installed from: `dl` (the release index and its
@@ -70,6 +87,9 @@ pub const GOVER_MAX_ENTRIES: &str = "GOVER_MAX_ENTRIES";
 /// Tuning knob: threads creating files while an archive is unpacked
 /// (`0`: the unpacking thread writes every file itself).
 pub const GOVER_UNPACK_WRITERS: &str = "GOVER_UNPACK_WRITERS";
+/// How toolchain files are linked from the store: `auto`, `reflink`,
+/// `hardlink` or `copy` (see `crate::settings::LinkMode`).
+pub const GOVER_LINK_MODE: &str = "GOVER_LINK_MODE";
 /// Tuning knob: the average speed, in bytes per second, a whole download
 /// must keep up: it must end within the HTTP timeout plus its size divided
 /// by this.
@@ -192,6 +212,11 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOVER_AUTO_INSTALL, Kind::Own),
     (GOVER_GO_LINE_NEWEST_PATCH, Kind::Own),
     (GOVER_SHIM_DEPTH, Kind::Own),
+    (GOVER_SHIM_INSTALL, Kind::Own),
+    (GOVER_ENV_TOOLCHAIN, Kind::Own),
+    (GOVER_ENV_PATH_ENTRY, Kind::Own),
+    (GOVER_ENV_PREVIOUS_GOROOT, Kind::Own),
+    (GOVER_ENV_PREVIOUS_GOTOOLCHAIN, Kind::Own),
     (GOVER_NO_PROGRESS, Kind::Own),
     (GOVER_SOURCE, Kind::Own),
     (GOVER_VERIFY, Kind::Own),
@@ -207,6 +232,7 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOVER_MAX_INDEX_BYTES, Kind::Knob),
     (GOVER_ALLOW_INSECURE_REDIRECTS, Kind::Knob),
     (GOVER_PRESET_ORIGINS, Kind::Knob),
+    (GOVER_LINK_MODE, Kind::Own),
     (GOROOT, Kind::Go),
     (GOTOOLCHAIN, Kind::Go),
     (GOTOOLCHAIN_INTERNAL_SWITCH_VERSION, Kind::Go),

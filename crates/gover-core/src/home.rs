@@ -487,6 +487,39 @@ impl GoverHome {
     }
 }
 
+/// The content-addressed toolchain store and gover's records of use.
+///
+/// ```text
+/// $GOVER_HOME/
+///   store/files/ab/<sha256>-r    one read-only file per content (-x: executable)
+///   store/trees/toolchains/go1.22.10   which store files that toolchain holds
+///   store/tmp/                  files being added to the store
+///   locks/store.lock            shared by installs, exclusive for gc
+///   pins                        the pin files gover resolved (see crate::records)
+/// ```
+impl GoverHome {
+    /// The content-addressed store of toolchain files.
+    pub fn store_dir(&self) -> PathBuf {
+        self.root.join("store")
+    }
+
+    /// The store's lock: shared while an install links from the store,
+    /// exclusive while files are removed from it.
+    pub fn store_lock_file(&self) -> PathBuf {
+        self.locks_dir().join("store.lock")
+    }
+
+    /// The record of remembered pins (see `crate::records`).
+    pub fn pins_file(&self) -> PathBuf {
+        self.root.join("pins")
+    }
+
+    /// The lock serialising updates of [`GoverHome::pins_file`].
+    pub fn pins_lock_file(&self) -> PathBuf {
+        self.locks_dir().join("pins.lock")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,8 @@
 //! - which toolchain runs ([`select`]: pin or request → executable, GOROOT
 //!   and reason, installing a missing one through a hook) and with which
 //!   environment ([`toolenv`]);
-//! - gover's state: every path under `$GOVER_HOME` ([`home`]), every
+//! - gover's state: every path under `$GOVER_HOME` ([`home`]), the pins
+//!   it remembers ([`records`]), every
 //!   environment variable ([`env`]), the settings and where each came from
 //!   ([`settings`], over the [`config`] file reader), the named download
 //!   sources ([`presets`]: `cn`, `aliyun`, ...);
@@ -32,6 +33,7 @@ pub mod goenv;
 pub mod home;
 pub mod pinfile;
 pub mod presets;
+pub mod records;
 pub mod request;
 pub mod resolve;
 pub mod select;

@@ -869,6 +869,9 @@ pub struct Settings {
     /// database (`GOVER_VERIFY`, `verify`); `None`: not set, see
     /// [`Layers::verify`].
     pub verify: Setting<Option<VerifyPolicy>>,
+    /// How an installed toolchain's files are made from the store
+    /// (`GOVER_LINK_MODE`, `link_mode`).
+    pub link_mode: Setting<LinkMode>,
 }
 
 impl Settings {
@@ -923,6 +926,7 @@ impl Settings {
             unpack_writers: writers.map(|w| w.map(|n| n as usize)),
             source: layers.source()?,
             verify: layers.verify()?,
+            link_mode: layers.link_mode()?,
         })
     }
 
@@ -1026,6 +1030,65 @@ fn file_stamp(path: &Path) -> Option<String> {
         mtime.as_secs(),
         mtime.subsec_nanos()
     ))
+}
+
+/// How an installed toolchain's files are made from the store
+/// (`link_mode`, `GOVER_LINK_MODE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkMode {
+    /// A reflink where the file system can, else a hard link, else a copy.
+    Auto,
+    /// A reflink (a copy sharing the store file's blocks), else a copy.
+    Reflink,
+    /// A hard link to the store file, else a copy.
+    Hardlink,
+    /// An ordinary copy: the toolchain shares nothing with the store.
+    Copy,
+}
+
+impl LinkMode {
+    /// Every mode with its spelling, in order of preference.
+    pub const ALL: [(Self, &'static str); 4] = [
+        (Self::Auto, "auto"),
+        (Self::Reflink, "reflink"),
+        (Self::Hardlink, "hardlink"),
+        (Self::Copy, "copy"),
+    ];
+
+    /// The spelling of the mode.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(m, _)| *m == self)
+            .map_or("auto", |(_, s)| s)
+    }
+
+    /// The mode spelled `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, w)| *w == s).map(|(m, _)| *m)
+    }
+}
+
+impl Layers<'_> {
+    /// `GOVER_LINK_MODE`, else `link_mode`, else [`LinkMode::Auto`].
+    pub fn link_mode(&self) -> Result<Setting<LinkMode>, SettingError> {
+        let parse = |s: &str| {
+            LinkMode::parse(s.trim()).ok_or_else(|| {
+                "is not a link mode; use auto, reflink, hardlink or copy".to_string()
+            })
+        };
+        self.resolve(
+            Some(env::GOVER_LINK_MODE),
+            Some(keys::LINK_MODE),
+            LinkMode::Auto,
+            "\"auto\", \"reflink\", \"hardlink\" or \"copy\"",
+            |raw| match raw {
+                Raw::Env(s) => parse(s),
+                Raw::File(Value::String(s)) => parse(s),
+                Raw::File(_) => Err("is not a link mode; write it as a quoted string".into()),
+            },
+        )
+    }
 }
 
 #[cfg(test)]

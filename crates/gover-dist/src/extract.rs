@@ -37,6 +37,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{describe_io, io_hint, Error, ErrorKind, Result};
 use crate::index::hex;
+use crate::store::{FileEntry, Key, Placed, Store};
 use crate::Progress;
 
 /// Caps that make a hostile archive fail fast.
@@ -80,6 +81,35 @@ pub struct Unpacked {
     pub unpacked_bytes: u64,
     /// Entries (files and directories).
     pub entries: u64,
+    /// Every file, sorted by path: the manifest a pre-commit check and the
+    /// store work from.
+    pub files: Vec<FileEntry>,
+    /// Files linked from the store rather than written.
+    pub linked_files: u64,
+    /// Their bytes.
+    pub linked_bytes: u64,
+    /// Files with content the store lacked, written into the tree: added to
+    /// the store once the tree is on disk.
+    pub(crate) fresh: Vec<(Key, PathBuf)>,
+}
+
+/// Where file contents go.
+#[derive(Clone, Copy, Debug)]
+pub enum Placement<'a> {
+    /// Written into the tree (0644, or 0755 for executables).
+    Write,
+    /// Linked from the store where it has the content, else written
+    /// read-only (0444 or 0555) to be added to it.
+    Store(&'a Store),
+}
+
+/// What the writers collected.
+#[derive(Default)]
+struct Collected {
+    files: Vec<FileEntry>,
+    linked_files: u64,
+    linked_bytes: u64,
+    fresh: Vec<(Key, PathBuf)>,
 }
 
 /// Tuning of the pipeline.
@@ -131,6 +161,7 @@ struct Shared {
     write_error: Mutex<Option<Error>>,
     /// The first bytes of the stream, to tell an HTML page from an archive.
     head: Mutex<Vec<u8>>,
+    collected: Mutex<Collected>,
 }
 
 impl Shared {
@@ -140,6 +171,20 @@ impl Shared {
             *slot = Some(e);
         }
         self.abort.store(true, Ordering::SeqCst);
+    }
+
+    /// Records a file placed in the tree at `full`.
+    fn record(&self, entry: FileEntry, placed: Placed, full: &Path) {
+        let mut c = self.collected.lock().unwrap_or_else(|p| p.into_inner());
+        match placed {
+            Placed::Linked => {
+                c.linked_files += 1;
+                c.linked_bytes += entry.size;
+            }
+            Placed::Written => c.fresh.push((entry.key(), full.to_path_buf())),
+            Placed::Copied => {}
+        }
+        c.files.push(entry);
     }
 }
 
@@ -173,6 +218,20 @@ pub fn unpack(
     pipeline: Pipeline,
     progress: &dyn Progress,
 ) -> Result<Unpacked> {
+    let place = Placement::Write;
+    unpack_into(input, dest, expected, (limits, pipeline, place), progress)
+}
+
+/// Like [`unpack`], placing each file as `tuning.2` says (see
+/// [`crate::store`]).
+pub fn unpack_into(
+    input: Input,
+    dest: &Path,
+    expected: Option<&Expected>,
+    tuning: (Limits, Pipeline, Placement<'_>),
+    progress: &dyn Progress,
+) -> Result<Unpacked> {
+    let (limits, pipeline, placement) = tuning;
     let shared = Shared {
         abort: AtomicBool::new(false),
         discard: AtomicBool::new(false),
@@ -180,6 +239,7 @@ pub fn unpack(
         drained: Condvar::new(),
         write_error: Mutex::new(None),
         head: Mutex::new(Vec::new()),
+        collected: Mutex::new(Collected::default()),
     };
     let Input {
         reader,
@@ -202,6 +262,7 @@ pub fn unpack(
         dest,
         limits,
         pipeline,
+        placement,
         shared: &shared,
     };
     let (net, parsed) = run_stages(reader, &stream, &ctx, progress);
@@ -216,7 +277,17 @@ pub fn unpack(
         parsed,
         write_error,
     };
-    outcome.judge(&stream, expected, &head)
+    let mut unpacked = outcome.judge(&stream, expected, &head)?;
+    let mut c = shared
+        .collected
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner());
+    c.files.sort_by(|a, b| a.path.cmp(&b.path));
+    unpacked.files = c.files;
+    unpacked.linked_files = c.linked_files;
+    unpacked.linked_bytes = c.linked_bytes;
+    unpacked.fresh = c.fresh;
+    Ok(unpacked)
 }
 
 /// The three stages, run to completion.
@@ -232,7 +303,7 @@ fn run_stages(
     std::thread::scope(|s| {
         let net = s.spawn(|| read_and_hash(reader, chunk_tx, stream, ctx.shared, progress));
         for _ in 0..ctx.pipeline.writers {
-            s.spawn(|| writer_loop(&job_rx, ctx.shared, ctx.name, ctx.dest));
+            s.spawn(|| writer_loop(&job_rx, ctx));
         }
         let parsed = parse(ChunkReader::new(chunk_rx), job_tx, ctx);
         let net = net.join().unwrap_or_else(|_| {
@@ -346,6 +417,10 @@ impl Outcome {
                 archive_bytes: bytes,
                 unpacked_bytes: stats.bytes,
                 entries: stats.entries,
+                files: Vec::new(),
+                linked_files: 0,
+                linked_bytes: 0,
+                fresh: Vec::new(),
             }),
             Err(ParseError::Format(e) | ParseError::Fatal(e)) => Err(format(e)),
             Err(ParseError::Aborted) => Err(Error::new(
@@ -547,14 +622,19 @@ struct ParseCtx<'a> {
     dest: &'a Path,
     limits: Limits,
     pipeline: Pipeline,
+    placement: Placement<'a>,
     shared: &'a Shared,
 }
 
 struct Job {
     path: PathBuf,
     entry: String,
-    mode: u32,
+    /// The path in the GOROOT, for the manifest.
+    rel: String,
+    executable: bool,
     data: Vec<u8>,
+    /// For a large file: its content in chunks, and its size.
+    stream: Option<(Receiver<Vec<u8>>, u64)>,
 }
 
 struct Stats {
@@ -802,13 +882,30 @@ fn write_file<R: Read>(
     if done.stats.bytes > ctx.limits.max_unpacked_bytes {
         return Err(limit_error(ctx));
     }
-    let mode = match entry.header().mode() {
-        Ok(m) if m & 0o111 != 0 => 0o755,
-        _ => 0o644,
-    };
+    let executable = matches!(entry.header().mode(), Ok(m) if m & 0o111 != 0);
     let full = ctx.dest.join(rel);
-    if size > ctx.pipeline.inline_above || ctx.pipeline.writers == 0 {
-        return write_inline(&mut entry, &full, mode, ctx, &shown).map_err(|e| match e {
+    let rel = goroot_path(rel).map_err(|why| unsafe_entry(ctx.name, &shown, why))?;
+    if size > ctx.pipeline.inline_above && ctx.pipeline.writers > 0 {
+        let (tx, rx) = sync_channel::<Vec<u8>>(4);
+        let job = Job {
+            path: full,
+            entry: shown.clone(),
+            rel,
+            executable,
+            data: Vec::new(),
+            stream: Some((rx, size)),
+        };
+        queue(jobs, ctx.shared, ctx.pipeline, job)?;
+        return stream_to_writer(&mut entry, tx, ctx, &shown);
+    }
+    if ctx.pipeline.writers == 0 {
+        let file = InlineFile {
+            path: &full,
+            rel,
+            executable,
+            shown: &shown,
+        };
+        return write_inline(&mut entry, file, ctx, None).map_err(|e| match e {
             InlineError::Read(e) => read_failure(ctx, &shown, &e),
             InlineError::Write(e) => ParseError::Fatal(e),
         });
@@ -821,10 +918,62 @@ fn write_file<R: Read>(
     let job = Job {
         path: full,
         entry: shown,
-        mode,
+        rel,
+        executable,
         data,
+        stream: None,
     };
     queue(jobs, ctx.shared, ctx.pipeline, job)
+}
+
+/// Hands the content of a large file to the writer that took its job, in
+/// chunks (at most four in flight), so the parser only gunzips.
+fn stream_to_writer(
+    entry: &mut impl Read,
+    tx: SyncSender<Vec<u8>>,
+    ctx: &ParseCtx<'_>,
+    shown: &str,
+) -> std::result::Result<(), ParseError> {
+    loop {
+        let mut chunk = vec![0u8; 256 << 10];
+        let mut n = 0;
+        while n < chunk.len() {
+            match entry.read(&mut chunk[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(read_failure(ctx, shown, &e)),
+            }
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        chunk.truncate(n);
+        if tx.send(chunk).is_err() {
+            return Err(ParseError::Aborted);
+        }
+    }
+}
+
+/// The path of `rel` (`go/bin/go`) in the GOROOT (`bin/go`), as the
+/// manifest names it: UTF-8 without a newline (official archives name
+/// their files in ASCII).
+fn goroot_path(rel: &Path) -> std::result::Result<String, &'static str> {
+    let s = rel.to_str().ok_or("has a path that is not UTF-8")?;
+    if s.contains(['\n', '\r']) {
+        return Err("has a line break in its path");
+    }
+    Ok(s.strip_prefix("go/").unwrap_or(s).to_string())
+}
+
+/// The mode a file is created with: read-only when it goes to the store.
+fn file_mode(placement: Placement<'_>, executable: bool) -> u32 {
+    match (placement, executable) {
+        (Placement::Store(_), true) => 0o555,
+        (Placement::Store(_), false) => 0o444,
+        (Placement::Write, true) => 0o755,
+        (Placement::Write, false) => 0o644,
+    }
 }
 
 /// Counts one more entry; an error past the cap.
@@ -958,34 +1107,31 @@ fn write_error(e: io::Error, dest: &Path, archive: &str, entry: &str) -> Error {
     }
 }
 
-fn create_file(path: &Path, mode: u32) -> io::Result<fs::File> {
-    let mut o = fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    o.open(path)
-}
-
 enum InlineError {
     Read(io::Error),
     Write(Error),
 }
 
+/// A file the parser writes itself.
+struct InlineFile<'a> {
+    path: &'a Path,
+    rel: String,
+    executable: bool,
+    shown: &'a str,
+}
+
 fn write_inline(
     entry: &mut impl Read,
-    path: &Path,
-    mode: u32,
+    file: InlineFile<'_>,
     ctx: &ParseCtx<'_>,
-    shown: &str,
+    expected: Option<u64>,
 ) -> std::result::Result<(), InlineError> {
-    let fail = |e| InlineError::Write(write_error(e, ctx.dest, ctx.name, shown));
-    let mut f = create_file(path, mode).map_err(fail)?;
+    let fail = |e| InlineError::Write(write_error(e, ctx.dest, ctx.name, file.shown));
+    let mode = file_mode(ctx.placement, file.executable);
+    let mut f = crate::store::create_new(file.path, mode).map_err(fail)?;
     let mut buf = vec![0u8; 256 << 10];
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
     loop {
         let n = match entry.read(&mut buf) {
             Ok(0) => break,
@@ -993,25 +1139,115 @@ fn write_inline(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(InlineError::Read(e)),
         };
+        hasher.update(&buf[..n]);
+        size += n as u64;
         f.write_all(&buf[..n]).map_err(fail)?;
     }
+    if expected.is_some_and(|e| e != size) {
+        return Err(InlineError::Read(io::Error::other(
+            "the stream ended early",
+        )));
+    }
+    let key = Key {
+        sha256: hasher.finalize().into(),
+        executable: file.executable,
+    };
+    let placed = match ctx.placement {
+        Placement::Store(store) => store.adopt(&key, file.path, ctx.dest).map_err(fail)?,
+        Placement::Write => Placed::Copied,
+    };
+    if placed == Placed::Written {
+        start_writeback(&f);
+    }
+    let entry = FileEntry {
+        path: file.rel,
+        sha256: key.sha256,
+        executable: key.executable,
+        size,
+    };
+    ctx.shared.record(entry, placed, file.path);
     Ok(())
 }
 
-fn writer_loop(jobs: &Mutex<Receiver<Job>>, shared: &Shared, archive: &str, dest: &Path) {
+/// Starts writing a new large file to disk now, while the rest of the
+/// archive is unpacked, so the flush before the commit has less left to
+/// do. Best effort.
+#[cfg(target_os = "linux")]
+fn start_writeback(f: &fs::File) {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: `f` is an open file descriptor for the duration of the call.
+    unsafe { libc::sync_file_range(f.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_f: &fs::File) {}
+
+/// Writes a large file whose content arrives in chunks from the parser.
+/// A stream that ends short (the parser stopped) writes nothing more:
+/// the parser's error is what is reported.
+fn write_streamed(rx: Receiver<Vec<u8>>, size: u64, job: &Job, ctx: &ParseCtx<'_>) {
+    let mut reader = Capped {
+        inner: ChunkReader::new(rx),
+        read: 0,
+        cap: size,
+        over: false,
+    };
+    let file = InlineFile {
+        path: &job.path,
+        rel: job.rel.clone(),
+        executable: job.executable,
+        shown: &job.entry,
+    };
+    if !ctx.shared.abort.load(Ordering::Relaxed) {
+        if let Err(InlineError::Write(e)) = write_inline(&mut reader, file, ctx, Some(size)) {
+            ctx.shared.fail_write(e);
+        }
+    }
+    // Drain what the parser may still send, so it never blocks.
+    let _ = io::copy(&mut reader.inner, &mut io::sink());
+}
+
+/// Creates the file of `job`: from the store, or written.
+fn place(job: &Job, placement: Placement<'_>) -> io::Result<(Key, Placed)> {
+    let key = Key::of(&job.data, job.executable);
+    let placed = match placement {
+        Placement::Store(store) => store.place_bytes(&key, &job.data, &job.path)?,
+        Placement::Write => {
+            crate::store::create_new(&job.path, file_mode(placement, job.executable))
+                .and_then(|mut f| f.write_all(&job.data))?;
+            Placed::Copied
+        }
+    };
+    Ok((key, placed))
+}
+
+fn writer_loop(jobs: &Mutex<Receiver<Job>>, ctx: &ParseCtx<'_>) {
+    let shared = ctx.shared;
     loop {
         let job = {
             let rx = jobs.lock().unwrap_or_else(|p| p.into_inner());
             rx.recv()
         };
-        let Ok(job) = job else {
+        let Ok(mut job) = job else {
             return;
         };
         let size = job.data.len() as u64;
+        if let Some((rx, size)) = job.stream.take() {
+            write_streamed(rx, size, &job, ctx);
+            continue;
+        }
         if !shared.abort.load(Ordering::Relaxed) {
-            let res = create_file(&job.path, job.mode).and_then(|mut f| f.write_all(&job.data));
-            if let Err(e) = res {
-                shared.fail_write(write_error(e, dest, archive, &job.entry));
+            match place(&job, ctx.placement) {
+                Ok((key, placed)) => {
+                    let entry = FileEntry {
+                        path: job.rel.clone(),
+                        sha256: key.sha256,
+                        executable: key.executable,
+                        size,
+                    };
+                    shared.record(entry, placed, &job.path);
+                }
+                Err(e) => shared.fail_write(write_error(e, ctx.dest, ctx.name, &job.entry)),
             }
         }
         drop(job);
@@ -1183,6 +1419,48 @@ mod tests {
                 fs::read_to_string(t.path().join("go/lib/shared")).unwrap(),
                 "data"
             );
+        }
+    }
+
+    #[test]
+    fn through_the_store_the_second_unpack_links_every_file_streamed_or_not() {
+        let t = tempfile::tempdir().unwrap();
+        let home = gover_core::GoverHome::new(t.path().join("home"));
+        let store = Store::new(&home, gover_core::settings::LinkMode::Auto);
+        store.ensure_dirs().unwrap();
+        let big = "x".repeat(300 << 10);
+        let bytes = targz(&toolchain(vec![file("go/pkg/big.a", 0o644, &big)]));
+        // Files above one byte stream to the writers in chunks.
+        for inline_above in [1, 2 << 20] {
+            let mut linked = Vec::new();
+            for round in 0..2 {
+                let dest = t.path().join(format!("d{inline_above}-{round}"));
+                fs::create_dir(&dest).unwrap();
+                let input = Input {
+                    reader: Box::new(std::io::Cursor::new(bytes.clone())),
+                    name: "a.tar.gz".into(),
+                    location: "test://a.tar.gz".into(),
+                    expected_size: 0,
+                };
+                let pipeline = Pipeline {
+                    writers: 2,
+                    inline_above,
+                    ..Pipeline::default()
+                };
+                let tuning = (Limits::default(), pipeline, Placement::Store(&store));
+                let u = unpack_into(input, &dest, None, tuning, &crate::NoProgress).unwrap();
+                let paths: Vec<&str> = u.files.iter().map(|f| f.path.as_str()).collect();
+                assert_eq!(paths, ["VERSION", "bin/go", "pkg/big.a"]);
+                assert_eq!(u.files[2].size, big.len() as u64);
+                assert_eq!(u.files[2].sha256, Key::of(big.as_bytes(), false).sha256);
+                assert!(u.files[1].executable && !u.files[2].executable);
+                assert_eq!(fs::read_to_string(dest.join("go/pkg/big.a")).unwrap(), big);
+                for (key, path) in &u.fresh {
+                    store.publish(key, path).unwrap();
+                }
+                linked.push(u.linked_files);
+            }
+            assert_eq!(linked[1], 3, "{inline_above}: {linked:?}");
         }
     }
 

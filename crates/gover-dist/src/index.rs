@@ -510,7 +510,48 @@ impl Release {
                 "{name} has no archive for {platform} in the release index {index_url} ({listed})"
             ),
         )
-        .with_hint("new releases are listed before every archive is uploaded, so try again later; or pick another version (`gover list --remote`) or platform (`--platform`)"))
+        .with_hint(format!(
+            "{name} was not published for {platform}: pick a release that was (`gover list --remote --platform {platform}` lists them) or another platform (`--platform`)"
+        )))
+    }
+}
+
+impl Index {
+    /// [`Release::archive_for`] for a release of this index, with the
+    /// hint only the whole index can give: when `release` is the newest in
+    /// it and an older one was published for `platform`, its archives may
+    /// still be uploading (new releases are listed first), so trying again
+    /// later may work.
+    pub fn archive_of<'r>(
+        &self,
+        release: &'r Release,
+        platform: &Platform,
+    ) -> Result<&'r IndexFile> {
+        let err = match release.archive_for(platform, &self.url) {
+            Ok(f) => return Ok(f),
+            Err(e) if e.kind() == ErrorKind::PlatformNotPublished => e,
+            Err(e) => return Err(e),
+        };
+        let newest = self.releases.iter().map(|r| &r.version).max();
+        let earlier = self
+            .releases
+            .iter()
+            .filter(|r| r.version < release.version)
+            .filter(|r| r.archive_for(platform, &self.url).is_ok())
+            .map(|r| &r.version)
+            .max();
+        match (newest == Some(&release.version), earlier) {
+            (true, Some(prev)) => {
+                let hint = format!(
+                    "{} is the newest release in the index, and {} was published for {platform}: new releases are listed before every archive is uploaded, so try again in a while, or install {} meanwhile",
+                    release.version.toolchain_name(),
+                    prev.toolchain_name(),
+                    prev.toolchain_name()
+                );
+                Err(Error::new(ErrorKind::PlatformNotPublished, err.to_string()).with_hint(hint))
+            }
+            _ => Err(err),
+        }
     }
 }
 
@@ -640,6 +681,50 @@ mod tests {
             .archive_for(&Platform::parse("linux-arm").unwrap(), &idx.url)
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::PlatformNotPublished, "{e}");
+    }
+
+    #[test]
+    fn only_the_newest_release_may_still_be_uploading() {
+        let idx = Index::parse(SAMPLE.as_bytes(), "http://x/index").unwrap();
+        let mac = Platform::parse("darwin-amd64").unwrap();
+        // An old release that simply has no such archive.
+        let old = idx.resolve(&req("1.22.10")).unwrap();
+        let e = idx.archive_of(old, &mac).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::PlatformNotPublished);
+        let hint = e.hint().unwrap();
+        assert!(
+            hint.starts_with("go1.22.10 was not published for darwin-amd64"),
+            "{hint}"
+        );
+        assert!(
+            hint.contains("`gover list --remote --platform darwin-amd64`"),
+            "{hint}"
+        );
+        assert!(!hint.contains("uploaded"), "{hint}");
+        // The newest, when an older one was published for the platform.
+        let text = r#"[
+            {"version": "go1.23.0", "stable": true, "files": [
+                {"filename": "go1.23.0.linux-amd64.tar.gz", "os": "linux", "arch": "amd64", "sha256": "", "size": 1, "kind": "archive"}]},
+            {"version": "go1.22.10", "stable": true, "files": [
+                {"filename": "go1.22.10.linux-arm64.tar.gz", "os": "linux", "arch": "arm64", "sha256": "", "size": 1, "kind": "archive"}]}
+        ]"#;
+        let idx = Index::parse(text.as_bytes(), "http://x/index").unwrap();
+        let arm64 = Platform::parse("linux-arm64").unwrap();
+        let new = idx.resolve(&req("1.23.0")).unwrap();
+        let e = idx.archive_of(new, &arm64).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::PlatformNotPublished);
+        let hint = e.hint().unwrap();
+        assert!(hint.contains("go1.22.10 was published for linux-arm64: new releases are listed before every archive is uploaded"), "{hint}");
+        assert!(
+            e.to_string()
+                .contains("go1.23.0 has no archive for linux-arm64"),
+            "{e}"
+        );
+        // A platform no release was published for: nothing to wait for.
+        let e = idx
+            .archive_of(new, &Platform::parse("plan9-arm").unwrap())
+            .unwrap_err();
+        assert!(!e.hint().unwrap().contains("uploaded"), "{e:?}");
     }
 
     #[test]

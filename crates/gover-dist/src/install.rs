@@ -23,17 +23,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use gover_core::home::{LockName, ScratchPurpose};
+use gover_core::settings::LinkMode;
 use gover_core::url::Url;
 use gover_core::{GoVersion, GoverHome};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::extract::{self, Expected, Input, Limits, Pipeline, Unpacked};
+use crate::extract::{self, Expected, Input, Limits, Pipeline, Placement, Unpacked};
 use crate::index::{hex, Index, IndexFile};
 use crate::inuse;
 use crate::lock::{self, InstallLock};
 use crate::platform::Platform;
 use crate::scratch::{self, remove_tree};
 use crate::source::{open_local, Dist};
+use crate::store::{FileEntry, GcReport, Store, StoreLock};
 use crate::verify::{is_built_for, verify_tree, Expect};
 use crate::Progress;
 
@@ -105,6 +107,28 @@ pub fn foreign_installed(home: &GoverHome) -> Vec<(Platform, GoVersion, PathBuf)
     out
 }
 
+/// What a pre-commit check sees: a verified, unpacked toolchain that is
+/// not yet installed.
+#[derive(Debug)]
+pub struct PreCommit<'a> {
+    /// The unpacked GOROOT (in scratch space).
+    pub root: &'a Path,
+    /// Its version.
+    pub version: &'a GoVersion,
+    /// The platform it is built for.
+    pub platform: &'a Platform,
+    /// The archive's name, for messages.
+    pub archive: &'a str,
+    /// Every file in it with its sha256, executable bit and size, sorted by
+    /// path.
+    pub files: &'a [FileEntry],
+}
+
+/// A check run on every unpacked toolchain before it is committed (such as
+/// the checksum database's `h1:` hash); an error stops the install and
+/// nothing is installed.
+pub type PreCommitHook = Box<dyn Fn(&PreCommit<'_>) -> Result<()> + Send + Sync>;
+
 /// Installs and uninstalls toolchains under a home.
 pub struct Installer<'a> {
     dist: &'a Dist,
@@ -114,6 +138,11 @@ pub struct Installer<'a> {
     pub pipeline: Pipeline,
     /// How long to wait for another process's lock (`None`: forever).
     pub lock_timeout: Option<Duration>,
+    /// How files are linked from the store ([`LinkMode::Copy`]: the store
+    /// is not used).
+    pub link_mode: LinkMode,
+    /// Run on every unpacked toolchain before its commit.
+    pub pre_commit: Option<PreCommitHook>,
 }
 
 /// Sequence numbers of the one-off owners of `install --from`.
@@ -129,7 +158,7 @@ impl Drop for ScratchLock {
 }
 
 /// The lock that serialises everything done to `v`'s toolchains.
-fn owner_of(v: &GoVersion) -> LockName {
+pub(crate) fn owner_of(v: &GoVersion) -> LockName {
     LockName::Toolchain(v.release_spelling())
 }
 
@@ -143,7 +172,7 @@ fn c_path(p: &Path) -> io::Result<std::ffi::CString> {
 /// Swaps the directory entries `a` and `b` atomically. `Ok(false)` when this
 /// platform or file system cannot, so the caller falls back to two renames.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+pub(crate) fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     let (a, b) = (c_path(a)?, c_path(b)?);
     // SAFETY: both pointers are NUL-terminated strings that outlive the call.
     let rc = unsafe {
@@ -169,7 +198,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
 /// Swaps the directory entries `a` and `b` atomically. `Ok(false)` when this
 /// platform or file system cannot, so the caller falls back to two renames.
 #[cfg(target_vendor = "apple")]
-fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+pub(crate) fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
     let (a, b) = (c_path(a)?, c_path(b)?);
     // SAFETY: both pointers are NUL-terminated strings that outlive the call.
     if unsafe { libc::renamex_np(a.as_ptr(), b.as_ptr(), libc::RENAME_SWAP) } == 0 {
@@ -185,7 +214,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
 /// Swaps the directory entries `a` and `b` atomically. `Ok(false)` when this
 /// platform or file system cannot, so the caller falls back to two renames.
 #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
-fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
+pub(crate) fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
     Ok(false)
 }
 
@@ -195,7 +224,7 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
 /// file system holding it does this (the files were written moments ago,
 /// so that is where nearly all of its dirty data is); elsewhere every file
 /// and directory is synced.
-fn sync_tree(root: &Path) -> Result<()> {
+pub(crate) fn sync_tree(root: &Path) -> Result<()> {
     sync_tree_io(root).map_err(|e| Error::io("cannot flush to disk", root, e))
 }
 
@@ -291,10 +320,113 @@ impl<'a> Installer<'a> {
             limits: Limits::default(),
             pipeline: Pipeline::default(),
             lock_timeout: None,
+            link_mode: LinkMode::Auto,
+            pre_commit: None,
         }
     }
 
-    fn home(&self) -> &GoverHome {
+    /// The store, unless the link mode is `copy`.
+    pub fn store(&self) -> Option<Store> {
+        (self.link_mode != LinkMode::Copy).then(|| Store::new(self.home(), self.link_mode))
+    }
+
+    /// The store (unless the link mode is `copy`) with its lock held shared.
+    fn shared_store(&self, progress: &dyn Progress) -> Result<(Option<Store>, Option<StoreLock>)> {
+        let Some(mut store) = self.store() else {
+            return Ok((None, None));
+        };
+        let lock = self.lock_store(&store, false, progress)?;
+        store.expect_keys(&self.installed_roots());
+        Ok((Some(store), Some(lock)))
+    }
+
+    /// Takes the store's lock, shared (linking from it) or exclusive
+    /// (removing from it), saying so when it waits.
+    pub fn lock_store(
+        &self,
+        store: &Store,
+        exclusive: bool,
+        progress: &dyn Progress,
+    ) -> Result<StoreLock> {
+        store.ensure_dirs()?;
+        store.lock(exclusive, self.lock_timeout, &|p| {
+            progress.message(&format!(
+                "waiting for another gover process using the toolchain store (lock file {})",
+                p.display()
+            ))
+        })
+    }
+
+    /// Checks, flushes and commits the verified tree `check.root` (the
+    /// caller holds `owner`'s lock), then moves older copies into the
+    /// store; returns the toolchain's path.
+    fn finish(
+        &self,
+        check: &PreCommit<'_>,
+        unpacked: &Unpacked,
+        store: Option<&Store>,
+        owner: &LockName,
+        progress: &dyn Progress,
+    ) -> Result<PathBuf> {
+        let target = toolchain_path(self.home(), check.version, check.platform);
+        self.prepare_commit(check, unpacked, store, &target, progress)?;
+        let path = self.commit(check.root, check.version, check.platform, owner)?;
+        if let Some(s) = store {
+            self.optimize_others(s, progress);
+        }
+        Ok(path)
+    }
+
+    /// Moves the toolchains installed without the store into it, once
+    /// (best effort: a failure is only reported).
+    fn optimize_others(&self, store: &Store, progress: &dyn Progress) {
+        for (root, res) in self.optimize_all(store, false, progress) {
+            if let Err(e) = res {
+                progress.message(&format!(
+                    "could not move {} into the toolchain store: {e}",
+                    root.display()
+                ));
+            }
+        }
+    }
+
+    /// Gets a verified tree at `root` ready to be committed to `target`:
+    /// runs the pre-commit check, flushes it to disk, adds its new files to
+    /// the store and records its manifest.
+    fn prepare_commit(
+        &self,
+        check: &PreCommit<'_>,
+        unpacked: &Unpacked,
+        store: Option<&Store>,
+        target: &Path,
+        progress: &dyn Progress,
+    ) -> Result<()> {
+        if let Some(hook) = &self.pre_commit {
+            hook(check)?;
+        }
+        sync_tree(check.root)?;
+        let Some(store) = store else {
+            return Ok(());
+        };
+        let mut failed = None;
+        for (key, path) in &unpacked.fresh {
+            if let Err(e) = store.publish(key, path) {
+                failed.get_or_insert((path.clone(), e));
+            }
+        }
+        if let Some((path, e)) = failed {
+            progress.message(&format!(
+                "could not add every file to the toolchain store (at {}: {e}); the toolchain is installed, sharing fewer files",
+                path.display()
+            ));
+        }
+        if let Err(e) = store.write_manifest(target, &unpacked.files) {
+            progress.message(&format!("{e}; `gover store optimize` records it later"));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn home(&self) -> &GoverHome {
         self.dist.home()
     }
 
@@ -304,7 +436,7 @@ impl<'a> Installer<'a> {
         Ok(())
     }
 
-    fn lock(&self, name: &LockName, progress: &dyn Progress) -> Result<InstallLock> {
+    pub(crate) fn lock(&self, name: &LockName, progress: &dyn Progress) -> Result<InstallLock> {
         lock::acquire(self.home(), name, self.lock_timeout, &|p| {
             progress.message(&format!(
                 "waiting for another gover process working on {name} (lock file {})",
@@ -379,16 +511,31 @@ impl<'a> Installer<'a> {
             source: format!("the release index {index_url}"),
         };
         let url = self.dist.archive_url(&file.filename)?;
+        let (store, _shared) = self.shared_store(&*progress)?;
         let tmp = scratch::create(self.home(), owner.clone(), ScratchPurpose::Install)?;
-        let unpacked = self.download(&url, file, &expected, tmp.path(), progress)?;
+        let placement = store.as_ref().map_or(Placement::Write, Placement::Store);
+        let unpacked = self.download(
+            &url,
+            file,
+            &expected,
+            tmp.path(),
+            placement,
+            progress.clone(),
+        )?;
         let root = tmp.path().join("go");
         let expect = Expect {
             version: Some(version),
             platform: &platform,
         };
         verify_tree(&root, &file.filename, &expect)?;
-        sync_tree(&root)?;
-        let path = self.commit(&root, version, &platform, &owner)?;
+        let check = PreCommit {
+            root: &root,
+            version,
+            platform: &platform,
+            archive: &file.filename,
+            files: &unpacked.files,
+        };
+        let path = self.finish(&check, &unpacked, store.as_ref(), &owner, &*progress)?;
         Ok(Outcome::Installed {
             version: version.clone(),
             path,
@@ -404,6 +551,7 @@ impl<'a> Installer<'a> {
         file: &IndexFile,
         expected: &Expected,
         dest: &Path,
+        placement: Placement<'_>,
         progress: Arc<dyn Progress>,
     ) -> Result<Unpacked> {
         let (reader, total) = self.dist.open_archive(url, file.size, progress.clone())?;
@@ -411,7 +559,7 @@ impl<'a> Installer<'a> {
             &file.filename,
             total.or((file.size > 0).then_some(file.size)),
         );
-        extract::unpack(
+        extract::unpack_into(
             Input {
                 reader,
                 name: file.filename.clone(),
@@ -420,8 +568,7 @@ impl<'a> Installer<'a> {
             },
             dest,
             Some(expected),
-            self.limits,
-            self.pipeline,
+            (self.limits, self.pipeline, placement),
             &*progress,
         )
     }
@@ -455,12 +602,14 @@ impl<'a> Installer<'a> {
         };
         let scratch_lock = ScratchLock(lock::acquire(self.home(), &local, None, &|_| {})?);
         let tmp = scratch::create(self.home(), local, ScratchPurpose::Install)?;
+        let (store, _shared) = self.shared_store(&*progress)?;
+        let placement = store.as_ref().map_or(Placement::Write, Placement::Store);
         progress.start(&shown, total);
         let expected = sha256.map(|sha256| Expected {
             sha256,
             source: "--sha256".into(),
         });
-        let unpacked = extract::unpack(
+        let unpacked = extract::unpack_into(
             Input {
                 reader,
                 name: shown.clone(),
@@ -469,8 +618,7 @@ impl<'a> Installer<'a> {
             },
             tmp.path(),
             expected.as_ref(),
-            self.limits,
-            self.pipeline,
+            (self.limits, self.pipeline, placement),
             &*progress,
         )?;
         let root = tmp.path().join("go");
@@ -480,14 +628,7 @@ impl<'a> Installer<'a> {
         };
         let version = verify_tree(&root, &shown, &expect)?;
         if sha256.is_none() {
-            let index = index().map_err(|e| {
-                Error::new(
-                    e.kind(),
-                    format!("cannot verify {shown} against the release index: {e}"),
-                )
-                .with_hint(sha256_hint(&archive.display().to_string()))
-            })?;
-            verify_with_index(&index, &version, &unpacked.sha256, &shown, platform)?;
+            check_with_index(index, archive, &shown, &version, &unpacked.sha256, platform)?;
         }
         let owner = owner_of(&version);
         let _lock = self.lock(&owner, &*progress)?;
@@ -496,8 +637,14 @@ impl<'a> Installer<'a> {
                 return Ok(done);
             }
         }
-        sync_tree(&root)?;
-        let path = self.commit(&root, &version, platform, &owner)?;
+        let check = PreCommit {
+            root: &root,
+            version: &version,
+            platform,
+            archive: &shown,
+            files: &unpacked.files,
+        };
+        let path = self.finish(&check, &unpacked, store.as_ref(), &owner, &*progress)?;
         drop(tmp);
         drop(scratch_lock);
         Ok(Outcome::Installed {
@@ -596,8 +743,57 @@ impl<'a> Installer<'a> {
     /// renamed into `tmp/` (so no half-deleted tree is ever seen as
     /// installed) and then deleted. Unless `force`, a toolchain that
     /// running processes use (a build in progress) is not removed: the
-    /// error names them. Returns the removed GOROOT.
+    /// error names them. Returns the removed GOROOT. Store files no
+    /// toolchain holds any more are then removed too
+    /// ([`Installer::collect_garbage`]).
     pub fn uninstall(
+        &self,
+        version: &GoVersion,
+        force: bool,
+        progress: &dyn Progress,
+    ) -> Result<Uninstalled> {
+        let path = self.remove_toolchain(version, force, progress)?;
+        let store = match self.store() {
+            Some(s) => s,
+            None => Store::new(self.home(), LinkMode::Auto),
+        };
+        store.remove_manifest(&path);
+        let freed = match self.collect_garbage(&store, progress) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                progress.message(&format!(
+                    "could not clean up the toolchain store: {e}; `gover store gc` does it later"
+                ));
+                None
+            }
+        };
+        Ok(Uninstalled { path, freed })
+    }
+
+    /// Every installed toolchain's GOROOT, this machine's and others'.
+    pub fn installed_roots(&self) -> Vec<PathBuf> {
+        let home = self.home();
+        let mut out: Vec<PathBuf> = home
+            .installed()
+            .unwrap_or_default()
+            .iter()
+            .map(|v| home.toolchain_dir(v))
+            .collect();
+        out.extend(foreign_installed(home).into_iter().map(|(_, _, p)| p));
+        out
+    }
+
+    /// Removes the store files no installed toolchain holds, under the
+    /// store's lock held exclusively (waiting for running installs).
+    pub fn collect_garbage(&self, store: &Store, progress: &dyn Progress) -> Result<GcReport> {
+        if !store.dir().is_dir() {
+            return Ok(GcReport::default());
+        }
+        let _lock = self.lock_store(store, true, progress)?;
+        store.gc(&self.installed_roots())
+    }
+
+    fn remove_toolchain(
         &self,
         version: &GoVersion,
         force: bool,
@@ -633,6 +829,15 @@ impl<'a> Installer<'a> {
         }
         Ok(dir)
     }
+}
+
+/// What an uninstall removed.
+#[derive(Debug)]
+pub struct Uninstalled {
+    /// The removed GOROOT.
+    pub path: PathBuf,
+    /// What the store's clean-up freed (`None`: it could not run now).
+    pub freed: Option<GcReport>,
 }
 
 /// An error naming the processes that use the toolchain `v` at `dir`, if
@@ -701,6 +906,26 @@ fn sha256_hint(archive: &str) -> String {
     format!("pass the archive's sha256: `gover install --from {archive} --sha256 HEX`")
 }
 
+/// Checks a local archive against the release index `index()` returns
+/// (when no `--sha256` was given).
+fn check_with_index(
+    index: &dyn Fn() -> Result<Index>,
+    archive: &Path,
+    shown: &str,
+    version: &GoVersion,
+    digest: &[u8; 32],
+    platform: &Platform,
+) -> Result<()> {
+    let index = index().map_err(|e| {
+        Error::new(
+            e.kind(),
+            format!("cannot verify {shown} against the release index: {e}"),
+        )
+        .with_hint(sha256_hint(&archive.display().to_string()))
+    })?;
+    verify_with_index(&index, version, digest, shown, platform)
+}
+
 fn verify_with_index(
     index: &Index,
     version: &GoVersion,
@@ -765,6 +990,89 @@ fn verify_with_index(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
+
+    /// A tiny toolchain archive of go1.22.10 for this machine, and its sha256.
+    fn archive(dir: &Path) -> (PathBuf, [u8; 32]) {
+        use sha2::Digest;
+        let mut b = tar::Builder::new(Vec::new());
+        let tool = format!("go/pkg/tool/{}/compile", Platform::host().tool_dir());
+        for (path, mode, data) in [
+            ("go/VERSION", 0o644, "go1.22.10\n"),
+            ("go/bin/go", 0o755, "#!/bin/sh\n"),
+            (tool.as_str(), 0o755, "#!/bin/sh\n"),
+        ] {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(mode);
+            h.set_cksum();
+            b.append_data(&mut h, path, data.as_bytes()).unwrap();
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        io::Write::write_all(&mut gz, &b.into_inner().unwrap()).unwrap();
+        let bytes = gz.finish().unwrap();
+        let path = dir.join("go1.22.10.tar.gz");
+        fs::write(&path, &bytes).unwrap();
+        (path, sha2::Sha256::digest(&bytes).into())
+    }
+
+    #[test]
+    fn the_pre_commit_check_sees_the_manifest_and_can_veto_the_commit() {
+        let t = tempfile::tempdir().unwrap();
+        let home = GoverHome::new(t.path().join("home"));
+        let dist = Dist::new(home.clone(), crate::source::Sources::default());
+        let (file, sha) = archive(t.path());
+        let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+        let veto = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let mut installer = Installer::new(&dist);
+        let (seen2, veto2) = (seen.clone(), veto.clone());
+        installer.pre_commit = Some(Box::new(move |c: &PreCommit<'_>| {
+            assert!(c.root.join("bin/go").is_file());
+            assert_eq!(c.version.toolchain_name(), "go1.22.10");
+            let mut s = seen2.lock().unwrap();
+            s.clear();
+            for f in c.files {
+                s.push(format!(
+                    "{} {} {} {}",
+                    f.path,
+                    f.executable,
+                    f.size,
+                    hex(&f.sha256)
+                ));
+            }
+            if veto2.load(Ordering::SeqCst) {
+                return Err(Error::new(ErrorKind::ChecksumMismatch, "h1: mismatch"));
+            }
+            Ok(())
+        }));
+        let no_index = || -> Result<Index> { unreachable!() };
+        let host = Platform::host();
+        let install = || {
+            installer.install_archive(
+                &file,
+                Some(sha),
+                &no_index,
+                &host,
+                false,
+                Arc::new(crate::NoProgress),
+            )
+        };
+        let e = install().unwrap_err();
+        assert_eq!(e.to_string(), "h1: mismatch");
+        assert!(home.installed().unwrap().is_empty());
+        assert!(home.scratch_entries().unwrap().is_empty());
+        let hello = hex(&crate::store::Key::of(b"#!/bin/sh\n", true).sha256);
+        assert_eq!(
+            seen.lock().unwrap()[1],
+            format!("bin/go true 10 {hello}"),
+            "{:?}",
+            seen.lock().unwrap()
+        );
+        veto.store(false, Ordering::SeqCst);
+        install().unwrap();
+        assert_eq!(home.installed().unwrap().len(), 1);
+        assert_eq!(seen.lock().unwrap()[0].split(' ').next(), Some("VERSION"));
+    }
 
     #[test]
     #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]

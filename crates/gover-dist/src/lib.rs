@@ -18,6 +18,8 @@
 //! - [`install`]: the whole install/uninstall transaction, and where
 //!   toolchains of each platform go;
 //! - [`inuse`]: which running processes use a toolchain;
+//! - [`store`]: the content-addressed store toolchain files are linked from,
+//!   and [`optimize`]: moving installed toolchains into it;
 //! - [`mirror`]: the `gover mirror` transaction (plan, fetch and verify,
 //!   write `index.json`);
 //! - [`modzip`]: unpacking a `golang.org/toolchain` module zip;
@@ -45,10 +47,12 @@ pub mod inuse;
 pub mod lock;
 pub mod mirror;
 pub mod modzip;
+pub mod optimize;
 pub mod platform;
 pub mod release;
 pub mod scratch;
 pub mod source;
+pub mod store;
 pub mod sumdb;
 pub mod trust;
 pub mod verified;

@@ -61,19 +61,36 @@ impl App {
     /// Prints a status line to stderr unless `-q`.
     pub(crate) fn info(&self, msg: impl std::fmt::Display) {
         if self.verbosity != Verbosity::Quiet {
-            eprintln!("{msg}");
+            crate::output::status(msg);
         }
     }
 
     /// Prints a detail line to stderr with `-v`.
     pub(crate) fn debug(&self, msg: impl std::fmt::Display) {
         if matches!(self.verbosity, Verbosity::Verbose(_)) {
-            eprintln!("{msg}");
+            crate::output::status(msg);
         }
     }
 
-    /// Prints `warning: ...` to stderr (even with `-q`).
+    /// Prints `warning: ...` to stderr unless `-q`.
     pub(crate) fn warn(&self, msg: impl std::fmt::Display) {
-        eprintln!("warning: {msg}");
+        if self.verbosity != Verbosity::Quiet {
+            crate::output::warn(msg);
+        }
+    }
+
+    /// Prints `hint: ...` to stderr unless `-q`.
+    pub(crate) fn hint(&self, msg: impl std::fmt::Display) {
+        if self.verbosity != Verbosity::Quiet {
+            crate::output::note_hint(msg);
+        }
+    }
+
+    /// Prints `warning: ...`, a blank line and `hint: ...` to stderr
+    /// unless `-q`.
+    pub(crate) fn warn_with_hint(&self, msg: impl std::fmt::Display, hint: impl std::fmt::Display) {
+        if self.verbosity != Verbosity::Quiet {
+            crate::output::warn_with_hint(msg, hint);
+        }
     }
 }

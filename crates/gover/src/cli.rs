@@ -117,6 +117,18 @@ pub(crate) enum Command {
     /// Print shell completions (commands, flags, installed and released versions)
     #[command(after_help = examples::COMPLETIONS)]
     Completions(CompletionsArgs),
+    /// Remove the toolchains no project, default or running process uses
+    #[command(after_help = examples::PRUNE)]
+    Prune(PruneArgs),
+    /// Show pins behind the newest patch of their line (exit 1 if any)
+    #[command(after_help = examples::OUTDATED)]
+    Outdated(OutdatedArgs),
+    /// Move exact pins to the newest patch of their line and install it
+    #[command(after_help = examples::UPGRADE)]
+    Upgrade(UpgradeArgs),
+    /// Manage the deduplicated toolchain store (gc, verify, optimize)
+    #[command(after_help = examples::STORE)]
+    Store(StoreArgs),
     /// Update gover itself (`gover self update`)
     #[command(name = "self", after_help = examples::SELF)]
     SelfCmd(crate::commands::self_update::SelfArgs),
@@ -188,7 +200,8 @@ Examples:
     /// `gover env`.
     pub(crate) const ENV: &str = "\
 Examples:
-  eval \"$(gover env 1.22)\"          This shell uses 1.22 until it exits
+  eval \"$(gover env 1.22)\"          This shell uses 1.22 (again: another version instead)
+  eval \"$(gover env --unset)\"       Back to PATH, GOROOT and GOTOOLCHAIN as they were
   gover env --shell fish 1.22 | source
   gover env --shell github          In a GitHub Actions step";
     /// `gover setup`.
@@ -224,6 +237,49 @@ Examples:
     pub(crate) const SELF: &str = "\
 Examples:
   gover self update                 Update gover and gover-shim to the newest release";
+    /// `gover prune`.
+    pub(crate) const PRUNE: &str = "\
+Examples:
+  gover prune --dry-run             What would be removed, and why the rest stays
+  gover prune                       Remove it
+  gover prune --json                The same as JSON, for scripts";
+    /// `gover outdated`.
+    pub(crate) const OUTDATED: &str = "\
+Examples:
+  gover outdated                    Pins behind the newest patch of their line
+  gover outdated --json || echo behind   Exit status 1 when something is behind";
+    /// `gover upgrade`.
+    pub(crate) const UPGRADE: &str = "\
+Examples:
+  gover upgrade                     This project's pin, to the newest patch
+  gover upgrade ~/src/api ~/src/web
+  gover upgrade --all               Every remembered project and the global default
+  gover upgrade --go-mod            Also go.mod's toolchain line";
+    /// `gover store`.
+    pub(crate) const STORE: &str = "\
+Examples:
+  gover store status                Its size, and what sharing files saves
+  gover store verify --repair       Re-hash every file; reinstall what changed
+  gover store gc                    Remove files no toolchain holds
+  gover store optimize              Move older installs into the store";
+    /// `gover store gc`.
+    pub(crate) const STORE_GC: &str = "\
+Examples:
+  gover store gc                    Remove files no toolchain holds";
+    /// `gover store verify`.
+    pub(crate) const STORE_VERIFY: &str = "\
+Examples:
+  gover store verify                Re-hash every file; exit 1 if one changed
+  gover store verify --repair       Reinstall the toolchains holding a changed file";
+    /// `gover store optimize`.
+    pub(crate) const STORE_OPTIMIZE: &str = "\
+Examples:
+  gover store optimize              Move older installs into the store";
+    /// `gover store status`.
+    pub(crate) const STORE_STATUS: &str = "\
+Examples:
+  gover store status                Its size, and what sharing files saves
+  gover store status --json";
     /// `gover self update`.
     pub(crate) const SELF_UPDATE: &str = "\
 Examples:
@@ -267,7 +323,8 @@ Examples:
 #[derive(Debug, Args)]
 pub(crate) struct CurrentArgs {
     /// Print JSON: {"version","request","source","source_kind","reason","notes","path","installed"}
-    /// (for system and custom toolchains also "exe"; with -v also "checked")
+    /// (for system and custom toolchains also "exe"; with -v also "checked"); on failure
+    /// (nothing pinned, a broken pin): {"error","hint","kind","source"}
     #[arg(long)]
     pub(crate) json: bool,
 }
@@ -322,7 +379,7 @@ pub(crate) struct ListArgs {
     /// names it (default: this host)
     #[arg(long, value_name = "OS-ARCH", requires = "remote")]
     pub(crate) platform: Option<String>,
-    /// Print JSON: [{"version","path","current"}]; with --remote:
+    /// Print JSON: [{"version","path","current","used_by"}]; with --remote:
     /// [{"version","stable","installed","platform","filename","size","sha256"}]
     #[arg(long)]
     pub(crate) json: bool,
@@ -334,12 +391,21 @@ pub(crate) struct UseArgs {
     /// The version to pin: 1.22.10, 1.22, 1.23rc1, latest, system
     #[arg(id = "request", value_name = "VERSION", add = crate::candidates::pinnable())]
     pub(crate) version: String,
-    /// Set the global default ($GOVER_HOME/version) instead of .go-version here
+    /// Set the global default ($GOVER_HOME/version) instead of pinning this
+    /// directory
     #[arg(long)]
     pub(crate) global: bool,
+    /// Pin this directory even when it is your home directory (where a pin
+    /// would apply to every directory below it)
+    #[arg(long, conflicts_with = "global")]
+    pub(crate) here: bool,
     /// Do not install the version if it is missing
     #[arg(long)]
     pub(crate) no_install: bool,
+    /// Pin the exact release the version resolves to (1.22 -> 1.22.10)
+    /// instead of the version as given
+    #[arg(long)]
+    pub(crate) pin: bool,
 }
 
 /// `gover link`
@@ -451,6 +517,10 @@ pub(crate) struct EnvArgs {
     /// Output syntax
     #[arg(long, value_enum, default_value = "sh")]
     pub(crate) shell: EnvShell,
+    /// Print the code that undoes `gover env` instead: gover's toolchains
+    /// off PATH, GOROOT and GOTOOLCHAIN as they were
+    #[arg(long, conflicts_with = "request")]
+    pub(crate) unset: bool,
 }
 
 /// Shells `gover setup` configures.
@@ -513,6 +583,71 @@ pub(crate) struct VerifyArgs {
     /// before gover kept them), after checking them
     #[arg(long)]
     pub(crate) record: bool,
+}
+
+/// `gover prune`
+#[derive(Debug, Args)]
+pub(crate) struct PruneArgs {
+    /// Say what would be removed, remove nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Print JSON: [{"version","path","action","reasons"}]
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `gover outdated`
+#[derive(Debug, Args)]
+pub(crate) struct OutdatedArgs {
+    /// Print JSON: [{"file","kind","pinned","current","latest","behind"}]
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `gover upgrade`
+#[derive(Debug, Args)]
+pub(crate) struct UpgradeArgs {
+    /// Project directories or pin files (default: this directory)
+    #[arg(value_name = "PATH", conflicts_with = "all")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Every remembered project and the global default
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// Also rewrite the toolchain line of a go.mod or go.work
+    #[arg(long)]
+    pub(crate) go_mod: bool,
+}
+
+/// `gover store`
+#[derive(Debug, Args)]
+pub(crate) struct StoreArgs {
+    #[command(subcommand)]
+    pub(crate) command: StoreCommand,
+}
+
+/// `gover store` subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum StoreCommand {
+    /// Remove store files no installed toolchain holds
+    #[command(after_help = examples::STORE_GC)]
+    Gc,
+    /// Re-hash every store file; report (or with --repair, reinstall) changed ones
+    #[command(after_help = examples::STORE_VERIFY)]
+    Verify {
+        /// Take changed files out of the store and reinstall the toolchains holding them
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Move toolchains installed without the store into it
+    #[command(after_help = examples::STORE_OPTIMIZE)]
+    Optimize,
+    /// Show the store's size and what it saves
+    #[command(after_help = examples::STORE_STATUS)]
+    Status {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Shells for completions.

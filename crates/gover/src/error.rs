@@ -169,7 +169,7 @@ pub(crate) fn user_error(e: gover_dist::Error) -> anyhow::Error {
 
 /// The hint the chain of `err` carries: a [`UserError`]'s, gover-dist's,
 /// a user file's, or one for an I/O error in it.
-fn chain_hint(err: &anyhow::Error) -> Option<String> {
+pub(crate) fn chain_hint(err: &anyhow::Error) -> Option<String> {
     err.chain().find_map(|c| {
         if let Some(u) = c.downcast_ref::<UserError>() {
             return u.hint.clone();
@@ -222,7 +222,7 @@ pub(crate) fn render_with(err: &anyhow::Error, paint: Paint) -> Option<String> {
 /// Prints an error to stderr (once) and returns the exit code to use.
 pub(crate) fn report(err: &anyhow::Error) -> u8 {
     if let Some(text) = render_with(err, Paint::for_stream(Stream::Stderr)) {
-        eprintln!("{text}");
+        crate::output::eprint_always(&text);
     }
     err.chain()
         .find_map(|c| c.downcast_ref::<UserError>().map(|u| u.code))

@@ -114,6 +114,7 @@ pub(crate) fn installer<'a>(app: &App, dist: &'a Dist) -> Result<Installer<'a>> 
     if let Some(w) = s.unpack_writers.value {
         i.pipeline.writers = w;
     }
+    i.link_mode = s.link_mode.value;
     Ok(i)
 }
 
@@ -161,6 +162,7 @@ pub(crate) fn install_with(
     mode: InstallMode,
     platform: &Platform,
 ) -> Result<()> {
+    let _installing = crate::interrupt::installing(&app.home);
     let dist = dist(app)?;
     let installer = installer(app, &dist)?;
     let mut index = None;
@@ -182,6 +184,7 @@ pub(crate) fn install_with(
             Err(e) => return Err(e),
         }
     }
+    crate::remembered::after_install(app, requests);
     if failed > 0 {
         return Err(
             UserError::new(format!("{failed} of {} installs failed", requests.len())).into(),
@@ -220,8 +223,8 @@ impl One<'_> {
         }
         let index = index.as_ref().expect("loaded above");
         let release = resolve_in(app, index, req, self.mode.go_line)?;
-        let file = release
-            .archive_for(self.platform, &index.url)
+        let file = index
+            .archive_of(release, self.platform)
             .map_err(user_error)?;
         let version: GoVersion = release.version.clone();
         let progress: Arc<Reporter> = Arc::new(Reporter::new(app));
@@ -357,16 +360,32 @@ pub(crate) fn install_file(
         })?),
         None => None,
     };
+    let _installing = crate::interrupt::installing(&app.home);
     let dist = dist(app)?;
     let installer = installer(app, &dist)?;
     let started = Instant::now();
     let index = || dist.index(&NoProgress).map(|l| l.index);
-    let progress = Arc::new(Reporter::new(app));
+    let progress = Arc::new(Reporter::local(app));
     let outcome = installer
         .install_archive(file, sha, &index, platform, force, progress)
-        .map_err(user_error)?;
+        .map_err(|e| local_archive_error(e, file, sha.is_some()))?;
     report_outcome(app, &outcome, started);
     Ok(())
+}
+
+/// An error installing a local archive: with `--sha256`, a checksum
+/// mismatch is about the file or the digest given (no mirror was
+/// involved), whatever the generic hint says.
+fn local_archive_error(e: gover_dist::Error, file: &Path, sha256_given: bool) -> anyhow::Error {
+    if !sha256_given || e.kind() != gover_dist::ErrorKind::ChecksumMismatch {
+        return user_error(e);
+    }
+    UserError::new(e.to_string())
+        .hint(format!(
+            "the archive or the --sha256 value is wrong: compare `sha256sum {}` with the sha256 published for the archive; nothing was installed",
+            crate::quote::sh_quote(&file.display().to_string())
+        ))
+        .into()
 }
 
 fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
@@ -381,6 +400,11 @@ fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {
         crate::shimlinks::after_install(app, version);
     }
     match outcome {
+        // The shim asked because it was missing: another process installed
+        // it meanwhile, and the go command just runs.
+        Outcome::AlreadyInstalled { version, .. } if crate::output::for_shim() => {
+            app.info(format!("{} is ready", version.toolchain_name()))
+        }
         Outcome::AlreadyInstalled { version, path, .. } => app.info(format!(
             "{} is already installed at {} (use --force to reinstall)",
             version.toolchain_name(),

@@ -5,9 +5,11 @@
 //! Commands live in `commands/` (one module each, none importing another);
 //! what several share has a module of its own here: `doctor` (the checks),
 //! `shell` (startup files and gover's block), `selecting`, `installing`,
-//! `progress`, `quote`, `shimlinks`, `trusting`, `userfile`, `error`, `output` (colour
-//! and labelled lines), `candidates` (what completion offers) and `usage`
-//! (command-line mistakes).
+//! `progress`, `interrupt` (Ctrl-C during an install), `quote`,
+//! `remembered` (the pins gover resolved), `shimlinks`, `trusting`,
+//! `userfile`, `error`, `output` (colour, `-q` and labelled lines),
+//! `candidates` (what completion offers) and `usage` (command-line
+//! mistakes).
 
 mod app;
 mod candidates;
@@ -16,9 +18,11 @@ mod commands;
 mod doctor;
 mod error;
 mod installing;
+mod interrupt;
 mod output;
 mod progress;
 mod quote;
+mod remembered;
 mod selecting;
 mod shell;
 mod shimlinks;
@@ -39,10 +43,16 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     output::set_color(cli.global.color);
-    match run(&cli) {
+    output::set_quiet(cli.global.quiet);
+    output::set_for_shim(
+        std::env::var_os(gover_core::env::GOVER_SHIM_INSTALL).is_some_and(|v| v == "1"),
+    );
+    let code = match run(&cli) {
         Ok(code) => code,
         Err(e) => ExitCode::from(error::report(&e)),
-    }
+    };
+    interrupt::hold_if_interrupted();
+    code
 }
 
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
@@ -71,5 +81,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Mirror(args) => mirror::run(&app()?, args),
         Command::SelfCmd(args) => self_update::run(&app()?, args),
         Command::Verify(args) => verify::run(&app()?, args),
+        Command::Prune(args) => prune::run(&app()?, args),
+        Command::Outdated(args) => outdated::run(&app()?, args),
+        Command::Upgrade(args) => upgrade::run(&app()?, args),
+        Command::Store(args) => store::run(&app()?, args),
     }
 }

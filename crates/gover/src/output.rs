@@ -12,10 +12,19 @@
 //! a style only wraps it, so no colour code can come from a file name.
 //!
 //! The API for commands: [`Paint`] (for a stream, or plain) paints text
-//! with one of the [`style`]s; [`warn`] and [`note_hint`] print gover's
-//! labelled lines on stderr; [`label`] gives a label alone.
+//! with one of the [`style`]s; [`status`], [`warn`], [`note_hint`] and
+//! [`warn_with_hint`] print gover's lines on stderr; [`label`] gives a
+//! label alone.
+//!
+//! Two process-wide switches, set once by `main`, apply to every line
+//! printed here: `-q` ([`set_quiet`]) drops status lines, warnings and
+//! hints (errors and data stay), and a `gover install` run by the shim
+//! ([`set_for_shim`], from `GOVER_SHIM_INSTALL`) starts each line with
+//! `gover: `, as the shim's own lines do.
 
 use std::fmt;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anstream::ColorChoice;
 pub(crate) use anstyle::Style;
@@ -173,23 +182,113 @@ pub(crate) fn label(paint: Paint, l: Label) -> String {
     paint.paint(style, word).to_string()
 }
 
-/// Prints `warning: {msg}` to stderr (even with `-q`: a warning is never
-/// noise).
-pub(crate) fn warn(msg: impl fmt::Display) {
-    let p = Paint::for_stream(Stream::Stderr);
-    eprintln!("{} {msg}", label(p, Label::Warning));
+static QUIET: AtomicBool = AtomicBool::new(false);
+static FOR_SHIM: AtomicBool = AtomicBool::new(false);
+
+/// `-q`: from now on print nothing but errors (and data on stdout).
+pub(crate) fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
 }
 
-/// Prints `hint: {msg}` to stderr.
-#[allow(dead_code)] // for the commands that print a hint of their own
+/// Whether `-q` is on.
+pub(crate) fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// This process is the `gover install` the shim runs to install a missing
+/// toolchain: every line on stderr starts with `gover: `.
+pub(crate) fn set_for_shim(on: bool) {
+    FOR_SHIM.store(on, Ordering::Relaxed);
+}
+
+/// Whether this process runs for the shim (see [`set_for_shim`]).
+pub(crate) fn for_shim() -> bool {
+    FOR_SHIM.load(Ordering::Relaxed)
+}
+
+/// What starts every line on stderr: `gover: ` for the shim, else nothing.
+pub(crate) fn line_prefix() -> &'static str {
+    if for_shim() {
+        "gover: "
+    } else {
+        ""
+    }
+}
+
+/// `text` with [`line_prefix`] before each line; blank lines stay blank.
+pub(crate) fn prefixed(text: &str) -> String {
+    let prefix = line_prefix();
+    if prefix.is_empty() {
+        return text.to_string();
+    }
+    text.split('\n')
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{prefix}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Prints `text` and a line break to stderr, each line prefixed (see
+/// [`line_prefix`]), whatever `-q` says: for errors. Once an install was
+/// interrupted, nothing more is printed (the interruption says it all).
+pub(crate) fn eprint_always(text: &str) {
+    if crate::interrupt::interrupted() {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{}", prefixed(text));
+}
+
+/// Prints a status line to stderr, unless `-q`.
+pub(crate) fn status(msg: impl fmt::Display) {
+    if !quiet() {
+        eprint_always(&msg.to_string());
+    }
+}
+
+/// Prints `warning: {msg}` to stderr, unless `-q`.
+pub(crate) fn warn(msg: impl fmt::Display) {
+    let p = Paint::for_stream(Stream::Stderr);
+    status(format_args!("{} {msg}", label(p, Label::Warning)));
+}
+
+/// Prints `hint: {msg}` to stderr, unless `-q`.
 pub(crate) fn note_hint(msg: impl fmt::Display) {
     let p = Paint::for_stream(Stream::Stderr);
-    eprintln!("{} {msg}", label(p, Label::Hint));
+    status(format_args!("{} {msg}", label(p, Label::Hint)));
+}
+
+/// Prints `warning: {msg}`, a blank line and `hint: {hint}` to stderr,
+/// unless `-q`: a warning with something to do about it.
+pub(crate) fn warn_with_hint(msg: impl fmt::Display, hint: impl fmt::Display) {
+    let p = Paint::for_stream(Stream::Stderr);
+    status(format_args!(
+        "{} {msg}\n\n{} {hint}",
+        label(p, Label::Warning),
+        label(p, Label::Hint)
+    ));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shim_lines_are_prefixed_and_blank_lines_stay_blank() {
+        set_for_shim(true);
+        let got = prefixed("error: x\n  caused by: y\n\nhint: z");
+        set_for_shim(false);
+        assert_eq!(
+            got,
+            "gover: error: x\ngover:   caused by: y\n\ngover: hint: z"
+        );
+        assert_eq!(prefixed("a\n\nb"), "a\n\nb");
+    }
 
     #[test]
     fn labels_keep_their_words() {

@@ -48,16 +48,28 @@ pub(crate) fn context_here(app: &App, trace: bool) -> Result<ResolveContext> {
 /// file and (with `-v`) the trace of every rule checked; pin files that
 /// were ignored are warned about.
 pub(crate) fn resolve_here(app: &App, trace: bool) -> Result<Resolution> {
-    let r = resolve(&context_here(app, trace)?).map_err(resolve_error)?;
-    warn_ignored(app, &r);
+    try_resolve_here(app, trace)?.map_err(resolve_error)
+}
+
+/// Like [`resolve_here`], with the resolver's own error (for commands that
+/// describe it further, such as `current --json`); the outer error is one
+/// that stopped the resolution from starting.
+pub(crate) fn try_resolve_here(
+    app: &App,
+    trace: bool,
+) -> Result<std::result::Result<Resolution, ResolveError>> {
+    let r = resolve(&context_here(app, trace)?);
+    if let Ok(r) = &r {
+        warn_ignored(app, r);
+    }
     Ok(r)
 }
 
 /// A resolution error as the user sees it, after the warnings of what was
 /// ignored on the way.
-fn resolve_error(e: ResolveError) -> anyhow::Error {
+pub(crate) fn resolve_error(e: ResolveError) -> anyhow::Error {
     for w in e.warnings() {
-        eprintln!("warning: {w}");
+        crate::output::warn(w);
     }
     UserError::from(e).into()
 }
@@ -213,15 +225,20 @@ pub(crate) fn warn_if_older_than_project(app: &App, r: &Resolution) {
         ));
     }
     if let Some((project, min)) = r.older_than_project() {
-        app.warn(format!(
-            "{} from {} is older than the go line of {} (go {}); Go would refuse to build or download {}\n\nhint: pin {} or newer, e.g. `gover use {}`",
-            r.display_name(),
-            decided_by(),
-            untrusted_path(&project.path),
-            project.go.as_ref().map(|g| g.to_string()).unwrap_or_default(),
-            min.toolchain_name(),
-            min.toolchain_name(),
-            min.lang(),
-        ));
+        app.warn_with_hint(
+            format!(
+                "{} from {} is older than the go line of {} (go {}); Go would refuse to build or download {}",
+                r.display_name(),
+                decided_by(),
+                untrusted_path(&project.path),
+                project.go.as_ref().map(|g| g.to_string()).unwrap_or_default(),
+                min.toolchain_name(),
+            ),
+            format!(
+                "pin {} or newer, e.g. `gover use {}`",
+                min.toolchain_name(),
+                min.lang()
+            ),
+        );
     }
 }

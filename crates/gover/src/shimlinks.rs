@@ -256,10 +256,13 @@ pub(crate) fn after_install(app: &App, v: &GoVersion) {
     match add_version_shim(&app.home, v) {
         Ok(Some(p)) => app.debug(format!("linked the version shim {}", p.display())),
         Ok(None) => {}
-        Err(e) => app.warn(format!(
-            "{} is installed, but its version shim could not be linked: {e:#}\n\nhint: run `gover setup`",
-            v.toolchain_name()
-        )),
+        Err(e) => app.warn_with_hint(
+            format!(
+                "{} is installed, but its version shim could not be linked: {e:#}",
+                v.toolchain_name()
+            ),
+            "run `gover setup`",
+        ),
     }
 }
 
@@ -269,10 +272,13 @@ pub(crate) fn after_uninstall(app: &App, v: &GoVersion) {
     match remove_version_shim(&app.home, v) {
         Ok(Some(p)) => app.debug(format!("removed the version shim {}", p.display())),
         Ok(None) => {}
-        Err(e) => app.warn(format!(
-            "{} is uninstalled, but its version shim could not be removed: {e:#}\n\nhint: run `gover setup`",
-            v.toolchain_name()
-        )),
+        Err(e) => app.warn_with_hint(
+            format!(
+                "{} is uninstalled, but its version shim could not be removed: {e:#}",
+                v.toolchain_name()
+            ),
+            "run `gover setup`",
+        ),
     }
 }
 

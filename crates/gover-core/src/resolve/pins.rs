@@ -128,7 +128,7 @@ pub(super) fn pin_file_hint(path: &Path) -> String {
             untrusted_path(path)
         ),
         Some(".tool-versions") => format!(
-            "fix the golang line of {}, or run `gover use VERSION` there to write a .go-version, which takes precedence",
+            "fix the golang line of {}, or run `gover use VERSION` in its directory, which rewrites that line",
             untrusted_path(path)
         ),
         Some("go.mod" | "go.work") => format!("fix or remove {}", untrusted_path(path)),

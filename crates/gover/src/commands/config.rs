@@ -183,6 +183,10 @@ fn effective(s: &Settings, key: &str) -> (Option<Value>, Origin) {
             s.verify.value.and_then(|v| string(v.to_string())),
             s.verify.origin.clone(),
         ),
+        "link_mode" => (
+            string(s.link_mode.value.as_str().into()),
+            s.link_mode.origin.clone(),
+        ),
         _ => (None, Origin::Default),
     }
 }

@@ -11,12 +11,12 @@ use gover_core::home::exe_name;
 use gover_core::select::{find_custom, Toolchain};
 use gover_core::text::untrusted_path;
 use gover_core::toolenv::{find_system_tool, goroot_of, SystemTool};
-use gover_core::{PinSource, Resolution, VersionRequest};
+use gover_core::{PinSource, Resolution, ResolveError, VersionRequest};
 use serde_json::json;
 
 use crate::app::{App, Verbosity};
 use crate::cli::CurrentArgs;
-use crate::selecting::{resolve_here, shim_id, warn_if_older_than_project};
+use crate::selecting::{resolve_error, shim_id, try_resolve_here, warn_if_older_than_project};
 
 /// What `current --json` prints as `source`: the pin file, or the variable.
 fn source_text(s: &PinSource) -> String {
@@ -32,7 +32,8 @@ fn source_text(s: &PinSource) -> String {
 
 pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
     let verbose = matches!(app.verbosity, Verbosity::Verbose(_));
-    let r = resolve_here(app, verbose)?;
+    let r = resolve_or_describe(app, args, verbose)?;
+    crate::remembered::remember(app, &r);
     let found = not_managed(app, &r);
     let goroot = match &found {
         Some(t) => t.goroot.clone(),
@@ -71,19 +72,82 @@ pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
     }
     warn_if_older_than_project(app, &r);
     if let Some(other) = shadowing_go(app) {
-        app.warn(shadow_warning(app, &r, &other));
+        let (warning, hint) = shadow_warning(app, &r, &other);
+        app.warn_with_hint(warning, hint);
     }
     let installable = !matches!(
         r.request,
         VersionRequest::System | VersionRequest::Custom(_)
     );
     if !r.installed && installable && !args.json {
-        app.info(format!(
-            "hint: run `gover install` to install {}",
+        app.hint(format!(
+            "run `gover install` to install {}",
             r.display_name()
         ));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The resolution here; when it fails, with `--json`, the failure as a
+/// JSON object on stdout too (the error goes to stderr as always).
+fn resolve_or_describe(app: &App, args: &CurrentArgs, verbose: bool) -> Result<Resolution> {
+    let (e, facts) = match try_resolve_here(app, verbose) {
+        Ok(Ok(r)) => return Ok(r),
+        Ok(Err(e)) => {
+            let facts = what_failed(&e);
+            (resolve_error(e), Some(facts))
+        }
+        Err(e) => (e, None),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&json_error(&e, facts))?);
+    }
+    Err(e)
+}
+
+/// What `current --json` says of a resolution that failed, besides the
+/// message and hint: which rule failed (`no-pin`, `pin-file`, `env`,
+/// `project-file`, `gowork`, `gotoolchain`, `not-a-toolchain`) and the
+/// file or variable at fault.
+type ErrorFacts = (&'static str, Option<String>);
+
+/// The kind of a resolution error and the file or variable at fault.
+fn what_failed(e: &ResolveError) -> ErrorFacts {
+    let file = |p: &Path| Some(p.display().to_string());
+    match e {
+        ResolveError::NoPin { .. } => ("no-pin", None),
+        ResolveError::PinFile { path, .. } => ("pin-file", file(path)),
+        ResolveError::Env { .. } => ("env", Some(env::GOVER_GO_VERSION.into())),
+        ResolveError::ProjectFile(p) => ("project-file", file(&p.path)),
+        ResolveError::GoWork(v) => ("gowork", go_value_source(env::GOWORK, v)),
+        ResolveError::GoToolchain { value, .. } => {
+            ("gotoolchain", go_value_source(env::GOTOOLCHAIN, value))
+        }
+        ResolveError::NotAToolchain { source, .. } => {
+            ("not-a-toolchain", Some(source_text(source)))
+        }
+    }
+}
+
+/// The variable, or Go's env file that set it.
+fn go_value_source(name: &str, v: &gover_core::goenv::GoValue) -> Option<String> {
+    match &v.origin {
+        gover_core::goenv::GoOrigin::Env => Some(name.to_string()),
+        gover_core::goenv::GoOrigin::File(p) => Some(p.display().to_string()),
+    }
+}
+
+/// The JSON object `current --json` prints on stdout when it fails:
+/// `{"error","hint","kind","source"}` (`kind` is `other` for a failure
+/// before any rule was checked).
+fn json_error(err: &anyhow::Error, facts: Option<ErrorFacts>) -> serde_json::Value {
+    let (kind, source) = facts.unwrap_or(("other", None));
+    json!({
+        "error": err.to_string(),
+        "hint": crate::error::chain_hint(err),
+        "kind": kind,
+        "source": source,
+    })
 }
 
 /// A toolchain gover does not install, as found for this resolution.
@@ -150,8 +214,9 @@ fn shadowing_go(app: &App) -> Option<PathBuf> {
     None
 }
 
-/// What actually runs when another `go` comes first on `PATH`.
-fn shadow_warning(app: &App, r: &Resolution, other: &Path) -> String {
+/// What actually runs when another `go` comes first on `PATH`, and what
+/// to do about it.
+fn shadow_warning(app: &App, r: &Resolution, other: &Path) -> (String, String) {
     let toolchains = app.home.toolchains_dir();
     let what = match other.strip_prefix(&toolchains) {
         Ok(rel) => format!(
@@ -165,10 +230,15 @@ fn shadow_warning(app: &App, r: &Resolution, other: &Path) -> String {
         }
         .describe(),
     };
-    format!(
-        "typing `go` here runs {what}, not {}: it comes before gover's shims ({}) on PATH\n\nhint: remove the line that puts {} first (such as `export PATH=$GOROOT/bin:$PATH` after gover's block in your shell startup file, or an earlier `eval \"$(gover env ...)\"`), or run `gover setup` again; `gover doctor` names it",
-        r.display_name(),
-        untrusted_path(&app.home.shims_dir()),
-        untrusted_path(other.parent().unwrap_or(other)),
+    (
+        format!(
+            "typing `go` here runs {what}, not {}: it comes before gover's shims ({}) on PATH",
+            r.display_name(),
+            untrusted_path(&app.home.shims_dir()),
+        ),
+        format!(
+            "remove the line that puts {} first (such as `export PATH=$GOROOT/bin:$PATH` after gover's block in your shell startup file), or undo an earlier `eval \"$(gover env ...)\"` with `eval \"$(gover env --unset)\"`, or run `gover setup` again; `gover doctor` names it",
+            untrusted_path(other.parent().unwrap_or(other)),
+        ),
     )
 }

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
+use gover_core::GoVersion;
 use gover_dist::NoProgress;
 use serde_json::json;
 
@@ -37,6 +38,14 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
     };
     let is_current =
         |v: &gover_core::GoVersion| current.as_ref().and_then(|r| r.version.as_ref()) == Some(v);
+    let users = users(app);
+    let used_by = |v: &GoVersion| -> Vec<String> {
+        users
+            .iter()
+            .filter(|(u, _)| u == v)
+            .map(|(_, who)| who.clone())
+            .collect()
+    };
     if args.json {
         let items: Vec<_> = installed
             .iter()
@@ -45,6 +54,7 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
                     "version": v.toolchain_name(),
                     "path": app.home.toolchain_dir(v).display().to_string(),
                     "current": is_current(v),
+                    "used_by": used_by(v),
                 })
             })
             .collect();
@@ -57,17 +67,50 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     for v in &installed {
+        let who = used_by(v);
+        let uses = if who.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "  used by {}",
+                who.iter()
+                    .map(|w| untrusted(w))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
         if is_current(v) {
             let why = current
                 .as_ref()
                 .map(|r| r.source.to_string())
                 .unwrap_or_default();
-            println!("* {}  ({why})", v.toolchain_name());
+            println!("* {}  ({why}){uses}", v.toolchain_name());
         } else {
-            println!("  {}", v.toolchain_name());
+            println!("  {}{uses}", v.toolchain_name());
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Who uses which installed toolchain: the remembered projects (by pin
+/// file) and the global default.
+fn users(app: &App) -> Vec<(GoVersion, String)> {
+    let mut out = Vec::new();
+    if let Some((_, Some(v))) = crate::remembered::global(app) {
+        out.push((v, "the global default".to_string()));
+    }
+    let (projects, _) = crate::remembered::projects(app);
+    for p in projects {
+        if let Some(v) = p.resolution.version.filter(|_| p.resolution.installed) {
+            out.push((v, p.file.display().to_string()));
+        }
+    }
+    out
+}
+
+/// `text` (a path from outside) made safe for a terminal.
+fn untrusted(text: &str) -> String {
+    gover_core::text::untrusted_path(std::path::Path::new(text)).to_string()
 }
 
 /// Says (on stderr) which toolchains are kept for other platforms: they

@@ -10,7 +10,7 @@ use crate::cli::UninstallArgs;
 use crate::error::user_error;
 use crate::error::UserError;
 use crate::installing::{dist, installer};
-use crate::progress::Reporter;
+use crate::progress::{mib, Reporter};
 use crate::selecting::resolve_here;
 
 /// The installed version `text` names: an exact version, or a minor line
@@ -88,8 +88,15 @@ pub(crate) fn run(app: &App, args: &UninstallArgs) -> Result<ExitCode> {
         app.info(format!(
             "Uninstalled {} (removed {})",
             v.toolchain_name(),
-            removed.display()
+            removed.path.display()
         ));
+        if let Some(gc) = removed.freed.filter(|g| g.removed > 0) {
+            app.info(format!(
+                "Removed {} files ({}) no other toolchain shares from the store",
+                gc.removed,
+                mib(gc.bytes)
+            ));
+        }
     }
     if let Some(was) = before.filter(|b| versions.contains(b)) {
         say_what_runs_now(app, &was);
@@ -116,10 +123,15 @@ fn say_what_runs_now(app: &App, was: &GoVersion) {
     } else {
         "`go` here will fail until it is installed".to_string()
     };
-    app.warn(format!(
-        "{} was the Go for this directory ({}) and is no longer installed; {next}\n\nhint: pin an installed version with `gover use VERSION` (`gover list` shows them), or reinstall with `gover install {}`",
-        was.toolchain_name(),
-        now.source,
-        now.request
-    ));
+    app.warn_with_hint(
+        format_args!(
+            "{} was the Go for this directory ({}) and is no longer installed; {next}",
+            was.toolchain_name(),
+            now.source
+        ),
+        format_args!(
+            "pin an installed version with `gover use VERSION` (`gover list` shows them), or reinstall with `gover install {}`",
+            now.request
+        ),
+    );
 }

@@ -295,7 +295,7 @@ fn removal(env: &DoctorEnv, g: &FoundGo) -> String {
             locs.extend(shell::path_additions(env, &g.dir));
             let line = match locs.first() {
                 Some(l) => format!("; a startup-file line puts it there in every new shell: delete {}", shell::at(env, l)),
-                None => "; open a new shell".into(),
+                None => "; `eval \"$(gover env --unset)\"` takes it off (or open a new shell)".into(),
             };
             format!(
                 "nothing to delete: {name} is gover's own toolchain, first on PATH in this shell because `eval \"$(gover env ...)\"` (or a shell started by `gover exec`) put it there{line}"
@@ -645,7 +645,7 @@ mod tests {
             fix.starts_with("nothing to delete: go1.21.13 is gover's own toolchain"),
             "{fix}"
         );
-        assert!(fix.contains("; open a new shell"), "{fix}");
+        assert!(fix.contains("takes it off (or open a new shell)"), "{fix}");
         assert!(!fix.contains("rm "), "{fix}");
         // From a startup file, every new shell: that line is named.
         m.write(
