@@ -224,6 +224,9 @@ fn change_where_set(env: &DoctorEnv, s: &Source) -> String {
     }
 }
 
+/// Why an index over plain HTTP is a warning.
+const PLAIN_INDEX_WHY: &str = "the index holds the sha256 every download is verified against; over plain HTTP anyone on the path can change both";
+
 fn source_finding(env: &DoctorEnv, s: &Source) -> Finding {
     let from = origin_text(env, &s.origin);
     let where_set = match &s.origin {
@@ -242,6 +245,21 @@ fn source_finding(env: &DoctorEnv, s: &Source) -> Finding {
         Ok(u) => u,
     };
     let shown = untrusted(&url.to_string()).to_string();
+    let plain_index = url.scheme() == Scheme::Http && s.id == FindingId::NetworkIndex;
+    let rewritten = env.var_str(vars::GOVER_PRESET_ORIGINS).is_some()
+        && (s.preset.is_some() || s.origin == Origin::Default);
+    if plain_index && rewritten {
+        let named = s.preset.map_or(shown.clone(), |p| format!("{p} ({shown})"));
+        return Finding::warning(
+            s.id,
+            format!("{}: {named} ({from}) is plain HTTP: {} points it there", s.what, vars::GOVER_PRESET_ORIGINS),
+        )
+        .why(PLAIN_INDEX_WHY)
+        .fix(format!(
+            "unset {}, a tuning knob for tests that points the presets and the defaults at other servers",
+            vars::GOVER_PRESET_ORIGINS
+        ));
+    }
     if let Some(p) = s.preset {
         let how = if s.from_mirror {
             "the index of the preset set by"
@@ -260,7 +278,7 @@ fn source_finding(env: &DoctorEnv, s: &Source) -> Finding {
             .fix(format!("create it (`gover mirror` fills a directory with archives and index.json), or fix {where_set}")),
         None if url.scheme() == Scheme::Http && s.id == FindingId::NetworkIndex => {
             Finding::warning(s.id, format!("{}: {shown} ({from}) is plain HTTP", s.what))
-                .why("the index holds the sha256 every download is verified against; over plain HTTP anyone on the path can change both")
+                .why(PLAIN_INDEX_WHY)
                 .fix(format!("serve it over https:// or from a file:// path, then {}", change_where_set(env, s)))
         }
         None => Finding::ok(s.id, format!("{}: {shown} ({from})", s.what)),
@@ -762,6 +780,27 @@ mod tests {
             one(&f, "network.index").message,
             "release index: cn (https://golang.google.cn/dl/?mode=json&include=all), a preset set by GOVER_INDEX_URL"
         );
+        // A preset's index pointed at plain HTTP by the tuning knob: a
+        // warning whose fix is the knob.
+        let origins = "https://golang.google.cn=http://10.0.0.1:8080";
+        m.set("GOVER_PRESET_ORIGINS", origins);
+        m.env.settings = Ok(settings_with(&[
+            ("GOVER_MIRROR", "aliyun"),
+            ("GOVER_PRESET_ORIGINS", origins),
+        ]));
+        let f = run(&m);
+        let i = one(&f, "network.index");
+        assert_eq!(i.severity, Severity::Warning);
+        assert_eq!(
+            i.message,
+            "release index: aliyun (http://10.0.0.1:8080/dl/?mode=json&include=all) (GOVER_MIRROR) is plain HTTP: GOVER_PRESET_ORIGINS points it there"
+        );
+        assert!(i
+            .fix
+            .as_deref()
+            .unwrap()
+            .starts_with("unset GOVER_PRESET_ORIGINS"));
+        m.env.vars.remove("GOVER_PRESET_ORIGINS");
         // The default is go.dev's, shown as before.
         m.env.settings = Ok(settings_with(&[]));
         assert_eq!(
