@@ -38,7 +38,9 @@ fn list_says_where_every_value_comes_from() {
     assert!(!r.stdout.contains("s3cret"), "credentials are masked\n{r}");
     // `gover config` alone lists too.
     assert_eq!(config(&env, &[]).success().stdout, r.stdout);
-    // --global: only the user-level file.
+    // --global: only the user-level file. (The real default, not the
+    // closed port tests point the defaults at.)
+    env.set("GOVER_PRESET_ORIGINS", "");
     let r = config(&env, &["list", "--global"]).success();
     let line = |key: &str| -> String {
         let l = r.stdout.lines().find(|l| l.starts_with(&format!("{key} ")));

@@ -22,6 +22,7 @@ mod link;
 mod mirror;
 mod parity;
 mod pins_hostile;
+mod presets;
 mod quiet;
 mod release;
 mod selection;

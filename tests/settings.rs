@@ -126,7 +126,7 @@ fn mirror_and_index_urls_are_checked_where_they_are_set() {
         );
         assert!(
             r.stderr.contains(&format!(
-                "hint: set {var} to an absolute URL: https://..., http://... or file:///abs/path, or unset it"
+                "hint: set {var} to an absolute URL: https://..., http://... or file:///abs/path, or a preset (go.dev, cn, aliyun, ustc), or unset it"
             )),
             "{r}"
         );

@@ -1,14 +1,16 @@
 //! A download mirror on 127.0.0.1 for tests: a tiny HTTP/1.1 server (one
 //! thread per connection, `Connection: close`) serving a release index in
 //! go.dev/dl format and archives built at test time. It understands
-//! `Range`/`If-Range`, `ETag`/`If-None-Match` (answering 304), accepts
-//! absolute-form request targets and `CONNECT` tunnels to 127.0.0.1 (so it
-//! can stand in as an HTTP proxy, optionally one that wants credentials),
-//! logs every request, and injects faults: error statuses, delays, bodies cut
-//! short, connections reset or stalled mid-stream, files shorter than the
-//! index says; and what a hostile mirror does (see `hostile.rs`): endless
-//! bodies, endless garbage, a slow drip, redirects, HTML pages answered
-//! with 200, a `Content-Length` that promises more than it sends.
+//! `Range`/`If-Range`, `ETag`/`If-None-Match` (answering 304), serves what
+//! was put at `path?query` for that very query (else what is at `path`,
+//! whatever the query), accepts absolute-form request targets and
+//! `CONNECT` tunnels to 127.0.0.1 (so it can stand in as an HTTP proxy,
+//! optionally one that wants credentials), logs every request, and injects
+//! faults: error statuses, delays, bodies cut short, connections reset or
+//! stalled mid-stream, files shorter than the index says; and what a
+//! hostile mirror does (see `hostile.rs`): endless bodies, endless garbage,
+//! a slow drip, redirects, HTML pages answered with 200, a `Content-Length`
+//! that promises more than it sends.
 //!
 //! (`crate::support::mirror` in the end-to-end test binary.)
 
@@ -605,12 +607,20 @@ fn handle(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
         Some((_, rest)) => rest.split_once('/').map_or("", |(_, p)| p).to_string(),
         None => target.trim_start_matches('/').to_string(),
     };
-    let path = path.split('?').next().unwrap_or("").to_string();
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p.to_string(), Some(q.to_string())),
+        None => (path, None),
+    };
 
-    // Pick the body and the fault under the lock.
+    // Pick the body and the fault under the lock: what was put at
+    // `path?query` if anything, else at `path`.
     let (body, fault) = {
         let mut s = state.lock().unwrap();
-        match s.files.get_mut(&path) {
+        let key = match query.map(|q| format!("{path}?{q}")) {
+            Some(k) if s.files.contains_key(&k) => k,
+            _ => path.clone(),
+        };
+        match s.files.get_mut(&key) {
             Some(f) => {
                 let fault = match f.fault_left {
                     Some(0) => None,

@@ -9,6 +9,7 @@ pub mod goproxy;
 pub mod hostile;
 pub mod mirror;
 pub mod oracle;
+pub mod presets;
 pub mod release;
 pub mod tls;
 
@@ -252,6 +253,9 @@ impl TestEnv {
             .env("PATH", &self.path)
             .env("LANG", "C.UTF-8")
             .env("GOVER_NO_PROGRESS", "1")
+            // The presets and the defaults point at a closed loopback port:
+            // no test reaches go.dev or a real mirror.
+            .env("GOVER_PRESET_ORIGINS", presets::nowhere())
             .current_dir(&self.project);
         for (k, v) in &self.vars {
             c.env(k, v);

@@ -140,7 +140,9 @@ impl TlsServer {
         };
         certificates(&dir);
         for (name, bytes) in files {
-            fs::write(dir.join(name), bytes).unwrap();
+            let file = dir.join(name);
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(file, bytes).unwrap();
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()

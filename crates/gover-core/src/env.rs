@@ -18,10 +18,12 @@
 pub const GOVER_HOME: &str = "GOVER_HOME";
 /// A version request that overrides every pin file (`1.22`, `go1.22.10`).
 pub const GOVER_GO_VERSION: &str = "GOVER_GO_VERSION";
-/// URL of the release index (go.dev/dl JSON format); beats `index_url`.
+/// URL of the release index (go.dev/dl JSON format), or a preset's name
+/// (its index); beats `index_url`.
 pub const GOVER_INDEX_URL: &str = "GOVER_INDEX_URL";
 /// Base URL archives are downloaded from (`http://`, `https://` or
-/// `file://`); beats `mirror`.
+/// `file://`), or a preset's name (`cn`, see [`crate::presets`]); beats
+/// `mirror`.
 pub const GOVER_MIRROR: &str = "GOVER_MIRROR";
 /// `1` to use only the cached index and never touch the network (`--offline`).
 pub const GOVER_OFFLINE: &str = "GOVER_OFFLINE";
@@ -103,6 +105,11 @@ pub const GOVER_MAX_INDEX_BYTES: &str = "GOVER_MAX_INDEX_BYTES";
 /// Tuning knob: `1` follows a redirect from `https://` down to `http://`
 /// (with a warning) instead of refusing it.
 pub const GOVER_ALLOW_INSECURE_REDIRECTS: &str = "GOVER_ALLOW_INSECURE_REDIRECTS";
+/// Tuning knob: origins the download presets (and the default index and
+/// mirror) are fetched from instead of their own, as
+/// `https://golang.google.cn=http://127.0.0.1:8001` pairs separated by
+/// spaces or commas: for testing the presets against local imitations.
+pub const GOVER_PRESET_ORIGINS: &str = "GOVER_PRESET_ORIGINS";
 
 // ---- Go's variables ---------------------------------------------------------
 
@@ -224,6 +231,7 @@ pub const VARIABLES: &[(&str, Kind)] = &[
     (GOVER_DOWNLOAD_LOW_SPEED_TIME, Kind::Knob),
     (GOVER_MAX_INDEX_BYTES, Kind::Knob),
     (GOVER_ALLOW_INSECURE_REDIRECTS, Kind::Knob),
+    (GOVER_PRESET_ORIGINS, Kind::Knob),
     (GOVER_LINK_MODE, Kind::Own),
     (GOROOT, Kind::Go),
     (GOTOOLCHAIN, Kind::Go),

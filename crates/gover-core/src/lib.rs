@@ -14,7 +14,8 @@
 //! - gover's state: every path under `$GOVER_HOME` ([`home`]), the pins
 //!   it remembers ([`records`]), every
 //!   environment variable ([`env`]), the settings and where each came from
-//!   ([`settings`], over the [`config`] file reader);
+//!   ([`settings`], over the [`config`] file reader), the named download
+//!   sources ([`presets`]: `cn`, `aliyun`, ...);
 //! - the rules for touching the outside world: files ([`fs`]: bounded
 //!   reads, atomic writes, the one policy for writing files gover does not
 //!   own), text from outside on a terminal ([`text`]) and URLs ([`url`]).
@@ -31,6 +32,7 @@ pub mod gocmd;
 pub mod goenv;
 pub mod home;
 pub mod pinfile;
+pub mod presets;
 pub mod records;
 pub mod request;
 pub mod resolve;

@@ -14,7 +14,9 @@
 //! Every number has a documented range ([`NUMBERS`]); a value outside it is
 //! an error naming the variable or file and key, the value and the range,
 //! never an overflow. Mirror and index URLs are parsed with [`Url`] when
-//! they are loaded.
+//! they are loaded; either may instead name a preset ([`crate::presets`]),
+//! and a preset given as the mirror brings its index unless `index_url` is
+//! set anywhere ([`Layers::downloads`]).
 //!
 //! [`Layers`] holds the sources (the environment and the config files that
 //! exist) and resolves one setting at a time, so the shim asks only for
@@ -35,6 +37,7 @@ use std::time::Duration;
 use crate::config::{keys, nearest_key, Config, ConfigError, Value, KEYS};
 use crate::env;
 use crate::home::GoverHome;
+use crate::presets::{self, Preset, Rewrites};
 use crate::text::{shorten, untrusted_path};
 use crate::toolenv::GoToolchainPolicy;
 use crate::url::{mask_in_text, Url};
@@ -609,29 +612,85 @@ impl<'a> Layers<'a> {
         })
     }
 
-    /// A URL setting, parsed with [`Url`]; `dir` adds the trailing `/` a
-    /// base URL needs.
-    pub fn url(
+    /// `GOVER_PRESET_ORIGINS`, the tuning knob that points the presets
+    /// elsewhere (see [`Rewrites`]).
+    pub fn preset_rewrites(&self) -> Result<Rewrites, SettingError> {
+        let var = env::GOVER_PRESET_ORIGINS;
+        let Some(text) = self.var(var)? else {
+            return Ok(Rewrites::default());
+        };
+        Rewrites::parse(&text).map_err(|problem| SettingError {
+            origin: Origin::Env(var),
+            shown: shorten(&presets::masked(&text), 80),
+            problem: format!("is not a list of rewrites: {problem}"),
+            expected: "`https://golang.google.cn=http://127.0.0.1:8001` pairs".into(),
+        })
+    }
+
+    /// A download setting (`mirror` when `dir`, else `index_url`): a URL,
+    /// parsed with [`Url`] (`dir` adds the trailing `/` a base URL needs),
+    /// or a preset's name, meaning that preset's mirror or index. Unset, it
+    /// is the `go.dev` preset's.
+    fn download_url(
         &self,
         var: &'static str,
         key: &'static str,
-        default: &'static str,
         dir: bool,
-    ) -> Result<Setting<Url>, SettingError> {
+        rewrites: &Rewrites,
+    ) -> Result<Setting<Named>, SettingError> {
+        let pick = |p: &'static Preset| Named {
+            url: if dir {
+                p.mirror_url(rewrites)
+            } else {
+                p.index(rewrites)
+            },
+            preset: Some(p),
+        };
         let parse = |s: &str| {
-            let mut s = s.trim().to_string();
+            let s = s.trim();
+            if presets::is_word(s) {
+                return presets::find(s).map(pick).ok_or_else(|| not_a_preset(s));
+            }
+            let mut s = s.to_string();
             if dir && !s.is_empty() && !s.ends_with('/') {
                 s.push('/');
             }
-            Url::parse(&s).map_err(|e| format!("is not a usable URL: {}", e.reason))
+            let url = Url::parse(&s).map_err(|e| format!("is not a usable URL: {}", e.reason))?;
+            Ok(Named { url, preset: None })
         };
-        let default = parse(default).expect("the default URLs parse");
-        let expected = "an absolute URL: https://..., http://... or file:///abs/path";
-        self.resolve(Some(var), Some(key), default, expected, |raw| match raw {
+        let expected = format!(
+            "an absolute URL: https://..., http://... or file:///abs/path, or a preset ({})",
+            presets::names()
+        );
+        let default = pick(presets::default_preset());
+        self.resolve(Some(var), Some(key), default, &expected, |raw| match raw {
             Raw::Env(s) => parse(s),
             Raw::File(Value::String(s)) => parse(s),
-            Raw::File(_) => Err("is not a URL; write it as a quoted string".into()),
+            Raw::File(_) => Err("is not a URL or a preset; write it as a quoted string".into()),
         })
+    }
+
+    /// The archive mirror and the release index. A preset given as the
+    /// mirror brings its index too, unless `index_url` is set (in the
+    /// environment or either file): an explicit index always wins, and the
+    /// index a preset brings has the mirror's origin.
+    pub fn downloads(&self) -> Result<Downloads, SettingError> {
+        let rewrites = self.preset_rewrites()?;
+        let mirror = self.download_url(env::GOVER_MIRROR, keys::MIRROR, true, &rewrites)?;
+        let mut index =
+            self.download_url(env::GOVER_INDEX_URL, keys::INDEX_URL, false, &rewrites)?;
+        if index.origin == Origin::Default {
+            if let Some(p) = mirror.value.preset {
+                index = Setting {
+                    value: Named {
+                        url: p.index(&rewrites),
+                        preset: Some(p),
+                    },
+                    origin: mirror.origin.clone(),
+                };
+            }
+        }
+        Ok(Downloads { mirror, index })
     }
 
     /// `gotoolchain`: `"local"` (default) or `"inherit"`.
@@ -717,6 +776,34 @@ impl<'a> Layers<'a> {
     }
 }
 
+/// A download URL and the preset it was named by, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    /// The URL.
+    pub url: Url,
+    /// The preset whose URL it is (`None`: given as a URL).
+    pub preset: Option<&'static Preset>,
+}
+
+/// The archive mirror and the release index ([`Layers::downloads`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Downloads {
+    /// Where archives are downloaded from.
+    pub mirror: Setting<Named>,
+    /// The release index.
+    pub index: Setting<Named>,
+}
+
+/// Why a bare word is not a download URL: no preset has that name.
+fn not_a_preset(word: &str) -> String {
+    let guess = presets::nearest(word)
+        .map_or_else(String::new, |p| format!(" (did you mean \"{}\"?)", p.name));
+    format!(
+        "is neither a URL nor a preset{guess}; the presets are {}",
+        presets::names()
+    )
+}
+
 /// "use a whole number of seconds from 1 to 3600".
 fn allowed(spec: &NumberSpec) -> String {
     format!(
@@ -738,10 +825,15 @@ fn required<T>(s: Setting<Option<T>>) -> Setting<T> {
 /// Every setting, resolved.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
-    /// The release index (`GOVER_INDEX_URL`, `index_url`).
+    /// The release index (`GOVER_INDEX_URL`, `index_url`, or the index of
+    /// the mirror's preset: then with the mirror's origin).
     pub index_url: Setting<Url>,
+    /// The preset the index is, if any ([`Layers::downloads`]).
+    pub index_preset: Option<&'static Preset>,
     /// The archive mirror, ending in `/` (`GOVER_MIRROR`, `mirror`).
     pub mirror: Setting<Url>,
+    /// The preset the mirror is, if any.
+    pub mirror_preset: Option<&'static Preset>,
     /// Never touch the network (`--offline`, `GOVER_OFFLINE`).
     pub offline: Setting<bool>,
     /// HTTP connect and idle-read timeout ([`HTTP_TIMEOUT`]).
@@ -813,14 +905,12 @@ impl Settings {
         let no_progress = layers.boolean(env::GOVER_NO_PROGRESS, None, false)?;
         let number = |spec: &NumberSpec| layers.number(spec);
         let writers = number(&UNPACK_WRITERS)?;
+        let Downloads { mirror, index } = layers.downloads()?;
         Ok(Self {
-            index_url: layers.url(
-                env::GOVER_INDEX_URL,
-                keys::INDEX_URL,
-                DEFAULT_INDEX_URL,
-                false,
-            )?,
-            mirror: layers.url(env::GOVER_MIRROR, keys::MIRROR, DEFAULT_MIRROR, true)?,
+            index_preset: index.value.preset,
+            index_url: index.map(|n| n.url),
+            mirror_preset: mirror.value.preset,
+            mirror: mirror.map(|n| n.url),
             offline,
             http_timeout: required(duration(number(&HTTP_TIMEOUT)?, Duration::from_secs)),
             lock_timeout: duration(number(&LOCK_TIMEOUT)?, Duration::from_secs),
@@ -838,6 +928,12 @@ impl Settings {
             verify: layers.verify()?,
             link_mode: layers.link_mode()?,
         })
+    }
+
+    /// True when the index is the one the mirror's preset brings (no
+    /// `index_url` is set), rather than one set of its own.
+    pub fn index_from_mirror(&self) -> bool {
+        self.index_preset.is_some() && self.index_url.origin == self.mirror.origin
     }
 
     /// The settings with nothing configured.
@@ -1144,19 +1240,19 @@ mod tests {
             "{e}"
         );
         let e = Settings::from_layers(
-            &layers(&[], &[("/g/config.toml", "\n\nmirror = \"go-mirror\"")]),
+            &layers(&[], &[("/g/config.toml", "\n\nmirror = \"go-mirror/\"")]),
             false,
         )
         .unwrap_err();
         assert!(
             e.to_string().starts_with(
-                "/g/config.toml:3: mirror = \"go-mirror\" is not a usable URL: it is not an absolute URL"
+                "/g/config.toml:3: mirror = \"go-mirror/\" is not a usable URL: it is not an absolute URL"
             ),
             "{e}"
         );
         assert_eq!(
             e.hint(),
-            "fix line 3 of /g/config.toml: `mirror` takes an absolute URL: https://..., http://... or file:///abs/path"
+            "fix line 3 of /g/config.toml: `mirror` takes an absolute URL: https://..., http://... or file:///abs/path, or a preset (go.dev, cn, aliyun, ustc)"
         );
         for (value, needle) in [
             ("file://relative/dir", "names the host `relative`"),
@@ -1178,6 +1274,130 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.mirror.value.to_string(), "http://alice:***@host/go/");
+    }
+
+    #[test]
+    fn a_preset_names_the_mirror_and_brings_its_index_unless_index_url_is_set() {
+        let cn_index = "https://golang.google.cn/dl/?mode=json&include=all";
+        let s = Settings::from_layers(&layers(&[("GOVER_MIRROR", "cn")], &[]), false).unwrap();
+        assert_eq!(s.mirror.value.expose(), "https://golang.google.cn/dl/");
+        assert_eq!(s.mirror_preset.map(|p| p.name), Some("cn"));
+        assert_eq!(s.index_url.value.expose(), cn_index);
+        assert_eq!(s.index_preset.map(|p| p.name), Some("cn"));
+        assert_eq!(s.index_url.origin, Origin::Env("GOVER_MIRROR"));
+        assert!(s.index_from_mirror());
+        // An archive-only mirror takes golang.google.cn's index.
+        let l = layers(&[], &[("/u/c", "# mine\nmirror = \" aliyun \"")]);
+        let s = Settings::from_layers(&l, false).unwrap();
+        assert_eq!(
+            s.mirror.value.expose(),
+            "https://mirrors.aliyun.com/golang/"
+        );
+        assert_eq!(s.index_url.value.expose(), cn_index);
+        assert_eq!(s.index_url.origin.to_string(), "`mirror` in /u/c");
+        // An index_url set anywhere wins over the one a preset brings, even
+        // from a file below the variable that names the preset.
+        let l = layers(
+            &[("GOVER_MIRROR", "ustc")],
+            &[("/u/c", "index_url = \"file:///srv/go/index.json\"")],
+        );
+        let s = Settings::from_layers(&l, false).unwrap();
+        assert_eq!(
+            s.mirror.value.expose(),
+            "https://mirrors.ustc.edu.cn/golang/"
+        );
+        assert_eq!(s.index_url.value.expose(), "file:///srv/go/index.json");
+        assert_eq!(s.index_preset, None);
+        // index_url may name a preset too: its index.
+        let l = layers(
+            &[("GOVER_INDEX_URL", "cn")],
+            &[("/g/c", "mirror = \"https://m.example/go\"")],
+        );
+        let s = Settings::from_layers(&l, false).unwrap();
+        assert_eq!(s.index_url.value.expose(), cn_index);
+        assert_eq!(s.index_url.origin, Origin::Env("GOVER_INDEX_URL"));
+        assert!(!s.index_from_mirror());
+        assert_eq!(s.mirror.value.expose(), "https://m.example/go/");
+        assert_eq!(s.mirror_preset, None);
+        // go.dev is the default, by name.
+        let s = Settings::from_layers(&layers(&[("GOVER_MIRROR", "go.dev")], &[]), false).unwrap();
+        let d = Settings::defaults();
+        assert_eq!(s.mirror.value, d.mirror.value);
+        assert_eq!(s.index_url.value, d.index_url.value);
+        assert_eq!(d.mirror_preset.map(|p| p.name), Some("go.dev"));
+        assert_eq!(d.index_url.origin, Origin::Default);
+    }
+
+    #[test]
+    fn unknown_presets_are_errors_listing_the_presets() {
+        for (value, want) in [
+            (
+                "china",
+                "GOVER_MIRROR=china is neither a URL nor a preset; the presets are go.dev, cn, aliyun, ustc",
+            ),
+            (
+                "CN",
+                "GOVER_MIRROR=CN is neither a URL nor a preset (did you mean \"cn\"?); the presets are go.dev, cn, aliyun, ustc",
+            ),
+            (
+                "mirrors.aliyun.com",
+                "GOVER_MIRROR=mirrors.aliyun.com is neither a URL nor a preset (did you mean \"aliyun\"?); the presets are go.dev, cn, aliyun, ustc",
+            ),
+        ] {
+            let vars = [("GOVER_MIRROR", value)];
+            let e = Settings::from_layers(&layers(&vars, &[]), false).unwrap_err();
+            assert_eq!(e.to_string(), want);
+            assert_eq!(
+                e.hint(),
+                "set GOVER_MIRROR to an absolute URL: https://..., http://... or file:///abs/path, or a preset (go.dev, cn, aliyun, ustc), or unset it"
+            );
+        }
+        let e = Settings::from_layers(&layers(&[], &[("/g/c", "index_url = \"usts\"")]), false)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("/g/c:1: index_url = \"usts\" is neither a URL nor a preset;"),
+            "{e}"
+        );
+        let e = Settings::from_layers(&layers(&[], &[("/g/c", "mirror = 1")]), false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/g/c:1: mirror = 1 is not a URL or a preset; write it as a quoted string"
+        );
+    }
+
+    #[test]
+    fn the_rewrite_knob_points_presets_and_defaults_elsewhere_only() {
+        let vars = [
+            (
+                "GOVER_PRESET_ORIGINS",
+                "https://golang.google.cn=http://127.0.0.1:8001 https://dl.google.com=http://127.0.0.1:8002",
+            ),
+            ("GOVER_MIRROR", "cn"),
+        ];
+        let s = Settings::from_layers(&layers(&vars, &[]), false).unwrap();
+        assert_eq!(s.mirror.value.expose(), "http://127.0.0.1:8001/dl/");
+        assert_eq!(
+            s.index_url.value.expose(),
+            "http://127.0.0.1:8001/dl/?mode=json&include=all"
+        );
+        let s = Settings::from_layers(&layers(&vars[..1], &[]), false).unwrap();
+        assert_eq!(s.mirror.value.expose(), "http://127.0.0.1:8002/go/");
+        // A URL the user gives is never rewritten.
+        let vars = [
+            ("GOVER_PRESET_ORIGINS", vars[0].1),
+            ("GOVER_MIRROR", "https://golang.google.cn/dl/"),
+        ];
+        let s = Settings::from_layers(&layers(&vars, &[]), false).unwrap();
+        assert_eq!(s.mirror.value.expose(), "https://golang.google.cn/dl/");
+        let vars = [("GOVER_PRESET_ORIGINS", "https://golang.google.cn")];
+        let e = Settings::from_layers(&layers(&vars, &[]), false).unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "GOVER_PRESET_ORIGINS=https://golang.google.cn is not a list of rewrites: "
+            ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ use reqwest::header::{
     HeaderMap, HeaderValue, CONTENT_RANGE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE,
     LAST_MODIFIED, RANGE,
 };
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
 use gover_core::env;
 use gover_core::url::{mask_in_text, Url};
@@ -126,6 +126,15 @@ impl fmt::Display for Missing {
 
 /// Most bytes of a 404 body read to explain it.
 const MISSING_BODY_BYTES: u64 = 1024;
+
+/// What a server answered to `HEAD` ([`Http::head`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadAnswer {
+    /// The final status, after redirects.
+    pub status: u16,
+    /// Its `Content-Type`, as sent (untrusted).
+    pub content_type: Option<String>,
+}
 
 /// The proxy a request goes through, as the environment sets it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -313,13 +322,13 @@ fn redirect_policy(
     })
 }
 
-/// The error for a refused redirect.
-fn redirect_error(url: &Url, r: &RedirectRefused) -> Error {
+/// The error for a refused redirect of a `method` (`GET`) request.
+fn redirect_error(method: &Method, url: &Url, r: &RedirectRefused) -> Error {
     if r.downgrade {
         return Error::new(
             ErrorKind::Redirect,
             format!(
-                "GET {url} was redirected from {} down to {}: gover does not follow a redirect from https:// to http://, which would drop the protection of TLS",
+                "{method} {url} was redirected from {} down to {}: gover does not follow a redirect from https:// to http://, which would drop the protection of TLS",
                 r.from, r.to
             ),
         )
@@ -333,7 +342,7 @@ fn redirect_error(url: &Url, r: &RedirectRefused) -> Error {
     Error::new(
         ErrorKind::Redirect,
         format!(
-            "GET {url} was redirected to {}, which is not an http:// or https:// URL; gover follows redirects only to web servers",
+            "{method} {url} was redirected to {}, which is not an http:// or https:// URL; gover follows redirects only to web servers",
             r.to
         ),
     )
@@ -356,6 +365,7 @@ fn unfollowed(url: &Url, r: &Response) -> Error {
         let from = mask_in_text(url.expose());
         let to = mask_in_text(&to);
         return redirect_error(
+            &Method::GET,
             url,
             &RedirectRefused {
                 from,
@@ -717,6 +727,33 @@ impl Http {
         Ok(Fetched::Body(body, validators))
     }
 
+    /// One `HEAD` request for `url`, never retried, following redirects as
+    /// every request does, all of it within `within` (connecting, every
+    /// redirect, the headers): the final status and `Content-Type`,
+    /// whatever they are. For asking whether a server answers (and how
+    /// fast) without downloading.
+    pub fn head(&self, url: &Url, within: Duration) -> Result<HeadAnswer> {
+        let r = self.client.head(url.expose()).timeout(within).send();
+        self.take_warnings();
+        let e = match r {
+            Ok(r) => {
+                return Ok(HeadAnswer {
+                    status: r.status().as_u16(),
+                    content_type: header(&r, reqwest::header::CONTENT_TYPE),
+                })
+            }
+            Err(e) => e,
+        };
+        if let Some(r) = refused_redirect(&e) {
+            return Err(redirect_error(&Method::HEAD, url, r));
+        }
+        let via = proxy_for(url).map_or(String::new(), |p| format!(" via the proxy {p}"));
+        Err(Error::new(
+            ErrorKind::Network,
+            format!("HEAD {url}{via} failed: {}", describe(&e)),
+        ))
+    }
+
     /// Starts a download of `url`; the returned reader retries and resumes
     /// (with `Range`) when the connection fails mid-way, and stops at the
     /// download limits. `expected_size` (0 when unknown) is the size the
@@ -901,7 +938,7 @@ impl WithoutUrl for reqwest::Error {
 
 fn network_error(url: &Url, e: &reqwest::Error) -> Error {
     if let Some(r) = refused_redirect(e) {
-        return redirect_error(url, r);
+        return redirect_error(&Method::GET, url, r);
     }
     let proxy = proxy_for(url);
     if let Some(p) = &proxy {
@@ -1269,6 +1306,7 @@ mod tests {
             }
         }
         let e = redirect_error(
+            &Method::GET,
             &url("https://m.example/index.json"),
             &judge_redirect(&https, &u("file:///etc/passwd"), false).unwrap_err(),
         );

@@ -292,6 +292,7 @@ Examples:
   gover config list                 Every setting, its value and where it comes from
   gover config get mirror
   gover config set mirror https://mirrors.aliyun.com/golang/
+  gover config set --global mirror cn  Archives and index from golang.google.cn
   gover config set --global auto_install false
   gover config unset mirror";
     /// `gover config list`.
@@ -308,6 +309,7 @@ Examples:
     pub(crate) const CONFIG_SET: &str = "\
 Examples:
   gover config set mirror https://mirrors.aliyun.com/golang/
+  gover config set --global mirror cn  A preset: golang.google.cn's archives and index
   gover config set http_timeout 120
   gover config set --global auto_install false";
     /// `gover config unset`.

@@ -84,7 +84,8 @@ pub(crate) struct KeyArgs {
 pub(crate) struct SetArgs {
     #[command(flatten)]
     pub(crate) key: KeyArgs,
-    /// The value: a URL, true or false, a whole number, local or inherit
+    /// The value: a URL or a preset (cn, aliyun, ustc, go.dev), true or false, a whole number,
+    /// local or inherit
     pub(crate) value: String,
 }
 
@@ -199,6 +200,25 @@ fn unset_meaning(key: &str) -> &'static str {
     }
 }
 
+/// Where `key`'s value comes from, in words, with the preset it names:
+/// `environment variable GOVER_MIRROR: preset cn`, or for the index a
+/// preset given as the mirror brings, `...: the index of preset cn`.
+fn source_text(s: &Settings, key: &str, o: &Origin) -> String {
+    let from = origin_text(o);
+    let preset = match key {
+        "mirror" => s.mirror_preset.map(|p| format!("preset {p}")),
+        "index_url" if s.index_from_mirror() => {
+            s.index_preset.map(|p| format!("the index of preset {p}"))
+        }
+        "index_url" => s.index_preset.map(|p| format!("preset {p}")),
+        _ => None,
+    };
+    match preset {
+        Some(p) if *o != Origin::Default => format!("{from}: {p}"),
+        _ => from,
+    }
+}
+
 /// Where a value comes from, in words.
 fn origin_text(o: &Origin) -> String {
     match o {
@@ -246,7 +266,7 @@ fn list(home: &GoverHome, global: bool) -> Result<ExitCode> {
             Some(v) => format!("{key:width$} = {}", shorten(&toml(&v), 200)),
             None => format!("# {key}: not set, {}", unset_meaning(key)),
         };
-        rows.push((line, origin_text(&origin)));
+        rows.push((line, source_text(&settings, key, &origin)));
     }
     let col = rows
         .iter()
@@ -291,7 +311,7 @@ fn get(home: &GoverHome, key: &str, global: bool, quiet: bool) -> Result<ExitCod
         } else {
             " (not set: installs wait for each other as long as it takes)"
         };
-        eprintln!("{key}{what}: from {}", origin_text(&origin));
+        eprintln!("{key}{what}: from {}", source_text(&settings, key, &origin));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -476,7 +496,40 @@ fn set(home: &GoverHome, args: &SetArgs, quiet: bool) -> Result<ExitCode> {
         }
     }
     warn_if_overridden(home, key, &path);
+    if key == "mirror" {
+        warn_if_index_kept(home);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// After the mirror was set: warns when it is a preset whose index an
+/// `index_url` set elsewhere keeps out (a preset brings its index only
+/// when no `index_url` is set), unless that is the preset's index anyway.
+fn warn_if_index_kept(home: &GoverHome) {
+    let Ok(layers) = layers(home, false) else {
+        return;
+    };
+    let (Ok(s), Ok(rewrites)) = (values(&layers), layers.preset_rewrites()) else {
+        return;
+    };
+    let Some(p) = s.mirror_preset else {
+        return;
+    };
+    if s.index_from_mirror() || s.index_url.value == p.index(&rewrites) {
+        return;
+    }
+    let undo = match &s.index_url.origin {
+        Origin::File { path, .. } if *path == home.config_file() => {
+            "`gover config unset index_url`".to_string()
+        }
+        Origin::File { .. } => "`gover config unset --global index_url`".to_string(),
+        other => format!("unset {other}"),
+    };
+    output::warn(format!(
+        "index_url stays {} (from {}), not the index of preset {p}: a preset brings its index only when index_url is not set; to use it, {undo}",
+        shorten(&s.index_url.value.to_string(), 200),
+        origin_text(&s.index_url.origin)
+    ));
 }
 
 fn unset(home: &GoverHome, key: &str, global: bool, quiet: bool) -> Result<ExitCode> {
@@ -507,7 +560,10 @@ fn unset(home: &GoverHome, key: &str, global: bool, quiet: bool) -> Result<ExitC
     if let (Ok(settings), true) = (now, KEYS.iter().any(|(k, _)| *k == key)) {
         let (value, origin) = effective(&settings, key);
         let shown = value.map_or_else(|| "not set".to_string(), |v| shorten(&toml(&v), 200));
-        eprintln!("{key} is now {shown} (from {})", origin_text(&origin));
+        eprintln!(
+            "{key} is now {shown} (from {})",
+            source_text(&settings, key, &origin)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -124,6 +124,9 @@ finding_ids! {
     NetworkCertificates = "network.certificates",
     /// Whether the index answers (`--network`).
     NetworkReachable = "network.reachable",
+    /// Which mirrors, the one in use and every preset's, answer and how
+    /// fast (`--network`).
+    NetworkMirrors = "network.mirrors",
     /// The host platform.
     PlatformHost = "platform.host",
     /// The C library.

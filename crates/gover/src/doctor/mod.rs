@@ -77,10 +77,19 @@ fn read_local_index(p: &std::path::Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Asks the index whether it answers (`--network`).
-fn probe_index(settings: &Settings) -> IndexProbe {
+/// The archive `--network` asks the mirrors for: the host's of the newest
+/// stable release the index lists.
+fn probe_file(index: &Index, host: &Platform) -> Option<String> {
+    let newest = index.releases.iter().find(|r| r.stable)?;
+    let file = newest.archive_for(host, &index.url).ok()?;
+    Some(file.filename.clone())
+}
+
+/// Asks the index whether it answers (`--network`); with the archive to
+/// ask the mirrors for when it does.
+fn probe_index(settings: &Settings, host: &Platform) -> (IndexProbe, Option<String>) {
     if settings.offline.value {
-        return IndexProbe::Offline;
+        return (IndexProbe::Offline, None);
     }
     let url = settings.index_url.value.expose();
     let failed =
@@ -89,7 +98,10 @@ fn probe_index(settings: &Settings) -> IndexProbe {
     let bytes = if let Some(p) = local {
         match read_local_index(&p) {
             Ok(b) => b,
-            Err(e) => return IndexProbe::Failed(format!("cannot read {}: {e}", p.display()), None),
+            Err(e) => {
+                let e = format!("cannot read {}: {e}", p.display());
+                return (IndexProbe::Failed(e, None), None);
+            }
         }
     } else {
         let config = HttpConfig {
@@ -108,17 +120,18 @@ fn probe_index(settings: &Settings) -> IndexProbe {
         match fetched {
             Ok(Fetched::Body(b, _)) => b,
             Ok(Fetched::NotModified) => {
-                return IndexProbe::Answered(format!(
-                    "{} answered 304 Not Modified",
-                    settings.index_url.value
-                ))
+                let said = format!("{} answered 304 Not Modified", settings.index_url.value);
+                return (IndexProbe::Answered(said), None);
             }
-            Err(e) => return failed(e),
+            Err(e) => return (failed(e), None),
         }
     };
     match Index::parse(&bytes, url) {
-        Ok(index) => IndexProbe::Answered(describe_index(&index)),
-        Err(e) => failed(e),
+        Ok(index) => (
+            IndexProbe::Answered(describe_index(&index)),
+            probe_file(&index, host),
+        ),
+        Err(e) => (failed(e), None),
     }
 }
 
@@ -167,12 +180,23 @@ fn live_env(global: &GlobalArgs, args: &DoctorArgs) -> Result<DoctorEnv> {
         Ok(l) => Settings::values(l, global.offline).map_err(|e| e.to_string()),
         Err(e) => Err(e.clone()),
     };
-    let config = layers.map(|l| l.files().to_vec());
+    let config = layers
+        .as_ref()
+        .map(|l| l.files().to_vec())
+        .map_err(Clone::clone);
     let host = Platform::host();
-    let index_probe = match (&settings, args.network) {
-        (Ok(s), true) => probe_index(s),
-        (Err(e), true) => IndexProbe::Failed(format!("cannot check: {e}"), None),
-        (_, false) => IndexProbe::NotRequested,
+    let (index_probe, mirror_probes) = match (&settings, args.network) {
+        (Ok(s), true) => {
+            let (probe, file) = probe_index(s, &host);
+            let rewrites = layers.as_ref().ok().and_then(|l| l.preset_rewrites().ok());
+            let mirrors = network::probe_mirrors(s, &rewrites.unwrap_or_default(), file.as_deref());
+            (probe, mirrors)
+        }
+        (Err(e), true) => (
+            IndexProbe::Failed(format!("cannot check: {e}"), None),
+            Vec::new(),
+        ),
+        (_, false) => (IndexProbe::NotRequested, Vec::new()),
     };
     let index_platforms = settings
         .as_ref()
@@ -190,6 +214,7 @@ fn live_env(global: &GlobalArgs, args: &DoctorArgs) -> Result<DoctorEnv> {
         host,
         command_timeout: Duration::from_secs(10),
         index_probe,
+        mirror_probes,
         index_platforms,
         now: SystemTime::now(),
     })

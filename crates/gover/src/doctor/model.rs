@@ -163,6 +163,8 @@ pub(crate) struct DoctorEnv {
     pub(crate) command_timeout: Duration,
     /// The `--network` probe.
     pub(crate) index_probe: IndexProbe,
+    /// The mirrors asked under `--network` (none without it).
+    pub(crate) mirror_probes: Vec<super::network::MirrorProbe>,
     /// What the cached index says about the host, when one is cached.
     pub(crate) index_platforms: Option<IndexPlatforms>,
     /// The time leftovers' ages are measured against.
@@ -455,6 +457,7 @@ pub(crate) mod testenv {
                 },
                 command_timeout: Duration::from_secs(10),
                 index_probe: IndexProbe::NotRequested,
+                mirror_probes: Vec::new(),
                 index_platforms: None,
                 now: SystemTime::now(),
             };
