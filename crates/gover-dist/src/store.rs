@@ -192,11 +192,19 @@ impl Store {
         self.dir.join("files").join(&name[..2]).join(name)
     }
 
-    /// Creates the store's directories.
+    /// Creates the store's directories. Each must be a real directory, not
+    /// a link: gover removes files in them, and never through a link.
     pub fn ensure_dirs(&self) -> Result<()> {
         let files = self.dir.join("files");
+        fs::create_dir_all(&self.dir).map_err(|e| Error::io("cannot create", &self.dir, e))?;
+        real_dir(&self.dir)?;
         for d in [self.dir.join("tmp"), self.dir.join("trees"), files.clone()] {
-            fs::create_dir_all(&d).map_err(|e| Error::io("cannot create", &d, e))?;
+            if let Err(e) = fs::create_dir(&d) {
+                if e.kind() != io::ErrorKind::AlreadyExists {
+                    return Err(Error::io("cannot create", &d, e));
+                }
+                real_dir(&d)?;
+            }
         }
         for b in 0..=255u8 {
             let d = files.join(format!("{b:02x}"));
@@ -204,10 +212,31 @@ impl Store {
                 Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
                     return Err(Error::io("cannot create", &d, e))
                 }
-                _ => {}
+                Err(_) => real_dir(&d)?,
+                Ok(()) => {}
             }
         }
         Ok(())
+    }
+
+    /// Whether the directories from the store down to `path`'s parent are
+    /// all real directories (no link, nothing missing): what a manifest is
+    /// written or removed through.
+    fn no_links_to(&self, path: &Path) -> bool {
+        let Some(parent) = path.parent() else {
+            return false;
+        };
+        let Ok(rel) = parent.strip_prefix(&self.dir) else {
+            return false;
+        };
+        let mut dir = self.dir.clone();
+        let mut dirs = vec![dir.clone()];
+        for c in rel.components() {
+            dir.push(c);
+            dirs.push(dir.clone());
+        }
+        dirs.iter()
+            .all(|d| fs::symlink_metadata(d).is_ok_and(|m| m.is_dir()))
     }
 
     /// Takes the store's lock, shared (installs) or exclusive (removing
@@ -503,6 +532,15 @@ impl Store {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
         }
+        if !self.no_links_to(&path) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "cannot write {}: a directory on its way is a link; gover keeps the toolchain store only in real directories",
+                    path.display()
+                ),
+            ));
+        }
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         let bytes = gz
             .write_all(manifest_text(files).as_bytes())
@@ -529,9 +567,47 @@ impl Store {
 
     /// Forgets the manifest of the toolchain at `goroot`.
     pub fn remove_manifest(&self, goroot: &Path) {
-        if let Some(p) = self.manifest_path(goroot) {
+        if let Some(p) = self.manifest_path(goroot).filter(|p| self.no_links_to(p)) {
             let _ = fs::remove_file(p);
         }
+    }
+}
+
+/// Fails unless `dir` is a real directory (not a link to one): the store
+/// is where gover deletes, so a link planted there must not send those
+/// deletions elsewhere.
+fn real_dir(dir: &Path) -> Result<()> {
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} is a link (or not a directory); gover keeps the toolchain store, which it deletes from, only in real directories",
+                dir.display()
+            ),
+        )
+        .with_hint(format!(
+            "remove {} and let gover create the directory; to keep toolchains on another disk, move the whole GOVER_HOME there",
+            dir.display()
+        ))),
+        Err(e) => Err(Error::io("cannot inspect", dir, e)),
+    }
+}
+
+/// True when `rel` (a path under `store/trees`) is a name gover gives a
+/// manifest: `toolchains/go<version>` or `platforms/<os-arch>/go<version>`.
+fn is_manifest_name(rel: &Path) -> bool {
+    let parts: Vec<&str> = match rel.iter().map(|c| c.to_str()).collect::<Option<_>>() {
+        Some(p) => p,
+        None => return false,
+    };
+    let toolchain = |n: &str| gover_core::GoVersion::from_toolchain(n).is_some();
+    match parts.as_slice() {
+        ["toolchains", name] => toolchain(name),
+        ["platforms", platform, name] => {
+            crate::platform::Platform::parse(platform).is_ok() && toolchain(name)
+        }
+        _ => false,
     }
 }
 
@@ -780,14 +856,22 @@ impl Store {
             .iter()
             .filter_map(|g| self.manifest_path(g))
             .collect();
-        let mut stack = vec![self.dir.join("trees")];
+        let trees = self.dir.join("trees");
+        if !self.no_links_to(&trees.join("x")) {
+            return;
+        }
+        // Directory entries' types are not followed through links: only
+        // real directories below `trees` are walked.
+        let mut stack = vec![trees.clone()];
         while let Some(d) = stack.pop() {
             for e in fs::read_dir(&d).into_iter().flatten().flatten() {
                 let p = e.path();
                 match e.file_type() {
                     Ok(t) if t.is_dir() => stack.push(p),
                     Ok(t) if t.is_file() && !keep.contains(&p) => {
-                        let _ = fs::remove_file(&p);
+                        if p.strip_prefix(&trees).is_ok_and(is_manifest_name) {
+                            let _ = fs::remove_file(&p);
+                        }
                     }
                     _ => {}
                 }
@@ -800,6 +884,7 @@ impl Store {
     /// caller holds the store's lock exclusively, so no install is linking
     /// meanwhile; what cannot be removed now is left for the next run.
     pub fn gc(&self, goroots: &[PathBuf]) -> Result<GcReport> {
+        self.ensure_dirs()?;
         let live = self.live_keys(goroots);
         let files = self
             .files()

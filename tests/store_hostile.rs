@@ -1,0 +1,97 @@
+//! The toolchain store, remembered pins and the commands built on them,
+//! tried as a hostile set-up would: links planted inside the store, damaged
+//! or hostile manifests and records, FIFOs where gover reads, locks held by
+//! stopped processes, and names that carry terminal escapes.
+
+use crate::install::env_for;
+use crate::support;
+use crate::support::archive;
+use crate::support::mirror::Mirror;
+
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+
+use support::TestEnv;
+
+fn goroot(env: &TestEnv, v: &str) -> PathBuf {
+    env.gover_home.join("toolchains").join(format!("go{v}"))
+}
+
+/// A mirror serving fake toolchains of `versions`, and an environment
+/// using it.
+fn mirror_env(versions: &[&str]) -> (Mirror, TestEnv) {
+    let m = Mirror::start();
+    for v in versions {
+        m.publish(v, archive::toolchain(v));
+    }
+    let env = env_for(&m);
+    (m, env)
+}
+
+/// A directory outside the home holding files gover must never touch:
+/// plain files and files named like store content.
+fn victim_dir(env: &TestEnv) -> PathBuf {
+    let victim = env.root.join("victim");
+    let key = format!("{}-r", "ab".repeat(32));
+    for rel in [
+        "precious.txt".to_string(),
+        "toolchains/go1.22.10".to_string(),
+        format!("ab/{key}"),
+        format!("123-4-{key}"),
+    ] {
+        let p = victim.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, "keep me\n").unwrap();
+    }
+    victim
+}
+
+/// Every file under `dir`, as paths relative to it.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path().strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn links_planted_inside_the_store_are_never_deleted_through() {
+    for sub in ["trees", "files", "tmp", ""] {
+        let (_m, env) = mirror_env(&["1.22.10"]);
+        env.run_gover(["install", "1.22.10"]).success();
+        let victim = victim_dir(&env);
+        let before = files_under(&victim);
+        let store = env.gover_home.join("store");
+        let planted = if sub.is_empty() {
+            store
+        } else {
+            store.join(sub)
+        };
+        let _ = fs::remove_dir_all(&planted);
+        symlink(&victim, &planted).unwrap();
+
+        for args in [&["store", "gc"][..], &["uninstall", "1.22.10"]] {
+            let r = env.run_gover(args);
+            assert_eq!(files_under(&victim), before, "store/{sub}, {args:?}: {r}");
+            if r.code != 0 {
+                assert!(r.stderr.contains("link"), "store/{sub}, {args:?}: {r}");
+            }
+        }
+        // Installs refuse it too, rather than writing into the link.
+        let r = env.run_gover(["install", "1.22.10"]);
+        assert_eq!(files_under(&victim), before, "store/{sub}: {r}");
+        assert!(r.code != 0, "store/{sub}: {r}");
+        assert!(r.stderr.contains("link"), "store/{sub}: {r}");
+        assert!(!goroot(&env, "1.22.10").exists(), "store/{sub}: {r}");
+    }
+}
