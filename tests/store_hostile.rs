@@ -95,3 +95,49 @@ fn links_planted_inside_the_store_are_never_deleted_through() {
         assert!(!goroot(&env, "1.22.10").exists(), "store/{sub}: {r}");
     }
 }
+
+fn mkfifo(p: &Path) {
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    let ok = std::process::Command::new("mkfifo")
+        .arg(p)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo {}", p.display());
+}
+
+#[test]
+fn a_pins_record_locked_by_a_stopped_process_or_a_fifo_never_hangs_a_command() {
+    let env = TestEnv::new();
+    env.install_fake("1.22.10");
+    env.write("project/.go-version", "1.22.10\n");
+    // Another gover, stopped (Ctrl-Z) while it rewrote the record, holds
+    // its lock for as long as it stays stopped.
+    let lock = env.gover_home.join("locks/pins.lock");
+    fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    let held = fs::File::create(&lock).unwrap();
+    held.lock().unwrap();
+    for args in [&["current"][..], &["use", "1.22.10"], &["list"]] {
+        let r = support::run_within(&mut env.gover(args), 20)
+            .unwrap_or_else(|| panic!("`gover {args:?}` hung on a held pins lock"));
+        assert_eq!(r.code, 0, "{args:?}: {r}");
+    }
+    drop(held);
+    // The record, or its lock, replaced by a FIFO.
+    for fifo in ["pins", "locks/pins.lock"] {
+        let p = env.gover_home.join(fifo);
+        let _ = fs::remove_file(&p);
+        mkfifo(&p);
+        for args in [
+            &["current"][..],
+            &["use", "1.22.10"],
+            &["list"],
+            &["outdated"],
+        ] {
+            let r = support::run_within(&mut env.gover(args), 20)
+                .unwrap_or_else(|| panic!("`gover {args:?}` hung on a FIFO at {fifo}"));
+            assert!(r.code == 0 || r.code == 1, "{fifo} {args:?}: {r}");
+        }
+        let _ = fs::remove_file(&p);
+    }
+}
