@@ -141,3 +141,39 @@ fn a_pins_record_locked_by_a_stopped_process_or_a_fifo_never_hangs_a_command() {
         let _ = fs::remove_file(&p);
     }
 }
+
+/// `gover ARGS` run in `dir`.
+fn gover_in(env: &TestEnv, dir: &Path, args: &[&str]) -> support::Run {
+    support::run(env.gover(args).current_dir(dir))
+}
+
+#[test]
+fn upgrade_rewrites_only_the_go_entry_and_keeps_every_other_byte() {
+    let (_m, env) = mirror_env(&["1.22.9", "1.22.10"]);
+    env.run_gover(["install", "1.22.9"]).success();
+    // Another tool pinned to the same version string, and a comment naming
+    // it, above the Go entry; CRLF line ends.
+    let cases = [
+        (
+            ".tool-versions",
+            "kubectl 1.22.9\r\n# golang 1.22.9 until the fix\r\ngolang 1.22.9 # go\r\n",
+            "kubectl 1.22.9\r\n# golang 1.22.9 until the fix\r\ngolang 1.22.10 # go\r\n",
+        ),
+        (
+            "go.mod",
+            "// toolchain go1.22.9 was the old one\r\nmodule m\r\n\r\ngo 1.22.9\r\n\r\ntoolchain go1.22.9 // pinned\r\n",
+            "// toolchain go1.22.9 was the old one\r\nmodule m\r\n\r\ngo 1.22.9\r\n\r\ntoolchain go1.22.10 // pinned\r\n",
+        ),
+    ];
+    for (i, (name, before, after)) in cases.iter().enumerate() {
+        let dir = env.mkdir(&format!("p{i}"));
+        fs::create_dir_all(dir.join(".git")).unwrap();
+        let file = dir.join(name);
+        fs::write(&file, before).unwrap();
+        let r = gover_in(&env, &dir, &["upgrade", "--go-mod"]);
+        assert_eq!(r.code, 0, "{name}: {r}");
+        assert_eq!(&fs::read_to_string(&file).unwrap(), after, "{name}: {r}");
+        let r = gover_in(&env, &dir, &["current"]).success();
+        assert!(r.stdout.starts_with("go1.22.10 "), "{name}: {r}");
+    }
+}
