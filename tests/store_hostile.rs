@@ -177,3 +177,34 @@ fn upgrade_rewrites_only_the_go_entry_and_keeps_every_other_byte() {
         assert!(r.stdout.starts_with("go1.22.10 "), "{name}: {r}");
     }
 }
+
+#[test]
+fn a_project_directory_named_with_escapes_reaches_no_terminal_raw() {
+    let (_m, env) = mirror_env(&["1.22.9", "1.22.10"]);
+    let dir = env.mkdir("evil\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}");
+    fs::write(dir.join(".go-version"), "1.22.9\n").unwrap();
+    gover_in(&env, &dir, &["install", "1.22.9"]).success();
+    gover_in(&env, &dir, &["current"]).success();
+    // The remembered record itself, planted with the same bytes.
+    let pins = env.gover_home.join("pins");
+    let mut text = fs::read_to_string(&pins).unwrap();
+    text.push_str("9\t1.22.9\tgo1.22.9\u{1b}[2J\t/x\u{1b}[2J/.go-version\n");
+    fs::write(&pins, text).unwrap();
+    for args in [
+        &["list"][..],
+        &["outdated"],
+        &["prune", "--dry-run"],
+        &["upgrade", "--all"],
+        &["store", "status"],
+        &["store", "verify"],
+        &["list"],
+    ] {
+        let r = env.run_gover(args);
+        for (name, out) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+            assert!(
+                !out.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+                "{args:?}: raw control characters on {name}: {r}"
+            );
+        }
+    }
+}
