@@ -208,3 +208,84 @@ fn a_project_directory_named_with_escapes_reaches_no_terminal_raw() {
         }
     }
 }
+
+#[test]
+fn installs_killed_at_any_moment_leave_nothing_half_written_trusted() {
+    use crate::store::{assert_whole, sharing_toolchain, store_files};
+    const SHARED: usize = 800;
+    let m = Mirror::start();
+    for v in ["1.22.9", "1.22.10"] {
+        m.publish(v, sharing_toolchain(v, SHARED));
+    }
+    let env = env_for(&m);
+    env.run_gover(["install", "1.22.9"]).success();
+    let b = goroot(&env, "1.22.10");
+    for round in 0..12u64 {
+        let mut child = env
+            .gover(["install", "--force", "1.22.10"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20 + round * 40));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Installed whole, or not at all.
+        if b.exists() {
+            assert_whole(&env, "1.22.10", SHARED);
+        }
+        assert_whole(&env, "1.22.9", SHARED);
+    }
+    env.run_gover(["install", "1.22.10"]).success();
+    assert_whole(&env, "1.22.10", SHARED);
+    let r = env.run_gover(["store", "verify"]).success();
+    assert!(r.stdout.contains("The store is intact"), "{r}");
+    env.run_gover(["store", "gc"]).success();
+    let left: Vec<_> = fs::read_dir(env.gover_home.join("store/tmp"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // Everything left in the store belongs to an installed toolchain.
+    env.run_gover(["uninstall", "1.22.9", "1.22.10"]).success();
+    assert!(store_files(&env).is_empty());
+}
+
+#[test]
+fn a_damaged_store_file_that_kept_its_stamp_is_not_linked_into_an_install() {
+    use crate::store::{assert_whole, sharing_toolchain};
+    let m = Mirror::start();
+    for v in ["1.22.9", "1.22.10"] {
+        m.publish(v, sharing_toolchain(v, 10));
+    }
+    let env = env_for(&m);
+    env.run_gover(["install", "1.22.9"]).success();
+    // A store file cut short, and another grown, by a crash of a disk or a
+    // restore from a damaged backup that kept the modification times.
+    let root = goroot(&env, "1.22.9");
+    for (rel, text) in [
+        ("src/pkg2/f2.go", ""),
+        ("src/pkg3/f3.go", "package p // shared file 3 and more\n"),
+    ] {
+        let f = root.join(rel);
+        let stamp = fs::metadata(&f).unwrap().modified().unwrap();
+        let mut perm = fs::metadata(&f).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o644);
+        fs::set_permissions(&f, perm.clone()).unwrap();
+        let mut data = fs::read(&f).unwrap();
+        if text.is_empty() {
+            data.truncate(data.len() / 2);
+        } else {
+            data.extend_from_slice(text.as_bytes());
+        }
+        fs::write(&f, &data).unwrap();
+        let w = fs::File::options().write(true).open(&f).unwrap();
+        w.set_modified(stamp).unwrap();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o444);
+        fs::set_permissions(&f, perm).unwrap();
+    }
+    env.run_gover(["install", "1.22.10"]).success();
+    assert_whole(&env, "1.22.10", 10);
+}

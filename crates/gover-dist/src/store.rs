@@ -300,15 +300,16 @@ impl Store {
         matches!(self.mode, LinkMode::Auto | LinkMode::Hardlink)
     }
 
-    /// Whether the store file `src` of `key` may be linked: false when
-    /// it is missing, or was written to after it entered the store (its
-    /// modification time is no longer [`store_mtime`]) and no longer holds
-    /// `key`'s content. A damaged file is taken out of the store so the
+    /// Whether the store file `src` of `key`, whose content is `size`
+    /// bytes, may be linked: false when it is missing, or has another size
+    /// (damaged, even when its modification time was kept), or was written
+    /// to after it entered the store (its modification time is no longer
+    /// [`store_mtime`]) and no longer holds `key`'s content. A damaged file is taken out of the store so the
     /// caller writes the content afresh; a file only touched is marked
     /// intact again. Root ignores the read-only mode, and a write through
     /// any hard link of a store file changes it, so this check is what
     /// keeps one edited GOROOT from spreading into the next install.
-    fn intact(&self, key: &Key, src: &Path) -> io::Result<bool> {
+    fn intact(&self, key: &Key, size: u64, src: &Path) -> io::Result<bool> {
         let meta = match fs::symlink_metadata(src) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
@@ -317,10 +318,10 @@ impl Store {
         if !meta.is_file() {
             return Ok(false);
         }
-        if meta.modified().ok() == Some(store_mtime()) {
+        if meta.len() == size && meta.modified().ok() == Some(store_mtime()) {
             return Ok(true);
         }
-        if hash_file(src).ok().map(|(h, _)| h) == Some(key.sha256) {
+        if meta.len() == size && hash_file(src).ok().map(|(h, _)| h) == Some(key.sha256) {
             mark_stored(src);
             return Ok(true);
         }
@@ -333,15 +334,15 @@ impl Store {
         Ok(false)
     }
 
-    /// Links the store file of `key` to `dest` (which must not exist):
+    /// Links the store file of `key` (`size` bytes) to `dest` (which must not exist):
     /// `Ok(Some(true))` when linked, `Ok(None)` when the store lacks it,
     /// `Ok(Some(false))` when it cannot be linked (the caller copies).
-    fn link_from_store(&self, key: &Key, dest: &Path) -> io::Result<Option<bool>> {
+    fn link_from_store(&self, key: &Key, size: u64, dest: &Path) -> io::Result<Option<bool>> {
         if self.known.as_ref().is_some_and(|k| !k.contains(key)) {
             return Ok(None);
         }
         let src = self.file_path(key);
-        if !self.intact(key, &src)? {
+        if !self.intact(key, size, &src)? {
             return Ok(None);
         }
         if self.try_reflink() {
@@ -372,7 +373,7 @@ impl Store {
     /// Places `data` (whose key is `key`) at `dest`: linked from the
     /// store when it has the content, else written (read-only).
     pub fn place_bytes(&self, key: &Key, data: &[u8], dest: &Path) -> io::Result<Placed> {
-        let placed = match self.link_from_store(key, dest)? {
+        let placed = match self.link_from_store(key, data.len() as u64, dest)? {
             Some(true) => return Ok(Placed::Linked),
             Some(false) => Placed::Copied,
             None => Placed::Written,
@@ -381,17 +382,18 @@ impl Store {
         Ok(placed)
     }
 
-    /// For a file already written at `dest` with `key`'s content: replaces
+    /// For a file already written at `dest` with `key`'s content (`size`
+    /// bytes): replaces
     /// it with a link to the store file when the store has one. The link is
     /// made in `scratch` (a directory of the same file system that no
     /// archive entry names) and renamed over `dest`.
-    pub fn adopt(&self, key: &Key, dest: &Path, scratch: &Path) -> io::Result<Placed> {
+    pub fn adopt(&self, key: &Key, size: u64, dest: &Path, scratch: &Path) -> io::Result<Placed> {
         let tmp = scratch.join(format!(
             "link-{}-{}",
             std::process::id(),
             self.seq.fetch_add(1, Ordering::Relaxed)
         ));
-        match self.link_from_store(key, &tmp)? {
+        match self.link_from_store(key, size, &tmp)? {
             Some(true) => {}
             Some(false) => return Ok(Placed::Copied),
             None => return Ok(Placed::Written),
@@ -428,7 +430,7 @@ impl Store {
             match fs::hard_link(src, &dest) {
                 Ok(()) => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    if self.intact(key, &dest)? {
+                    if self.intact(key, fs::metadata(src)?.len(), &dest)? {
                         self.share_existing(key, src, &dest);
                         return Ok(());
                     }
@@ -485,7 +487,8 @@ impl Store {
     /// Places the store file of `key` at `dest`, or, when it cannot be
     /// linked, a copy of `src` (which holds the same content).
     pub fn place_from(&self, key: &Key, src: &Path, dest: &Path) -> io::Result<Placed> {
-        if self.link_from_store(key, dest)? == Some(true) {
+        let size = fs::metadata(src)?.len();
+        if self.link_from_store(key, size, dest)? == Some(true) {
             return Ok(Placed::Linked);
         }
         let mut from = File::open(src)?;
@@ -1095,7 +1098,7 @@ mod tests {
         assert_eq!(fs::metadata(&b).unwrap().mode() & 0o777, 0o444);
         let c = tree.join("c");
         fs::write(&c, "data").unwrap();
-        assert_eq!(store.adopt(&k, &c, t.path()).unwrap(), Placed::Linked);
+        assert_eq!(store.adopt(&k, 4, &c, t.path()).unwrap(), Placed::Linked);
         assert_eq!(fs::read(&c).unwrap(), b"data");
         // Listed in a manifest: kept; unlisted and unlinked: removed.
         let entry = FileEntry {
