@@ -289,3 +289,22 @@ fn a_damaged_store_file_that_kept_its_stamp_is_not_linked_into_an_install() {
     env.run_gover(["install", "1.22.10"]).success();
     assert_whole(&env, "1.22.10", 10);
 }
+
+#[test]
+fn toolchains_on_another_file_system_are_refused_with_the_cause_and_nothing_left() {
+    let (_m, env) = mirror_env(&["1.22.10"]);
+    let toolchains = env.gover_home.join("toolchains");
+    let Some(_mount) = crate::install::Tmpfs::mount(&toolchains, "size=16m") else {
+        return;
+    };
+    let r = env.run_gover(["install", "1.22.10"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("must be on one file system"), "{r}");
+    assert!(!goroot(&env, "1.22.10").exists(), "{r}");
+    let left: Vec<_> = fs::read_dir(env.gover_home.join("tmp"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
