@@ -308,3 +308,38 @@ fn toolchains_on_another_file_system_are_refused_with_the_cause_and_nothing_left
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// Each file under `dir` with its mode and modification time.
+fn stamps(dir: &Path) -> Vec<(String, u32, std::time::SystemTime)> {
+    use std::os::unix::fs::PermissionsExt;
+    files_under(dir)
+        .into_iter()
+        .map(|rel| {
+            let m = fs::metadata(dir.join(&rel)).unwrap();
+            (rel, m.permissions().mode(), m.modified().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_toolchain_that_links_to_the_user_s_own_go_is_never_moved_into_the_store() {
+    let (_m, env) = mirror_env(&["1.22.10"]);
+    // The user's own Go tree, linked in by hand.
+    let own = env.root.join("own-go");
+    support::write_fake_toolchain(&own, "1.22.9");
+    fs::create_dir_all(env.gover_home.join("toolchains")).unwrap();
+    symlink(&own, goroot(&env, "1.22.9")).unwrap();
+    let before = stamps(&own);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    env.run_gover(["install", "1.22.10"]).success();
+    let _ = env.run_gover(["store", "optimize"]);
+    assert_eq!(stamps(&own), before);
+    assert!(fs::symlink_metadata(goroot(&env, "1.22.9"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    // Nor does the store's clean-up remove anything of it.
+    env.run_gover(["uninstall", "1.22.10"]).success();
+    env.run_gover(["store", "gc"]).success();
+    assert_eq!(stamps(&own), before);
+}
