@@ -871,10 +871,12 @@ impl Store {
                 let p = e.path();
                 match e.file_type() {
                     Ok(t) if t.is_dir() => stack.push(p),
-                    Ok(t) if t.is_file() && !keep.contains(&p) => {
-                        if p.strip_prefix(&trees).is_ok_and(is_manifest_name) {
-                            let _ = fs::remove_file(&p);
-                        }
+                    Ok(t)
+                        if t.is_file()
+                            && !keep.contains(&p)
+                            && p.strip_prefix(&trees).is_ok_and(is_manifest_name) =>
+                    {
+                        let _ = fs::remove_file(&p);
                     }
                     _ => {}
                 }
