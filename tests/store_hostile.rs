@@ -47,6 +47,16 @@ fn victim_dir(env: &TestEnv) -> PathBuf {
     victim
 }
 
+/// Fails unless the directory `dir` is empty.
+fn assert_empty(dir: &Path) {
+    let left: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "{}: {left:?}", dir.display());
+}
+
 /// Every file under `dir`, as paths relative to it.
 fn files_under(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
@@ -242,12 +252,7 @@ fn installs_killed_at_any_moment_leave_nothing_half_written_trusted() {
     let r = env.run_gover(["store", "verify"]).success();
     assert!(r.stdout.contains("The store is intact"), "{r}");
     env.run_gover(["store", "gc"]).success();
-    let left: Vec<_> = fs::read_dir(env.gover_home.join("store/tmp"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert!(left.is_empty(), "{left:?}");
+    assert_empty(&env.gover_home.join("store/tmp"));
     // Everything left in the store belongs to an installed toolchain.
     env.run_gover(["uninstall", "1.22.9", "1.22.10"]).success();
     assert!(store_files(&env).is_empty());
@@ -301,12 +306,7 @@ fn toolchains_on_another_file_system_are_refused_with_the_cause_and_nothing_left
     assert_eq!(r.code, 1, "{r}");
     assert!(r.stderr.contains("must be on one file system"), "{r}");
     assert!(!goroot(&env, "1.22.10").exists(), "{r}");
-    let left: Vec<_> = fs::read_dir(env.gover_home.join("tmp"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert!(left.is_empty(), "{left:?}");
+    assert_empty(&env.gover_home.join("tmp"));
 }
 
 /// Each file under `dir` with its mode and modification time.
