@@ -34,6 +34,7 @@ mod shim_autoinstall;
 mod shim_real;
 mod shim_terminal;
 mod store;
+mod store_hostile;
 mod switching;
 mod trust_oracle;
 mod trust_service;

@@ -20,7 +20,7 @@ use support::{run, TestEnv};
 
 /// A fake toolchain with `shared` files common to every version and a few
 /// of its own, so versions share most of their files as patch releases do.
-fn sharing_toolchain(version: &str, shared: usize) -> Vec<u8> {
+pub(crate) fn sharing_toolchain(version: &str, shared: usize) -> Vec<u8> {
     let mut extra: Vec<Entry> = (0..shared)
         .map(|i| {
             Entry::file(
@@ -44,7 +44,7 @@ fn goroot(env: &TestEnv, v: &str) -> PathBuf {
     env.gover_home.join("toolchains").join(format!("go{v}"))
 }
 
-fn store_files(env: &TestEnv) -> Vec<PathBuf> {
+pub(crate) fn store_files(env: &TestEnv) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for d in fs::read_dir(env.gover_home.join("store/files"))
         .into_iter()
@@ -93,7 +93,7 @@ fn expected_tree(version: &str, shared: usize) -> BTreeMap<String, String> {
 
 /// Checks that the installed `version` is complete and every file the
 /// store record lists is in the store with that content.
-fn assert_whole(env: &TestEnv, version: &str, shared: usize) {
+pub(crate) fn assert_whole(env: &TestEnv, version: &str, shared: usize) {
     let root = goroot(env, version);
     assert_eq!(tree(&root), expected_tree(version, shared), "go{version}");
     let manifest = env

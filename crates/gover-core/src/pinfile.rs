@@ -36,6 +36,15 @@ pub fn parse_go_version_file(text: &str) -> Option<&str> {
     meaningful_lines(text).next()?.split_whitespace().next()
 }
 
+/// The 1-based number of the line [`parse_go_version_file`] reads the
+/// version from.
+pub fn go_version_file_line(text: &str) -> Option<usize> {
+    strip_bom(text)
+        .lines()
+        .position(|l| !l.split('#').next().unwrap_or("").trim().is_empty())
+        .map(|n| n + 1)
+}
+
 /// True when `text` is a `.go-version` file and nothing more: exactly one
 /// meaningful line holding exactly one word, a valid version request. Only
 /// such a file may be replaced through a link by `gover use`: a file with
@@ -63,17 +72,24 @@ pub enum ToolVersionsEntry<'a> {
 /// Finds the `golang` (asdf's plugin name) or `go` (mise's) entry of an
 /// asdf `.tool-versions` file and returns its first version.
 pub fn parse_tool_versions(text: &str) -> ToolVersionsEntry<'_> {
+    match tool_versions_lookup(text) {
+        Some((Some(v), _)) => ToolVersionsEntry::Version(v),
+        Some((None, n)) => ToolVersionsEntry::Empty(n),
+        None => ToolVersionsEntry::Absent,
+    }
+}
+
+/// The `golang`/`go` entry of a `.tool-versions`: its first version (if
+/// any) and its 1-based line number, the one a rewrite may change.
+pub fn tool_versions_lookup(text: &str) -> Option<(Option<&str>, usize)> {
     for (n, line) in strip_bom(text).lines().enumerate() {
         let line = line.split('#').next().unwrap_or("");
         let mut words = line.split_whitespace();
         if matches!(words.next(), Some("golang" | "go")) {
-            return match words.next() {
-                Some(v) => ToolVersionsEntry::Version(v),
-                None => ToolVersionsEntry::Empty(n + 1),
-            };
+            return Some((words.next(), n + 1));
         }
     }
-    ToolVersionsEntry::Absent
+    None
 }
 
 /// The value of the first `key` directive in a go.mod/go.work, exactly like

@@ -18,7 +18,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::home::GoverHome;
 
@@ -113,11 +113,26 @@ fn render(records: &[PinRecord]) -> String {
     out
 }
 
-/// Holds `locks/pins.lock` while the record is rewritten.
+/// How long a command waits for another one rewriting the record before
+/// it gives up remembering (the record is only a hint; a holder stopped
+/// with Ctrl-Z must not stop every other command).
+const LOCK_WAIT: Duration = Duration::from_secs(2);
+
+/// Holds `locks/pins.lock` while the record is rewritten, waiting at most
+/// [`LOCK_WAIT`]. A link at the lock's place is never followed.
 fn locked(home: &GoverHome) -> io::Result<File> {
     let path = home.pins_lock_file();
     if let Some(d) = path.parent() {
         fs::create_dir_all(d)?;
+    }
+    let not_a_file = || {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a regular file", path.display()),
+        )
+    };
+    if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(not_a_file());
     }
     let f = OpenOptions::new()
         .read(true)
@@ -125,8 +140,26 @@ fn locked(home: &GoverHome) -> io::Result<File> {
         .create(true)
         .truncate(false)
         .open(&path)?;
-    f.lock()?;
-    Ok(f)
+    if !f.metadata()?.is_file() {
+        return Err(not_a_file());
+    }
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match f.try_lock() {
+            Ok(()) => return Ok(f),
+            Err(fs::TryLockError::Error(e)) => return Err(e),
+            Err(fs::TryLockError::WouldBlock) if Instant::now() >= deadline => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    format!(
+                        "{} is held by another gover process (stopped?); not waiting for it",
+                        path.display()
+                    ),
+                ))
+            }
+            Err(fs::TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(25)),
+        }
+    }
 }
 
 /// Applies `change` to the record under its lock and writes it back when

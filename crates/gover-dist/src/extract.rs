@@ -1153,7 +1153,7 @@ fn write_inline(
         executable: file.executable,
     };
     let placed = match ctx.placement {
-        Placement::Store(store) => store.adopt(&key, file.path, ctx.dest).map_err(fail)?,
+        Placement::Store(store) => store.adopt(&key, size, file.path, ctx.dest).map_err(fail)?,
         Placement::Write => Placed::Copied,
     };
     if placed == Placed::Written {

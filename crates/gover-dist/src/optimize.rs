@@ -79,6 +79,13 @@ impl Installer<'_> {
         if !root.is_dir() || is_linked(store, root, wait) {
             return Ok(Optimized::AlreadyDone);
         }
+        // A link to a tree gover did not unpack (the user's own Go): its
+        // files are not gover's to re-mode, re-stamp or share.
+        if !fs::symlink_metadata(root).is_ok_and(|m| m.is_dir()) {
+            return Ok(Optimized::Skipped(
+                "a link to a directory gover did not install".into(),
+            ));
+        }
         let shown = version.toolchain_name();
         let expect = Expect {
             version: None,

@@ -192,11 +192,19 @@ impl Store {
         self.dir.join("files").join(&name[..2]).join(name)
     }
 
-    /// Creates the store's directories.
+    /// Creates the store's directories. Each must be a real directory, not
+    /// a link: gover removes files in them, and never through a link.
     pub fn ensure_dirs(&self) -> Result<()> {
         let files = self.dir.join("files");
+        fs::create_dir_all(&self.dir).map_err(|e| Error::io("cannot create", &self.dir, e))?;
+        real_dir(&self.dir)?;
         for d in [self.dir.join("tmp"), self.dir.join("trees"), files.clone()] {
-            fs::create_dir_all(&d).map_err(|e| Error::io("cannot create", &d, e))?;
+            if let Err(e) = fs::create_dir(&d) {
+                if e.kind() != io::ErrorKind::AlreadyExists {
+                    return Err(Error::io("cannot create", &d, e));
+                }
+                real_dir(&d)?;
+            }
         }
         for b in 0..=255u8 {
             let d = files.join(format!("{b:02x}"));
@@ -204,10 +212,31 @@ impl Store {
                 Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
                     return Err(Error::io("cannot create", &d, e))
                 }
-                _ => {}
+                Err(_) => real_dir(&d)?,
+                Ok(()) => {}
             }
         }
         Ok(())
+    }
+
+    /// Whether the directories from the store down to `path`'s parent are
+    /// all real directories (no link, nothing missing): what a manifest is
+    /// written or removed through.
+    fn no_links_to(&self, path: &Path) -> bool {
+        let Some(parent) = path.parent() else {
+            return false;
+        };
+        let Ok(rel) = parent.strip_prefix(&self.dir) else {
+            return false;
+        };
+        let mut dir = self.dir.clone();
+        let mut dirs = vec![dir.clone()];
+        for c in rel.components() {
+            dir.push(c);
+            dirs.push(dir.clone());
+        }
+        dirs.iter()
+            .all(|d| fs::symlink_metadata(d).is_ok_and(|m| m.is_dir()))
     }
 
     /// Takes the store's lock, shared (installs) or exclusive (removing
@@ -271,15 +300,16 @@ impl Store {
         matches!(self.mode, LinkMode::Auto | LinkMode::Hardlink)
     }
 
-    /// Whether the store file `src` of `key` may be linked: false when
-    /// it is missing, or was written to after it entered the store (its
-    /// modification time is no longer [`store_mtime`]) and no longer holds
-    /// `key`'s content. A damaged file is taken out of the store so the
+    /// Whether the store file `src` of `key`, whose content is `size`
+    /// bytes, may be linked: false when it is missing, or has another size
+    /// (damaged, even when its modification time was kept), or was written
+    /// to after it entered the store (its modification time is no longer
+    /// [`store_mtime`]) and no longer holds `key`'s content. A damaged file is taken out of the store so the
     /// caller writes the content afresh; a file only touched is marked
     /// intact again. Root ignores the read-only mode, and a write through
     /// any hard link of a store file changes it, so this check is what
     /// keeps one edited GOROOT from spreading into the next install.
-    fn intact(&self, key: &Key, src: &Path) -> io::Result<bool> {
+    fn intact(&self, key: &Key, size: u64, src: &Path) -> io::Result<bool> {
         let meta = match fs::symlink_metadata(src) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
@@ -288,10 +318,10 @@ impl Store {
         if !meta.is_file() {
             return Ok(false);
         }
-        if meta.modified().ok() == Some(store_mtime()) {
+        if meta.len() == size && meta.modified().ok() == Some(store_mtime()) {
             return Ok(true);
         }
-        if hash_file(src).ok().map(|(h, _)| h) == Some(key.sha256) {
+        if meta.len() == size && hash_file(src).ok().map(|(h, _)| h) == Some(key.sha256) {
             mark_stored(src);
             return Ok(true);
         }
@@ -304,15 +334,15 @@ impl Store {
         Ok(false)
     }
 
-    /// Links the store file of `key` to `dest` (which must not exist):
+    /// Links the store file of `key` (`size` bytes) to `dest` (which must not exist):
     /// `Ok(Some(true))` when linked, `Ok(None)` when the store lacks it,
     /// `Ok(Some(false))` when it cannot be linked (the caller copies).
-    fn link_from_store(&self, key: &Key, dest: &Path) -> io::Result<Option<bool>> {
+    fn link_from_store(&self, key: &Key, size: u64, dest: &Path) -> io::Result<Option<bool>> {
         if self.known.as_ref().is_some_and(|k| !k.contains(key)) {
             return Ok(None);
         }
         let src = self.file_path(key);
-        if !self.intact(key, &src)? {
+        if !self.intact(key, size, &src)? {
             return Ok(None);
         }
         if self.try_reflink() {
@@ -343,7 +373,7 @@ impl Store {
     /// Places `data` (whose key is `key`) at `dest`: linked from the
     /// store when it has the content, else written (read-only).
     pub fn place_bytes(&self, key: &Key, data: &[u8], dest: &Path) -> io::Result<Placed> {
-        let placed = match self.link_from_store(key, dest)? {
+        let placed = match self.link_from_store(key, data.len() as u64, dest)? {
             Some(true) => return Ok(Placed::Linked),
             Some(false) => Placed::Copied,
             None => Placed::Written,
@@ -352,17 +382,18 @@ impl Store {
         Ok(placed)
     }
 
-    /// For a file already written at `dest` with `key`'s content: replaces
+    /// For a file already written at `dest` with `key`'s content (`size`
+    /// bytes): replaces
     /// it with a link to the store file when the store has one. The link is
     /// made in `scratch` (a directory of the same file system that no
     /// archive entry names) and renamed over `dest`.
-    pub fn adopt(&self, key: &Key, dest: &Path, scratch: &Path) -> io::Result<Placed> {
+    pub fn adopt(&self, key: &Key, size: u64, dest: &Path, scratch: &Path) -> io::Result<Placed> {
         let tmp = scratch.join(format!(
             "link-{}-{}",
             std::process::id(),
             self.seq.fetch_add(1, Ordering::Relaxed)
         ));
-        match self.link_from_store(key, &tmp)? {
+        match self.link_from_store(key, size, &tmp)? {
             Some(true) => {}
             Some(false) => return Ok(Placed::Copied),
             None => return Ok(Placed::Written),
@@ -399,7 +430,7 @@ impl Store {
             match fs::hard_link(src, &dest) {
                 Ok(()) => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    if self.intact(key, &dest)? {
+                    if self.intact(key, fs::metadata(src)?.len(), &dest)? {
                         self.share_existing(key, src, &dest);
                         return Ok(());
                     }
@@ -456,7 +487,8 @@ impl Store {
     /// Places the store file of `key` at `dest`, or, when it cannot be
     /// linked, a copy of `src` (which holds the same content).
     pub fn place_from(&self, key: &Key, src: &Path, dest: &Path) -> io::Result<Placed> {
-        if self.link_from_store(key, dest)? == Some(true) {
+        let size = fs::metadata(src)?.len();
+        if self.link_from_store(key, size, dest)? == Some(true) {
             return Ok(Placed::Linked);
         }
         let mut from = File::open(src)?;
@@ -503,6 +535,15 @@ impl Store {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
         }
+        if !self.no_links_to(&path) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "cannot write {}: a directory on its way is a link; gover keeps the toolchain store only in real directories",
+                    path.display()
+                ),
+            ));
+        }
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         let bytes = gz
             .write_all(manifest_text(files).as_bytes())
@@ -529,9 +570,47 @@ impl Store {
 
     /// Forgets the manifest of the toolchain at `goroot`.
     pub fn remove_manifest(&self, goroot: &Path) {
-        if let Some(p) = self.manifest_path(goroot) {
+        if let Some(p) = self.manifest_path(goroot).filter(|p| self.no_links_to(p)) {
             let _ = fs::remove_file(p);
         }
+    }
+}
+
+/// Fails unless `dir` is a real directory (not a link to one): the store
+/// is where gover deletes, so a link planted there must not send those
+/// deletions elsewhere.
+fn real_dir(dir: &Path) -> Result<()> {
+    match fs::symlink_metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} is a link (or not a directory); gover keeps the toolchain store, which it deletes from, only in real directories",
+                dir.display()
+            ),
+        )
+        .with_hint(format!(
+            "remove {} and let gover create the directory; to keep toolchains on another disk, move the whole GOVER_HOME there",
+            dir.display()
+        ))),
+        Err(e) => Err(Error::io("cannot inspect", dir, e)),
+    }
+}
+
+/// True when `rel` (a path under `store/trees`) is a name gover gives a
+/// manifest: `toolchains/go<version>` or `platforms/<os-arch>/go<version>`.
+fn is_manifest_name(rel: &Path) -> bool {
+    let parts: Vec<&str> = match rel.iter().map(|c| c.to_str()).collect::<Option<_>>() {
+        Some(p) => p,
+        None => return false,
+    };
+    let toolchain = |n: &str| gover_core::GoVersion::from_toolchain(n).is_some();
+    match parts.as_slice() {
+        ["toolchains", name] => toolchain(name),
+        ["platforms", platform, name] => {
+            crate::platform::Platform::parse(platform).is_ok() && toolchain(name)
+        }
+        _ => false,
     }
 }
 
@@ -780,13 +859,23 @@ impl Store {
             .iter()
             .filter_map(|g| self.manifest_path(g))
             .collect();
-        let mut stack = vec![self.dir.join("trees")];
+        let trees = self.dir.join("trees");
+        if !self.no_links_to(&trees.join("x")) {
+            return;
+        }
+        // Directory entries' types are not followed through links: only
+        // real directories below `trees` are walked.
+        let mut stack = vec![trees.clone()];
         while let Some(d) = stack.pop() {
             for e in fs::read_dir(&d).into_iter().flatten().flatten() {
                 let p = e.path();
                 match e.file_type() {
                     Ok(t) if t.is_dir() => stack.push(p),
-                    Ok(t) if t.is_file() && !keep.contains(&p) => {
+                    Ok(t)
+                        if t.is_file()
+                            && !keep.contains(&p)
+                            && p.strip_prefix(&trees).is_ok_and(is_manifest_name) =>
+                    {
                         let _ = fs::remove_file(&p);
                     }
                     _ => {}
@@ -800,6 +889,7 @@ impl Store {
     /// caller holds the store's lock exclusively, so no install is linking
     /// meanwhile; what cannot be removed now is left for the next run.
     pub fn gc(&self, goroots: &[PathBuf]) -> Result<GcReport> {
+        self.ensure_dirs()?;
         let live = self.live_keys(goroots);
         let files = self
             .files()
@@ -1010,7 +1100,7 @@ mod tests {
         assert_eq!(fs::metadata(&b).unwrap().mode() & 0o777, 0o444);
         let c = tree.join("c");
         fs::write(&c, "data").unwrap();
-        assert_eq!(store.adopt(&k, &c, t.path()).unwrap(), Placed::Linked);
+        assert_eq!(store.adopt(&k, 4, &c, t.path()).unwrap(), Placed::Linked);
         assert_eq!(fs::read(&c).unwrap(), b"data");
         // Listed in a manifest: kept; unlisted and unlinked: removed.
         let entry = FileEntry {

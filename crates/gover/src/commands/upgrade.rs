@@ -11,7 +11,10 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use gover_core::fs::{LinkPolicy, UserFile};
-use gover_core::pinfile::{gomod_lookup, is_pin_only, parse_tool_versions, ToolVersionsEntry};
+use gover_core::pinfile::{
+    go_version_file_line, gomod_lookup, is_pin_only, parse_tool_versions, tool_versions_lookup,
+    ToolVersionsEntry,
+};
 use gover_core::resolve::logical_cwd;
 use gover_core::text::untrusted_path;
 use gover_core::{GoVersion, PinSource, VersionRequest};
@@ -213,11 +216,15 @@ fn rewrite(file: &Path, source: &PinSource, old: &GoVersion, new: &GoVersion) ->
         .read(1 << 20)
         .map_err(|e| refused(&e))?
         .unwrap_or_default();
-    let key = match source {
-        PinSource::ProjectToolchain(..) => Some("toolchain"),
-        _ => None,
+    // The one line that pins: a comment or another tool's entry naming the
+    // same version is never touched.
+    let line_no = match source {
+        PinSource::ProjectToolchain(..) => gomod_lookup(&text, "toolchain").map(|(_, n)| n),
+        PinSource::ToolVersions(_) => tool_versions_lookup(&text).map(|(_, n)| n),
+        _ => go_version_file_line(&text),
     };
-    let updated = replace_version(&text, key, old, new).ok_or_else(|| {
+    let updated = line_no.and_then(|n| replace_version(&text, n, old, new));
+    let updated = updated.ok_or_else(|| {
         UserError::new(format!(
             "{} changed meanwhile: it no longer pins {}",
             untrusted_path(file),
@@ -229,27 +236,23 @@ fn rewrite(file: &Path, source: &PinSource, old: &GoVersion, new: &GoVersion) ->
 }
 
 /// `text` with the first word spelling `old` (as `1.22.9` or `go1.22.9`)
-/// replaced by `new` in the same spelling; for a go.mod/go.work (`key`
-/// `toolchain`) only on the line of that directive.
-fn replace_version(
-    text: &str,
-    key: Option<&str>,
-    old: &GoVersion,
-    new: &GoVersion,
-) -> Option<String> {
-    let line_no = match key {
-        Some(k) => Some(gomod_lookup(text, k)?.1 - 1),
-        None => None,
-    };
+/// on its line `line_no` (1-based) replaced by `new` in the same spelling.
+fn replace_version(text: &str, line_no: usize, old: &GoVersion, new: &GoVersion) -> Option<String> {
     let mut out = String::with_capacity(text.len() + 8);
     let mut done = false;
     for (i, line) in text.split_inclusive('\n').enumerate() {
-        if done || line_no.is_some_and(|n| n != i) {
+        if done || i + 1 != line_no {
             out.push_str(line);
             continue;
         }
         let mut replaced = String::with_capacity(line.len() + 4);
         let mut rest = line;
+        if i == 0 {
+            if let Some(r) = rest.strip_prefix('\u{feff}') {
+                replaced.push('\u{feff}');
+                rest = r;
+            }
+        }
         while let Some(at) = rest.find(|c: char| !c.is_whitespace()) {
             replaced.push_str(&rest[..at]);
             let word_end = rest[at..]
@@ -285,32 +288,20 @@ mod tests {
             GoVersion::parse("1.22.9").unwrap(),
             GoVersion::parse("1.22.10").unwrap(),
         );
+        assert_eq!(replace_version("1.22.9\n", 1, &a, &b).unwrap(), "1.22.10\n");
         assert_eq!(
-            replace_version("1.22.9\n", None, &a, &b).unwrap(),
-            "1.22.10\n"
+            replace_version("\u{feff}go1.22.9", 1, &a, &b).unwrap(),
+            "\u{feff}go1.22.10"
         );
         assert_eq!(
-            replace_version("go1.22.9", None, &a, &b).unwrap(),
-            "go1.22.10"
+            replace_version("nodejs 1.22.9\ngolang  1.22.9 # go\n", 2, &a, &b).unwrap(),
+            "nodejs 1.22.9\ngolang  1.22.10 # go\n"
         );
         assert_eq!(
-            replace_version("nodejs 20\ngolang  1.22.9 # go\n", None, &a, &b).unwrap(),
-            "nodejs 20\ngolang  1.22.10 # go\n"
-        );
-        assert_eq!(
-            replace_version(
-                "module m\n\ngo 1.22.9\n\ntoolchain go1.22.9\n",
-                Some("toolchain"),
-                &a,
-                &b
-            )
-            .unwrap(),
+            replace_version("module m\n\ngo 1.22.9\n\ntoolchain go1.22.9\n", 5, &a, &b).unwrap(),
             "module m\n\ngo 1.22.9\n\ntoolchain go1.22.10\n"
         );
-        assert_eq!(replace_version("1.22.90\n", None, &a, &b), None);
-        assert_eq!(
-            replace_version("module m\ngo 1.22.9\n", Some("toolchain"), &a, &b),
-            None
-        );
+        assert_eq!(replace_version("1.22.90\n", 1, &a, &b), None);
+        assert_eq!(replace_version("module m\ngo 1.22.9\n", 3, &a, &b), None);
     }
 }
