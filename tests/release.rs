@@ -338,14 +338,14 @@ fn installer_refuses_bad_downloads_and_installs_nothing() {
         let mut m = Machine::new();
         let fake = m.root.join("fake-uname");
         fs::create_dir_all(&fake).unwrap();
-        fs::write(
-            fake.join("uname"),
+        crate::support::write_exe(
+            &fake.join("uname"),
             format!(
                 "#!/bin/sh\ncase $1 in -s) echo {os} ;; -m) echo {arch} ;; *) echo {os} ;; esac\n"
-            ),
-        )
-        .unwrap();
-        fs::set_permissions(fake.join("uname"), fs::Permissions::from_mode(0o755)).unwrap();
+            )
+            .as_bytes(),
+            0o755,
+        );
         m.path = format!("{}:{}", fake.display(), m.path);
         m.set("GOVER_INSTALL_BASE_URL", base.clone());
         let r = m.sh(&curl_pipe(&s, "latest", "")).failure();

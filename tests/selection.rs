@@ -234,13 +234,11 @@ fn custom_toolchain_names_never_run_the_stock_release() {
     // On PATH (as Go finds it): that executable runs, without GOROOT.
     let bin = env.mkdir("vendor-bin");
     let exe = bin.join("go1.22.10-bigcorp");
-    fs::write(
+    crate::support::write_exe(
         &exe,
-        "#!/bin/sh\necho \"bigcorp GOROOT=${GOROOT-unset} $*\"\n",
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).unwrap();
+        b"#!/bin/sh\necho \"bigcorp GOROOT=${GOROOT-unset} $*\"\n",
+        0o755,
+    );
     env.path = format!("{}:{}", bin.display(), env.path);
     let r = go(&env, &env.project, &["version"]).success();
     assert_eq!(r.stdout, "bigcorp GOROOT=unset version\n");

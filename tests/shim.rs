@@ -6,11 +6,10 @@ use crate::support;
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use support::{run, shim_bin, write_fake_toolchain, Run, TestEnv};
+use support::{copy_exe, run, shim_bin, write_fake_toolchain, Run, TestEnv};
 
 /// Links the shims with `gover setup --no-modify-rc`; returns the shims dir.
 fn link_shims(env: &TestEnv) -> PathBuf {
@@ -268,8 +267,7 @@ fn stand_in_gover(env: &TestEnv, exit: i32) -> PathBuf {
         staging = staging.display(),
     );
     let p = bin.join("gover");
-    fs::write(&p, script).unwrap();
-    fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+    support::write_exe(&p, script.as_bytes(), 0o755);
     // The shim prefers the `gover` that setup links beside it; the stand-in
     // takes that place.
     let link = env.gover_home.join("shims/gover");
@@ -384,8 +382,8 @@ fn a_shim_loop_stops_with_a_clear_error() {
     // shim itself) that keep handing `system` to each other.
     let a = env.mkdir("loop-a");
     let b = env.mkdir("loop-b");
-    fs::copy(shim_bin(), a.join("go")).unwrap();
-    fs::copy(shim_bin(), b.join("go")).unwrap();
+    copy_exe(&shim_bin(), &a.join("go"));
+    copy_exe(&shim_bin(), &b.join("go"));
     env.path = format!(
         "{}:{}:{}:/usr/bin:/bin",
         shims.display(),
@@ -453,7 +451,7 @@ fn the_shim_refuses_other_names() {
         "{r}"
     );
     let dir = env.mkdir("odd");
-    fs::copy(shim_bin(), dir.join("python")).unwrap();
+    copy_exe(&shim_bin(), &dir.join("python"));
     let r = run(&mut env.command(dir.join("python")));
     assert!(
         r.stderr.contains("started as `python`") && r.code == 1,

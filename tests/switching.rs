@@ -419,8 +419,9 @@ fn exec_and_env_refuse_a_home_whose_path_holds_the_path_separator() {
     let mut env = TestEnv::new();
     env.gover_home = env.root.join("go:ver");
     env.install_fake("1.22.10");
-    let sys = env.write("sys/go", "#!/bin/sh\necho system go \"$GOROOT\"\n");
-    fs::set_permissions(&sys, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let sys = env.root.join("sys/go");
+    fs::create_dir_all(sys.parent().unwrap()).unwrap();
+    crate::support::write_exe(&sys, b"#!/bin/sh\necho system go \"$GOROOT\"\n", 0o755);
     env.path = format!("{}:{}", env.root.join("sys").display(), env.path);
     env.write("project/.go-version", "1.22.10\n");
     let bin = env.gover_home.join("toolchains/go1.22.10/bin");

@@ -104,9 +104,40 @@ pub fn write_fake_toolchain(dest: &Path, version: &str) {
         let rel = f.path.strip_prefix("go/").unwrap();
         let p = dest.join(rel);
         fs::create_dir_all(p.parent().unwrap()).unwrap();
+        if f.mode & 0o111 != 0 {
+            write_exe(&p, &f.contents, f.mode);
+            continue;
+        }
         fs::write(&p, &f.contents).unwrap();
         fs::set_permissions(&p, fs::Permissions::from_mode(f.mode)).unwrap();
     }
+}
+
+/// Writes an executable through a child process, so no descriptor open
+/// for writing it ever exists in this (multi-threaded) test process: a
+/// child another test thread forks meanwhile would inherit such a
+/// descriptor and make every exec of the file fail with ETXTBSY until it
+/// execs itself, including an exec by a shim the test runs, where no
+/// retry can help.
+pub fn write_exe(path: &Path, contents: &[u8], mode: u32) {
+    use std::io::Write;
+    let mut c = Command::new("sh");
+    c.args(["-c", "cat > \"$1\" && chmod \"$2\" \"$1\"", "sh"])
+        .arg(path)
+        .arg(format!("{mode:o}"))
+        .stdin(Stdio::piped());
+    let mut child = spawn_retrying(&mut c, |c| c.spawn());
+    child.stdin.take().unwrap().write_all(contents).unwrap();
+    assert!(
+        child.wait().unwrap().success(),
+        "cannot write {}",
+        path.display()
+    );
+}
+
+/// Copies the executable `from` to `to` as [`write_exe`] writes one.
+pub fn copy_exe(from: &Path, to: &Path) {
+    write_exe(to, &fs::read(from).unwrap(), 0o755);
 }
 
 /// The result of running a command, with text output.

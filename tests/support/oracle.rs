@@ -8,7 +8,6 @@
 //! `PATH`, so its choice is observable without any network.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -148,12 +147,11 @@ pub fn write_stand_ins(dir: &Path, names: &[&str]) {
             "stand-in name {name:?}"
         );
         let p = dir.join(name);
-        fs::write(
+        crate::support::write_exe(
             &p,
-            format!("#!/bin/sh\necho \"go version {name} {STAND_IN_MARK}\"\n"),
-        )
-        .unwrap();
-        fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+            format!("#!/bin/sh\necho \"go version {name} {STAND_IN_MARK}\"\n").as_bytes(),
+            0o755,
+        );
     }
 }
 
