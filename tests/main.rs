@@ -22,6 +22,7 @@ mod link;
 mod mirror;
 mod parity;
 mod pins_hostile;
+mod proxy_install;
 mod quiet;
 mod release;
 mod selection;

@@ -217,6 +217,47 @@ pub fn tampered(zip: &ModuleZip) -> ModuleZip {
     }
 }
 
+/// What [`with_entry`] adds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extra<'a> {
+    /// A regular file with this content.
+    File(&'a [u8]),
+    /// A symbolic link to this target.
+    Symlink(&'a str),
+}
+
+/// `zip` with one more entry named `name` below its prefix (`bin/evil`,
+/// `../../evil`): a hostile zip, served with a record of its own hash, so
+/// only gover's unpacking policy stands in its way.
+pub fn with_entry(zip: &ModuleZip, name: &str, extra: Extra<'_>) -> ModuleZip {
+    let mut r = zip::ZipArchive::new(Cursor::new(zip.bytes.as_slice())).unwrap();
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..r.len() {
+        w.raw_copy_file(r.by_index_raw(i).unwrap()).unwrap();
+    }
+    let name = format!("golang.org/toolchain@{}/{name}", zip.version);
+    let opts = zip::write::SimpleFileOptions::default();
+    let data = match extra {
+        Extra::File(data) => {
+            w.start_file(name.as_str(), opts).unwrap();
+            w.write_all(data).unwrap();
+            data.to_vec()
+        }
+        Extra::Symlink(target) => {
+            w.add_symlink(name.as_str(), target, opts).unwrap();
+            target.as_bytes().to_vec()
+        }
+    };
+    let mut files = zip.files.clone();
+    files.push((name, sha256(&[&data])));
+    ModuleZip {
+        version: zip.version.clone(),
+        bytes: Arc::new(w.finish().unwrap().into_inner()),
+        h1: hash1(&files),
+        files,
+    }
+}
+
 /// A transparency log: records and every complete node, level by level.
 pub struct Log {
     records: Vec<String>,
