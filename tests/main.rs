@@ -23,6 +23,7 @@ mod mirror;
 mod parity;
 mod pins_hostile;
 mod proxy_install;
+mod proxy_real;
 mod quiet;
 mod release;
 mod selection;

@@ -141,11 +141,23 @@ pub fn module_zip(archive: &Path, toolchain: &str) -> Arc<ModuleZip> {
     let cache = CACHE.get_or_init(Default::default);
     let mut c = cache.lock().unwrap();
     c.entry(archive.to_path_buf())
-        .or_insert_with(|| Arc::new(build_module_zip(archive, toolchain)))
+        .or_insert_with(|| {
+            Arc::new(build_module_zip(
+                archive,
+                toolchain,
+                zip::CompressionMethod::Stored,
+            ))
+        })
         .clone()
 }
 
-fn build_module_zip(archive: &Path, toolchain: &str) -> ModuleZip {
+/// [`module_zip`] with its files deflated, as Go's distribution builds
+/// it (for benchmarks: slower to build, the size a proxy really serves).
+pub fn deflated_module_zip(archive: &Path, toolchain: &str) -> ModuleZip {
+    build_module_zip(archive, toolchain, zip::CompressionMethod::Deflated)
+}
+
+fn build_module_zip(archive: &Path, toolchain: &str, method: zip::CompressionMethod) -> ModuleZip {
     let version = host_module_version(toolchain);
     let prefix = format!("golang.org/toolchain@{version}/");
     let gz = flate2::read::GzDecoder::new(File::open(archive).unwrap());
@@ -175,7 +187,7 @@ fn build_module_zip(archive: &Path, toolchain: &str) -> ModuleZip {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
+        .compression_method(method)
         .large_file(false);
     for (name, data) in &files {
         w.start_file(name.as_str(), opts).unwrap();
