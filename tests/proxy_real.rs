@@ -37,7 +37,10 @@ fn a_real_toolchain_from_the_loopback_proxy_runs_and_builds_through_the_shim() {
         "installed go1.22.10 from the loopback proxy in {:.1}s",
         t.elapsed().as_secs_f64()
     );
-    assert!(r.stderr.contains(&format!("checksum database {DB_NAME}")), "{r}");
+    assert!(
+        r.stderr.contains(&format!("checksum database {DB_NAME}")),
+        "{r}"
+    );
     let goroot = env.gover_home.join("toolchains/go1.22.10");
     assert!(goroot.join("src/go.mod").is_file());
     assert!(goroot.join("src/cmd/go.mod").is_file());
@@ -84,7 +87,11 @@ fn serve_for_bench() {
     let tmp = out.with_extension("partial");
     fs::write(
         &tmp,
-        format!("{}\n{}\n", p.proxy_url(Variant::Good), p.gosumdb(Variant::Good)),
+        format!(
+            "{}\n{}\n",
+            p.proxy_url(Variant::Good),
+            p.gosumdb(Variant::Good)
+        ),
     )
     .unwrap();
     fs::rename(&tmp, &out).unwrap();

@@ -360,83 +360,135 @@ fn declared_entries(f: &mut SharedFile) -> io::Result<Option<u64>> {
     Ok(Some(le64(&rec, 32)))
 }
 
-/// Reads entry `p` whole, checking its size (the CRC is checked by the
-/// reader at the end).
-fn read_entry(
+/// Entries larger than this are streamed (never held whole in memory).
+const WHOLE_MAX: u64 = 1 << 20;
+
+/// Streams entry `p` through `sink`, chunk by chunk (`chunk` is the
+/// buffer), checking its size (the CRC is checked by the reader at the
+/// end); returns its sha256.
+fn stream_entry(
     archive: &mut ZipArchive<SharedFile>,
     p: &Planned,
     zip: &str,
-    buf: &mut Vec<u8>,
-) -> Result<()> {
+    chunk: &mut Vec<u8>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<[u8; 32]> {
     let opts = ZipReadOptions::new().enforce_header_consistency(true);
-    let mut f = archive
+    let unreadable =
+        |e: &dyn std::fmt::Display| refuse(zip, &p.zip_name, &format!("cannot be read: {e}"));
+    let f = archive
         .by_index_with_options(p.index, opts)
-        .map_err(|e| refuse(zip, &p.zip_name, &format!("cannot be read: {e}")))?;
-    buf.clear();
-    (&mut f)
-        .take(p.size + 1)
-        .read_to_end(buf)
-        .map_err(|e| refuse(zip, &p.zip_name, &format!("cannot be read: {e}")))?;
-    if buf.len() as u64 != p.size {
+        .map_err(|e| unreadable(&e))?;
+    let mut r = f.take(p.size + 1);
+    chunk.resize(READ_AHEAD, 0);
+    let (mut sha, mut total) = (Sha256::new(), 0u64);
+    loop {
+        let n = match r.read(chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(unreadable(&e)),
+        };
+        total += n as u64;
+        if total > p.size {
+            break;
+        }
+        sha.update(&chunk[..n]);
+        sink(&chunk[..n])?;
+    }
+    if total != p.size {
         return Err(refuse(
             zip,
             &p.zip_name,
-            &format!("holds {} bytes, not the {} it declares", buf.len(), p.size),
+            &format!("holds more or fewer bytes than the {} it declares", p.size),
         ));
     }
-    Ok(())
+    Ok(sha.finalize().into())
 }
 
-/// Creates the file of `p` under `dest` with `data`: linked from `store`
-/// when it has the content (else written read-only, to be added to it), or
-/// written with Go's mode. Returns the file's key and how it was placed.
-fn place_file(
-    dest: &Path,
+/// Creates the file of `p` under `dest` from the zip, checking that its
+/// content has the sha256 `want`: linked from `store` when it has the
+/// content (else written read-only, to be added to it), or written with
+/// Go's mode. Small files are read whole first; large ones streamed into
+/// place. Returns the file's key and how it was placed.
+fn place_entry(
+    archive: &mut ZipArchive<SharedFile>,
     p: &Planned,
-    data: &[u8],
-    sha256: [u8; 32],
-    store: Option<&Store>,
+    ctx: (&Path, &str, Option<&Store>),
+    want: [u8; 32],
+    bufs: &mut (Vec<u8>, Vec<u8>),
 ) -> Result<(Key, Placed)> {
+    let (dest, zip, store) = ctx;
     let path = dest.join(&p.rel);
     let key = Key {
-        sha256,
+        sha256: want,
         executable: p.mode & 0o111 != 0,
     };
-    let placed = match store {
-        Some(s) => s.place_bytes(&key, data, &path),
-        None => create_new(&path, p.mode)
-            .and_then(|mut f| f.write_all(data))
-            .map(|()| Placed::Copied),
+    let changed = || refuse(zip, &p.zip_name, "changed on disk after it was verified");
+    let io_err = |e| Error::io("cannot create", &path, e);
+    let (chunk, whole) = bufs;
+    if p.size <= WHOLE_MAX {
+        whole.clear();
+        let sha = stream_entry(archive, p, zip, chunk, &mut |b| {
+            whole.extend_from_slice(b);
+            Ok(())
+        })?;
+        if sha != want {
+            return Err(changed());
+        }
+        let placed = match store {
+            Some(s) => s.place_bytes(&key, whole, &path),
+            None => create_new(&path, p.mode)
+                .and_then(|mut f| f.write_all(whole))
+                .map(|()| Placed::Copied),
+        };
+        return placed.map(|placed| (key, placed)).map_err(io_err);
+    }
+    let mode = store.map_or(p.mode, |_| key.mode());
+    let mut f = create_new(&path, mode).map_err(io_err)?;
+    let sha = stream_entry(archive, p, zip, chunk, &mut |b| {
+        f.write_all(b)
+            .map_err(|e| Error::io("cannot write", &path, e))
+    })?;
+    if sha != want {
+        return Err(changed());
+    }
+    let placed = match (store, dest.parent()) {
+        (Some(s), Some(scratch)) => s.adopt(&key, &path, scratch).map_err(io_err)?,
+        (Some(_), None) => Placed::Written,
+        (None, _) => Placed::Copied,
     };
-    placed
-        .map(|placed| (key, placed))
-        .map_err(|e| Error::io("cannot create", &path, e))
+    Ok((key, placed))
 }
 
 /// What one entry gave a pass over the zip: its place in the plan and a
 /// value.
 type Done<T> = Vec<(usize, T)>;
 
-/// Reads every entry of `plan` on `writers` threads and hands it, whole, to
-/// `each` (with its sha256); returns what `each` returned, in no particular
-/// order, or the first error (the other threads then stop).
+/// A worker's reusable buffers: a chunk, and a whole small file.
+type Buffers = (Vec<u8>, Vec<u8>);
+
+/// Hands every entry of `plan` to `each` on `writers` threads (each with
+/// its own reader of the zip and buffers); returns what `each` returned,
+/// in no particular order, or the first error (the other threads then
+/// stop).
 fn each_entry<T: Send>(
     archive: &ZipArchive<SharedFile>,
     plan: &[Planned],
     zip: &str,
     writers: usize,
-    each: &(dyn Fn(usize, &[u8], [u8; 32]) -> Result<T> + Sync),
+    each: &(dyn Fn(usize, &mut ZipArchive<SharedFile>, &mut Buffers) -> Result<T> + Sync),
 ) -> Result<Done<T>> {
     let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
     let work = |mut archive: ZipArchive<SharedFile>| -> Result<Done<T>> {
         let mut out = Vec::new();
-        let mut buf = Vec::new();
+        let mut bufs = Buffers::default();
         while !stop.load(Ordering::Relaxed) {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(p) = plan.get(i) else { break };
-            let r = read_entry(&mut archive, p, zip, &mut buf)
-                .and_then(|()| each(i, &buf, Sha256::digest(&buf).into()));
-            match r {
+            if i >= plan.len() {
+                break;
+            }
+            match each(i, &mut archive, &mut bufs) {
                 Ok(v) => out.push((i, v)),
                 Err(e) => {
                     stop.store(true, Ordering::Relaxed);
@@ -553,7 +605,9 @@ impl CheckedZip {
     /// Reads every file (checking its size and CRC) and computes the
     /// module's `h1:` hash; writes nothing.
     pub fn hash(&self) -> Result<ZipHashes> {
-        let each = |_: usize, _: &[u8], sha: [u8; 32]| Ok(sha);
+        let each = |i: usize, a: &mut ZipArchive<SharedFile>, bufs: &mut Buffers| {
+            stream_entry(a, &self.plan[i], &self.name, &mut bufs.0, &mut |_| Ok(()))
+        };
         let done = each_entry(&self.archive, &self.plan, &self.name, self.writers, &each)?;
         let mut sha256 = vec![[0u8; 32]; self.plan.len()];
         for (i, sha) in done {
@@ -595,19 +649,12 @@ impl CheckedZip {
             fs::create_dir_all(&path).map_err(|e| Error::io("cannot create", &path, e))?;
         }
         let last = self.plan.iter().position(|p| p.rel == "src/go.mod");
-        let each = |i: usize, data: &[u8], sha: [u8; 32]| {
-            let p = &self.plan[i];
-            if sha != hashes.sha256[i] {
-                return Err(refuse(
-                    &self.name,
-                    &p.zip_name,
-                    "changed on disk after it was verified",
-                ));
-            }
+        let ctx = (dest, self.name.as_str(), store);
+        let each = |i: usize, a: &mut ZipArchive<SharedFile>, bufs: &mut Buffers| {
             if Some(i) == last {
                 return Ok(None);
             }
-            place_file(dest, p, data, sha, store).map(Some)
+            place_entry(a, &self.plan[i], ctx, hashes.sha256[i], bufs).map(Some)
         };
         let done = each_entry(&self.archive, &self.plan, &self.name, self.writers, &each)?;
         let mut out = UnpackedZip::default();
@@ -617,9 +664,13 @@ impl CheckedZip {
             .collect();
         if let Some(i) = last {
             let mut archive = self.archive.clone();
-            let mut buf = Vec::new();
-            read_entry(&mut archive, &self.plan[i], &self.name, &mut buf)?;
-            let (k, p) = place_file(dest, &self.plan[i], &buf, hashes.sha256[i], store)?;
+            let (k, p) = place_entry(
+                &mut archive,
+                &self.plan[i],
+                ctx,
+                hashes.sha256[i],
+                &mut Buffers::default(),
+            )?;
             placed.push((i, k, p));
         }
         for (i, key, how) in placed {
