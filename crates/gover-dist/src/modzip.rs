@@ -468,6 +468,10 @@ type Done<T> = Vec<(usize, T)>;
 /// A worker's reusable buffers: a chunk, and a whole small file.
 type Buffers = (Vec<u8>, Vec<u8>);
 
+/// What a pass does with entry `i`, given a reader of the zip and buffers.
+type EachEntry<'a, T> =
+    dyn Fn(usize, &mut ZipArchive<SharedFile>, &mut Buffers) -> Result<T> + Sync + 'a;
+
 /// Hands every entry of `plan` to `each` on `writers` threads (each with
 /// its own reader of the zip and buffers); returns what `each` returned,
 /// in no particular order, or the first error (the other threads then
@@ -477,7 +481,7 @@ fn each_entry<T: Send>(
     plan: &[Planned],
     zip: &str,
     writers: usize,
-    each: &(dyn Fn(usize, &mut ZipArchive<SharedFile>, &mut Buffers) -> Result<T> + Sync),
+    each: &EachEntry<'_, T>,
 ) -> Result<Done<T>> {
     let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
     let work = |mut archive: ZipArchive<SharedFile>| -> Result<Done<T>> {
