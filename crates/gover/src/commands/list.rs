@@ -198,13 +198,7 @@ fn remote(app: &App, args: &ListArgs) -> Result<ExitCode> {
             if args.all { "" } else { "stable " }
         ));
     }
-    for (r, _) in releases {
-        if installed.contains(&r.version) {
-            println!("{}  (installed)", r.version.toolchain_name());
-        } else {
-            println!("{}", r.version.toolchain_name());
-        }
-    }
+    print_remote(releases.iter().map(|(r, _)| &r.version), &installed);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -253,12 +247,17 @@ fn remote_proxy(
             if args.all { "" } else { "stable " }
         ));
     }
+    print_remote(versions.iter(), &installed);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per available version on stdout, marking those `installed`.
+fn print_remote<'v>(versions: impl Iterator<Item = &'v GoVersion>, installed: &[GoVersion]) {
     for v in versions {
-        if installed.contains(&v) {
+        if installed.contains(v) {
             println!("{}  (installed)", v.toolchain_name());
         } else {
             println!("{}", v.toolchain_name());
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
