@@ -23,6 +23,8 @@ mod mirror;
 mod parity;
 mod pins_hostile;
 mod presets;
+mod proxy_install;
+mod proxy_real;
 mod quiet;
 mod release;
 mod selection;

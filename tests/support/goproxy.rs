@@ -141,11 +141,23 @@ pub fn module_zip(archive: &Path, toolchain: &str) -> Arc<ModuleZip> {
     let cache = CACHE.get_or_init(Default::default);
     let mut c = cache.lock().unwrap();
     c.entry(archive.to_path_buf())
-        .or_insert_with(|| Arc::new(build_module_zip(archive, toolchain)))
+        .or_insert_with(|| {
+            Arc::new(build_module_zip(
+                archive,
+                toolchain,
+                zip::CompressionMethod::Stored,
+            ))
+        })
         .clone()
 }
 
-fn build_module_zip(archive: &Path, toolchain: &str) -> ModuleZip {
+/// [`module_zip`] with its files deflated, as Go's distribution builds
+/// it (for benchmarks: slower to build, the size a proxy really serves).
+pub fn deflated_module_zip(archive: &Path, toolchain: &str) -> ModuleZip {
+    build_module_zip(archive, toolchain, zip::CompressionMethod::Deflated)
+}
+
+fn build_module_zip(archive: &Path, toolchain: &str, method: zip::CompressionMethod) -> ModuleZip {
     let version = host_module_version(toolchain);
     let prefix = format!("golang.org/toolchain@{version}/");
     let gz = flate2::read::GzDecoder::new(File::open(archive).unwrap());
@@ -175,7 +187,7 @@ fn build_module_zip(archive: &Path, toolchain: &str) -> ModuleZip {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
+        .compression_method(method)
         .large_file(false);
     for (name, data) in &files {
         w.start_file(name.as_str(), opts).unwrap();
@@ -209,6 +221,47 @@ pub fn tampered(zip: &ModuleZip) -> ModuleZip {
     w.write_all(evil).unwrap();
     let mut files = zip.files.clone();
     files.push((name, sha256(&[evil])));
+    ModuleZip {
+        version: zip.version.clone(),
+        bytes: Arc::new(w.finish().unwrap().into_inner()),
+        h1: hash1(&files),
+        files,
+    }
+}
+
+/// What [`with_entry`] adds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extra<'a> {
+    /// A regular file with this content.
+    File(&'a [u8]),
+    /// A symbolic link to this target.
+    Symlink(&'a str),
+}
+
+/// `zip` with one more entry named `name` below its prefix (`bin/evil`,
+/// `../../evil`): a hostile zip, served with a record of its own hash, so
+/// only gover's unpacking policy stands in its way.
+pub fn with_entry(zip: &ModuleZip, name: &str, extra: Extra<'_>) -> ModuleZip {
+    let mut r = zip::ZipArchive::new(Cursor::new(zip.bytes.as_slice())).unwrap();
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..r.len() {
+        w.raw_copy_file(r.by_index_raw(i).unwrap()).unwrap();
+    }
+    let name = format!("golang.org/toolchain@{}/{name}", zip.version);
+    let opts = zip::write::SimpleFileOptions::default();
+    let data = match extra {
+        Extra::File(data) => {
+            w.start_file(name.as_str(), opts).unwrap();
+            w.write_all(data).unwrap();
+            data.to_vec()
+        }
+        Extra::Symlink(target) => {
+            w.add_symlink(name.as_str(), target, opts).unwrap();
+            target.as_bytes().to_vec()
+        }
+    };
+    let mut files = zip.files.clone();
+    files.push((name, sha256(&[&data])));
     ModuleZip {
         version: zip.version.clone(),
         bytes: Arc::new(w.finish().unwrap().into_inner()),

@@ -31,6 +31,7 @@ use gover_trust::goenv::{GoSettings, Setting, Source};
 use gover_trust::goproxy::{self, Failure, Proxy, ProxyEntry, ProxyList, DEFAULT_GOPROXY};
 use gover_trust::gosumdb::DEFAULT_GOSUMDB;
 use gover_trust::toolchain::{ToolchainModule, LIST_PATH};
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Got;
@@ -219,6 +220,8 @@ pub struct ZipFile {
     pub from: String,
     /// Its size.
     pub bytes: u64,
+    /// Its sha256.
+    pub sha256: [u8; 32],
 }
 
 /// What `.info` says about a module version.
@@ -261,6 +264,16 @@ impl<'a> ProxyClient<'a> {
         &self.proxies
     }
 
+    /// Whether the list forbids module downloads (every entry `off`).
+    pub fn is_off(&self) -> bool {
+        self.proxies.entries().iter().all(|e| e.proxy == Proxy::Off)
+    }
+
+    /// GOPROXY as set and where (credentials masked), for messages.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
     /// Tries each entry for `what` with Go's rules; the last error gets
     /// `context` and a hint naming GOPROXY.
     fn walk<T>(
@@ -269,12 +282,14 @@ impl<'a> ProxyClient<'a> {
         f: impl FnMut(&ProxyEntry) -> std::result::Result<T, Attempt>,
     ) -> Result<T> {
         self.proxies.try_each(f).map_err(|a| {
-            let hint = own_hint(&a.error).unwrap_or_else(|| {
-                format!(
-                    "{}; set GOPROXY to a proxy that serves golang.org/toolchain, or use the release index (GOVER_SOURCE=dl)",
-                    self.shown
-                )
-            });
+            let ours = format!(
+                "{}; set GOPROXY to a proxy that serves golang.org/toolchain, or use the release index (GOVER_SOURCE=dl)",
+                self.shown
+            );
+            let hint = match own_hint(&a.error) {
+                Some(h) => format!("{h}; or try another proxy: {ours}"),
+                None => ours,
+            };
             Error::new(a.error.kind(), format!("{context}: {}", a.error)).with_hint(hint)
         })
     }
@@ -398,10 +413,11 @@ impl<'a> ProxyClient<'a> {
                 Located::File(f) => copy_local(f, &dest, max_bytes),
                 Located::Http(url) => self.copy_http(url, &dest, max_bytes, progress.clone()),
             };
-            copied.map(|bytes| ZipFile {
+            copied.map(|(bytes, sha256)| ZipFile {
                 path: dest.clone(),
                 from: from.to_string(),
                 bytes,
+                sha256,
             })
         })
         .inspect_err(|_| {
@@ -415,7 +431,7 @@ impl<'a> ProxyClient<'a> {
         dest: &Path,
         max: u64,
         progress: Arc<dyn Progress>,
-    ) -> std::result::Result<u64, Attempt> {
+    ) -> std::result::Result<(u64, [u8; 32]), Attempt> {
         let http = self.dist.http().map_err(Attempt::failed)?;
         let mut dl = match http.download_unless_missing(url, progress.clone()) {
             Ok(Got::Found(d)) => d,
@@ -477,7 +493,7 @@ pub(crate) fn read_local(path: &Path, max: u64) -> std::result::Result<Vec<u8>, 
     }
 }
 
-fn copy_local(from: &Path, dest: &Path, max: u64) -> std::result::Result<u64, Attempt> {
+fn copy_local(from: &Path, dest: &Path, max: u64) -> std::result::Result<(u64, [u8; 32]), Attempt> {
     let mut f = match gover_core::fs::open_regular(from) {
         Ok((f, _)) => f,
         Err(e) if gover_core::fs::is_missing(&e) => {
@@ -499,14 +515,14 @@ fn copy_local(from: &Path, dest: &Path, max: u64) -> std::result::Result<u64, At
 }
 
 /// Copies `r` (from `what`) into the new file `dest`, at most `max`
-/// bytes.
+/// bytes; returns their number and sha256.
 fn stream_to(
     r: &mut dyn Read,
     dest: &Path,
     max: u64,
     what: &str,
     progress: &dyn Progress,
-) -> Result<u64> {
+) -> Result<(u64, [u8; 32])> {
     let mut out = File::options()
         .write(true)
         .create_new(true)
@@ -514,6 +530,7 @@ fn stream_to(
         .map_err(|e| Error::io("cannot create", dest, e))?;
     let mut buf = vec![0u8; 256 << 10];
     let mut total = 0u64;
+    let mut sha = Sha256::new();
     loop {
         let n = match r.read(&mut buf) {
             Ok(0) => break,
@@ -531,9 +548,10 @@ fn stream_to(
         }
         out.write_all(&buf[..n])
             .map_err(|e| Error::io("cannot write", dest, e))?;
+        sha.update(&buf[..n]);
         progress.advance(n as u64);
     }
-    Ok(total)
+    Ok((total, sha.finalize().into()))
 }
 
 /// A read error from a download: the download's own error when it is one.

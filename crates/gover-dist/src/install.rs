@@ -39,6 +39,9 @@ use crate::store::{FileEntry, GcReport, Store, StoreLock};
 use crate::verify::{is_built_for, verify_tree, Expect};
 use crate::Progress;
 
+mod proxy;
+pub use proxy::ProxyInstall;
+
 /// What an install did.
 #[derive(Debug)]
 pub enum Outcome {

@@ -13,15 +13,21 @@
 //! (never the `zip` crate's extract helpers), each checked against its
 //! declared size and CRC, and written on a few threads with Go's
 //! distribution modes (0755 for `bin/**`, `pkg/tool/**`, `*.bash`, `*.sh`,
-//! `*.pl`, `*.rc`, `**/go_*_*_exec`; 0644 otherwise; the umask applies).
+//! `*.pl`, `*.rc`, `**/go_*_*_exec`; 0644 otherwise; the umask applies),
+//! or linked from the content-addressed store.
 //! `_go.mod` files are written as `go.mod`, `src/go.mod` last (Go's "done"
-//! marker). The sha256 of every file is taken as it is written, so the
-//! module's `h1:` hash comes out of the same pass.
+//! marker).
+//!
+//! Two passes, so that nothing is unpacked before the zip is verified:
+//! [`CheckedZip::hash`] reads every file and computes the module's `h1:`
+//! hash (to be checked against the checksum database), then
+//! [`CheckedZip::unpack`] writes the files, each checked against the sha256
+//! the first pass took.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -31,6 +37,7 @@ use sha2::{Digest, Sha256};
 use zip::{CompressionMethod, ZipArchive, ZipReadOptions};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::store::{create_new, FileEntry, Key, Placed, Store};
 
 /// Caps that make a hostile zip fail fast.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,170 +360,364 @@ fn declared_entries(f: &mut SharedFile) -> io::Result<Option<u64>> {
     Ok(Some(le64(&rec, 32)))
 }
 
-/// Reads entry `p` whole, checking its size (the CRC is checked by the
-/// reader at the end).
-fn read_entry(
+/// Entries larger than this are streamed (never held whole in memory).
+const WHOLE_MAX: u64 = 1 << 20;
+
+/// Streams entry `p` through `sink`, chunk by chunk (`chunk` is the
+/// buffer), checking its size (the CRC is checked by the reader at the
+/// end); returns its sha256.
+fn stream_entry(
     archive: &mut ZipArchive<SharedFile>,
     p: &Planned,
     zip: &str,
-    buf: &mut Vec<u8>,
-) -> Result<()> {
+    chunk: &mut Vec<u8>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<[u8; 32]> {
     let opts = ZipReadOptions::new().enforce_header_consistency(true);
-    let mut f = archive
+    let unreadable =
+        |e: &dyn std::fmt::Display| refuse(zip, &p.zip_name, &format!("cannot be read: {e}"));
+    let f = archive
         .by_index_with_options(p.index, opts)
-        .map_err(|e| refuse(zip, &p.zip_name, &format!("cannot be read: {e}")))?;
-    buf.clear();
-    (&mut f)
-        .take(p.size + 1)
-        .read_to_end(buf)
-        .map_err(|e| refuse(zip, &p.zip_name, &format!("cannot be read: {e}")))?;
-    if buf.len() as u64 != p.size {
+        .map_err(|e| unreadable(&e))?;
+    let mut r = f.take(p.size + 1);
+    chunk.resize(READ_AHEAD, 0);
+    let (mut sha, mut total) = (Sha256::new(), 0u64);
+    loop {
+        let n = match r.read(chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(unreadable(&e)),
+        };
+        total += n as u64;
+        if total > p.size {
+            break;
+        }
+        sha.update(&chunk[..n]);
+        sink(&chunk[..n])?;
+    }
+    if total != p.size {
         return Err(refuse(
             zip,
             &p.zip_name,
-            &format!("holds {} bytes, not the {} it declares", buf.len(), p.size),
+            &format!("holds more or fewer bytes than the {} it declares", p.size),
         ));
     }
-    Ok(())
+    Ok(sha.finalize().into())
 }
 
-fn write_file(dest: &Path, p: &Planned, data: &[u8]) -> Result<()> {
+/// Creates the file of `p` under `dest` from the zip, checking that its
+/// content has the sha256 `want`: linked from `store` when it has the
+/// content (else written read-only, to be added to it), or written with
+/// Go's mode. Small files are read whole first; large ones streamed into
+/// place. Returns the file's key and how it was placed.
+fn place_entry(
+    archive: &mut ZipArchive<SharedFile>,
+    p: &Planned,
+    ctx: (&Path, &str, Option<&Store>),
+    want: [u8; 32],
+    bufs: &mut (Vec<u8>, Vec<u8>),
+) -> Result<(Key, Placed)> {
+    let (dest, zip, store) = ctx;
     let path = dest.join(&p.rel);
-    let mut o = fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, p.mode);
-    let mut f = o
-        .open(&path)
-        .map_err(|e| Error::io("cannot create", &path, e))?;
-    f.write_all(data)
-        .map_err(|e| Error::io("cannot write", &path, e))
-}
-
-/// A worker's digests, and the file it holds back (`src/go.mod`): its
-/// place in the plan and its content.
-type WorkerOutput = (Vec<FileDigest>, Option<(usize, Vec<u8>)>);
-
-/// The worker loop: takes entries in turn, reads, hashes and writes them
-/// (`src/go.mod` is kept for last). Returns the digests and the held file.
-fn work(
-    mut archive: ZipArchive<SharedFile>,
-    plan: &[Planned],
-    next: &AtomicUsize,
-    stop: &AtomicBool,
-    ctx: (&Path, &str),
-) -> Result<WorkerOutput> {
-    let (dest, zip) = ctx;
-    let mut digests = Vec::new();
-    let mut held = None;
-    let mut buf = Vec::new();
-    while !stop.load(Ordering::Relaxed) {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(p) = plan.get(i) else { break };
-        let r = read_entry(&mut archive, p, zip, &mut buf).and_then(|()| {
-            digests.push((p.zip_name.clone(), Sha256::digest(&buf).into()));
-            if p.rel == "src/go.mod" {
-                held = Some((i, std::mem::take(&mut buf)));
-                Ok(())
-            } else {
-                write_file(dest, p, &buf)
-            }
-        });
-        if let Err(e) = r {
-            stop.store(true, Ordering::Relaxed);
-            return Err(e);
+    let key = Key {
+        sha256: want,
+        executable: p.mode & 0o111 != 0,
+    };
+    let changed = || refuse(zip, &p.zip_name, "changed on disk after it was verified");
+    let io_err = |e| Error::io("cannot create", &path, e);
+    let (chunk, whole) = bufs;
+    if p.size <= WHOLE_MAX {
+        whole.clear();
+        let sha = stream_entry(archive, p, zip, chunk, &mut |b| {
+            whole.extend_from_slice(b);
+            Ok(())
+        })?;
+        if sha != want {
+            return Err(changed());
         }
+        let placed = match store {
+            Some(s) => s.place_bytes(&key, whole, &path),
+            None => create_new(&path, p.mode)
+                .and_then(|mut f| f.write_all(whole))
+                .map(|()| Placed::Copied),
+        };
+        return placed.map(|placed| (key, placed)).map_err(io_err);
     }
-    Ok((digests, held))
+    let mode = store.map_or(p.mode, |_| key.mode());
+    let mut f = create_new(&path, mode).map_err(io_err)?;
+    let sha = stream_entry(archive, p, zip, chunk, &mut |b| {
+        f.write_all(b)
+            .map_err(|e| Error::io("cannot write", &path, e))
+    })?;
+    if sha != want {
+        return Err(changed());
+    }
+    let placed = match (store, dest.parent()) {
+        (Some(s), Some(scratch)) => s.adopt(&key, &path, scratch).map_err(io_err)?,
+        (Some(_), None) => Placed::Written,
+        (None, _) => Placed::Copied,
+    };
+    Ok((key, placed))
 }
 
-/// Runs `writers` workers over `plan`; returns every digest and the file
-/// held back, or the first error.
-fn write_all(
+/// What one entry gave a pass over the zip: its place in the plan and a
+/// value.
+type Done<T> = Vec<(usize, T)>;
+
+/// A worker's reusable buffers: a chunk, and a whole small file.
+type Buffers = (Vec<u8>, Vec<u8>);
+
+/// What a pass does with entry `i`, given a reader of the zip and buffers.
+type EachEntry<'a, T> =
+    dyn Fn(usize, &mut ZipArchive<SharedFile>, &mut Buffers) -> Result<T> + Sync + 'a;
+
+/// Hands every entry of `plan` to `each` on `writers` threads (each with
+/// its own reader of the zip and buffers); returns what `each` returned,
+/// in no particular order, or the first error (the other threads then
+/// stop).
+fn each_entry<T: Send>(
     archive: &ZipArchive<SharedFile>,
     plan: &[Planned],
-    dest: &Path,
     zip: &str,
     writers: usize,
-) -> Result<WorkerOutput> {
+    each: &EachEntry<'_, T>,
+) -> Result<Done<T>> {
     let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let work = |mut archive: ZipArchive<SharedFile>| -> Result<Done<T>> {
+        let mut out = Vec::new();
+        let mut bufs = Buffers::default();
+        while !stop.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= plan.len() {
+                break;
+            }
+            match each(i, &mut archive, &mut bufs) {
+                Ok(v) => out.push((i, v)),
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(out)
+    };
     let results: Vec<_> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..writers.max(1))
             .map(|_| {
                 let a = archive.clone();
-                let (next, stop) = (&next, &stop);
-                s.spawn(move || work(a, plan, next, stop, (dest, zip)))
+                s.spawn(|| work(a))
             })
             .collect();
         workers.into_iter().map(|w| w.join()).collect()
     });
-    let mut digests = Vec::with_capacity(plan.len());
-    let mut held = None;
+    let mut all = Vec::with_capacity(plan.len());
     for r in results {
-        let (d, h) = r.unwrap_or_else(|_| {
+        all.extend(r.unwrap_or_else(|_| {
             Err(Error::new(
                 ErrorKind::Io,
-                format!("unpacking {zip}: a writer thread panicked"),
+                format!("reading {zip}: a worker thread panicked"),
             ))
-        })?;
-        digests.extend(d);
-        held = held.or(h);
+        })?);
     }
-    Ok((digests, held))
+    Ok(all)
+}
+
+/// A toolchain module zip whose every entry passed the policy (nothing
+/// read or written yet): hash it with [`CheckedZip::hash`], then unpack it
+/// with [`CheckedZip::unpack`].
+pub struct CheckedZip {
+    archive: ZipArchive<SharedFile>,
+    plan: Vec<Planned>,
+    /// `the module zip of <module>`, for messages.
+    name: String,
+    writers: usize,
+}
+
+/// The hashes of a zip's files, from [`CheckedZip::hash`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZipHashes {
+    /// The module's `h1:` hash.
+    pub h1: String,
+    /// The sha256 of each entry, in the zip's order.
+    sha256: Vec<[u8; 32]>,
+}
+
+/// A zip unpacked into a GOROOT by [`CheckedZip::unpack`].
+#[derive(Debug, Default)]
+pub struct UnpackedZip {
+    /// Every file, sorted by GOROOT-relative path.
+    pub files: Vec<FileEntry>,
+    /// Files linked from the store rather than written.
+    pub linked_files: u64,
+    /// Their bytes.
+    pub linked_bytes: u64,
+    /// Files whose content the store lacked, written read-only into the
+    /// tree: added to the store once it is on disk.
+    pub fresh: Vec<(Key, PathBuf)>,
+}
+
+impl CheckedZip {
+    /// Opens the zip at `zip_path` (the module zip of `module`) and checks
+    /// every entry of its central directory against the policy and
+    /// `limits`, reading no file.
+    pub fn open(zip_path: &Path, module: &ToolchainModule, limits: &ZipLimits) -> Result<Self> {
+        let name = format!("the module zip of {module}");
+        let file = File::open(zip_path).map_err(|e| Error::io("cannot open", zip_path, e))?;
+        let len = file
+            .metadata()
+            .map_err(|e| Error::io("cannot stat", zip_path, e))?
+            .len();
+        if len > limits.max_zip_bytes {
+            return Err(bad_zip(
+                &name,
+                format!(
+                    "it has {len} bytes, more than {} (limit)",
+                    limits.max_zip_bytes
+                ),
+            ));
+        }
+        let mut shared = SharedFile::new(file, len);
+        let declared =
+            declared_entries(&mut shared).map_err(|e| Error::io("cannot read", zip_path, e))?;
+        if declared.is_some_and(|n| n > limits.max_entries) {
+            return Err(bad_zip(
+                &name,
+                format!("it holds more than {} entries (limit)", limits.max_entries),
+            ));
+        }
+        let archive = ZipArchive::new(shared).map_err(|e| bad_zip(&name, e))?;
+        let plan = plan(&archive, &module.zip_prefix(), &name, limits)?;
+        Ok(Self {
+            archive,
+            plan,
+            name,
+            writers: limits.writers,
+        })
+    }
+
+    /// Files in the zip.
+    pub fn files(&self) -> u64 {
+        self.plan.len() as u64
+    }
+
+    /// Bytes they unpack to.
+    pub fn unpacked_bytes(&self) -> u64 {
+        self.plan.iter().map(|p| p.size).sum()
+    }
+
+    /// Reads every file (checking its size and CRC) and computes the
+    /// module's `h1:` hash; writes nothing.
+    pub fn hash(&self) -> Result<ZipHashes> {
+        let each = |i: usize, a: &mut ZipArchive<SharedFile>, bufs: &mut Buffers| {
+            stream_entry(a, &self.plan[i], &self.name, &mut bufs.0, &mut |_| Ok(()))
+        };
+        let done = each_entry(&self.archive, &self.plan, &self.name, self.writers, &each)?;
+        let mut sha256 = vec![[0u8; 32]; self.plan.len()];
+        for (i, sha) in done {
+            sha256[i] = sha;
+        }
+        let mut digests: Vec<FileDigest> = self
+            .plan
+            .iter()
+            .zip(&sha256)
+            .map(|(p, s)| (p.zip_name.clone(), *s))
+            .collect();
+        let h1 = hash1(&mut digests).map_err(|e| bad_zip(&self.name, e))?;
+        Ok(ZipHashes { h1, sha256 })
+    }
+
+    /// Unpacks the zip into `dest` (an empty directory that becomes the
+    /// GOROOT): each file must have the content `hashes` (of this zip)
+    /// recorded, so what is written is what was verified. With `store`,
+    /// files are linked from it where it has the content, else written
+    /// read-only; without, written with Go's modes. `src/go.mod` comes
+    /// last. On error `dest` may hold part of the files: the caller removes
+    /// it.
+    pub fn unpack(
+        &self,
+        dest: &Path,
+        hashes: &ZipHashes,
+        store: Option<&Store>,
+    ) -> Result<UnpackedZip> {
+        if hashes.sha256.len() != self.plan.len() {
+            return Err(bad_zip(&self.name, "its hashes are of another zip"));
+        }
+        let dirs: BTreeSet<&str> = self
+            .plan
+            .iter()
+            .filter_map(|p| p.rel.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        for d in dirs {
+            let path = dest.join(d);
+            fs::create_dir_all(&path).map_err(|e| Error::io("cannot create", &path, e))?;
+        }
+        let last = self.plan.iter().position(|p| p.rel == "src/go.mod");
+        let ctx = (dest, self.name.as_str(), store);
+        let each = |i: usize, a: &mut ZipArchive<SharedFile>, bufs: &mut Buffers| {
+            if Some(i) == last {
+                return Ok(None);
+            }
+            place_entry(a, &self.plan[i], ctx, hashes.sha256[i], bufs).map(Some)
+        };
+        let done = each_entry(&self.archive, &self.plan, &self.name, self.writers, &each)?;
+        let mut out = UnpackedZip::default();
+        let mut placed: Vec<(usize, Key, Placed)> = done
+            .into_iter()
+            .filter_map(|(i, r)| r.map(|(k, p)| (i, k, p)))
+            .collect();
+        if let Some(i) = last {
+            let mut archive = self.archive.clone();
+            let (k, p) = place_entry(
+                &mut archive,
+                &self.plan[i],
+                ctx,
+                hashes.sha256[i],
+                &mut Buffers::default(),
+            )?;
+            placed.push((i, k, p));
+        }
+        for (i, key, how) in placed {
+            let p = &self.plan[i];
+            match how {
+                Placed::Linked => {
+                    out.linked_files += 1;
+                    out.linked_bytes += p.size;
+                }
+                Placed::Written => out.fresh.push((key, dest.join(&p.rel))),
+                Placed::Copied => {}
+            }
+            out.files.push(FileEntry {
+                path: p.rel.clone(),
+                sha256: key.sha256,
+                executable: key.executable,
+                size: p.size,
+            });
+        }
+        out.files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
 }
 
 /// Unpacks the toolchain module zip at `zip_path` into `dest` (an empty
-/// directory that becomes the GOROOT) and returns its `h1:` hash. On error
-/// `dest` may hold part of the files: the caller removes it.
+/// directory that becomes the GOROOT) and returns its `h1:` hash: the
+/// policy check, [`CheckedZip::hash`] and [`CheckedZip::unpack`] (files
+/// written with Go's modes) in one call, for callers that check the hash
+/// afterwards. On error `dest` may hold part of the files: the caller
+/// removes it.
 pub fn extract_toolchain_zip(
     zip_path: &Path,
     module: &ToolchainModule,
     dest: &Path,
     limits: &ZipLimits,
 ) -> Result<Unzipped> {
-    let zip = format!("the module zip of {module}");
-    let file = File::open(zip_path).map_err(|e| Error::io("cannot open", zip_path, e))?;
-    let len = file
-        .metadata()
-        .map_err(|e| Error::io("cannot stat", zip_path, e))?
-        .len();
-    if len > limits.max_zip_bytes {
-        return Err(bad_zip(
-            &zip,
-            format!(
-                "it has {len} bytes, more than {} (limit)",
-                limits.max_zip_bytes
-            ),
-        ));
-    }
-    let mut shared = SharedFile::new(file, len);
-    let declared =
-        declared_entries(&mut shared).map_err(|e| Error::io("cannot read", zip_path, e))?;
-    if declared.is_some_and(|n| n > limits.max_entries) {
-        return Err(bad_zip(
-            &zip,
-            format!("it holds more than {} entries (limit)", limits.max_entries),
-        ));
-    }
-    let archive = ZipArchive::new(shared).map_err(|e| bad_zip(&zip, e))?;
-    let plan = plan(&archive, &module.zip_prefix(), &zip, limits)?;
-    let dirs: BTreeSet<&str> = plan
-        .iter()
-        .filter_map(|p| p.rel.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    for d in dirs {
-        let path = dest.join(d);
-        fs::create_dir_all(&path).map_err(|e| Error::io("cannot create", &path, e))?;
-    }
-    let (mut digests, held) = write_all(&archive, &plan, dest, &zip, limits.writers)?;
-    if let Some((i, data)) = held {
-        write_file(dest, &plan[i], &data)?;
-    }
-    let h1 = hash1(&mut digests).map_err(|e| bad_zip(&zip, e))?;
+    let zip = CheckedZip::open(zip_path, module, limits)?;
+    let hashes = zip.hash()?;
+    zip.unpack(dest, &hashes, None)?;
     Ok(Unzipped {
-        h1,
-        files: plan.len() as u64,
-        bytes: plan.iter().map(|p| p.size).sum(),
+        h1: hashes.h1,
+        files: zip.files(),
+        bytes: zip.unpacked_bytes(),
     })
 }
 

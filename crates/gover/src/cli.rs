@@ -380,7 +380,9 @@ pub(crate) struct ListArgs {
     #[arg(long, value_name = "OS-ARCH", requires = "remote")]
     pub(crate) platform: Option<String>,
     /// Print JSON: [{"version","path","current","used_by"}]; with --remote:
-    /// [{"version","stable","installed","platform","filename","size","sha256"}]
+    /// [{"version","stable","installed","platform","source","filename","size","sha256"}]
+    /// ("source": "dl"), or from the module proxy ("source": "proxy")
+    /// "module" and "from" in place of "filename", "size" and "sha256"
     #[arg(long)]
     pub(crate) json: bool,
 }

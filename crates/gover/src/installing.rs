@@ -4,6 +4,7 @@
 //! process when a toolchain is missing ([`InProcess`]), so a failure is
 //! reported once, by the code that failed.
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -23,6 +24,7 @@ use gover_dist::{NoProgress, Platform};
 use crate::app::App;
 use crate::error::{user_error, UserError};
 use crate::progress::{mib, Reporter};
+use crate::proxied::ProxySource;
 
 /// Tuning knob: the average speed a whole download must keep up, 1 byte to
 /// 1 GiB per second.
@@ -165,6 +167,7 @@ pub(crate) fn install_with(
     let _installing = crate::interrupt::installing(&app.home);
     let dist = dist(app)?;
     let installer = installer(app, &dist)?;
+    let proxy = crate::proxied::proxy_source(app, &dist)?.map(RefCell::new);
     let mut index = None;
     let mut failed = 0;
     for req in requests {
@@ -174,6 +177,7 @@ pub(crate) fn install_with(
             installer: &installer,
             platform,
             mode,
+            proxy: proxy.as_ref(),
         };
         match one.install(app, req, &mut index) {
             Ok(outcome) => report_outcome(app, &outcome, started),
@@ -199,6 +203,8 @@ struct One<'a> {
     installer: &'a Installer<'a>,
     platform: &'a Platform,
     mode: InstallMode,
+    /// The module proxy, when toolchains come from it.
+    proxy: Option<&'a RefCell<ProxySource<'a>>>,
 }
 
 impl One<'_> {
@@ -217,6 +223,11 @@ impl One<'_> {
                     foreign: (!self.platform.is_host()).then(|| self.platform.clone()),
                 });
             }
+        }
+        if let Some(proxy) = self.proxy {
+            let mut proxy = proxy.borrow_mut();
+            let v = proxy.resolve(req, self.platform)?;
+            return proxy.install(app, self.installer, &v, self.platform, self.mode.force);
         }
         if index.is_none() {
             *index = Some(load_index(app, self.dist)?);
@@ -325,16 +336,29 @@ fn oldstable_in(index: &gover_dist::Index) -> Result<VersionRequest> {
 /// else the newest installed match, with a warning that says so. `None`
 /// when neither knows one.
 pub(crate) fn newest_available(app: &App, req: &VersionRequest) -> Result<Option<GoVersion>> {
-    let index = dist(app).and_then(|d| load_index(app, &d));
-    let err = match index {
-        Ok(index) => return Ok(Some(resolve_in(app, &index, req, false)?.version.clone())),
+    let index = "the release index";
+    let (found, what) = match dist(app) {
+        Ok(dist) => match crate::proxied::proxy_source(app, &dist)? {
+            Some(mut proxy) => (
+                proxy.resolve(req, &Platform::host()),
+                "the module proxy's version list",
+            ),
+            None => match load_index(app, &dist) {
+                Ok(i) => return Ok(Some(resolve_in(app, &i, req, false)?.version.clone())),
+                Err(e) => (Err(e), index),
+            },
+        },
+        Err(e) => (Err(e), index),
+    };
+    let err = match found {
+        Ok(v) => return Ok(Some(v)),
         Err(e) => e,
     };
     let installed = gover_core::select::installed_match(&app.home, req);
     let why = err.to_string();
     match &installed {
         Some(v) => app.warn(format!(
-            "the release index cannot be read ({why}); `{req}` is taken among the installed toolchains: {}",
+            "{what} cannot be read ({why}); `{req}` is taken among the installed toolchains: {}",
             v.toolchain_name()
         )),
         None => return Err(err),

@@ -21,6 +21,7 @@ mod installing;
 mod interrupt;
 mod output;
 mod progress;
+mod proxied;
 mod quote;
 mod remembered;
 mod selecting;

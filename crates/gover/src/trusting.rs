@@ -31,7 +31,6 @@ pub(crate) fn checker<'a>(app: &App, dist: &'a Dist) -> Checker<'a> {
 
 /// Where installs take toolchains from (`source`, GOPROXY for `auto`), and
 /// why.
-#[allow(dead_code)] // for the installs
 pub(crate) fn install_source(app: &App, trust: &TrustSettings) -> (Chosen, String) {
     choose_source(&app.settings.source, &trust.go.settings.goproxy)
 }

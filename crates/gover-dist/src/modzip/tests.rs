@@ -382,3 +382,48 @@ fn damaged_zips_and_lying_sizes_are_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn unpacking_writes_only_what_the_hash_pass_saw_and_streams_large_files() {
+    let t = tempfile::tempdir().unwrap();
+    let big: Vec<u8> = (0..(3u32 << 20)).map(|i| (i * 7 % 251) as u8).collect();
+    let mut files = good();
+    files.push((format!("{P}bin/big"), big.clone()));
+    let entries: Vec<E<'_>> = files.iter().map(|(n, d)| E::File(n, d)).collect();
+    let zip = write_zip(t.path(), &build(&entries));
+    let limits = ZipLimits::default();
+    let checked = CheckedZip::open(&zip, &module(), &limits).unwrap();
+    let hashes = checked.hash().unwrap();
+    let dest = t.path().join("a/go");
+    fs::create_dir_all(&dest).unwrap();
+    let out = checked.unpack(&dest, &hashes, None).unwrap();
+    assert_eq!(fs::read(dest.join("bin/big")).unwrap(), big);
+    assert_eq!(out.files.len(), 11);
+    assert!(out.files.windows(2).all(|w| w[0].path < w[1].path));
+    let (sha, _) = crate::store::hash_file(&dest.join("bin/big")).unwrap();
+    assert_eq!(
+        out.files
+            .iter()
+            .find(|f| f.path == "bin/big")
+            .unwrap()
+            .sha256,
+        sha
+    );
+
+    // The same names with other content (the zip replaced after it was
+    // hashed): refused, naming the entry.
+    let mut other = files.clone();
+    other.last_mut().unwrap().1[5] ^= 1;
+    let entries: Vec<E<'_>> = other.iter().map(|(n, d)| E::File(n, d)).collect();
+    let zip2 = t.path().join("other.zip");
+    fs::write(&zip2, build(&entries)).unwrap();
+    let swapped = CheckedZip::open(&zip2, &module(), &limits).unwrap();
+    let dest = t.path().join("b/go");
+    fs::create_dir_all(&dest).unwrap();
+    let e = swapped.unpack(&dest, &hashes, None).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("bin/big` changed on disk after it was verified"),
+        "{e}"
+    );
+}

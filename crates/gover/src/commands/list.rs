@@ -1,4 +1,5 @@
-//! `gover list`: installed toolchains, or the versions of the release index.
+//! `gover list`: installed toolchains, or the versions of the release index
+//! (or of the module proxy, when toolchains come from it).
 
 use std::process::ExitCode;
 
@@ -12,6 +13,7 @@ use crate::cli::ListArgs;
 use crate::error::user_error;
 use crate::error::UserError;
 use crate::installing::{dist, platform};
+use crate::proxied::{proxy_source, ProxySource};
 use crate::selecting::context_here;
 
 pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
@@ -134,6 +136,9 @@ fn note_foreign(app: &App) {
 fn remote(app: &App, args: &ListArgs) -> Result<ExitCode> {
     let platform = platform(args.platform.as_deref())?;
     let dist = dist(app)?;
+    if let Some(mut proxy) = proxy_source(app, &dist)? {
+        return remote_proxy(app, args, &platform, &mut proxy);
+    }
     let loaded = dist.index(&NoProgress).map_err(user_error)?;
     for w in &loaded.warnings {
         app.warn(w);
@@ -177,6 +182,7 @@ fn remote(app: &App, args: &ListArgs) -> Result<ExitCode> {
                     "stable": r.stable,
                     "installed": installed.contains(&r.version),
                     "platform": platform.to_string(),
+                    "source": "dl",
                     "filename": file.filename,
                     "size": file.size,
                     "sha256": file.sha256,
@@ -192,12 +198,66 @@ fn remote(app: &App, args: &ListArgs) -> Result<ExitCode> {
             if args.all { "" } else { "stable " }
         ));
     }
-    for (r, _) in releases {
-        if installed.contains(&r.version) {
-            println!("{}  (installed)", r.version.toolchain_name());
+    print_remote(releases.iter().map(|(r, _)| &r.version), &installed);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `list --remote` when toolchains come from the module proxy: the
+/// versions its `@v/list` names for `platform`.
+fn remote_proxy(
+    app: &App,
+    args: &ListArgs,
+    platform: &gover_dist::Platform,
+    proxy: &mut ProxySource<'_>,
+) -> Result<ExitCode> {
+    let installed = app.home.installed().unwrap_or_default();
+    let versions: Vec<GoVersion> = proxy
+        .versions(platform)?
+        .into_iter()
+        .filter(|v| args.all || (!v.is_prerelease() && !v.is_lang()))
+        .collect();
+    let from = proxy.listed()?.from.clone();
+    app.info(format!(
+        "versions for {platform} from the module proxy: {from}"
+    ));
+    if args.json {
+        let items: Vec<_> = versions
+            .iter()
+            .map(|v| {
+                let module = gover_dist::trust::module_for(v, platform)
+                    .map(|m| m.to_string())
+                    .unwrap_or_default();
+                json!({
+                    "version": v.toolchain_name(),
+                    "stable": !v.is_prerelease(),
+                    "installed": installed.contains(v),
+                    "platform": platform.to_string(),
+                    "source": "proxy",
+                    "module": module,
+                    "from": from,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&items)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if versions.is_empty() {
+        app.info(format!(
+            "{from} lists no {}toolchain for {platform}",
+            if args.all { "" } else { "stable " }
+        ));
+    }
+    print_remote(versions.iter(), &installed);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per available version on stdout, marking those `installed`.
+fn print_remote<'v>(versions: impl Iterator<Item = &'v GoVersion>, installed: &[GoVersion]) {
+    for v in versions {
+        if installed.contains(v) {
+            println!("{}  (installed)", v.toolchain_name());
         } else {
-            println!("{}", r.version.toolchain_name());
+            println!("{}", v.toolchain_name());
         }
     }
-    Ok(ExitCode::SUCCESS)
 }

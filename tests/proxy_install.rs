@@ -1,0 +1,303 @@
+//! Toolchains through GOPROXY, end to end: with `source = "proxy"` (or
+//! `auto` and GOPROXY set), `gover install`, `use`, the shim's
+//! auto-install and `list --remote` take toolchains and versions from the
+//! loopback module proxy (`support::goproxy`, serving a tiny fake
+//! toolchain), verified against its checksum database; the GOROOT equals a
+//! tarball install's. Every failure (GOPROXY=off, a list whose proxies all
+//! fail, a zip whose hash is not the record, hostile zips) exits 1 with a
+//! message naming the proxy, the module and what to do, and leaves
+//! nothing in `toolchains/` or `tmp/`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::support::goproxy::{self, Extra, GoProxy, Variant, DB_NAME, TOOLCHAIN_AT};
+use crate::support::mirror::{host_platform, sha256_hex};
+use crate::support::{gover_bin, run, Run, TestEnv};
+use crate::trust_service::start;
+
+const MODULE: &str = "golang.org/toolchain@v0.0.1-go1.22.10.linux-amd64";
+
+/// An environment installing from `goproxy` with the loopback database,
+/// `source = "proxy"`.
+fn env_for(p: &GoProxy, goproxy: &str) -> TestEnv {
+    let mut env = TestEnv::new();
+    env.set("GOVER_SOURCE", "proxy")
+        .set("GOPROXY", goproxy)
+        .set("GOSUMDB", p.gosumdb(Variant::Good))
+        .set("GOVER_HTTP_TIMEOUT", "2")
+        .set("GOVER_HTTP_RETRIES", "0");
+    env
+}
+
+/// Asserts that nothing was installed and nothing is left in `tmp/`.
+#[track_caller]
+fn assert_clean(env: &TestEnv, r: &Run) {
+    assert!(
+        env.toolchain_dirs().is_empty(),
+        "{:?}\n{r}",
+        env.toolchain_dirs()
+    );
+    let tmp: Vec<_> = fs::read_dir(env.gover_home.join("tmp"))
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(tmp.is_empty(), "left in tmp/: {tmp:?}\n{r}");
+    assert!(!env.gover_home.join("verified").exists(), "{r}");
+}
+
+/// A failed install: exit 1, the error names `what`, nothing left behind.
+#[track_caller]
+fn refused(env: &TestEnv, what: &[&str]) -> Run {
+    let r = env.run_gover(["install", "1.22.10"]);
+    assert_eq!(r.code, 1, "{r}");
+    for w in what {
+        assert!(r.stderr.contains(w), "missing `{w}`\n{r}");
+    }
+    assert_clean(env, &r);
+    r
+}
+
+/// Every file of a GOROOT: relative path → (mode, content).
+fn tree(root: &Path) -> BTreeMap<String, (u32, Vec<u8>)> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let m = fs::symlink_metadata(&p).unwrap();
+            if m.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let mode = m.permissions().mode() & 0o7777;
+            out.insert(rel, (mode, fs::read(&p).unwrap()));
+        }
+    }
+    out
+}
+
+#[test]
+fn source_proxy_installs_resolves_and_lists_from_the_proxy() {
+    let env0 = TestEnv::new();
+    let (p, archive) = start(&env0);
+    let env = env_for(&p, &p.proxy_url(Variant::Good));
+
+    // `1.22` is resolved from the proxy's list; the zip is verified.
+    let r = env.run_gover(["-v", "install", "1.22"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10 to "), "{r}");
+    assert!(
+        r.stderr
+            .contains("toolchains come from the module proxy: source = \"proxy\""),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "the record of the checksum database {DB_NAME} (record {TOOLCHAIN_AT}"
+        )),
+        "{r}"
+    );
+    let goroot = env.gover_home.join("toolchains/go1.22.10");
+    let r = run(env.command(goroot.join("bin/go")).arg("version")).success();
+    assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n");
+    let requests = p.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path == "golang.org/toolchain/@v/list"),
+        "{requests:?}"
+    );
+    // How it was verified is recorded: the database, the zip's URL.
+    let (os, arch) = host_platform();
+    let rec: Value = serde_json::from_slice(
+        &fs::read(
+            env.gover_home
+                .join(format!("verified/go1.22.10.{os}-{arch}.json")),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(rec["module"], MODULE);
+    assert_eq!(rec["h1"], p.zip().h1);
+    assert_eq!(rec["database"]["name"], DB_NAME);
+    assert_eq!(rec["database"]["record_id"], TOOLCHAIN_AT);
+    assert!(rec["source"].as_str().unwrap().ends_with(".zip"), "{rec}");
+    assert!(rec.get("archive_sha256").is_none(), "{rec}");
+    let r = env.run_gover(["verify"]).success();
+    assert!(r.stdout.starts_with("go1.22.10 ("), "{r}");
+
+    // The same GOROOT as the tarball install, but for what the module
+    // leaves out (doc/, test/).
+    let env2 = TestEnv::new();
+    let a = archive.to_str().unwrap();
+    let sha = sha256_hex(&fs::read(&archive).unwrap());
+    env2.run_gover(["install", "--from", a, "--sha256", &sha])
+        .success();
+    let mut from_tarball = tree(&env2.gover_home.join("toolchains/go1.22.10"));
+    from_tarball.retain(|k, _| !k.starts_with("doc/") && !k.starts_with("test/"));
+    assert_eq!(tree(&goroot), from_tarball);
+    assert!(goroot.join("src/go.mod").is_file() && goroot.join("src/cmd/go.mod").is_file());
+
+    // Already installed: nothing downloaded.
+    p.clear_requests();
+    let r = env.run_gover(["install", "1.22.10"]).success();
+    assert!(r.stderr.contains("already installed"), "{r}");
+    assert!(p.requests().is_empty(), "{:?}", p.requests());
+
+    // `list --remote` lists the proxy's versions and says so.
+    let r = env.run_gover(["list", "--remote"]).success();
+    assert_eq!(r.stdout, "go1.22.10  (installed)\n", "{r}");
+    assert!(r.stderr.contains("the module proxy"), "{r}");
+    let r = env.run_gover(["list", "--remote", "--json"]).success();
+    let items: Vec<Value> = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(items.len(), 1, "{r}");
+    assert_eq!(items[0]["version"], "go1.22.10");
+    assert_eq!(items[0]["source"], "proxy");
+    assert_eq!(items[0]["module"], MODULE);
+    assert!(
+        items[0]["from"].as_str().unwrap().contains("/@v/list"),
+        "{r}"
+    );
+
+    // A request the list cannot satisfy names the proxy's list.
+    let r = env.run_gover(["install", "1.23"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains("no release in the module proxy's list"),
+        "{r}"
+    );
+    assert!(r.stderr.contains("/@v/list"), "{r}");
+}
+
+#[test]
+fn auto_uses_the_proxy_set_in_gos_env_file_and_the_shim_installs_from_it() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    let mut env = TestEnv::new();
+    // GOPROXY from Go's env file, as `go env -w GOPROXY=...` writes it.
+    env.write(
+        "home/.config/go/env",
+        &format!("GOPROXY={}\n", p.proxy_url(Variant::Good)),
+    );
+    env.set("GOSUMDB", p.gosumdb(Variant::Good))
+        .set("GOVER_HTTP_TIMEOUT", "2")
+        .set("GOVER_INDEX_URL", "http://127.0.0.1:9/index.json")
+        .set("GOVER_MIRROR", "http://127.0.0.1:9/");
+    env.path = format!("{}:{}", gover_bin().parent().unwrap().display(), env.path);
+    env.run_gover(["setup", "--no-modify-rc"]).success();
+    env.write("project/.go-version", "1.22.10\n");
+    let mut go = env.command(env.gover_home.join("shims/go"));
+    let r = run(go.arg("version")).success();
+    assert_eq!(r.stdout, "go version go1.22.10 linux/amd64\n", "{r}");
+    assert!(r.stderr.contains("gover: Installed go1.22.10"), "{r}");
+    assert!(
+        p.requests().iter().any(|r| r.path.ends_with(".zip")),
+        "{:?}",
+        p.requests()
+    );
+    // `use latest` resolves from the proxy too.
+    let r = env.run_gover(["use", "latest"]).success();
+    assert!(r.stderr.contains("go1.22.10"), "{r}");
+}
+
+#[test]
+fn goproxy_off_with_source_proxy_is_refused_naming_where_it_was_set() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    let env = env_for(&p, "off");
+    let r = refused(
+        &env,
+        &[
+            "GOPROXY=off (from the environment) disables module downloads",
+            "source = \"proxy\"",
+            "GOVER_SOURCE=dl",
+        ],
+    );
+    assert!(p.requests().is_empty(), "{:?}", p.requests());
+    assert!(r.stderr.contains("hint: "), "{r}");
+}
+
+#[test]
+fn the_proxy_list_is_walked_with_gos_rules_and_failures_name_the_proxy() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    let good = p.proxy_url(Variant::Good);
+    let stall = p.proxy_url(Variant::Stall);
+
+    // `,` moves on after a 404.
+    let env = env_for(&p, &format!("{},{good}", p.proxy_url(Variant::Status(404))));
+    env.run_gover(["install", "1.22.10"]).success();
+    assert!(env.gover_home.join("toolchains/go1.22.10/bin/go").is_file());
+
+    // `|` moves on after a timeout.
+    let env = env_for(&p, &format!("{stall}|{good}"));
+    env.run_gover(["install", "1.22.10"]).success();
+
+    // `,` stops at a timeout: the message names the proxy (credentials
+    // masked) and the module, the hint GOPROXY.
+    let secret_stall = stall.replace("http://", "http://me:s3cret@");
+    let env = env_for(&p, &format!("{secret_stall},{good}"));
+    let r = refused(&env, &[MODULE, "timed out", "GOPROXY=", "GOVER_SOURCE=dl"]);
+    assert!(!r.stderr.contains("s3cret"), "{r}");
+    assert!(
+        r.stderr
+            .contains(&stall.replace("http://", "http://me:***@")),
+        "{r}"
+    );
+
+    // Every proxy answering 404: the last error, naming its URL.
+    let gone = p.proxy_url(Variant::Status(410));
+    let env = env_for(&p, &format!("{},{gone}", p.proxy_url(Variant::Status(404))));
+    refused(&env, &[MODULE, &gone, "410"]);
+}
+
+#[test]
+fn a_zip_that_is_not_the_record_is_refused_before_anything_is_unpacked() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    // The forged variant serves a tampered zip; the database is the good one.
+    let env = env_for(&p, &p.proxy_url(Variant::ForgedRecord));
+    let r = refused(
+        &env,
+        &[
+            "is not the toolchain Go published",
+            &p.tampered_zip().h1,
+            &p.zip().h1,
+            &p.proxy_url(Variant::ForgedRecord),
+            "the proxy served altered files: nothing was installed",
+        ],
+    );
+    assert!(!r.stderr.contains("Installed"), "{r}");
+}
+
+#[test]
+fn hostile_zips_are_refused_with_nothing_left_behind() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    let base = p.zip();
+    let cases: [(&str, Extra<'_>, &str); 3] = [
+        ("../../../evil", Extra::File(b"x"), "has a `..` component"),
+        (
+            "bin/link",
+            Extra::Symlink("/etc/passwd"),
+            "is not a regular file",
+        ),
+        ("bin/GO", Extra::File(b"x"), "collides with `bin/go`"),
+    ];
+    for (name, extra, why) in cases {
+        // The database vouches for the hostile zip: only the policy stops it.
+        let hostile = GoProxy::start(Arc::new(goproxy::with_entry(base, name, extra)));
+        let mut env = env_for(&hostile, &hostile.proxy_url(Variant::Good));
+        env.set("GOSUMDB", hostile.gosumdb(Variant::Good));
+        refused(&env, &[why, MODULE, "nothing was installed"]);
+    }
+    // Oversized: more than the unpacking limit.
+    let mut env = env_for(&p, &p.proxy_url(Variant::Good));
+    env.set("GOVER_MAX_UNPACKED_BYTES", "100");
+    refused(&env, &["unpacks to more than 100 bytes (limit)", MODULE]);
+}
