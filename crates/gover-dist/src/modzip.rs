@@ -454,7 +454,7 @@ fn place_entry(
         return Err(changed());
     }
     let placed = match (store, dest.parent()) {
-        (Some(s), Some(scratch)) => s.adopt(&key, &path, scratch).map_err(io_err)?,
+        (Some(s), Some(scratch)) => s.adopt(&key, p.size, &path, scratch).map_err(io_err)?,
         (Some(_), None) => Placed::Written,
         (None, _) => Placed::Copied,
     };
