@@ -36,5 +36,6 @@ mod store;
 mod switching;
 mod trust_oracle;
 mod trust_service;
+mod trustcheck;
 mod use_pins;
 mod verify;

@@ -320,8 +320,8 @@ Examples:
 /// `gover current`
 #[derive(Debug, Args)]
 pub(crate) struct CurrentArgs {
-    /// Print JSON: {"version","request","source","source_kind","reason","notes","path","installed"}
-    /// (for system and custom toolchains also "exe"; with -v also "checked"); on failure
+    /// Print JSON: {"version","request","source","source_kind","reason","notes","path","installed",
+    /// "verification"} (for system and custom toolchains also "exe"; with -v also "checked"); on failure
     /// (nothing pinned, a broken pin): {"error","hint","kind","source"}
     #[arg(long)]
     pub(crate) json: bool,
@@ -377,7 +377,7 @@ pub(crate) struct ListArgs {
     /// names it (default: this host)
     #[arg(long, value_name = "OS-ARCH", requires = "remote")]
     pub(crate) platform: Option<String>,
-    /// Print JSON: [{"version","path","current","used_by"}]; with --remote:
+    /// Print JSON: [{"version","path","current","used_by","verification"}]; with --remote:
     /// [{"version","stable","installed","platform","filename","size","sha256"}]
     #[arg(long)]
     pub(crate) json: bool,
