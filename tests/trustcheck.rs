@@ -516,3 +516,54 @@ fn retar_with_changed_compile(targz: &[u8]) -> Vec<u8> {
     std::io::Write::write_all(&mut gz, &b.into_inner().unwrap()).unwrap();
     gz.finish().unwrap()
 }
+
+/// Not a test: writes the loopback database of a real archive as static
+/// files for `bench/trustcheck.sh` (run with `--ignored`): the archive
+/// `$GOVER_BENCH_ARCHIVE`, into `$GOVER_BENCH_SUMDB_DIR`: `gosumdb` (the
+/// verifier key) and `sumdb/<name>/` (`latest`, the toolchain's lookup,
+/// every tile of the tree), laid out as the database serves them.
+#[test]
+#[ignore = "a tool for bench/trustcheck.sh"]
+fn write_a_loopback_database_for_the_bench() {
+    let (Some(archive), Some(out)) = (
+        std::env::var_os("GOVER_BENCH_ARCHIVE"),
+        std::env::var_os("GOVER_BENCH_SUMDB_DIR"),
+    ) else {
+        panic!("set GOVER_BENCH_ARCHIVE and GOVER_BENCH_SUMDB_DIR");
+    };
+    let (archive, out) = (PathBuf::from(archive), PathBuf::from(out));
+    let name = archive.file_name().unwrap().to_str().unwrap();
+    let toolchain = name.split(".linux-").next().unwrap();
+    let p = GoProxy::start(goproxy::module_zip(&archive, toolchain));
+    let size = p.shape().size;
+    let mut paths = vec![
+        "latest".to_string(),
+        format!("lookup/golang.org/toolchain@{}", p.zip().version),
+    ];
+    for level in [None, Some(0u32), Some(1), Some(2)] {
+        let nodes = size >> (8 * level.unwrap_or(0));
+        let dir = level.map_or("data".to_string(), |l| l.to_string());
+        for index in 0..=nodes / 256 {
+            let width = (nodes - index * 256).min(256);
+            if width == 0 {
+                continue;
+            }
+            let suffix = if width == 256 {
+                String::new()
+            } else {
+                format!(".p/{width}")
+            };
+            paths.push(format!("tile/8/{dir}/{index:03}{suffix}"));
+        }
+    }
+    let db = out.join("sumdb").join(DB_NAME);
+    for path in paths {
+        let body = p
+            .body(Variant::Good, &format!("sumdb/{DB_NAME}/{path}"))
+            .unwrap_or_else(|| panic!("nothing at {path}"));
+        let file = db.join(&path);
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(&file, body.as_slice()).unwrap();
+    }
+    fs::write(out.join("gosumdb"), p.vkey()).unwrap();
+}

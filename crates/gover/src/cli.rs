@@ -320,8 +320,9 @@ Examples:
 /// `gover current`
 #[derive(Debug, Args)]
 pub(crate) struct CurrentArgs {
-    /// Print JSON: {"version","request","source","source_kind","reason","notes","path","installed",
-    /// "verification"} (for system and custom toolchains also "exe"; with -v also "checked"); on failure
+    /// Print JSON:
+    /// {"version","request","source","source_kind","reason","notes","path","installed","verification"}
+    /// (for system and custom toolchains also "exe"; with -v also "checked"); on failure
     /// (nothing pinned, a broken pin): {"error","hint","kind","source"}
     #[arg(long)]
     pub(crate) json: bool,
