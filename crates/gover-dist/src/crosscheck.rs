@@ -22,6 +22,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use gover_core::fs::FileId;
 use gover_core::text::shorten;
 use gover_core::GoVersion;
 
@@ -79,6 +80,9 @@ pub struct Checked {
     pub source: String,
     /// Whether the archive's sha256 was the release index's.
     pub index_sha256: bool,
+    /// The identity of the tree checked (its directory keeps it when it
+    /// is renamed into place).
+    pub tree_id: Option<FileId>,
 }
 
 impl CrossCheck {
@@ -218,6 +222,7 @@ impl CrossCheck {
             verdict,
             source,
             index_sha256,
+            tree_id: FileId::of(c.root),
         });
         Ok(())
     }
@@ -234,10 +239,7 @@ impl CrossCheck {
             s.checked.take()
         };
         let Outcome::Installed {
-            version,
-            path,
-            unpacked,
-            ..
+            version, unpacked, ..
         } = outcome
         else {
             return Ok(None);
@@ -260,7 +262,7 @@ impl CrossCheck {
             sha.as_deref(),
             &checked.module,
         );
-        verified::write(self.dist.home(), &rec, path)?;
+        verified::write_for(self.dist.home(), &rec, checked.tree_id)?;
         Ok(Some(checked))
     }
 }
