@@ -31,7 +31,8 @@ fn list_says_where_every_value_comes_from() {
         "home/.config/gover/config.toml",
         "auto_install = false\nhttp_timeout = 5\nmirror = \"https://alice:s3cret@mirror.example/go\"\n",
     );
-    env.set("GOVER_INDEX_URL", "file:///srv/go/index.json");
+    env.set("GOVER_INDEX_URL", "file:///srv/go/index.json")
+        .set("GOVER_VERIFY", "");
     let r = config(&env, &["list"]).success();
     let text = r.stdout.replace(env.root.to_str().unwrap(), "[ROOT]");
     insta::assert_snapshot!("config_list", text);

@@ -236,13 +236,19 @@ fn list_marks_the_current_toolchain_or_says_why_it_cannot() {
     let r = t.run_gover(["list"]).success();
     assert_eq!(
         r.stdout,
-        format!("  go1.22.10\n* go1.21.13  (set by {})\n", pin.display())
+        format!(
+            "  go1.22.10  [no verification record]\n* go1.21.13  (set by {})  [no verification record]\n",
+            pin.display()
+        )
     );
     assert_eq!(r.stderr, "");
     // A broken pin: the list still prints, and stderr says why nothing is marked.
     fs::write(&pin, "1.21.x\n").unwrap();
     let r = t.run_gover(["list"]).success();
-    assert_eq!(r.stdout, "  go1.22.10\n  go1.21.13\n");
+    assert_eq!(
+        r.stdout,
+        "  go1.22.10  [no verification record]\n  go1.21.13  [no verification record]\n"
+    );
     assert!(
         r.stderr
             .starts_with("warning: cannot tell which toolchain runs here")

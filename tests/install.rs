@@ -193,7 +193,7 @@ fn resolves_requests_against_the_index_and_lists() {
     assert_eq!(
         r.stdout,
         format!(
-            "  go1.23rc1\n* go1.22.10  (set by {})\n  go1.21.13\n",
+            "  go1.23rc1  [index sha256 only]\n* go1.22.10  (set by {})  [index sha256 only]\n  go1.21.13  [index sha256 only]\n",
             pin.display()
         )
     );

@@ -40,5 +40,6 @@ mod store_hostile;
 mod switching;
 mod trust_oracle;
 mod trust_service;
+mod trustcheck;
 mod use_pins;
 mod verify;

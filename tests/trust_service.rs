@@ -35,15 +35,22 @@ const VERSION: &str = "1.22.10";
 /// leaves out, and the loopback proxy serving its module.
 pub(crate) fn start(env: &TestEnv) -> (GoProxy, PathBuf) {
     let archive = env.root.join(format!("go{VERSION}.tar.gz"));
-    let extra = vec![
+    fs::write(&archive, fake_archive(Vec::new())).unwrap();
+    let zip = goproxy::module_zip(&archive, &format!("go{VERSION}"));
+    (GoProxy::start(zip), archive)
+}
+
+/// The fake toolchain archive [`start`] serves the module of (with a
+/// nested go.mod and files the module leaves out), with `more` entries.
+pub(crate) fn fake_archive(more: Vec<Entry>) -> Vec<u8> {
+    let mut extra = vec![
         Entry::file("go/src/go.mod", 0o644, "module std\n"),
         Entry::file("go/src/cmd/go.mod", 0o644, "module cmd\n"),
         Entry::file("go/doc/go_spec.html", 0o644, "<html>"),
         Entry::file("go/test/a.go", 0o644, "package a\n"),
     ];
-    fs::write(&archive, archive::toolchain_with(VERSION, extra)).unwrap();
-    let zip = goproxy::module_zip(&archive, &format!("go{VERSION}"));
-    (GoProxy::start(zip), archive)
+    extra.extend(more);
+    archive::toolchain_with(VERSION, extra)
 }
 
 fn dist(home: &Path, offline: bool) -> Dist {

@@ -37,6 +37,7 @@ fn env_for(p: &GoProxy, v: Variant) -> TestEnv {
     let mut env = TestEnv::new();
     env.set("GOSUMDB", p.gosumdb(v))
         .set("GOPROXY", "off")
+        .set("GOVER_VERIFY", "")
         .set("GOVER_HTTP_TIMEOUT", "2")
         .set("GOVER_HTTP_RETRIES", "0");
     env
@@ -54,6 +55,11 @@ fn verify_checks_files_and_the_database_and_records_on_request() {
     let r = env.run_gover(["verify"]).success();
     assert!(r.stderr.contains("nothing to verify"), "{r}");
     install(&env, &archive);
+    // The install recorded its check against the database.
+    let rec: Value =
+        serde_json::from_slice(&fs::read(record_file(&env, "1.22.10")).unwrap()).unwrap();
+    assert_eq!(rec["database"]["record_id"], TOOLCHAIN_AT);
+    fs::remove_file(record_file(&env, "1.22.10")).unwrap();
 
     // Installed without a record: said so, offered, still checked online.
     let r = env.run_gover(["verify"]).success();
@@ -154,9 +160,13 @@ fn verify_checks_files_and_the_database_and_records_on_request() {
     env.run_gover(["verify", "--record"]).failure();
     assert_eq!(fs::read(record_file(&env, "1.22.10")).unwrap(), before);
 
-    // Reinstalled: the record is an earlier install's, and is replaced
-    // with --record.
+    // Reinstalled: the install records itself afresh.
     install(&env, &archive);
+    let r = env.run_gover(["verify"]).success();
+    assert!(r.stdout.contains("files: unchanged since install"), "{r}");
+    // A record left by an earlier install (the GOROOT replaced since, by
+    // hand): said so, and replaced with --record.
+    fs::write(record_file(&env, "1.22.10"), &before).unwrap();
     let r = env.run_gover(["verify"]).success();
     assert!(
         r.stdout
@@ -222,6 +232,10 @@ fn gosumdb_from_gos_env_file_and_a_planted_link_in_a_toolchain() {
     let mut env = TestEnv::new();
     env.set("GOVER_HTTP_TIMEOUT", "2");
     install(&env, &archive);
+    // From here on Go's env file says where the database is.
+    env.set("GOVER_VERIFY", "")
+        .set("GOSUMDB", "")
+        .set("GOPROXY", "");
     // What `go env -w GOSUMDB=...` writes, where Go reads it.
     let go_env = env.home.join(".config/go/env");
     fs::create_dir_all(go_env.parent().unwrap()).unwrap();

@@ -19,6 +19,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// GOSUMDB in every test environment: sum.golang.org's key at a loopback
+/// port nothing listens on.
+pub const CLOSED_SUMDB: &str = "sum.golang.org http://127.0.0.1:9";
+
 /// The `gover` binary under test.
 pub fn gover_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_gover"))
@@ -287,6 +291,15 @@ impl TestEnv {
             // The presets and the defaults point at a closed loopback port:
             // no test reaches go.dev or a real mirror.
             .env("GOVER_PRESET_ORIGINS", presets::nowhere())
+            // Installs of fake toolchains are not cross-checked against the
+            // checksum database (no database has them), and no setting can
+            // send a test to the internet's proxy or database: a test that
+            // checks sets GOVER_VERIFY (empty: unset) and points GOSUMDB at
+            // its loopback database; GOPROXY and GOSUMDB set to "" fall back
+            // to Go's env file, as in Go.
+            .env("GOVER_VERIFY", "off")
+            .env("GOPROXY", "off")
+            .env("GOSUMDB", CLOSED_SUMDB)
             .current_dir(&self.project);
         for (k, v) in &self.vars {
             c.env(k, v);

@@ -756,6 +756,11 @@ impl<'a> Installer<'a> {
         progress: &dyn Progress,
     ) -> Result<Uninstalled> {
         let path = self.remove_toolchain(version, force, progress)?;
+        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+            if let Err(e) = crate::verified::remove(self.home(), name, &Platform::host()) {
+                progress.message(&format!("{e}; remove it by hand"));
+            }
+        }
         let store = match self.store() {
             Some(s) => s,
             None => Store::new(self.home(), LinkMode::Auto),

@@ -30,13 +30,15 @@
 //! - [`trust`]: checking a toolchain against the checksum database (the
 //!   service installs and `gover verify` call);
 //! - [`verified`]: the record of how each installed toolchain was
-//!   verified;
+//!   verified, and [`crosscheck`]: checking each archive installed against
+//!   the database before its commit, and writing that record;
 //! - [`release`]: gover's own release archives (for `gover self update`).
 //!
 //! Every URL is a [`gover_core::url::Url`] (credentials masked whenever it
 //! is shown, never persisted), and every message is escaped for a terminal
 //! (see [`Error`]).
 
+pub mod crosscheck;
 pub mod error;
 pub mod extract;
 pub mod goproxy;

@@ -250,41 +250,79 @@ impl<'a> Checker<'a> {
     /// downloaded. Errors: GOSUMDB=off (Go's words), an invalid GOSUMDB or
     /// GOPROXY, a security event, an answer that does not authenticate,
     /// and a missing record or unreachable database when `purpose` and the
-    /// `verify` setting require the database.
+    /// `verify` setting require the database. [`Checker::prepare`] and
+    /// [`Checker::complete`] are its two halves.
     pub fn expect(
         &self,
         version: &GoVersion,
         platform: &Platform,
         purpose: Purpose,
     ) -> Result<Expectation> {
+        let prepared = self.prepare(version, platform, purpose)?;
+        self.complete(prepared)
+    }
+
+    /// The part of [`Checker::expect`] that needs no network: what the
+    /// settings alone decide (`verify = "off"`, a release older than
+    /// toolchain modules, GOSUMDB=off and invalid settings, as errors or
+    /// an expectation), else the lookup to make, with
+    /// [`Checker::complete`] (which may run on another thread).
+    pub fn prepare(
+        &self,
+        version: &GoVersion,
+        platform: &Platform,
+        purpose: Purpose,
+    ) -> Result<Prepared> {
         let module = module_for(version, platform)?;
         let verify = &self.settings.verify;
         if purpose == Purpose::Archive && verify.value == Some(VerifyPolicy::Off) {
             let why = NotChecked::Disabled(verify.origin.to_string());
-            return Ok(Expectation::Unchecked {
+            return Ok(Prepared::Known(Expectation::Unchecked {
                 module,
                 why,
                 warn: false,
-            });
+            }));
         }
         if *version < GoVersion::parse(FIRST_MODULE_RELEASE).expect("a version") {
-            return self.unavailable(module, NotChecked::PredatesModules, purpose);
+            return self
+                .unavailable(module, NotChecked::PredatesModules, purpose)
+                .map(Prepared::Known);
         }
         let go = &self.settings.go.settings;
         let proxies = parse_goproxy(&go.goproxy)?;
         let sumdb = gosumdb::parse(&go.gosumdb.value).map_err(|e| setting_error(&go.gosumdb, e))?;
         let db = match sumdb.for_toolchain(&proxies) {
-            Ok(ToolchainCheck::Database(db)) => db,
+            Ok(ToolchainCheck::Database(db)) => db.clone(),
             Ok(ToolchainCheck::NotRequired) => {
-                return Ok(Expectation::Unchecked {
+                return Ok(Prepared::Known(Expectation::Unchecked {
                     module,
                     why: NotChecked::NotRequired,
                     warn: true,
-                })
+                }))
             }
             Err(_) => return Err(self.sumdb_off(version, &module, purpose)),
         };
-        match self.lookup(db, &proxies, &module) {
+        Ok(Prepared::Lookup(PendingLookup {
+            module,
+            db,
+            proxies,
+            purpose,
+        }))
+    }
+
+    /// Finishes what [`Checker::prepare`] started: looks the record up
+    /// when that is what is left to do.
+    pub fn complete(&self, prepared: Prepared) -> Result<Expectation> {
+        let PendingLookup {
+            module,
+            db,
+            proxies,
+            purpose,
+        } = match prepared {
+            Prepared::Known(e) => return Ok(e),
+            Prepared::Lookup(l) => l,
+        };
+        match self.lookup(&db, &proxies, &module) {
             Ok(record) => Ok(Expectation::Record {
                 module,
                 database: db.name().to_string(),
@@ -461,6 +499,24 @@ fn mismatch(
         Purpose::Archive => "the archive differs from what Go published, though it matched the index: the mirror and its index may both have been altered. Nothing was installed; use another mirror and report this one".to_string(),
     };
     Error::new(ErrorKind::ChecksumMismatch, message).with_hint(hint)
+}
+
+/// What [`Checker::prepare`] leaves to do.
+#[derive(Clone, Debug)]
+pub enum Prepared {
+    /// The settings decided: nothing to look up.
+    Known(Expectation),
+    /// A lookup in the checksum database ([`Checker::complete`]).
+    Lookup(PendingLookup),
+}
+
+/// A lookup [`Checker::prepare`] found necessary.
+#[derive(Clone, Debug)]
+pub struct PendingLookup {
+    module: ToolchainModule,
+    db: Database,
+    proxies: gover_trust::goproxy::ProxyList,
+    purpose: Purpose,
 }
 
 /// Why a lookup gave no record.

@@ -183,12 +183,24 @@ pub fn record_file(home: &GoverHome, toolchain: &str, platform: &Platform) -> Re
 /// Writes `rec` for the GOROOT `goroot` (whose identity it records),
 /// atomically; `verified/` is created as needed.
 pub fn write(home: &GoverHome, rec: &VerificationRecord, goroot: &Path) -> Result<PathBuf> {
+    write_for(home, rec, FileId::of(goroot))
+}
+
+/// Writes `rec` for the GOROOT directory whose identity is `goroot_id`
+/// (taken before the directory was renamed into place, so a record
+/// written after another install replaced it describes the tree that was
+/// checked, and reads as stale), atomically.
+pub fn write_for(
+    home: &GoverHome,
+    rec: &VerificationRecord,
+    goroot_id: Option<FileId>,
+) -> Result<PathBuf> {
     let platform = Platform::parse(&rec.platform)?;
     let file = record_file(home, &rec.toolchain, &platform)?;
     let dir = home.verified_dir();
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
     let mut rec = rec.clone();
-    rec.goroot_id = FileId::of(goroot).map(|id| id.to_string());
+    rec.goroot_id = goroot_id.map(|id| id.to_string());
     let mut text = serde_json::to_vec_pretty(&rec).unwrap_or_default();
     text.push(b'\n');
     write_atomic(&file, &text)?;

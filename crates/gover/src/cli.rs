@@ -322,7 +322,8 @@ Examples:
 /// `gover current`
 #[derive(Debug, Args)]
 pub(crate) struct CurrentArgs {
-    /// Print JSON: {"version","request","source","source_kind","reason","notes","path","installed"}
+    /// Print JSON:
+    /// {"version","request","source","source_kind","reason","notes","path","installed","verification"}
     /// (for system and custom toolchains also "exe"; with -v also "checked"); on failure
     /// (nothing pinned, a broken pin): {"error","hint","kind","source"}
     #[arg(long)]
@@ -379,7 +380,7 @@ pub(crate) struct ListArgs {
     /// names it (default: this host)
     #[arg(long, value_name = "OS-ARCH", requires = "remote")]
     pub(crate) platform: Option<String>,
-    /// Print JSON: [{"version","path","current","used_by"}]; with --remote:
+    /// Print JSON: [{"version","path","current","used_by","verification"}]; with --remote:
     /// [{"version","stable","installed","platform","source","filename","size","sha256"}]
     /// ("source": "dl"), or from the module proxy ("source": "proxy")
     /// "module" and "from" in place of "filename", "size" and "sha256"

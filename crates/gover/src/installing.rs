@@ -14,6 +14,7 @@ use gover_core::env;
 use gover_core::select::{InstallHook, Missing};
 use gover_core::settings::{Layers, NumberSpec, Origin, SettingError};
 use gover_core::{GoVersion, VersionRequest};
+use gover_dist::crosscheck::CrossCheck;
 use gover_dist::extract::Limits;
 use gover_dist::http::HttpConfig;
 use gover_dist::index::parse_sha256;
@@ -165,9 +166,12 @@ pub(crate) fn install_with(
     platform: &Platform,
 ) -> Result<()> {
     let _installing = crate::interrupt::installing(&app.home);
-    let dist = dist(app)?;
-    let installer = installer(app, &dist)?;
+    let dist = Arc::new(dist(app)?);
+    let mut installer = installer(app, &dist)?;
     let proxy = crate::proxied::proxy_source(app, &dist)?.map(RefCell::new);
+    // A module zip is checked against the database before it is unpacked,
+    // and recorded by the proxy install itself.
+    let cross = cross_check(app, &dist, &mut installer, proxy.is_none());
     let mut index = None;
     let mut failed = 0;
     for req in requests {
@@ -175,12 +179,18 @@ pub(crate) fn install_with(
         let one = One {
             dist: &dist,
             installer: &installer,
+            cross: &cross,
             platform,
             mode,
             proxy: proxy.as_ref(),
         };
         match one.install(app, req, &mut index) {
-            Ok(outcome) => report_outcome(app, &outcome, started),
+            Ok(outcome) => {
+                if proxy.is_none() {
+                    report_check(app, &cross, &outcome);
+                }
+                report_outcome(app, &outcome, started)
+            }
             Err(e) if requests.len() > 1 => {
                 crate::error::report(&e);
                 failed += 1;
@@ -201,6 +211,7 @@ pub(crate) fn install_with(
 struct One<'a> {
     dist: &'a Dist,
     installer: &'a Installer<'a>,
+    cross: &'a Arc<CrossCheck>,
     platform: &'a Platform,
     mode: InstallMode,
     /// The module proxy, when toolchains come from it.
@@ -238,6 +249,17 @@ impl One<'_> {
             .archive_of(release, self.platform)
             .map_err(user_error)?;
         let version: GoVersion = release.version.clone();
+        if self.mode.force
+            || self
+                .installer
+                .find_installed(&version, self.platform)
+                .is_none()
+        {
+            let url = self.dist.archive_url(&file.filename).map_err(user_error)?;
+            self.cross
+                .start(&version, self.platform, &url.to_string())
+                .map_err(user_error)?;
+        }
         let progress: Arc<Reporter> = Arc::new(Reporter::new(app));
         self.installer
             .install_release(&version, file, &index.url, self.mode.force, progress)
@@ -385,14 +407,17 @@ pub(crate) fn install_file(
         None => None,
     };
     let _installing = crate::interrupt::installing(&app.home);
-    let dist = dist(app)?;
-    let installer = installer(app, &dist)?;
+    let dist = Arc::new(dist(app)?);
+    let mut installer = installer(app, &dist)?;
+    let cross = cross_check(app, &dist, &mut installer, true);
+    cross.start_local(file, platform, sha.is_none());
     let started = Instant::now();
     let index = || dist.index(&NoProgress).map(|l| l.index);
     let progress = Arc::new(Reporter::local(app));
     let outcome = installer
         .install_archive(file, sha, &index, platform, force, progress)
         .map_err(|e| local_archive_error(e, file, sha.is_some()))?;
+    report_check(app, &cross, &outcome);
     report_outcome(app, &outcome, started);
     Ok(())
 }
@@ -410,6 +435,52 @@ fn local_archive_error(e: gover_dist::Error, file: &Path, sha256_given: bool) ->
             crate::quote::sh_quote(&file.display().to_string())
         ))
         .into()
+}
+
+/// The checksum database cross-check of every archive `installer`
+/// installs (see [`gover_dist::crosscheck`]).
+fn cross_check(
+    app: &App,
+    dist: &Arc<Dist>,
+    installer: &mut Installer<'_>,
+    attach: bool,
+) -> Arc<CrossCheck> {
+    let cross = CrossCheck::new(dist.clone(), crate::trusting::trust_settings(app));
+    if attach {
+        installer.pre_commit = Some(cross.hook());
+    }
+    cross
+}
+
+/// Records how an installed toolchain was verified, and warns when the
+/// checksum database could not vouch for it.
+fn report_check(app: &App, cross: &CrossCheck, outcome: &Outcome) {
+    use gover_dist::trust::Verdict;
+    match cross.record(outcome) {
+        Ok(Some(c)) => match &c.verdict {
+            Verdict::Verified(a) => app.debug(format!(
+                "{} matches the checksum database {} ({}, record {} in its tree of {})",
+                c.version.toolchain_name(),
+                a.database,
+                a.h1,
+                a.record_id,
+                a.tree_size
+            )),
+            Verdict::Unchecked { why, warn, .. } => {
+                let msg = format!(
+                    "{} was not checked against the checksum database: {why}",
+                    c.version.toolchain_name()
+                );
+                if *warn {
+                    app.warn(msg);
+                } else {
+                    app.debug(msg);
+                }
+            }
+        },
+        Ok(None) => {}
+        Err(e) => app.warn(format!("{e}; `gover verify --record` records it")),
+    }
 }
 
 fn report_outcome(app: &App, outcome: &Outcome, started: Instant) {

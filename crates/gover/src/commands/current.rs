@@ -1,4 +1,5 @@
-//! `gover current`: which Go runs here, and why.
+//! `gover current`: which Go runs here, and why (with `-v`, how it was
+//! verified and every rule checked).
 
 use std::process::ExitCode;
 
@@ -17,6 +18,7 @@ use serde_json::json;
 use crate::app::{App, Verbosity};
 use crate::cli::CurrentArgs;
 use crate::selecting::{resolve_error, shim_id, try_resolve_here, warn_if_older_than_project};
+use crate::trusting::{verification, verification_json, verification_summary, Verification};
 
 /// What `current --json` prints as `source`: the pin file, or the variable.
 fn source_text(s: &PinSource) -> String {
@@ -56,6 +58,10 @@ pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
         if verbose {
             obj["checked"] = json!(r.trace);
         }
+        obj["verification"] = match verification_of(app, &r) {
+            Some(v) => verification_json(&v),
+            None => serde_json::Value::Null,
+        };
         println!("{}", serde_json::to_string_pretty(&obj)?);
     } else {
         let state = match (&r.request, r.installed, &found) {
@@ -66,6 +72,11 @@ pub(crate) fn run(app: &App, args: &CurrentArgs) -> Result<ExitCode> {
             (_, false, _) => ", not installed".into(),
         };
         println!("{} ({}){state}", r.display_name(), r.reason());
+        if verbose {
+            if let Some(v) = verification_of(app, &r) {
+                println!("  {}", verification_summary(&v));
+            }
+        }
         for line in &r.trace {
             eprintln!("  checked {line}");
         }
@@ -148,6 +159,19 @@ fn json_error(err: &anyhow::Error, facts: Option<ErrorFacts>) -> serde_json::Val
         "kind": kind,
         "source": source,
     })
+}
+
+/// How the toolchain that runs here was verified, when gover installed it.
+fn verification_of(app: &App, r: &Resolution) -> Option<Verification> {
+    if matches!(
+        r.request,
+        VersionRequest::System | VersionRequest::Custom(_)
+    ) {
+        return None;
+    }
+    let v = r.version.as_ref().filter(|_| r.installed)?;
+    let goroot = app.home.toolchain_dir(v);
+    Some(verification(app, v, &gover_dist::Platform::host(), &goroot))
 }
 
 /// A toolchain gover does not install, as found for this resolution.

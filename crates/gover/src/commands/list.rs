@@ -1,11 +1,12 @@
-//! `gover list`: installed toolchains, or the versions of the release index
-//! (or of the module proxy, when toolchains come from it).
+//! `gover list`: installed toolchains (which one runs here, who uses it,
+//! how it was verified), or the versions of the release index (or of the
+//! module proxy, when toolchains come from it).
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 use gover_core::GoVersion;
-use gover_dist::NoProgress;
+use gover_dist::{NoProgress, Platform};
 use serde_json::json;
 
 use crate::app::App;
@@ -15,6 +16,7 @@ use crate::error::UserError;
 use crate::installing::{dist, platform};
 use crate::proxied::{proxy_source, ProxySource};
 use crate::selecting::context_here;
+use crate::trusting::{verification, verification_json, verification_tag};
 
 pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
     if args.remote {
@@ -48,6 +50,8 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
             .map(|(_, who)| who.clone())
             .collect()
     };
+    let host = Platform::host();
+    let verification = |v: &GoVersion| verification(app, v, &host, &app.home.toolchain_dir(v));
     if args.json {
         let items: Vec<_> = installed
             .iter()
@@ -57,6 +61,7 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
                     "path": app.home.toolchain_dir(v).display().to_string(),
                     "current": is_current(v),
                     "used_by": used_by(v),
+                    "verification": verification_json(&verification(v)),
                 })
             })
             .collect();
@@ -69,6 +74,7 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     for v in &installed {
+        let how = verification_tag(&verification(v));
         let who = used_by(v);
         let uses = if who.is_empty() {
             String::new()
@@ -86,9 +92,9 @@ pub(crate) fn run(app: &App, args: &ListArgs) -> Result<ExitCode> {
                 .as_ref()
                 .map(|r| r.source.to_string())
                 .unwrap_or_default();
-            println!("* {}  ({why}){uses}", v.toolchain_name());
+            println!("* {}  ({why})  [{how}]{uses}", v.toolchain_name());
         } else {
-            println!("  {}{uses}", v.toolchain_name());
+            println!("  {}  [{how}]{uses}", v.toolchain_name());
         }
     }
     Ok(ExitCode::SUCCESS)
