@@ -111,6 +111,9 @@ impl Machine {
             .env("GOVER_INDEX_URL", m.index_url())
             .env("GOVER_NO_PROGRESS", "1")
             .env("GOVER_HTTP_TIMEOUT", "5")
+            // Never Go's real proxy or checksum database (see TestEnv).
+            .env("GOPROXY", "off")
+            .env("GOSUMDB", crate::support::CLOSED_SUMDB)
             .current_dir(&self.project);
         c
     }

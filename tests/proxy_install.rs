@@ -184,7 +184,9 @@ fn auto_uses_the_proxy_set_in_gos_env_file_and_the_shim_installs_from_it() {
         "home/.config/go/env",
         &format!("GOPROXY={}\n", p.proxy_url(Variant::Good)),
     );
-    env.set("GOSUMDB", p.gosumdb(Variant::Good))
+    // An empty GOPROXY in the environment falls back to the file, as in Go.
+    env.set("GOPROXY", "")
+        .set("GOSUMDB", p.gosumdb(Variant::Good))
         .set("GOVER_HTTP_TIMEOUT", "2")
         .set("GOVER_INDEX_URL", "http://127.0.0.1:9/index.json")
         .set("GOVER_MIRROR", "http://127.0.0.1:9/");
