@@ -131,7 +131,7 @@ impl Default for Pipeline {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             writers: cores.clamp(1, 3),
-            bytes_in_flight: 16 << 20,
+            bytes_in_flight: 8 << 20,
             inline_above: 2 << 20,
         }
     }
@@ -1157,6 +1157,7 @@ fn write_inline(
         Placement::Write => Placed::Copied,
     };
     if placed == Placed::Written {
+        crate::store::stamp(&f);
         start_writeback(&f);
     }
     let entry = FileEntry {

@@ -16,7 +16,7 @@
 //! `pkg/tool` is for another platform is not counted as installed either.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -407,23 +407,26 @@ impl<'a> Installer<'a> {
         if let Some(hook) = &self.pre_commit {
             hook(check)?;
         }
-        sync_tree(check.root)?;
         let Some(store) = store else {
-            return Ok(());
+            return sync_tree(check.root);
         };
-        let mut failed = None;
-        for (key, path) in &unpacked.fresh {
-            if let Err(e) = store.publish(key, path) {
-                failed.get_or_insert((path.clone(), e));
-            }
-        }
-        if let Some((path, e)) = failed {
+        // The manifest is compressed while the tree is flushed.
+        let (synced, manifest) = std::thread::scope(|s| {
+            let manifest = s.spawn(|| Store::manifest_bytes(&unpacked.files));
+            let synced = sync_tree(check.root);
+            (synced, manifest.join())
+        });
+        synced?;
+        if let Some((path, e)) = store.publish_all(&unpacked.fresh, self.pipeline.writers) {
             progress.message(&format!(
                 "could not add every file to the toolchain store (at {}: {e}); the toolchain is installed, sharing fewer files",
                 path.display()
             ));
         }
-        if let Err(e) = store.write_manifest(target, &unpacked.files) {
+        let written = manifest
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            .and_then(|bytes| store.write_manifest_bytes(target, &bytes));
+        if let Err(e) = written {
             progress.message(&format!("{e}; `gover store optimize` records it later"));
         }
         Ok(())
@@ -514,16 +517,24 @@ impl<'a> Installer<'a> {
             source: format!("the release index {index_url}"),
         };
         let url = self.dist.archive_url(&file.filename)?;
-        let (store, _shared) = self.shared_store(&*progress)?;
         let tmp = scratch::create(self.home(), owner.clone(), ScratchPurpose::Install)?;
+        // The store's lock and the keys it already holds (a manifest read
+        // per installed toolchain) while the connection is set up.
+        let (opened, shared) = std::thread::scope(|s| {
+            let shared = s.spawn(|| self.shared_store(&*progress));
+            let opened = self.dist.open_archive(&url, file.size, progress.clone());
+            (opened, shared.join())
+        });
+        let (store, _shared) = shared.unwrap_or_else(|p| std::panic::resume_unwind(p))?;
         let placement = store.as_ref().map_or(Placement::Write, Placement::Store);
         let unpacked = self.download(
+            opened?,
             &url,
             file,
             &expected,
             tmp.path(),
             placement,
-            progress.clone(),
+            &*progress,
         )?;
         let root = tmp.path().join("go");
         let expect = Expect {
@@ -547,17 +558,20 @@ impl<'a> Installer<'a> {
         })
     }
 
-    /// Streams `file` from `url` into `dest`, verified against `expected`.
+    /// Streams `file` (`opened` from `url`: the body and its announced
+    /// size) into `dest`, verified against `expected`.
+    #[allow(clippy::too_many_arguments)]
     fn download(
         &self,
+        opened: (Box<dyn Read + Send>, Option<u64>),
         url: &Url,
         file: &IndexFile,
         expected: &Expected,
         dest: &Path,
         placement: Placement<'_>,
-        progress: Arc<dyn Progress>,
+        progress: &dyn Progress,
     ) -> Result<Unpacked> {
-        let (reader, total) = self.dist.open_archive(url, file.size, progress.clone())?;
+        let (reader, total) = opened;
         progress.start(
             &file.filename,
             total.or((file.size > 0).then_some(file.size)),
@@ -572,7 +586,7 @@ impl<'a> Installer<'a> {
             dest,
             Some(expected),
             (self.limits, self.pipeline, placement),
-            &*progress,
+            progress,
         )
     }
 

@@ -458,6 +458,9 @@ fn place_entry(
         (Some(_), None) => Placed::Written,
         (None, _) => Placed::Copied,
     };
+    if placed == Placed::Written {
+        crate::store::stamp(&f);
+    }
     Ok((key, placed))
 }
 

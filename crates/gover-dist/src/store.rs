@@ -378,7 +378,11 @@ impl Store {
             Some(false) => Placed::Copied,
             None => Placed::Written,
         };
-        write_new(dest, key.mode(), data)?;
+        let f = create_new(dest, key.mode())?;
+        (&f).write_all(data)?;
+        if placed == Placed::Written {
+            stamp(&f);
+        }
         Ok(placed)
     }
 
@@ -411,8 +415,65 @@ impl Store {
     pub fn publish(&self, key: &Key, src: &Path) -> io::Result<()> {
         let dest = self.file_path(key);
         self.add(key, src, &dest)?;
-        mark_stored(&dest);
+        // A copy was stamped before it was linked in, and a file already
+        // there is left to `intact`; `src`'s own inode, which holds `key`'s
+        // content, is marked here.
+        let stamped = fs::symlink_metadata(&dest)
+            .ok()
+            .and_then(|m| m.modified().ok())
+            == Some(store_mtime());
+        if !stamped && gover_core::fs::same_file(src, &dest) {
+            mark_stored(&dest);
+        }
         Ok(())
+    }
+
+    /// Adds the files an install wrote (`fresh`: each stamped with
+    /// [`stamp`] when written, and flushed to disk since) to the store,
+    /// spread over up to `threads` threads: adding a file is a system
+    /// call or two of kernel work, which spreads over cores. A hard link
+    /// shares the stamped inode; a copy is marked. A file whose stamp
+    /// failed is hashed by the next install that links it
+    /// ([`Self::intact`]). Files of one key go to one thread, in order,
+    /// so duplicates within one install share the first one's inode.
+    /// Returns the first failure with its path; the others are still
+    /// tried.
+    pub fn publish_all(
+        &self,
+        fresh: &[(Key, PathBuf)],
+        threads: usize,
+    ) -> Option<(PathBuf, io::Error)> {
+        let threads = threads.clamp(1, 8).min(fresh.len().max(1));
+        let run = |part: usize| {
+            let mut failed = None;
+            for (key, path) in fresh {
+                if usize::from(key.sha256[0]) % threads == part {
+                    if let Err(e) = self.add(key, path, &self.file_path(key)) {
+                        failed.get_or_insert((path.clone(), e));
+                    }
+                }
+            }
+            failed
+        };
+        if threads == 1 {
+            return run(0);
+        }
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (1..threads).map(|t| s.spawn(move || run(t))).collect();
+            let mut failed = run(0);
+            for h in handles {
+                let other = h.join().unwrap_or_else(|_| {
+                    Some((
+                        self.dir.clone(),
+                        io::Error::other("a thread adding files to the store panicked"),
+                    ))
+                });
+                if failed.is_none() {
+                    failed = other;
+                }
+            }
+            failed
+        })
     }
 
     /// [`Self::publish`] but for the mark.
@@ -498,17 +559,20 @@ impl Store {
     }
 
     /// Reflinks (`reflink`) or copies `src` into the store as `dest`,
-    /// through a temporary file linked into place when complete. A copy is
-    /// flushed first; a reflink shares blocks already on disk.
+    /// through a temporary file stamped ([`stamp`]) and linked into place
+    /// when complete. A copy is flushed first; a reflink shares blocks
+    /// already on disk.
     fn copy_in(&self, key: &Key, src: &Path, dest: &Path, reflinked: bool) -> io::Result<()> {
         let tmp = self.tmp_name(key);
         let res = (|| {
             if reflinked {
                 reflink(src, &tmp, key.mode())?;
+                mark_stored(&tmp);
             } else {
                 let mut from = File::open(src)?;
                 let mut to = create_new(&tmp, key.mode())?;
                 io::copy(&mut from, &mut to)?;
+                stamp(&to);
                 to.sync_all()?;
             }
             match fs::hard_link(&tmp, dest) {
@@ -529,6 +593,25 @@ impl Store {
 
     /// Records that the toolchain at `goroot` holds `files`.
     pub fn write_manifest(&self, goroot: &Path, files: &[FileEntry]) -> Result<()> {
+        self.write_manifest_bytes(goroot, &Self::manifest_bytes(files)?)
+    }
+
+    /// The manifest of a toolchain holding `files`, as stored (gzipped).
+    pub fn manifest_bytes(files: &[FileEntry]) -> Result<Vec<u8>> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(manifest_text(files).as_bytes())
+            .and_then(|()| gz.finish())
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    format!("cannot compress a toolchain manifest: {e}"),
+                )
+            })
+    }
+
+    /// Records the manifest `bytes` (from [`Self::manifest_bytes`]) of the
+    /// toolchain at `goroot`.
+    pub fn write_manifest_bytes(&self, goroot: &Path, bytes: &[u8]) -> Result<()> {
         let Some(path) = self.manifest_path(goroot) else {
             return Ok(());
         };
@@ -544,12 +627,7 @@ impl Store {
                 ),
             ));
         }
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        let bytes = gz
-            .write_all(manifest_text(files).as_bytes())
-            .and_then(|()| gz.finish())
-            .map_err(|e| Error::io("cannot compress the manifest of", goroot, e))?;
-        gover_core::fs::write_atomic(&path, &bytes, None)
+        gover_core::fs::write_atomic(&path, bytes, None)
             .map_err(|e| Error::io("cannot write", &path, e))
     }
 
@@ -622,16 +700,20 @@ const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 /// Paths never hold a newline or a backslash (the extractor refuses
 /// both), so a line needs no escaping.
 fn manifest_text(files: &[FileEntry]) -> String {
+    use std::fmt::Write as _;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(files.len() * 110);
     out.push_str("gover-manifest 1\n");
     for f in files {
-        out.push_str(&format!(
-            "{} {} {} {}\n",
-            hex(&f.sha256),
-            if f.executable { 'x' } else { 'r' },
-            f.size,
-            f.path
-        ));
+        for b in f.sha256 {
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 15)]));
+        }
+        out.push_str(if f.executable { " x " } else { " r " });
+        let _ = write!(out, "{}", f.size);
+        out.push(' ');
+        out.push_str(&f.path);
+        out.push('\n');
     }
     out
 }
@@ -710,6 +792,13 @@ fn mark_stored(path: &Path) {
     }
 }
 
+/// Sets the modification time of `f`, a file just written with content
+/// about to enter the store, to [`store_mtime`], through its open handle:
+/// [`Store::publish`] then has nothing left to mark. Best effort.
+pub(crate) fn stamp(f: &File) {
+    let _ = f.set_modified(store_mtime());
+}
+
 /// Creates `path` (which must not exist) with `mode`.
 pub(crate) fn create_new(path: &Path, mode: u32) -> io::Result<File> {
     let mut o = fs::OpenOptions::new();
@@ -722,10 +811,6 @@ pub(crate) fn create_new(path: &Path, mode: u32) -> io::Result<File> {
     #[cfg(not(unix))]
     let _ = mode;
     o.open(path)
-}
-
-fn write_new(path: &Path, mode: u32, data: &[u8]) -> io::Result<()> {
-    create_new(path, mode)?.write_all(data)
 }
 
 /// Makes `dest` (which must not exist) a reflink of `src`: a new file
@@ -1081,6 +1166,52 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn publish_all_shares_duplicates_and_leaves_every_file_stamped() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let t = tempfile::tempdir().unwrap();
+        let home = GoverHome::new(t.path());
+        let store = Store::new(&home, LinkMode::Auto);
+        store.ensure_dirs().unwrap();
+        let tree = t.path().join("toolchains/go1.0.0");
+        fs::create_dir_all(&tree).unwrap();
+        // 40 files, every content twice: as an install writes them.
+        let mut fresh = Vec::new();
+        for i in 0..40 {
+            let data = format!("content {}", i / 2);
+            let k = Key::of(data.as_bytes(), i % 4 == 0);
+            let p = tree.join(format!("f{i}"));
+            assert_eq!(
+                store.place_bytes(&k, data.as_bytes(), &p).unwrap(),
+                Placed::Written
+            );
+            fresh.push((k, p));
+        }
+        assert!(store.publish_all(&fresh, 3).is_none());
+        for (k, p) in &fresh {
+            let stored = store.file_path(k);
+            assert!(gover_core::fs::same_file(p, &stored), "{}", p.display());
+            let meta = fs::metadata(&stored).unwrap();
+            assert_eq!(meta.modified().unwrap(), store_mtime());
+            assert_eq!(meta.mode() & 0o777, k.mode());
+        }
+        // A store file changed in place since is not kept by a later
+        // publish of the same content: `intact` judges it, and the new
+        // file takes its place.
+        let k = Key::of(b"later", false);
+        let first = tree.join("later1");
+        store.place_bytes(&k, b"later", &first).unwrap();
+        assert!(store.publish_all(&[(k, first.clone())], 2).is_none());
+        let stored = store.file_path(&k);
+        fs::set_permissions(&stored, fs::Permissions::from_mode(0o644)).unwrap();
+        fs::write(&stored, "LATER").unwrap();
+        let second = tree.join("later2");
+        fs::write(&second, "later").unwrap();
+        assert!(store.publish_all(&[(k, second.clone())], 2).is_none());
+        assert_eq!(fs::read(store.file_path(&k)).unwrap(), b"later");
+        assert!(gover_core::fs::same_file(&second, &store.file_path(&k)));
+    }
+
     #[test]
     fn place_publish_adopt_and_gc() {
         use std::os::unix::fs::MetadataExt;
