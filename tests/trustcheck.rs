@@ -320,6 +320,38 @@ fn closed_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
+/// With `verify` unset, an unreachable database is only a warning: its
+/// lookup is retried once, not with the download's retries and their
+/// growing pauses (here 1.5 s, then 3 s, then 6 s), which would hold a
+/// fast install back by seconds.
+#[test]
+fn an_unreachable_database_costs_one_retry_when_verify_is_not_required() {
+    let env0 = TestEnv::new();
+    let (p, good) = start(&env0);
+    let m = Mirror::start();
+    m.publish("1.22.10", fs::read(&good).unwrap());
+    let mut env = env_for(&m, &p);
+    let gone = format!("{} http://127.0.0.1:{}/sumdb", p.vkey(), closed_port());
+    env.set("GOSUMDB", &gone)
+        .set("GOVER_HTTP_RETRIES", "3")
+        .set("GOVER_HTTP_BACKOFF_MS", "1500");
+    for verify in ["", "warn"] {
+        env.set("GOVER_VERIFY", verify);
+        let t = Instant::now();
+        let r = env.run_gover(["install", "--force", "1.22.10"]).success();
+        let took = t.elapsed();
+        assert!(r.stderr.contains("warning: go1.22.10 was not checked against the checksum database: the checksum database cannot be reached"), "{r}");
+        assert!(
+            took.as_secs_f64() < 6.0,
+            "verify={verify}: took {took:?}, as if retried more than once: {r}"
+        );
+        assert!(
+            took.as_secs_f64() >= 1.5,
+            "verify={verify}: took {took:?}, as if never retried: {r}"
+        );
+    }
+}
+
 #[test]
 fn an_unreachable_database_follows_verify_and_gosumdb_off_is_refused() {
     let env0 = TestEnv::new();

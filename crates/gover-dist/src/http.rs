@@ -552,6 +552,12 @@ impl Http {
         &self.config
     }
 
+    /// Retries a failed request at most `n` times from now on (never more
+    /// than the settings say).
+    pub fn limit_retries(&mut self, n: u32) {
+        self.config.retries = self.config.retries.min(n);
+    }
+
     fn backoff(&self, attempt: u32) -> Duration {
         self.config.backoff.saturating_mul(1 << attempt.min(6))
     }

@@ -33,6 +33,12 @@ impl SumdbFetcher {
     /// `file://…`), using `dist`'s HTTP client; offline, the network is
     /// not used.
     pub fn new(dist: &Dist, base: &str) -> Result<Self> {
+        Self::with_retries(dist, base, None)
+    }
+
+    /// [`Self::new`], retrying a failed request at most `retries` times
+    /// when given (instead of the HTTP settings' count).
+    pub fn with_retries(dist: &Dist, base: &str, retries: Option<u32>) -> Result<Self> {
         let parsed = Url::parse(base).map_err(|e| {
             Error::new(
                 ErrorKind::InvalidInput,
@@ -41,7 +47,13 @@ impl SumdbFetcher {
         })?;
         let dir = parsed.file_path();
         let http = match (&dir, dist.sources().offline) {
-            (None, false) => Some(dist.http()?.clone()),
+            (None, false) => {
+                let mut http = dist.http()?.clone();
+                if let Some(n) = retries {
+                    http.limit_retries(n);
+                }
+                Some(http)
+            }
             _ => None,
         };
         Ok(Self {
@@ -162,8 +174,15 @@ fn probe(dist: &Dist, url: &str, offline: bool) -> std::result::Result<(), Attem
 }
 
 /// The client for `db` reached at `base`, keeping its state (the newest
-/// verified tree head, verified tiles) in `$GOVER_HOME/cache/sumdb/<name>/`.
-pub fn client(dist: &Dist, db: &Database, base: &str) -> Result<Client<SumdbFetcher>> {
+/// verified tree head, verified tiles) in `$GOVER_HOME/cache/sumdb/<name>/`;
+/// `retries` bounds the retries of each request (see
+/// [`SumdbFetcher::with_retries`]).
+pub fn client(
+    dist: &Dist,
+    db: &Database,
+    base: &str,
+    retries: Option<u32>,
+) -> Result<Client<SumdbFetcher>> {
     let dir = dist.home().sumdb_dir(&db.dir_name()).ok_or_else(|| {
         Error::new(
             ErrorKind::InvalidInput,
@@ -173,6 +192,6 @@ pub fn client(dist: &Dist, db: &Database, base: &str) -> Result<Client<SumdbFetc
             ),
         )
     })?;
-    let fetcher = SumdbFetcher::new(dist, base)?;
+    let fetcher = SumdbFetcher::with_retries(dist, base, retries)?;
     Ok(Client::new(db.verifier().clone(), fetcher, &dir).with_tile_cache(dir))
 }

@@ -229,6 +229,9 @@ pub fn trust_error(e: gover_trust::Error) -> Error {
     }
 }
 
+/// How many times a lookup the settings do not require is retried.
+const OPTIONAL_LOOKUP_RETRIES: u32 = 1;
+
 /// Looks toolchains up in the checksum database and checks their hashes.
 pub struct Checker<'a> {
     dist: &'a Dist,
@@ -349,7 +352,14 @@ impl<'a> Checker<'a> {
         if offline_net {
             return Err(Lookup::Unavailable(NotChecked::Offline));
         }
-        let client = sumdb::client(self.dist, db, &base).map_err(Lookup::Failed)?;
+        // Where a missing answer is only a warning (`verify` unset, `warn`
+        // or `off`), an unreachable database costs one retry, not the
+        // download's full count with its growing pauses.
+        let retries = match self.settings.verify.value {
+            Some(VerifyPolicy::Require) => None,
+            _ => Some(OPTIONAL_LOOKUP_RETRIES),
+        };
+        let client = sumdb::client(self.dist, db, &base, retries).map_err(Lookup::Failed)?;
         let record = client
             .lookup(MODULE_PATH, &module.version())
             .map_err(|e| match e.kind() {
