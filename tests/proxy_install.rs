@@ -303,3 +303,40 @@ fn hostile_zips_are_refused_with_nothing_left_behind() {
     env.set("GOVER_MAX_UNPACKED_BYTES", "100");
     refused(&env, &["unpacks to more than 100 bytes (limit)", MODULE]);
 }
+
+/// With toolchains from the proxy, `outdated` and `upgrade` compare pins
+/// with the proxy's list (the release index is never read) and `upgrade`
+/// installs from the proxy.
+#[test]
+fn outdated_and_upgrade_follow_the_proxy_s_list() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    let mut env = env_for(&p, &p.proxy_url(Variant::Good));
+    // Nothing serves a release index: reading one would fail the command.
+    env.set("GOVER_INDEX_URL", "http://127.0.0.1:9/index.json")
+        .set("GOVER_MIRROR", "http://127.0.0.1:9/");
+    fs::create_dir_all(&env.gover_home).unwrap();
+    let global = env.gover_home.join("version");
+    fs::write(&global, "1.22.9\n").unwrap();
+
+    let r = env.run_gover(["outdated", "--json"]);
+    assert_eq!(r.code, 1, "{r}");
+    let rows: Value = serde_json::from_str(&r.stdout).unwrap();
+    let row = &rows[0];
+    assert_eq!(row["kind"], "global", "{r}");
+    assert_eq!(row["pinned"], "1.22.9", "{r}");
+    assert_eq!(row["latest"], "go1.22.10", "{r}");
+    assert_eq!(row["behind"], true, "{r}");
+
+    p.clear_requests();
+    let r = env.run_gover(["upgrade", "--all"]).success();
+    assert_eq!(fs::read_to_string(&global).unwrap(), "1.22.10\n", "{r}");
+    assert!(env.gover_home.join("toolchains/go1.22.10").is_dir(), "{r}");
+    assert!(
+        p.requests().iter().any(|q| q.path.ends_with(".zip")),
+        "{:?}",
+        p.requests()
+    );
+    let r = env.run_gover(["outdated"]).success();
+    assert!(r.stdout.contains("go1.22.10 -> go1.22.10"), "{r}");
+}

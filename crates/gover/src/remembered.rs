@@ -101,18 +101,45 @@ pub(crate) fn global(app: &App) -> Option<(VersionRequest, Option<GoVersion>)> {
     Some((req, v))
 }
 
-/// The newest stable release in `index` of the line `request` follows: of
-/// an exact version's minor line, of a line, or overall for `latest`.
-pub(crate) fn newest_of_line(
-    index: &gover_dist::Index,
-    request: &VersionRequest,
-) -> Option<GoVersion> {
-    let line = match request {
-        VersionRequest::Exact(v) => VersionRequest::parse(&v.lang()).ok()?,
-        VersionRequest::System => return None,
-        other => other.clone(),
-    };
-    index.resolve(&line).ok().map(|r| r.version.clone())
+/// The releases a pin can move to: the release index, or the module
+/// proxy's version list for this platform when installs take toolchains
+/// from the proxy (`source`), so `outdated` and `upgrade` name only what
+/// `install` can fetch.
+pub(crate) enum Available {
+    /// The release index.
+    Index(gover_dist::Index),
+    /// The proxy's releases for this platform.
+    Proxy(Vec<GoVersion>),
+}
+
+impl Available {
+    /// Reads what installs would use (warnings about the index shown).
+    pub(crate) fn load(app: &App, dist: &gover_dist::source::Dist) -> anyhow::Result<Self> {
+        if let Some(mut proxy) = crate::proxied::proxy_source(app, dist)? {
+            return Ok(Self::Proxy(proxy.versions(&gover_dist::Platform::host())?));
+        }
+        let loaded = dist
+            .index(&gover_dist::NoProgress)
+            .map_err(crate::error::user_error)?;
+        for w in &loaded.warnings {
+            app.warn(w);
+        }
+        Ok(Self::Index(loaded.index))
+    }
+
+    /// The newest stable release of the line `request` follows: of an
+    /// exact version's minor line, of a line, or overall for `latest`.
+    pub(crate) fn newest_of_line(&self, request: &VersionRequest) -> Option<GoVersion> {
+        let line = match request {
+            VersionRequest::Exact(v) => VersionRequest::parse(&v.lang()).ok()?,
+            VersionRequest::System => return None,
+            other => other.clone(),
+        };
+        match self {
+            Self::Index(index) => index.resolve(&line).ok().map(|r| r.version.clone()),
+            Self::Proxy(versions) => line.select(versions).cloned(),
+        }
+    }
 }
 
 /// A pin to check or upgrade: the global default or a remembered project.

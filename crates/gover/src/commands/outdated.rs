@@ -1,6 +1,7 @@
 //! `gover outdated [--json]`: for the global default and every remembered
 //! project, the release pinned (or, for a line, the newest installed) and
-//! the newest patch of its line in the release index. Exits 1 when
+//! the newest patch of its line in the release index (or the module
+//! proxy's list, when installs come from the proxy). Exits 1 when
 //! something is behind, so CI and bots can act on it.
 
 use std::process::ExitCode;
@@ -8,14 +9,12 @@ use std::process::ExitCode;
 use anyhow::Result;
 use gover_core::text::untrusted_path;
 use gover_core::{GoVersion, VersionRequest};
-use gover_dist::NoProgress;
 use serde_json::json;
 
 use crate::app::App;
 use crate::cli::OutdatedArgs;
-use crate::error::user_error;
 use crate::installing::dist;
-use crate::remembered::{newest_of_line, pins, Pinned};
+use crate::remembered::{pins, Available, Pinned};
 
 /// The release a pin runs now: the exact version, or what a line resolves
 /// to among the installed toolchains.
@@ -29,16 +28,13 @@ fn running(p: &Pinned) -> Option<GoVersion> {
 pub(crate) fn run(app: &App, args: &OutdatedArgs) -> Result<ExitCode> {
     let pins = pins(app);
     let dist = dist(app)?;
-    let loaded = dist.index(&NoProgress).map_err(user_error)?;
-    for w in &loaded.warnings {
-        app.warn(w);
-    }
+    let available = Available::load(app, &dist)?;
     let rows: Vec<(Pinned, Option<GoVersion>, Option<GoVersion>, bool)> = pins
         .into_iter()
         .filter(|p| p.request != VersionRequest::System)
         .map(|p| {
             let now = running(&p);
-            let newest = newest_of_line(&loaded.index, &p.request);
+            let newest = available.newest_of_line(&p.request);
             let behind = match (&now, &newest) {
                 (Some(n), Some(l)) => n < l,
                 (None, Some(_)) => true,

@@ -18,13 +18,13 @@ use gover_core::pinfile::{
 use gover_core::resolve::logical_cwd;
 use gover_core::text::untrusted_path;
 use gover_core::{GoVersion, PinSource, VersionRequest};
-use gover_dist::{NoProgress, Platform};
+use gover_dist::Platform;
 
 use crate::app::App;
 use crate::cli::UpgradeArgs;
-use crate::error::{user_error, UserError};
+use crate::error::UserError;
 use crate::installing::{dist, install_requests};
-use crate::remembered::{newest_of_line, resolve_in};
+use crate::remembered::{resolve_in, Available};
 use crate::userfile::{pin_tree, refused};
 
 /// A pin to upgrade.
@@ -103,13 +103,10 @@ pub(crate) fn run(app: &App, args: &UpgradeArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let dist = dist(app)?;
-    let loaded = dist.index(&NoProgress).map_err(user_error)?;
-    for w in &loaded.warnings {
-        app.warn(w);
-    }
+    let available = Available::load(app, &dist)?;
     let mut failed = 0;
     for t in &targets {
-        let Some(newest) = newest_of_line(&loaded.index, &t.request) else {
+        let Some(newest) = available.newest_of_line(&t.request) else {
             continue;
         };
         if let Err(e) = upgrade_one(app, args, t, &newest) {
