@@ -629,3 +629,37 @@ fn an_archive_redirected_from_https_to_http_is_refused_unless_allowed() {
     );
     assert_eq!(env.toolchain_dirs(), [format!("go{V}")]);
 }
+
+/// A mirror that refuses `HEAD` (`405`) but serves `GET` has the archive:
+/// doctor asks again with a one-byte `GET` instead of reporting it missing.
+#[test]
+fn doctor_network_asks_a_mirror_that_refuses_head_with_get() {
+    let (sites, file) = published();
+    sites
+        .aliyun
+        .fault(&format!("golang/{file}"), Fault::NoHead, None);
+    let aliyun = format!("{}golang/", sites.aliyun.url());
+    let mut env = env_for(&sites);
+    env.set("GOVER_MIRROR", "aliyun");
+    let (f, _, r) = doctor_mirrors(&env);
+    let first = f[0]["message"].as_str().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "the archive mirror in use, aliyun ({aliyun}), answers in "
+        )) && first.ends_with(&format!(" ms and has {file}")),
+        "{f:#?}\n{r}"
+    );
+    assert_eq!(f[0]["severity"], "ok", "{f:#?}");
+    let asked: Vec<(String, u16)> = sites
+        .aliyun
+        .requests()
+        .iter()
+        .filter(|q| q.path.ends_with(&file))
+        .map(|q| (q.method.clone(), q.status))
+        .collect();
+    // The GET asks for one byte; this mirror ignores the range (200).
+    assert!(
+        matches!(asked.as_slice(), [(h, 405), (g, 200 | 206)] if h == "HEAD" && g == "GET"),
+        "{asked:?}\n{r}"
+    );
+}

@@ -55,6 +55,9 @@ pub enum Fault {
     Html,
     /// Announce N more bytes than the file has, send the file, and close.
     LyingLength(usize),
+    /// Answer `405 Method Not Allowed` to `HEAD` (as some object stores
+    /// do); serve `GET` as usual.
+    NoHead,
 }
 
 /// A logged request.
@@ -645,6 +648,16 @@ fn handle(conn: TcpStream, state: &Mutex<State>, stop: &AtomicBool) {
     };
     if let Some(Fault::Delay(d)) = &fault {
         thread::sleep(*d);
+    }
+    if fault == Some(Fault::NoHead) && method == "HEAD" {
+        log(405);
+        send_head(
+            &mut conn,
+            405,
+            "Method Not Allowed",
+            "Content-Length: 0\r\n",
+        );
+        return;
     }
     if let Some(f) = &fault {
         if hostile(&mut conn, f, body.as_deref(), stop) {

@@ -738,8 +738,31 @@ impl Http {
     /// redirect, the headers): the final status and `Content-Type`,
     /// whatever they are. For asking whether a server answers (and how
     /// fast) without downloading.
+    ///
+    /// A server that refuses `HEAD` (`405 Method Not Allowed`, `501 Not
+    /// Implemented`, as some object stores and proxies do) is asked again
+    /// with a `GET` for its first byte (`Range: bytes=0-0`), whose body is
+    /// not read: what a download would get is what is reported.
     pub fn head(&self, url: &Url, within: Duration) -> Result<HeadAnswer> {
-        let r = self.client.head(url.expose()).timeout(within).send();
+        let start = std::time::Instant::now();
+        let answer = self.ask(Method::HEAD, url, within)?;
+        if !matches!(answer.status, 405 | 501) {
+            return Ok(answer);
+        }
+        let left = within.saturating_sub(start.elapsed());
+        if left.is_zero() {
+            return Ok(answer);
+        }
+        self.ask(Method::GET, url, left)
+    }
+
+    /// One request of [`Self::head`]: `HEAD`, or a `GET` of the first byte.
+    fn ask(&self, method: Method, url: &Url, within: Duration) -> Result<HeadAnswer> {
+        let mut req = self.client.request(method.clone(), url.expose());
+        if method == Method::GET {
+            req = req.header(reqwest::header::RANGE, "bytes=0-0");
+        }
+        let r = req.timeout(within).send();
         self.take_warnings();
         let e = match r {
             Ok(r) => {
@@ -751,12 +774,12 @@ impl Http {
             Err(e) => e,
         };
         if let Some(r) = refused_redirect(&e) {
-            return Err(redirect_error(&Method::HEAD, url, r));
+            return Err(redirect_error(&method, url, r));
         }
         let via = proxy_for(url).map_or(String::new(), |p| format!(" via the proxy {p}"));
         Err(Error::new(
             ErrorKind::Network,
-            format!("HEAD {url}{via} failed: {}", describe(&e)),
+            format!("{method} {url}{via} failed: {}", describe(&e)),
         ))
     }
 
