@@ -340,3 +340,42 @@ fn outdated_and_upgrade_follow_the_proxy_s_list() {
     let r = env.run_gover(["outdated"]).success();
     assert!(r.stdout.contains("go1.22.10 -> go1.22.10"), "{r}");
 }
+
+/// A go line's release the proxy does not list: as with the release
+/// index, the newest patch of its line is offered, or installed with
+/// `go_line_newest_patch`.
+#[test]
+fn a_go_line_release_missing_from_the_proxy_offers_or_installs_the_newest_patch() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    let mut env = env_for(&p, &p.proxy_url(Variant::Good));
+    let r = env.run_gover(["install", "--go-line", "1.22.9"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr
+            .contains("error: go1.22.9 is not in the module proxy's list ")
+            && r.stderr.contains(
+                "/@v/list, which has go1.22.10 of Go 1.22: this proxy keeps only some patch releases"
+            ),
+        "{r}"
+    );
+    assert!(
+        r.stderr.contains("run `gover install 1.22`")
+            && r.stderr.contains("go_line_newest_patch = true"),
+        "{r}"
+    );
+    assert_clean(&env, &r);
+    // Not from a go line: the proxy's own answer.
+    let r = env.run_gover(["install", "1.22.9"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(!r.stderr.contains("go_line_newest_patch"), "{r}");
+
+    env.set("GOVER_GO_LINE_NEWEST_PATCH", "1");
+    let r = env.run_gover(["install", "--go-line", "1.22.9"]).success();
+    assert!(
+        r.stderr
+            .contains("installing go1.22.10, the newest 1.22 release there"),
+        "{r}"
+    );
+    assert_eq!(env.toolchain_dirs(), ["go1.22.10"], "{r}");
+}

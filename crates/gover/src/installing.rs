@@ -237,7 +237,14 @@ impl One<'_> {
         }
         if let Some(proxy) = self.proxy {
             let mut proxy = proxy.borrow_mut();
-            let v = proxy.resolve(req, self.platform)?;
+            let mut v = proxy.resolve(req, self.platform)?;
+            if self.mode.go_line {
+                if let Some(newer) = proxy.newer_patch_if_missing(&v, self.platform)? {
+                    let listing = format!("the module proxy's list {}", proxy.listed()?.from);
+                    go_line_fallback(app, &v, &newer, &listing, "this proxy")?;
+                    v = newer;
+                }
+            }
             return proxy.install(app, self.installer, &v, self.platform, self.mode.force);
         }
         if index.is_none() {
@@ -305,28 +312,43 @@ fn resolve_in<'i>(
     let Some(newer) = newer else {
         return Err(user_error(err));
     };
+    let listing = format!("the release index {}", index.url);
+    go_line_fallback(app, v, &newer.version, &listing, "this mirror")?;
+    Ok(newer)
+}
+
+/// The go line's release `v` is missing from `listing` (`the release
+/// index URL`, `the module proxy's list URL`), which has `newer`, the
+/// newest patch of its line: fine with `go_line_newest_patch` (said as
+/// information), else an error offering that patch. `keeper` names who
+/// keeps only some patches (`this mirror`).
+fn go_line_fallback(
+    app: &App,
+    v: &GoVersion,
+    newer: &GoVersion,
+    listing: &str,
+    keeper: &str,
+) -> Result<()> {
     let setting = &app.settings.go_line_newest_patch;
     if setting.value {
         app.info(format!(
-            "{} is not in the release index {}; installing {}, the newest {} release there, which satisfies the go line ({} is on)",
+            "{} is not in {listing}; installing {}, the newest {} release there, which satisfies the go line ({} is on)",
             v.toolchain_name(),
-            index.url,
-            newer.version.toolchain_name(),
+            newer.toolchain_name(),
             v.lang(),
             setting.origin
         ));
-        return Ok(newer);
+        return Ok(());
     }
     Err(UserError::new(format!(
-        "{} is not in the release index {}, which has {} of Go {}: this mirror keeps only some patch releases",
+        "{} is not in {listing}, which has {} of Go {}: {keeper} keeps only some patch releases",
         v.toolchain_name(),
-        index.url,
-        newer.version.toolchain_name(),
+        newer.toolchain_name(),
         v.lang()
     ))
     .hint(format!(
         "a go line is a minimum, so {} satisfies it: run `gover install {}` (gover then runs the newest installed {} release for this go line), or set `go_line_newest_patch = true` in config.toml ({}=1) to install it automatically",
-        newer.version.toolchain_name(),
+        newer.toolchain_name(),
         v.lang(),
         v.lang(),
         gover_core::env::GOVER_GO_LINE_NEWEST_PATCH

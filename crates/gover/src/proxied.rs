@@ -93,6 +93,24 @@ impl<'a> ProxySource<'a> {
         Ok(out)
     }
 
+    /// The newest stable patch of `v`'s line in the proxy's list for
+    /// `platform` when the list lacks `v` itself and has a newer one (what
+    /// a go line asking for `v` accepts instead); `None` otherwise.
+    pub(crate) fn newer_patch_if_missing(
+        &mut self,
+        v: &GoVersion,
+        platform: &Platform,
+    ) -> Result<Option<GoVersion>> {
+        let versions = self.versions(platform)?;
+        if versions.contains(v) {
+            return Ok(None);
+        }
+        Ok(versions
+            .into_iter()
+            .filter(|n| !n.is_prerelease() && !n.is_lang() && n.same_line(v) && n > v)
+            .max())
+    }
+
     /// The release `req` names: an exact version as given (the proxy then
     /// says whether it has it), anything else the newest match in the
     /// proxy's list.
