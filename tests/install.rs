@@ -342,6 +342,55 @@ fn unknown_versions_and_platforms_are_named() {
     assert_earlier_intact(&env);
 }
 
+/// An archive damaged anywhere is reported as a checksum mismatch (the
+/// bytes are not the release), wherever the damage makes the unpacking
+/// stumble (a gzip error, a garbled tar header, an entry the policy
+/// refuses) and however far the download has got by then.
+#[test]
+fn damage_anywhere_is_a_checksum_mismatch() {
+    // 12 MB that do not compress, so most of the archive is still on its
+    // way when early damage is met.
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let noise: Vec<u8> = (0..12 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let good = archive::toolchain_with(
+        "1.22.10",
+        vec![archive::Entry::file("go/pkg/noise.bin", 0o644, noise)],
+    );
+    let m = Mirror::start();
+    let file = m.publish("1.22.10", good.clone());
+    let env = env_for(&m);
+    for at in [
+        64,
+        2 << 20,
+        good.len() / 3,
+        good.len() / 2,
+        good.len() - 4096,
+    ] {
+        let mut damaged = good.clone();
+        for b in &mut damaged[at..at + 512] {
+            *b ^= 0x5a;
+        }
+        m.put(&file, damaged);
+        let r = env.run_gover(["install", "1.22.10"]);
+        assert_eq!(r.code, 1, "damage at {at}: {r}");
+        assert!(
+            r.stderr
+                .contains(&format!("error: checksum mismatch for {file} from ")),
+            "damage at {at}: {r}"
+        );
+        assert!(env.toolchain_dirs().is_empty(), "damage at {at}: {r}");
+    }
+    m.put(&file, good);
+    env.run_gover(["install", "1.22.10"]).success();
+}
+
 #[test]
 fn checksum_mismatch_names_both_digests_and_their_source() {
     let (m, env) = with_earlier_install();

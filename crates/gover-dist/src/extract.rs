@@ -137,6 +137,12 @@ impl Default for Pipeline {
     }
 }
 
+/// The largest archive read to its end after it broke, to let its
+/// checksum say whether it is the release (Go's are under 100 MB): an index
+/// claiming more gets the first error at once, so a hostile one cannot
+/// make gover read a gigabyte of garbage.
+const HASH_ON_MAX: u64 = 256 << 20;
+
 const CHUNK: usize = 128 << 10;
 const CHUNKS_IN_FLIGHT: usize = 16;
 
@@ -208,8 +214,12 @@ enum ParseError {
 ///
 /// When several things go wrong the most telling one is reported: a
 /// network failure, a short body or a stream longer than the index says
-/// first, then a write failure or policy violation, then a file shorter
-/// than the index says, then a checksum mismatch, then a corrupt archive.
+/// first, then a write failure, then a file shorter than the index says,
+/// then a checksum mismatch, then an entry the policy refuses or a corrupt
+/// archive. With `expected` given (and an index size of at most 256 MiB),
+/// the stream is hashed to its end even after the archive breaks, so which
+/// of the last three is reported does not depend on where the damage lies
+/// or how fast the bytes came.
 pub fn unpack(
     input: Input,
     dest: &Path,
@@ -264,7 +274,9 @@ pub fn unpack_into(
         pipeline,
         placement,
         shared: &shared,
+        hash_decides: expected.is_some() && (1..=HASH_ON_MAX).contains(&expected_size),
     };
+    let hash_decides = ctx.hash_decides;
     let (net, parsed) = run_stages(reader, &stream, &ctx, progress);
     progress.finish();
     let write_error = shared
@@ -277,7 +289,7 @@ pub fn unpack_into(
         parsed,
         write_error,
     };
-    let mut unpacked = outcome.judge(&stream, expected, &head)?;
+    let mut unpacked = outcome.judge(&stream, expected, hash_decides, &head)?;
     let mut c = shared
         .collected
         .into_inner()
@@ -376,6 +388,7 @@ impl Outcome {
         self,
         stream: &Stream<'_>,
         expected: Option<&Expected>,
+        hash_decides: bool,
         head: &[u8],
     ) -> Result<Unpacked> {
         let Self {
@@ -402,9 +415,15 @@ impl Outcome {
         if let Some(e) = write_error {
             return Err(e);
         }
-        if let Err(ParseError::Fatal(e)) = parsed {
-            return Err(e);
-        }
+        // A write failure the parser met itself comes first; an archive
+        // refused for what it holds comes after the checksum, which says
+        // whether these bytes are the release at all.
+        let parsed = match parsed {
+            Err(ParseError::Fatal(e)) if e.kind() != ErrorKind::BadArchive || !hash_decides => {
+                return Err(e)
+            }
+            other => other,
+        };
         if stream.expected_size > 0 && bytes < stream.expected_size {
             return Err(stream.too_short(bytes));
         }
@@ -624,6 +643,11 @@ struct ParseCtx<'a> {
     pipeline: Pipeline,
     placement: Placement<'a>,
     shared: &'a Shared,
+    /// An expected sha256 will judge the bytes: after an archive that
+    /// breaks (corrupt, or refused by the policy), the reader hashes on to
+    /// the end so a damaged or substituted download is reported as such,
+    /// whatever byte the parser stumbled on first.
+    hash_decides: bool,
 }
 
 struct Job {
@@ -700,11 +724,19 @@ fn parse(
 ) -> std::result::Result<Stats, ParseError> {
     let res = parse_entries(&mut reader, &jobs, ctx);
     drop(jobs);
-    // A complete archive: the reader finishes (to hash everything). Any
-    // error, the first gzip or tar error included, stops it.
-    match &res {
-        Ok(_) => ctx.shared.discard.store(true, Ordering::SeqCst),
-        Err(_) => ctx.shared.abort.store(true, Ordering::SeqCst),
+    // A complete archive: the reader finishes (to hash everything). So it
+    // does after an archive that breaks when a checksum will judge it (the
+    // stream stays bounded by the index's size); any other error stops it.
+    let hash_on = match &res {
+        Ok(_) => true,
+        Err(ParseError::Format(_)) => ctx.hash_decides,
+        Err(ParseError::Fatal(e)) => ctx.hash_decides && e.kind() == ErrorKind::BadArchive,
+        Err(ParseError::Aborted) => false,
+    };
+    if hash_on && !ctx.shared.abort.load(Ordering::SeqCst) {
+        ctx.shared.discard.store(true, Ordering::SeqCst);
+    } else {
+        ctx.shared.abort.store(true, Ordering::SeqCst);
     }
     // Only now stop receiving: the reader sees the flags before the queue closes.
     drop(reader);
