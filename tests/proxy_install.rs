@@ -303,3 +303,27 @@ fn hostile_zips_are_refused_with_nothing_left_behind() {
     env.set("GOVER_MAX_UNPACKED_BYTES", "100");
     refused(&env, &["unpacks to more than 100 bytes (limit)", MODULE]);
 }
+
+/// A proxy's zip needs the checksum database whatever `verify` says, so
+/// its lookup keeps the settings' retries: a database failing for a
+/// moment must not fail the install after a single retry.
+#[test]
+fn the_required_lookup_of_a_proxy_zip_keeps_every_retry() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    let mut env = env_for(&p, &p.proxy_url(Variant::Good));
+    env.set("GOSUMDB", p.gosumdb(Variant::Status(503)))
+        .set("GOVER_HTTP_RETRIES", "3")
+        .set("GOVER_HTTP_BACKOFF_MS", "10");
+    for verify in ["", "warn"] {
+        env.set("GOVER_VERIFY", verify);
+        p.clear_requests();
+        let r = refused(&env, &[MODULE]);
+        let tries = p
+            .requests()
+            .iter()
+            .filter(|s| s.variant == "status-503")
+            .count();
+        assert_eq!(tries, 4, "verify={verify}: {:?}\n{r}", p.requests());
+    }
+}
