@@ -1204,7 +1204,7 @@ mod tests {
         assert!(store.publish_all(&[(k, first.clone())], 2).is_none());
         let stored = store.file_path(&k);
         fs::set_permissions(&stored, fs::Permissions::from_mode(0o644)).unwrap();
-        fs::write(&stored, "LATER").unwrap();
+        fs::write(&stored, "lateR").unwrap();
         let second = tree.join("later2");
         fs::write(&second, "later").unwrap();
         assert!(store.publish_all(&[(k, second.clone())], 2).is_none());
