@@ -379,3 +379,27 @@ fn a_go_line_release_missing_from_the_proxy_offers_or_installs_the_newest_patch(
     );
     assert_eq!(env.toolchain_dirs(), ["go1.22.10"], "{r}");
 }
+
+/// A proxy's zip needs the checksum database whatever `verify` says, so
+/// its lookup keeps the settings' retries: a database failing for a
+/// moment must not fail the install after a single retry.
+#[test]
+fn the_required_lookup_of_a_proxy_zip_keeps_every_retry() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    let mut env = env_for(&p, &p.proxy_url(Variant::Good));
+    env.set("GOSUMDB", p.gosumdb(Variant::Status(503)))
+        .set("GOVER_HTTP_RETRIES", "3")
+        .set("GOVER_HTTP_BACKOFF_MS", "10");
+    for verify in ["", "warn"] {
+        env.set("GOVER_VERIFY", verify);
+        p.clear_requests();
+        let r = refused(&env, &[MODULE]);
+        let tries = p
+            .requests()
+            .iter()
+            .filter(|s| s.variant == "status-503")
+            .count();
+        assert_eq!(tries, 4, "verify={verify}: {:?}\n{r}", p.requests());
+    }
+}

@@ -329,3 +329,36 @@ fn copies_move_into_the_store_atomically_on_optimize_and_the_next_install() {
     assert_eq!(c.ino(), a.ino());
     assert_whole(&env, "1.21.13", 30);
 }
+
+/// An install waiting for the store's lock (another gover process is
+/// cleaning the store up) has downloaded nothing yet: the wait does not
+/// count against the download's time allowance or its minimum speed.
+#[test]
+fn waiting_for_the_store_lock_does_not_count_against_the_download() {
+    let m = Mirror::start();
+    m.publish("1.22.10", sharing_toolchain("1.22.10", 0));
+    let mut env = env_for(&m);
+    // The download may take 1 s + its size at 16 KiB/s: about 2 s.
+    env.set("GOVER_HTTP_TIMEOUT", "1");
+    let locks = env.gover_home.join("locks");
+    fs::create_dir_all(&locks).unwrap();
+    let lock = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(locks.join("store.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let child = spawn_install(&env, &["install", "1.22.10"]);
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    lock.unlock().unwrap();
+    let r = wait_run(child);
+    assert_eq!(r.code, 0, "{r}");
+    assert!(
+        r.stderr
+            .contains("waiting for another gover process using the toolchain store"),
+        "{r}"
+    );
+    assert_whole(&env, "1.22.10", 0);
+}

@@ -18,7 +18,7 @@
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -229,6 +229,29 @@ pub(crate) fn exchange(_a: &Path, _b: &Path) -> io::Result<bool> {
 /// and directory is synced.
 pub(crate) fn sync_tree(root: &Path) -> Result<()> {
     sync_tree_io(root).map_err(|e| Error::io("cannot flush to disk", root, e))
+}
+
+/// Passes everything on to `inner`, noting a message: while the store's
+/// lock is taken, the only one is that another process holds it.
+struct NoteWait<'p> {
+    inner: &'p dyn Progress,
+    waited: AtomicBool,
+}
+
+impl Progress for NoteWait<'_> {
+    fn start(&self, what: &str, total: Option<u64>) {
+        self.inner.start(what, total);
+    }
+    fn advance(&self, bytes: u64) {
+        self.inner.advance(bytes);
+    }
+    fn message(&self, msg: &str) {
+        self.waited.store(true, Ordering::Relaxed);
+        self.inner.message(msg);
+    }
+    fn finish(&self) {
+        self.inner.finish();
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -520,12 +543,25 @@ impl<'a> Installer<'a> {
         let tmp = scratch::create(self.home(), owner.clone(), ScratchPurpose::Install)?;
         // The store's lock and the keys it already holds (a manifest read
         // per installed toolchain) while the connection is set up.
+        let noted = NoteWait {
+            inner: &*progress,
+            waited: AtomicBool::new(false),
+        };
         let (opened, shared) = std::thread::scope(|s| {
-            let shared = s.spawn(|| self.shared_store(&*progress));
+            let shared = s.spawn(|| self.shared_store(&noted));
             let opened = self.dist.open_archive(&url, file.size, progress.clone());
             (opened, shared.join())
         });
         let (store, _shared) = shared.unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+        // A response left unread while another gover process held the
+        // store's lock has spent its time allowance (and the server may
+        // have given up on it): the download starts afresh.
+        let opened = if noted.waited.load(Ordering::Relaxed) {
+            drop(opened);
+            self.dist.open_archive(&url, file.size, progress.clone())
+        } else {
+            opened
+        };
         let placement = store.as_ref().map_or(Placement::Write, Placement::Store);
         let unpacked = self.download(
             opened?,

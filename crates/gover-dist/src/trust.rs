@@ -325,7 +325,7 @@ impl<'a> Checker<'a> {
             Prepared::Known(e) => return Ok(e),
             Prepared::Lookup(l) => l,
         };
-        match self.lookup(&db, &proxies, &module) {
+        match self.lookup(&db, &proxies, &module, purpose) {
             Ok(record) => Ok(Expectation::Record {
                 module,
                 database: db.name().to_string(),
@@ -337,12 +337,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The record of `module` in `db`, reached through `proxies`.
+    /// The record of `module` in `db`, reached through `proxies`, looked
+    /// up for `purpose`.
     fn lookup(
         &self,
         db: &Database,
         proxies: &gover_trust::goproxy::ProxyList,
         module: &ToolchainModule,
+        purpose: Purpose,
     ) -> std::result::Result<Record, Lookup> {
         let base = sumdb::database_base(self.dist, proxies, db).map_err(|e| match e.kind() {
             ErrorKind::InvalidInput => Lookup::Failed(e),
@@ -353,12 +355,12 @@ impl<'a> Checker<'a> {
             return Err(Lookup::Unavailable(NotChecked::Offline));
         }
         // Where a missing answer is only a warning (`verify` unset, `warn`
-        // or `off`), an unreachable database costs one retry, not the
+        // or `off`, and not a proxy's zip, which always needs the
+        // database), an unreachable database costs one retry, not the
         // download's full count with its growing pauses.
-        let retries = match self.settings.verify.value {
-            Some(VerifyPolicy::Require) => None,
-            _ => Some(OPTIONAL_LOOKUP_RETRIES),
-        };
+        let required = purpose == Purpose::ProxyZip
+            || self.settings.verify.value == Some(VerifyPolicy::Require);
+        let retries = (!required).then_some(OPTIONAL_LOOKUP_RETRIES);
         let client = sumdb::client(self.dist, db, &base, retries).map_err(Lookup::Failed)?;
         let record = client
             .lookup(MODULE_PATH, &module.version())
