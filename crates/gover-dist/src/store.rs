@@ -540,9 +540,9 @@ impl Store {
         if fs::symlink_metadata(&dest).is_ok() {
             return Ok(());
         }
-        self.copy_in(key, src, &dest, false)?;
-        mark_stored(&dest);
-        Ok(())
+        // `copy_in` stamped the copy it linked in; a file another process
+        // added meanwhile is left for `intact` to judge.
+        self.copy_in(key, src, &dest, false)
     }
 
     /// Places the store file of `key` at `dest`, or, when it cannot be
