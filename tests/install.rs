@@ -350,19 +350,7 @@ fn unknown_versions_and_platforms_are_named() {
 fn damage_anywhere_is_a_checksum_mismatch() {
     // 12 MB that do not compress, so most of the archive is still on its
     // way when early damage is met.
-    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-    let noise: Vec<u8> = (0..12 << 20)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
-    let good = archive::toolchain_with(
-        "1.22.10",
-        vec![archive::Entry::file("go/pkg/noise.bin", 0o644, noise)],
-    );
+    let good = support::hostile::incompressible_toolchain("1.22.10", 12 << 10);
     let m = Mirror::start();
     let file = m.publish("1.22.10", good.clone());
     let env = env_for(&m);

@@ -1165,16 +1165,22 @@ mod tests {
         assert_eq!(parse_manifest("gover-manifest 1\nxx r 1 a\n"), None);
     }
 
-    #[cfg(unix)]
-    #[test]
-    fn publish_all_shares_duplicates_and_leaves_every_file_stamped() {
-        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    /// A store in a fresh home, and the directory of a toolchain there.
+    fn store_and_tree() -> (tempfile::TempDir, Store, PathBuf) {
         let t = tempfile::tempdir().unwrap();
         let home = GoverHome::new(t.path());
         let store = Store::new(&home, LinkMode::Auto);
         store.ensure_dirs().unwrap();
         let tree = t.path().join("toolchains/go1.0.0");
         fs::create_dir_all(&tree).unwrap();
+        (t, store, tree)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn publish_all_shares_duplicates_and_leaves_every_file_stamped() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let (_home, store, tree) = store_and_tree();
         // 40 files, every content twice: as an install writes them.
         let mut fresh = Vec::new();
         for i in 0..40 {
@@ -1215,12 +1221,7 @@ mod tests {
     #[test]
     fn place_publish_adopt_and_gc() {
         use std::os::unix::fs::MetadataExt;
-        let t = tempfile::tempdir().unwrap();
-        let home = GoverHome::new(t.path());
-        let store = Store::new(&home, LinkMode::Auto);
-        store.ensure_dirs().unwrap();
-        let tree = t.path().join("toolchains/go1.0.0");
-        fs::create_dir_all(&tree).unwrap();
+        let (t, store, tree) = store_and_tree();
         let k = Key::of(b"data", false);
         let a = tree.join("a");
         assert_eq!(store.place_bytes(&k, b"data", &a).unwrap(), Placed::Written);
