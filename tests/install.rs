@@ -1881,3 +1881,23 @@ fn the_tree_is_flushed_to_disk_before_the_commit_rename() {
     });
     assert!(synced, "no successful syncfs before the commit:\n{text}");
 }
+
+/// An HTML page served in place of the archive (a captive portal's sign-in
+/// page) is named as one, though it is shorter than the index says.
+#[test]
+fn an_html_page_in_place_of_the_archive_is_named_as_one() {
+    let m = Mirror::start();
+    let file = m.publish("1.22.10", archive::toolchain("1.22.10"));
+    let env = env_for(&m);
+    m.fault(&file, Fault::Html, None);
+    let r = env.run_gover(["install", "1.22.10"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(
+        r.stderr.contains(&format!(
+            "{file} from {}/{file} is an HTML page, not a .tar.gz archive",
+            m.url().trim_end_matches('/')
+        )),
+        "{r}"
+    );
+    assert!(env.toolchain_dirs().is_empty(), "{r}");
+}

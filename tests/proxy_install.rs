@@ -403,3 +403,31 @@ fn the_required_lookup_of_a_proxy_zip_keeps_every_retry() {
         assert_eq!(tries, 4, "verify={verify}: {:?}\n{r}", p.requests());
     }
 }
+
+/// A proxy's list may leave out versions it serves (proxies that list only
+/// what they have cached): a go line's release the list lacks, but which
+/// the proxy has, is installed as asked, not refused in favour of a newer
+/// patch the list names.
+#[test]
+fn a_go_line_release_the_proxy_serves_but_does_not_list_is_installed() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    let dir = env0.root.join("cached-proxy");
+    let at = dir.join("golang.org/toolchain/@v");
+    fs::create_dir_all(&at).unwrap();
+    let version = &p.zip().version;
+    fs::write(at.join(format!("{version}.zip")), &*p.zip().bytes).unwrap();
+    fs::write(at.join(format!("{version}.mod")), goproxy::GO_MOD).unwrap();
+    fs::write(
+        at.join(format!("{version}.info")),
+        format!("{{\"Version\":\"{version}\",\"Time\":\"2024-12-03T00:00:00Z\"}}\n"),
+    )
+    .unwrap();
+    let newer = goproxy::host_module_version("go1.22.11");
+    fs::write(at.join("list"), format!("{newer}\n")).unwrap();
+    let env = env_for(&p, &format!("file://{}", dir.display()));
+
+    let r = env.run_gover(["install", "--go-line", "1.22.10"]).success();
+    assert!(r.stderr.contains("Installed go1.22.10 to "), "{r}");
+    assert_eq!(env.toolchain_dirs(), ["go1.22.10"], "{r}");
+}

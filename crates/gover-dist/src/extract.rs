@@ -214,7 +214,8 @@ enum ParseError {
 ///
 /// When several things go wrong the most telling one is reported: a
 /// network failure, a short body or a stream longer than the index says
-/// first, then a write failure, then a file shorter than the index says,
+/// first, then a write failure, then an HTML page in place of the archive,
+/// then a file shorter than the index says,
 /// then a checksum mismatch, then an entry the policy refuses or a corrupt
 /// archive. With `expected` given (and an index size of at most 256 MiB),
 /// the stream is hashed to its end even after the archive breaks, so which
@@ -424,6 +425,11 @@ impl Outcome {
             }
             other => other,
         };
+        // An HTML page in place of the archive (a captive portal's) is
+        // named as one, whatever its size: no .tar.gz starts with `<`.
+        if parsed.is_err() && looks_like_html(head) {
+            return Err(html_error(stream));
+        }
         if stream.expected_size > 0 && bytes < stream.expected_size {
             return Err(stream.too_short(bytes));
         }

@@ -94,8 +94,11 @@ impl<'a> ProxySource<'a> {
     }
 
     /// The newest stable patch of `v`'s line in the proxy's list for
-    /// `platform` when the list lacks `v` itself and has a newer one (what
-    /// a go line asking for `v` accepts instead); `None` otherwise.
+    /// `platform` when the proxy lacks `v` itself and lists a newer one
+    /// (what a go line asking for `v` accepts instead); `None` otherwise.
+    /// A list may leave out versions the proxy serves (a proxy listing only
+    /// what it has cached), so a `v` the list lacks is looked up (its
+    /// `.info`) before it counts as missing.
     pub(crate) fn newer_patch_if_missing(
         &mut self,
         v: &GoVersion,
@@ -105,10 +108,16 @@ impl<'a> ProxySource<'a> {
         if versions.contains(v) {
             return Ok(None);
         }
-        Ok(versions
+        let newer = versions
             .into_iter()
             .filter(|n| !n.is_prerelease() && !n.is_lang() && n.same_line(v) && n > v)
-            .max())
+            .max();
+        if newer.is_none() {
+            return Ok(None);
+        }
+        let served =
+            module_for(v, platform).is_ok_and(|m| self.client.info(&m, &NoProgress).is_ok());
+        Ok(newer.filter(|_| !served))
     }
 
     /// The release `req` names: an exact version as given (the proxy then
