@@ -431,3 +431,47 @@ fn a_go_line_release_the_proxy_serves_but_does_not_list_is_installed() {
     assert!(r.stderr.contains("Installed go1.22.10 to "), "{r}");
     assert_eq!(env.toolchain_dirs(), ["go1.22.10"], "{r}");
 }
+
+/// The proxy's version list is cached when read: offline (or with the
+/// proxies unreachable) `outdated` and `list --remote` use that copy, and
+/// say so; with no copy they fail as before.
+#[test]
+fn the_proxy_s_version_list_is_cached_for_when_it_cannot_be_read() {
+    let env0 = TestEnv::new();
+    let (p, _) = start(&env0);
+    let env = env_for(&p, &p.proxy_url(Variant::Good));
+    fs::create_dir_all(&env.gover_home).unwrap();
+    fs::write(env.gover_home.join("version"), "1.22.9\n").unwrap();
+
+    let r = env.run_gover(["--offline", "outdated"]);
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("offline"), "{r}");
+    assert!(r.stdout.is_empty(), "{r}");
+
+    let r = env.run_gover(["list", "--remote"]).success();
+    assert_eq!(r.stdout, "go1.22.10\n", "{r}");
+    assert!(!r.stderr.contains("cached"), "{r}");
+
+    p.clear_requests();
+    for args in [
+        &["--offline", "outdated", "--json"][..],
+        &["--offline", "list", "--remote"][..],
+    ] {
+        let r = env.run_gover(args);
+        assert!(
+            r.stderr
+                .contains("warning: the module proxy's version list cannot be read (")
+                && r.stderr.contains("; using the copy cached at "),
+            "{args:?}: {r}"
+        );
+        if args[1] == "outdated" {
+            assert_eq!(r.code, 1, "{r}");
+            let rows: Value = serde_json::from_str(&r.stdout).unwrap();
+            assert_eq!(rows[0]["latest"], "go1.22.10", "{r}");
+        } else {
+            assert_eq!(r.code, 0, "{r}");
+            assert_eq!(r.stdout, "go1.22.10\n", "{r}");
+        }
+    }
+    assert!(p.requests().is_empty(), "{:?}", p.requests());
+}

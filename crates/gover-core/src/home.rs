@@ -22,6 +22,8 @@ use crate::version::GoVersion;
 ///   shims/gover              a link to the gover that ran `gover setup`
 ///   cache/index-<key>.json   the release index as last fetched, per index URL
 ///   cache/index-<key>.meta.json  its validators
+///   cache/toolchain-list-<key>.txt  a GOPROXY list's golang.org/toolchain
+///                            versions as last read, per GOPROXY setting
 ///   cache/config-warnings    config files the shim already warned about
 ///   cache/sumdb/<name>/      a checksum database's newest verified tree head
 ///                            (`latest`) and its verified tiles (`tile/8/...`)
@@ -228,6 +230,13 @@ impl GoverHome {
             dir.join(format!("index-{key}.json")),
             dir.join(format!("index-{key}.meta.json")),
         )
+    }
+
+    /// The cached `golang.org/toolchain` version list of the GOPROXY
+    /// setting whose cache key is `key` (a hex digest of the setting):
+    /// `cache/toolchain-list-<key>.txt`.
+    pub fn toolchain_list_cache_file(&self, key: &str) -> PathBuf {
+        self.cache_dir().join(format!("toolchain-list-{key}.txt"))
     }
 
     /// The shim named `name` (`go`, `gofmt`, `go1.22.10`; the platform's

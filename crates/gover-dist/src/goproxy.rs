@@ -209,6 +209,9 @@ pub struct Listed {
     pub modules: Vec<ToolchainModule>,
     /// Lines that do not name a toolchain module version (skipped).
     pub skipped: usize,
+    /// Why the proxies were not asked or did not answer, when this is the
+    /// copy cached from the last list read (`from` then names that file).
+    pub cached_because: Option<String>,
 }
 
 /// A toolchain module zip downloaded to a file.
@@ -246,6 +249,8 @@ pub struct ProxyClient<'a> {
     proxies: ProxyList,
     /// GOPROXY as set, for messages.
     shown: String,
+    /// GOPROXY's value, which keys the cached version list.
+    value: String,
 }
 
 impl<'a> ProxyClient<'a> {
@@ -256,6 +261,7 @@ impl<'a> ProxyClient<'a> {
             dist,
             proxies: parse_goproxy(goproxy)?,
             shown: describe(env::GOPROXY, goproxy),
+            value: goproxy.value.clone(),
         })
     }
 
@@ -348,15 +354,40 @@ impl<'a> ProxyClient<'a> {
 
     /// The toolchain module versions the first proxy that has a list
     /// lists (`@v/list`), for every platform.
+    ///
+    /// Each list read is cached (`cache/toolchain-list-<key>.txt`, per
+    /// GOPROXY setting); when no proxy can be asked or answers (offline,
+    /// unreachable), the cached copy is returned, marked as such, so
+    /// `outdated` and `list --remote` work as they do with the release
+    /// index's cache.
     pub fn versions(&self, progress: &dyn Progress) -> Result<Listed> {
-        let (body, from) = self.walk("listing golang.org/toolchain versions", |e| {
+        let cache = self.list_cache_file();
+        let walked = self.walk("listing golang.org/toolchain versions", |e| {
             self.get_small(e, LIST_PATH, MAX_LIST_BYTES, progress)
-        })?;
+        });
+        let (body, from, cached_because) = match walked {
+            Ok((body, from)) => {
+                if let Some(dir) = cache.parent() {
+                    let _ = std::fs::create_dir_all(dir)
+                        .and_then(|()| gover_core::fs::write_atomic(&cache, &body, None));
+                }
+                (body, from, None)
+            }
+            Err(e) => match gover_core::fs::read_optional(&cache, MAX_LIST_BYTES) {
+                Ok(Some(text)) => (
+                    text.into_bytes(),
+                    cache.display().to_string(),
+                    Some(e.to_string()),
+                ),
+                _ => return Err(e),
+            },
+        };
         let text = String::from_utf8_lossy(&body);
         let mut listed = Listed {
             from,
             modules: Vec::new(),
             skipped: 0,
+            cached_because,
         };
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             match ToolchainModule::parse_version(line) {
@@ -365,6 +396,12 @@ impl<'a> ProxyClient<'a> {
             }
         }
         Ok(listed)
+    }
+
+    /// Where the version list of this GOPROXY setting is cached.
+    fn list_cache_file(&self) -> PathBuf {
+        let key = crate::index::hex(&Sha256::digest(self.value.as_bytes())[..8]);
+        self.dist.home().toolchain_list_cache_file(&key)
     }
 
     /// What `.info` says about `module`.

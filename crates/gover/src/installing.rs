@@ -238,6 +238,7 @@ impl One<'_> {
         if let Some(proxy) = self.proxy {
             let mut proxy = proxy.borrow_mut();
             let mut v = proxy.resolve(req, self.platform)?;
+            proxy.warn_if_cached(app);
             if self.mode.go_line {
                 if let Some(newer) = proxy.newer_patch_if_missing(&v, self.platform)? {
                     let listing = format!("the module proxy's list {}", proxy.listed()?.from);

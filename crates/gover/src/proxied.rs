@@ -39,6 +39,8 @@ pub(crate) struct ProxySource<'a> {
     client: ProxyClient<'a>,
     checker: Checker<'a>,
     listed: Option<Listed>,
+    /// Whether [`Self::warn_if_cached`] has spoken.
+    warned: bool,
 }
 
 impl<'a> ProxySource<'a> {
@@ -63,7 +65,23 @@ impl<'a> ProxySource<'a> {
             client,
             checker: Checker::new(dist, trust),
             listed: None,
+            warned: false,
         })
+    }
+
+    /// Says, once, when the version list read is the cached copy (the
+    /// proxies could not be asked or did not answer), and why.
+    pub(crate) fn warn_if_cached(&mut self, app: &App) {
+        let Some(listed) = &self.listed else {
+            return;
+        };
+        if let (Some(why), false) = (&listed.cached_because, self.warned) {
+            app.warn(format!(
+                "the module proxy's version list cannot be read ({why}); using the copy cached at {}",
+                listed.from
+            ));
+            self.warned = true;
+        }
     }
 
     /// The proxy's version list (read once).

@@ -116,7 +116,9 @@ impl Available {
     /// Reads what installs would use (warnings about the index shown).
     pub(crate) fn load(app: &App, dist: &gover_dist::source::Dist) -> anyhow::Result<Self> {
         if let Some(mut proxy) = crate::proxied::proxy_source(app, dist)? {
-            return Ok(Self::Proxy(proxy.versions(&gover_dist::Platform::host())?));
+            let versions = proxy.versions(&gover_dist::Platform::host())?;
+            proxy.warn_if_cached(app);
+            return Ok(Self::Proxy(versions));
         }
         let loaded = dist
             .index(&gover_dist::NoProgress)

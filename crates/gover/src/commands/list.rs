@@ -222,6 +222,7 @@ fn remote_proxy(
         .into_iter()
         .filter(|v| args.all || (!v.is_prerelease() && !v.is_lang()))
         .collect();
+    proxy.warn_if_cached(app);
     let from = proxy.listed()?.from.clone();
     app.info(format!(
         "versions for {platform} from the module proxy: {from}"
