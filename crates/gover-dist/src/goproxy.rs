@@ -376,7 +376,7 @@ impl<'a> ProxyClient<'a> {
             Err(e) => match gover_core::fs::read_optional(&cache, MAX_LIST_BYTES) {
                 Ok(Some(text)) => (
                     text.into_bytes(),
-                    cache.display().to_string(),
+                    untrusted_path(&cache).to_string(),
                     Some(e.to_string()),
                 ),
                 _ => return Err(e),
