@@ -294,6 +294,19 @@ fn doctor_mirrors(env: &TestEnv) -> (Vec<Value>, Duration, Run) {
     (mirrors, took, r)
 }
 
+/// Asserts that the first finding says the mirror in use, aliyun at
+/// `url`, answers and has `file`.
+#[track_caller]
+fn assert_in_use_has_it(findings: &[Value], url: &str, file: &str, r: &Run) {
+    let first = findings[0]["message"].as_str().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "the archive mirror in use, aliyun ({url}), answers in "
+        )) && first.ends_with(&format!(" ms and has {file}")),
+        "{findings:#?}\n{r}"
+    );
+}
+
 /// The finding whose message starts with `start`.
 #[track_caller]
 fn finding<'a>(findings: &'a [Value], start: &str) -> &'a Value {
@@ -328,13 +341,7 @@ fn doctor_network_says_which_mirrors_answer_and_how_fast() {
     assert!(took < Duration::from_secs(10), "took {took:?}: {r}");
     assert_eq!(f.len(), 4, "{f:#?}");
     assert!(f.iter().all(|x| x["severity"] == "ok"), "{f:#?}");
-    let first = f[0]["message"].as_str().unwrap();
-    assert!(
-        first.starts_with(&format!(
-            "the archive mirror in use, aliyun ({aliyun}), answers in "
-        )) && first.ends_with(&format!(" ms and has {file}")),
-        "{f:#?}"
-    );
+    assert_in_use_has_it(&f, &aliyun, &file, &r);
     let msg = |start: &str| finding(&f, start)["message"].as_str().unwrap().to_string();
     let stalled = msg(&format!("ustc ({ustc}) does not answer: "));
     assert!(
@@ -637,13 +644,7 @@ fn doctor_network_asks_a_mirror_that_refuses_head_with_get() {
     let mut env = env_for(&sites);
     env.set("GOVER_MIRROR", "aliyun");
     let (f, _, r) = doctor_mirrors(&env);
-    let first = f[0]["message"].as_str().unwrap();
-    assert!(
-        first.starts_with(&format!(
-            "the archive mirror in use, aliyun ({aliyun}), answers in "
-        )) && first.ends_with(&format!(" ms and has {file}")),
-        "{f:#?}\n{r}"
-    );
+    assert_in_use_has_it(&f, &aliyun, &file, &r);
     assert_eq!(f[0]["severity"], "ok", "{f:#?}");
     let asked: Vec<(String, u16)> = sites
         .aliyun

@@ -474,4 +474,24 @@ fn the_proxy_s_version_list_is_cached_for_when_it_cannot_be_read() {
         }
     }
     assert!(p.requests().is_empty(), "{:?}", p.requests());
+
+    // A cache that is a FIFO (or anything but a small regular file) is not
+    // read: the command fails at once with the reason the proxies gave.
+    let cached: Vec<_> = fs::read_dir(env.gover_home.join("cache"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("toolchain-list-"))
+        .collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    fs::remove_file(&cached[0]).unwrap();
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&cached[0])
+        .status()
+        .unwrap()
+        .success());
+    let r = crate::support::run_within(&mut env.gover(["--offline", "outdated"]), 20)
+        .expect("outdated hung on a FIFO in place of the cached list");
+    assert_eq!(r.code, 1, "{r}");
+    assert!(r.stderr.contains("offline"), "{r}");
+    assert!(!r.stderr.contains("cached at"), "{r}");
 }

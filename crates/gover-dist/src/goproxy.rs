@@ -368,8 +368,9 @@ impl<'a> ProxyClient<'a> {
         let (body, from, cached_because) = match walked {
             Ok((body, from)) => {
                 if let Some(dir) = cache.parent() {
-                    let _ = std::fs::create_dir_all(dir)
-                        .and_then(|()| gover_core::fs::write_atomic(&cache, &body, None));
+                    if std::fs::create_dir_all(dir).is_ok() {
+                        let _ = crate::source::write_atomic(&cache, &body);
+                    }
                 }
                 (body, from, None)
             }
@@ -400,7 +401,7 @@ impl<'a> ProxyClient<'a> {
 
     /// Where the version list of this GOPROXY setting is cached.
     fn list_cache_file(&self) -> PathBuf {
-        let key = crate::index::hex(&Sha256::digest(self.value.as_bytes())[..8]);
+        let key = crate::source::cache_key(&self.value);
         self.dist.home().toolchain_list_cache_file(&key)
     }
 

@@ -159,7 +159,7 @@ impl Dist {
 
     /// The cache files of an index URL spelled `key_url`.
     fn cache_paths_for(&self, key_url: &str) -> (PathBuf, PathBuf) {
-        let key = hex(&Sha256::digest(key_url.as_bytes())[..8]);
+        let key = cache_key(key_url);
         let dir = self.home.cache_dir();
         (
             dir.join(format!("index-{key}.json")),
@@ -466,6 +466,12 @@ pub(crate) fn human_age(secs: u64) -> String {
         s if s < 172_800 => format!("{}h", s / 3600),
         s => format!("{}d", s / 86400),
     }
+}
+
+/// The key a cache file of `spelled` (an index URL, a GOPROXY value) is
+/// named by: the first 8 bytes of its sha256, in hex.
+pub(crate) fn cache_key(spelled: &str) -> String {
+    hex(&Sha256::digest(spelled.as_bytes())[..8])
 }
 
 /// Replaces gover's own file `path` with `bytes` (see

@@ -701,14 +701,10 @@ const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 /// both), so a line needs no escaping.
 fn manifest_text(files: &[FileEntry]) -> String {
     use std::fmt::Write as _;
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(files.len() * 110);
     out.push_str("gover-manifest 1\n");
     for f in files {
-        for b in f.sha256 {
-            out.push(char::from(DIGITS[usize::from(b >> 4)]));
-            out.push(char::from(DIGITS[usize::from(b & 15)]));
-        }
+        out.push_str(&hex(&f.sha256));
         out.push_str(if f.executable { " x " } else { " r " });
         let _ = write!(out, "{}", f.size);
         out.push(' ');
@@ -1218,6 +1214,7 @@ mod tests {
         assert!(gover_core::fs::same_file(&second, &store.file_path(&k)));
     }
 
+    #[cfg(unix)]
     #[test]
     fn place_publish_adopt_and_gc() {
         use std::os::unix::fs::MetadataExt;
